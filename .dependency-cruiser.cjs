@@ -1,0 +1,37 @@
+/* The dependency rules of ARCHITECTURE.md, checked by `npm run lint`. */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'controller-not-invoker', severity: 'error', comment: 'controller/ and invoker/ never import each other',
+      from: { path: '^controller/' }, to: { path: '^invoker/' } },
+    { name: 'invoker-not-controller', severity: 'error', comment: 'controller/ and invoker/ never import each other',
+      from: { path: '^invoker/' }, to: { path: '^controller/' } },
+    { name: 'only-invoker-imports-native', severity: 'error', comment: 'only invoker/ (and deploy/, test/) import native/',
+      from: { path: '^(controller|shared)/' }, to: { path: '^native/' } },
+    { name: 'native-is-a-leaf', severity: 'error', comment: 'native/ knows nothing of the services',
+      from: { path: '^native/' }, to: { path: '^(controller|invoker|deploy)/' } },
+    { name: 'shared-is-shared', severity: 'error', comment: 'shared/ is below both services',
+      from: { path: '^shared/' }, to: { path: '^(controller|invoker|deploy)/' } },
+    { name: 'services-not-deploy', severity: 'error', comment: 'only deploy/ wires the services together',
+      from: { path: '^(controller|invoker|native|shared)/' }, to: { path: '^(deploy|test)/' } },
+    { name: 'kafkajs-home', severity: 'error', comment: 'kafkajs lives only in the Kafka bus adapter',
+      from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^shared/bus/kafka-' }, to: { path: 'node_modules/kafkajs/' } },
+    { name: 'ioredis-home', severity: 'error', comment: 'ioredis lives only in the Redis adapters',
+      from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^shared/(store|bus)/redis-' }, to: { path: 'node_modules/ioredis/' } },
+    { name: 'bullmq-home', severity: 'error', comment: 'bullmq lives only in the controller\'s alarm scheduler adapter',
+      from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^controller/alarms/bullmq-' }, to: { path: 'node_modules/bullmq/' } },
+    { name: 'isolated-vm-home', severity: 'error', comment: 'isolated-vm lives only in the invoker\'s isolate layer',
+      from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^invoker/isolate/' }, to: { path: 'node_modules/isolated-vm/' } },
+    { name: 'koffi-home', severity: 'error', comment: 'koffi lives only in native/',
+      from: { path: '^(controller|invoker|deploy|shared)/' }, to: { path: 'node_modules/koffi/' } },
+    { name: 'otel-sdk-in-entry-points', severity: 'error', comment: '@opentelemetry/sdk-* only in entry points (deploy/); everything else uses @opentelemetry/api',
+      from: { path: '^(controller|invoker|native|shared)/' }, to: { path: 'node_modules/@opentelemetry/sdk-' } },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.json'] },
+  },
+};
