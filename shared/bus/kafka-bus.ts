@@ -1,0 +1,299 @@
+// MessageBus over Apache Kafka (kafkajs). The only file that imports kafkajs.
+//
+// Delivery is at-least-once, which OpenWhisk's own feed is not (it commits before running):
+// a message's offset is committed only once its handler has resolved and every earlier message of
+// the partition has too, so a consumer that dies leaves its unfinished work to the next owner of
+// the partition. Handlers run concurrently up to maxInFlight; the fetch position moves ahead of the
+// commit position (resolveOffset) so that a long activation does not hold back the next ones.
+import { Kafka, logLevel, type Consumer, type Producer, type Admin, type EachBatchPayload, type IHeaders, type Message } from 'kafkajs';
+import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './message-bus.js';
+import { PartitionProgress } from './partition-progress.js';
+
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** Partitions for topics this bus creates. */
+  partitions?: number;
+  /** Delay before retrying a handler that threw. */
+  retryDelayMs?: number;
+}
+
+export class KafkaBus implements MessageBus {
+  readonly #kafka: Kafka;
+  readonly #options: Required<KafkaBusOptions>;
+  #producer: Producer | undefined;
+  #producerReady: Promise<Producer> | undefined;
+  #admin: Admin | undefined;
+  readonly #subscriptions = new Set<Subscription>();
+  readonly #pending = new Map<string, { messages: Message[]; waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> }>();
+  #flushScheduled = false;
+
+  constructor(options: KafkaBusOptions) {
+    this.#options = { partitions: 1, retryDelayMs: 200, ...options };
+    this.#kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.ERROR,
+      retry: { initialRetryTime: 100, retries: 8 },
+    });
+  }
+
+  async ensureTopics(topics: string[], options: { retentionMs?: number } = {}): Promise<void> {
+    const admin = await this.#connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      // Activations carry up to 1 MiB of parameters and completions up to ~1 MB of record: above
+      // Kafka's default max.message.bytes (1 MB) once wrapped, so the topics allow more.
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: this.#options.partitions,
+        replicationFactor: 1,
+        configEntries: [
+          { name: 'max.message.bytes', value: String(MAX_MESSAGE_BYTES) },
+          ...(options.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(options.retentionMs) }] : []),
+        ],
+      })),
+    });
+  }
+
+  async hasTopic(topic: string): Promise<boolean> {
+    // listTopics reads the cluster's metadata for no named topic: unlike a fetch of the topic's
+    // offsets it cannot make a broker with auto.create.topics.enable create it.
+    return (await (await this.#connectedAdmin()).listTopics()).includes(topic);
+  }
+
+  async lag(topic: string, group: string): Promise<number> {
+    const admin = await this.#connectedAdmin();
+    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    let lag = 0;
+    for (const p of ends) {
+      const c = done.get(p.partition) ?? -1;
+      lag += Number(p.high) - (c < 0 ? Number(p.low) : c);
+    }
+    return lag;
+  }
+
+  async #connectedAdmin(): Promise<Admin> {
+    if (!this.#admin) {
+      const admin = this.#kafka.admin();
+      await admin.connect();
+      this.#admin = admin;
+    }
+    return this.#admin;
+  }
+
+  /**
+   * Publishes made in the same turn of the event loop go to the broker as one produce request:
+   * under load this turns a request per activation into a request per burst, and costs no
+   * latency when idle (the flush is the next setImmediate).
+   */
+  publish(topic: string, messages: Array<{ key?: string; value: Buffer; headers?: Record<string, string> }>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let batch = this.#pending.get(topic);
+      if (!batch) {
+        batch = { messages: [], waiters: [] };
+        this.#pending.set(topic, batch);
+      }
+      for (const m of messages) batch.messages.push({ key: m.key ?? null, value: m.value, headers: m.headers ?? {} });
+      batch.waiters.push({ resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => void this.#flush());
+      }
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushScheduled = false;
+    const batches = [...this.#pending];
+    this.#pending.clear();
+    const waiters = batches.flatMap(([, b]) => b.waiters);
+    try {
+      const producer = await this.#connectedProducer();
+      await producer.sendBatch({ acks: -1, topicMessages: batches.map(([topic, b]) => ({ topic, messages: b.messages })) });
+      for (const w of waiters) w.resolve();
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+    }
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.#kafka.consumer({
+      groupId: options.group,
+      maxWaitTimeInMs: 250,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 20_000,
+      retry: { initialRetryTime: 100, retries: 20 },
+    });
+    const feed = new KafkaFeed(consumer, options, this.#options.retryDelayMs);
+    await feed.start();
+    const subscription: Subscription = {
+      close: async () => {
+        this.#subscriptions.delete(subscription);
+        await feed.close();
+      },
+    };
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#subscriptions].map((s) => s.close()));
+    if (this.#pending.size > 0) await this.#flush();
+    if (this.#producerReady) await (await this.#producerReady).disconnect().catch(() => undefined);
+    if (this.#admin) await this.#admin.disconnect().catch(() => undefined);
+  }
+
+  #connectedProducer(): Promise<Producer> {
+    if (this.#producer) return Promise.resolve(this.#producer);
+    this.#producerReady ??= (async () => {
+      const producer = this.#kafka.producer({ allowAutoTopicCreation: true, retry: { initialRetryTime: 100, retries: 10 } });
+      await producer.connect();
+      this.#producer = producer;
+      return producer;
+    })();
+    return this.#producerReady;
+  }
+}
+
+/** One subscription: a consumer whose handlers run concurrently and commit in order. */
+class KafkaFeed {
+  readonly #progress = new Map<string, PartitionProgress>();
+  #inFlight = 0;
+  #closing = false;
+  #wakeCapacity: (() => void) | undefined;
+  #commitScheduled = false;
+  readonly #handlers = new Set<Promise<void>>();
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: SubscribeOptions,
+    private readonly retryDelayMs: number,
+  ) {}
+
+  async start(): Promise<void> {
+    const { consumer, options } = this;
+    await consumer.connect();
+    // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
+    // assignment starts from the committed offsets and redelivers anything unfinished.
+    consumer.on(consumer.events.GROUP_JOIN, () => this.#progress.clear());
+    await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch: (payload) => this.#eachBatch(payload),
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    this.#wakeCapacity?.();
+    await Promise.allSettled([...this.#handlers]);
+    await this.#commit();
+    await this.consumer.disconnect();
+  }
+
+  async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const key = `${batch.topic}:${batch.partition}`;
+    for (const message of batch.messages) {
+      if (this.#closing || !isRunning() || isStale()) return;
+      while (this.#inFlight >= Math.max(1, this.options.maxInFlight)) {
+        await new Promise<void>((resolve) => {
+          this.#wakeCapacity = resolve;
+          setTimeout(resolve, 1_000);
+        });
+        this.#wakeCapacity = undefined;
+        if (this.#closing || !isRunning() || isStale()) return;
+        await heartbeat();
+      }
+      let progress = this.#progress.get(key);
+      if (!progress) {
+        progress = new PartitionProgress(BigInt(message.offset));
+        this.#progress.set(key, progress);
+      }
+      const offset = BigInt(message.offset);
+      progress.started(offset);
+      resolveOffset(message.offset);
+      const busMessage: BusMessage = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key?.toString(),
+        value: message.value ?? Buffer.alloc(0),
+        headers: decodeHeaders(message.headers),
+        timestamp: Number(message.timestamp),
+      };
+      this.#inFlight++;
+      const running = this.#run(busMessage, progress, offset);
+      this.#handlers.add(running);
+      void running.finally(() => this.#handlers.delete(running));
+    }
+  }
+
+  async #run(message: BusMessage, progress: PartitionProgress, offset: bigint): Promise<void> {
+    try {
+      for (;;) {
+        try {
+          await this.options.handle(message);
+          break;
+        } catch (err) {
+          // Redeliver in place: the partition cannot move past an unacknowledged message.
+          console.error(`kafka bus: handler for ${message.topic}[${message.partition}]@${message.offset} failed; retrying`, err);
+          if (this.#closing) return;
+          await new Promise((r) => setTimeout(r, this.retryDelayMs));
+        }
+      }
+      progress.finished(offset);
+      this.#scheduleCommit();
+    } finally {
+      this.#inFlight--;
+      this.#wakeCapacity?.();
+    }
+  }
+
+  #scheduleCommit(): void {
+    if (this.#commitScheduled) return;
+    this.#commitScheduled = true;
+    setImmediate(() => {
+      this.#commitScheduled = false;
+      void this.#commit();
+    });
+  }
+
+  async #commit(): Promise<void> {
+    const offsets: Array<{ topic: string; partition: number; offset: string }> = [];
+    for (const [key, progress] of this.#progress) {
+      const next = progress.takeCommittable();
+      if (next === undefined) continue;
+      const cut = key.lastIndexOf(':');
+      offsets.push({ topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)), offset: next.toString() });
+    }
+    if (offsets.length === 0) return;
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (err) {
+      // Lost the partition or the broker: the next owner redelivers from the last commit, and
+      // the invoker's record check keeps that from running an activation twice.
+      console.error('kafka bus: offset commit failed; uncommitted messages will be redelivered', err);
+    }
+  }
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = first.toString();
+  }
+  return out;
+}

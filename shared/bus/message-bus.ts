@@ -1,0 +1,49 @@
+// The message bus between controllers and invokers. Adapters: Kafka (cluster) and in-process
+// (standalone, unit tests). Both satisfy one conformance suite in test/int.
+//
+// Contract:
+// - publish() resolves once the bus has durably accepted the message (Kafka: acked by the broker).
+// - subscribe() delivers each message of `topic` to one subscriber of `group`, in order per key.
+//   `handle` resolving is the acknowledgement: the adapter commits the message only after it,
+//   so a subscriber that dies before acknowledging gets the message again (at-least-once).
+// - At most `maxInFlight` messages are handed to `handle` at once: the back-pressure the invoker
+//   needs to never take more work than it has capacity for.
+// - headers carry W3C trace context (traceparent, tracestate) unchanged.
+
+export interface BusMessage {
+  topic: string;
+  key?: string;
+  value: Buffer;
+  headers: Record<string, string>;
+  /** Adapter-specific position, for logs and redelivery checks. */
+  offset?: string;
+  partition?: number;
+  /** epoch ms the bus accepted the message: the start of its wait, for tracing. */
+  timestamp?: number;
+}
+
+export interface SubscribeOptions {
+  topic: string;
+  group: string;
+  maxInFlight: number;
+  /** Start from the oldest retained message when the group has no committed position. */
+  fromBeginning?: boolean;
+  handle(message: BusMessage): Promise<void>;
+}
+
+export interface Subscription {
+  /** Stops taking new messages, waits for in-flight handlers, commits, and leaves the group. */
+  close(): Promise<void>;
+}
+
+export interface MessageBus {
+  /** Creates missing topics; `retentionMs` bounds how long their messages are kept (Kafka). */
+  ensureTopics(topics: string[], options?: { retentionMs?: number }): Promise<void>;
+  /** Whether `topic` exists, without creating it (a broker's auto-create must not be triggered). */
+  hasTopic(topic: string): Promise<boolean>;
+  publish(topic: string, messages: Array<{ key?: string; value: Buffer; headers?: Record<string, string> }>): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Messages of `topic` that `group` has not acknowledged yet (Kafka: consumer lag), for metrics. */
+  lag(topic: string, group: string): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,26 @@
+// Where the shared services are, read from the environment under one set of names, so that every
+// entry point (controller, invoker, admin CLI, deploy scripts) agrees on them.
+import { DEFAULT_ACTIVATION_RETENTION_MS } from '../store/stores.js';
+
+export interface ServiceEnv {
+  /** PHOTON_REDIS_URL, else REDIS_URL, else redis://127.0.0.1:6379 */
+  redisUrl: string;
+  /** PHOTON_REDIS_PREFIX, else 'photon:' — every store key starts with it */
+  redisPrefix: string;
+  /** PHOTON_KAFKA_BROKERS, else KAFKA_BROKERS (comma-separated), else 127.0.0.1:9092 */
+  kafkaBrokers: string[];
+  /** PHOTON_ACTIVATION_RETENTION_MS, else a week */
+  activationRetentionMs: number;
+}
+
+export function serviceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
+  const retention = env.PHOTON_ACTIVATION_RETENTION_MS;
+  const retentionMs = retention ? Number(retention) : DEFAULT_ACTIVATION_RETENTION_MS;
+  if (!Number.isFinite(retentionMs) || retentionMs <= 0) throw new Error(`PHOTON_ACTIVATION_RETENTION_MS must be a positive number of ms, got '${retention}'`);
+  return {
+    redisUrl: env.PHOTON_REDIS_URL || env.REDIS_URL || 'redis://127.0.0.1:6379',
+    redisPrefix: env.PHOTON_REDIS_PREFIX ?? 'photon:',
+    kafkaBrokers: (env.PHOTON_KAFKA_BROKERS || env.KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    activationRetentionMs: retentionMs,
+  };
+}

@@ -1,0 +1,95 @@
+// ActionStore in Redis. Keys: {p}action:{ns}/{name} (hash: doc = JSON ActionInput, version,
+// revision, updated), {p}actions:{ns} (sorted set of names by updated). Names and namespaces
+// cannot contain '/', so the key is unambiguous.
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Action } from '../model/action.js';
+import type { ActionInput, ActionStore, ListOptions, PutActionResult } from './action-store.js';
+import { RedisScript } from './redis-script.js';
+
+// The existence check, the version bump and the write happen in one script, so two concurrent
+// creates cannot both answer 'created' and two updates cannot both produce 0.0.2.
+const PUT = new RedisScript(`
+local v = redis.call('HGET', KEYS[1], 'version')
+if v and ARGV[4] ~= '1' then
+  return {'exists', redis.call('HGET', KEYS[1], 'doc'), v, redis.call('HGET', KEYS[1], 'revision'), redis.call('HGET', KEYS[1], 'updated')}
+end
+local nv = '0.0.1'
+if v then
+  local a, b, c = string.match(v, '^(%d+)%.(%d+)%.(%d+)$')
+  if a then nv = a .. '.' .. b .. '.' .. (tonumber(c) + 1) end
+end
+redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'version', nv, 'revision', ARGV[2], 'updated', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
+if v then return {'updated', ARGV[1], nv, ARGV[2], ARGV[3]} end
+return {'created', ARGV[1], nv, ARGV[2], ARGV[3]}
+`);
+
+const DELETE = new RedisScript(`
+local f = redis.call('HMGET', KEYS[1], 'doc', 'version', 'revision', 'updated')
+if not f[1] then return false end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return f
+`);
+
+export class RedisActionStore implements ActionStore {
+  readonly #redis: Redis;
+  readonly #p: string;
+
+  constructor(redis: Redis, prefix: string) {
+    this.#redis = redis;
+    this.#p = prefix;
+  }
+
+  async get(namespace: string, name: string): Promise<Action | undefined> {
+    const f = await this.#redis.hmget(this.#key(namespace, name), 'doc', 'version', 'revision', 'updated');
+    return fromFields(f);
+  }
+
+  async put(input: ActionInput, options: { overwrite: boolean }): Promise<PutActionResult> {
+    const revision = randomBytes(8).toString('hex');
+    const out = (await PUT.run(
+      this.#redis,
+      [this.#key(input.namespace, input.name), this.#index(input.namespace)],
+      [JSON.stringify(input), revision, Date.now(), options.overwrite ? '1' : '0', input.name],
+    )) as [PutActionResult['outcome'], string, string, string, string];
+    const action = fromFields(out.slice(1))!;
+    return { outcome: out[0], action };
+  }
+
+  async list(namespace: string, options: ListOptions): Promise<Action[]> {
+    if (options.limit <= 0) return [];
+    const names = await this.#redis.zrevrange(this.#index(namespace), options.skip, options.skip + options.limit - 1);
+    if (names.length === 0) return [];
+    const pipe = this.#redis.pipeline();
+    for (const n of names) pipe.hmget(this.#key(namespace, n), 'doc', 'version', 'revision', 'updated');
+    const results = (await pipe.exec()) ?? [];
+    const out: Action[] = [];
+    for (const [err, f] of results) {
+      if (err) throw err;
+      const a = fromFields(f as Array<string | null>);
+      if (a) out.push(a);
+    }
+    return out;
+  }
+
+  async delete(namespace: string, name: string): Promise<Action | undefined> {
+    const f = (await DELETE.run(this.#redis, [this.#key(namespace, name), this.#index(namespace)], [name])) as Array<string | null> | null;
+    return f ? fromFields(f) : undefined;
+  }
+
+  #key(namespace: string, name: string): string {
+    return `${this.#p}action:${namespace}/${name}`;
+  }
+
+  #index(namespace: string): string {
+    return `${this.#p}actions:${namespace}`;
+  }
+}
+
+function fromFields(f: Array<string | null | undefined>): Action | undefined {
+  const [doc, version, revision, updated] = f;
+  if (!doc || !version || !revision || !updated) return undefined;
+  return { ...(JSON.parse(doc) as ActionInput), version, revision, updated: Number(updated) };
+}

@@ -1,0 +1,54 @@
+// Every store in Redis over one connection. The only way code outside shared/store/ gets Redis
+// stores: it passes a URL, never an ioredis client.
+import { Redis } from 'ioredis';
+import { RedisActionStore } from './redis-action-store.js';
+import { RedisActivationStore } from './redis-activation-store.js';
+import { RedisAuthStore } from './redis-auth-store.js';
+import { RedisEntityStore } from './redis-entity-store.js';
+import { RedisFeedStore } from './redis-feed-store.js';
+import { RedisThrottleStore } from './redis-throttle-store.js';
+import { RedisWarmRegistry } from './redis-warm-registry.js';
+import type { StoreOptions, Stores } from './stores.js';
+
+export interface RedisStoreOptions extends StoreOptions {
+  url: string;
+  /** Prepended to every key: several photon clusters (or parallel tests) can share one Redis. */
+  prefix?: string;
+}
+
+export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
+  const prefix = options.prefix ?? 'photon:';
+  const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  // Without an error listener ioredis prints "[ioredis] Unhandled error event" for every reconnect
+  // attempt of an outage; one line when the connection goes and one when it is back say the same.
+  let lost = false;
+  redis.on('error', (err: Error) => {
+    if (lost) return;
+    lost = true;
+    console.error(`redis ${options.url}: ${err.message}; reconnecting`);
+  });
+  redis.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    console.error(`redis ${options.url}: connected again`);
+  });
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new Error(`Redis at ${options.url} does not answer: ${String(err)}`);
+  }
+  return {
+    auth: new RedisAuthStore(redis, prefix),
+    actions: new RedisActionStore(redis, prefix),
+    activations: new RedisActivationStore(redis, prefix, options.activationRetentionMs),
+    warm: new RedisWarmRegistry(redis, prefix),
+    throttles: new RedisThrottleStore(redis, prefix),
+    triggers: new RedisEntityStore(redis, prefix, 'trigger'),
+    rules: new RedisEntityStore(redis, prefix, 'rule'),
+    feeds: new RedisFeedStore(redis, prefix),
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// Every store photon keeps, as one bundle: what a controller or invoker is given at construction.
+import type { ActionStore } from './action-store.js';
+import type { ActivationStore } from './activation-store.js';
+import type { AuthStore } from './auth-store.js';
+import type { EntityStore } from './entity-store.js';
+import type { FeedStore } from './feed-store.js';
+import type { Rule, Trigger } from '../model/trigger.js';
+import type { ThrottleStore } from './throttle-store.js';
+import type { WarmRegistry } from './warm-registry.js';
+
+export interface Stores {
+  auth: AuthStore;
+  actions: ActionStore;
+  activations: ActivationStore;
+  warm: WarmRegistry;
+  throttles: ThrottleStore;
+  triggers: EntityStore<Trigger>;
+  rules: EntityStore<Rule>;
+  feeds: FeedStore;
+  /** Releases connections; the stores must not be used afterwards. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** How long activation records are kept; OpenWhisk keeps them until an operator purges. */
+  activationRetentionMs?: number;
+}
+
+/** A week: long enough to debug, short enough that Redis does not grow without bound. */
+export const DEFAULT_ACTIVATION_RETENTION_MS = 7 * 24 * 3600 * 1000;

@@ -1,0 +1,13 @@
+// W3C trace context in and out of message headers. Uses the globally registered propagator,
+// which the entry points set up; without one both are no-ops, so tracing off costs nothing here.
+import { context, propagation, type Context } from '@opentelemetry/api';
+
+export function injectTraceHeaders(ctx: Context = context.active()): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return carrier;
+}
+
+export function extractTraceContext(headers: Record<string, string>): Context {
+  return propagation.extract(context.active(), headers);
+}
