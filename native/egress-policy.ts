@@ -1,0 +1,165 @@
+// The egress policy of one invoker's namespaces, as one nftables table. Every rule matches the
+// host ends of this invoker's veths by name pattern, so creating or deleting a namespace touches
+// no rule at all; link() and unlink() edit one set; the table goes in at start and out at close.
+// `nft` is run only from start/link/unlink/close, never on acquire/release.
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hostVethPattern, idRangeAddresses, nftTableName } from './naming.js';
+
+export interface EgressPolicyOptions {
+  tag: string;
+  idBase: number;
+  idCount: number;
+  /** Masquerade the namespaces' traffic out through `uplink`. */
+  nat: boolean;
+  /** The interface of the host's default route; required when nat is on. */
+  uplink?: string;
+}
+
+/** One direction of a link: traffic arriving from `fromVeth` (a host end) to `toAddress`. */
+export interface LinkPair {
+  fromVeth: string;
+  toAddress: string;
+}
+
+/**
+ * The whole table as an `nft -f` script. It first makes sure the table exists and deletes it, so
+ * applying it replaces whatever a previous run of the same invoker left, atomically.
+ */
+export function policyRuleset(o: EgressPolicyOptions): string {
+  const table = `inet ${nftTableName(o.tag)}`;
+  const ours = `"${hostVethPattern(o.tag)}"`;
+  if (o.nat && !o.uplink) throw new Error('nat needs the uplink interface');
+  const uplink = `"${o.uplink ?? ''}"`;
+  const lines = [
+    `table ${table}`,
+    `delete table ${table}`,
+    `table ${table} {`,
+    '  set links {',
+    '    type ifname . ipv4_addr',
+    '  }',
+    // A function may only send from its own address: otherwise it could borrow a linked peer's.
+    '  chain prerouting {',
+    '    type filter hook prerouting priority raw; policy accept;',
+    `    iifname ${ours} fib saddr . iif oif missing drop`,
+    '  }',
+    // Anything a function sends to an address of the host itself (the host end of any veth, the
+    // host's LAN address, its services on 0.0.0.0) arrives here; only replies to connections the
+    // host opened get through, the rest is rejected. The host's 127.0.0.1 is not reachable at all: inside a namespace
+    // 127.0.0.1 is that namespace's own loopback.
+    '  chain input {',
+    '    type filter hook input priority filter - 10; policy accept;',
+    `    iifname ${ours} ct state established,related accept`,
+    `    iifname ${ours} reject with icmpx admin-prohibited`,
+    '  }',
+    '  chain forward {',
+    '    type filter hook forward priority filter - 10; policy accept;',
+    `    iifname ${ours} oifname ${ours} iifname . ip daddr @links accept`,
+  ];
+  if (o.nat) {
+    lines.push(
+      `    iifname ${ours} oifname ${uplink} accept`,
+      `    iifname ${uplink} oifname ${ours} ct state established,related accept`,
+    );
+  }
+  // Rejected, not dropped: a function that tries a forbidden address fails at once (EHOSTUNREACH)
+  // instead of hanging in SYN retries until its activation times out. Traffic toward a function
+  // that nobody asked for is dropped silently.
+  lines.push(`    iifname ${ours} reject with icmpx admin-prohibited`, `    oifname ${ours} drop`, '  }');
+  if (o.nat) {
+    lines.push(
+      '  chain postrouting {',
+      '    type nat hook postrouting priority srcnat; policy accept;',
+      `    ip saddr ${idRangeAddresses(o.idBase, o.idCount)} oifname ${uplink} masquerade`,
+      '  }',
+    );
+  }
+  lines.push('}', '');
+  return lines.join('\n');
+}
+
+export function linkElements(pairs: readonly LinkPair[]): string {
+  return pairs.map((p) => `"${p.fromVeth}" . ${p.toAddress}`).join(', ');
+}
+
+/** The interface of the IPv4 default route, read from /proc/net/route (no `ip` needed). */
+export function defaultRouteInterface(routeTable = readFileSync('/proc/net/route', 'utf8')): string | undefined {
+  for (const line of routeTable.split('\n').slice(1)) {
+    const [iface, destination, , , , , , mask] = line.trim().split(/\s+/);
+    if (iface && destination === '00000000' && mask === '00000000') return iface;
+  }
+  return undefined;
+}
+
+export class EgressPolicy {
+  private readonly table: string;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: EgressPolicyOptions) {
+    this.table = `inet ${nftTableName(options.tag)}`;
+  }
+
+  /** Replaces any table of a previous run and, for NAT, lets the uplink forward replies back. */
+  install(): void {
+    nftSync(policyRuleset(this.options));
+    if (this.options.nat && this.options.uplink) {
+      writeFileSync(`/proc/sys/net/ipv4/conf/${this.options.uplink}/forwarding`, '1');
+    }
+  }
+
+  async link(pairs: readonly LinkPair[]): Promise<void> {
+    if (pairs.length > 0) await this.serialized(`add element ${this.table} links { ${linkElements(pairs)} }\n`);
+  }
+
+  async unlink(pairs: readonly LinkPair[]): Promise<void> {
+    // Deleting an element that is not there is an error in nft; `destroy` (nft 1.0.8+) is not
+    // available on bookworm, so add-then-delete keeps this idempotent in one transaction.
+    if (pairs.length === 0) return;
+    const elements = linkElements(pairs);
+    await this.serialized(`add element ${this.table} links { ${elements} }\ndelete element ${this.table} links { ${elements} }\n`);
+  }
+
+  /**
+   * One nft process at a time, in call order: a link() still running when its namespace is
+   * released must not land after the unlink() that release starts.
+   */
+  private serialized(script: string): Promise<void> {
+    const run = this.queue.then(() => nft(script));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Synchronous so that exit hooks can call it. */
+  remove(): void {
+    nftSync(`table ${this.table}\ndelete table ${this.table}\n`);
+  }
+}
+
+/** Whether the nft binary is there at all (checked at start, to fail with a useful message). */
+export function nftAvailable(): boolean {
+  try {
+    execFileSync('nft', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function nftSync(script: string): void {
+  try {
+    execFileSync('nft', ['-f', '-'], { input: script, stdio: ['pipe', 'ignore', 'pipe'] });
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim() ?? '';
+    throw new Error(`nft failed: ${stderr || String(err)}`);
+  }
+}
+
+function nft(script: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('nft', ['-f', '-'], (err, _stdout, stderr) => {
+      if (err) reject(new Error(`nft failed: ${stderr.trim() || err.message}`));
+      else resolve();
+    });
+    child.stdin?.end(script);
+  });
+}
