@@ -1,0 +1,374 @@
+// The runtime inside every function context: console, process.env, timers, fetch, a small TCP API
+// and the OpenWhisk main() contract. It is not a module: isolate-runtime.ts evaluates this one
+// function expression in a fresh context and calls it with the host's fire-and-forget `send`
+// callback, and keeps references to what it returns (install, run, deliver). Nothing of the host
+// is reachable from here except `send`, which this closure keeps to itself.
+// Messages are described in guest-protocol.ts. Results leave as one string whose first character
+// says what it is (o: ok JSON, a: application error JSON, d: developer error text, t: too large
+// JSON) so that a large result is not JSON-encoded twice.
+// eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
+(function photonGuest(send) {
+  'use strict';
+  const G = globalThis;
+  // Intrinsics captured before user code can replace them.
+  const jsonStringify = JSON.stringify;
+  const jsonParse = JSON.parse;
+  const objectKeys = Object.keys;
+  const isArray = Array.isArray;
+  const MapCtor = Map;
+  const PromiseCtor = Promise;
+  const DateCtor = Date;
+  const StringCtor = String;
+
+  const config = { logLimit: 10 * 1024 * 1024, resultLimit: 1024 * 1024 };
+  let main = null;
+  let inflight = 0;
+
+  // ---- UTF-8 ---------------------------------------------------------------------------------
+  function utf8Encode(s) {
+    const out = [];
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
+      }
+      if (c < 0x80) out.push(c);
+      else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return new Uint8Array(out);
+  }
+  function utf8Decode(bytes) {
+    let s = '';
+    const chunk = [];
+    for (let i = 0; i < bytes.length;) {
+      const b = bytes[i++];
+      let c;
+      if (b < 0x80) c = b;
+      else if (b < 0xe0) c = ((b & 31) << 6) | (bytes[i++] & 63);
+      else if (b < 0xf0) c = ((b & 15) << 12) | ((bytes[i++] & 63) << 6) | (bytes[i++] & 63);
+      else c = ((b & 7) << 18) | ((bytes[i++] & 63) << 12) | ((bytes[i++] & 63) << 6) | (bytes[i++] & 63);
+      if (c > 0xffff) { c -= 0x10000; chunk.push(0xd800 + (c >> 10), 0xdc00 + (c & 1023)); } else chunk.push(c);
+      if (chunk.length > 8192) { s += StringCtor.fromCharCode.apply(null, chunk); chunk.length = 0; }
+    }
+    return s + StringCtor.fromCharCode.apply(null, chunk);
+  }
+  function utf8Length(s) {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) n += 1; else if (c < 0x800) n += 2; else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; } else n += 3;
+    }
+    return n;
+  }
+  function toArrayBuffer(data) {
+    if (data === undefined || data === null) return new ArrayBuffer(0);
+    if (typeof data === 'string') return utf8Encode(data).buffer;
+    if (data instanceof ArrayBuffer) return data.slice(0);
+    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    return utf8Encode(StringCtor(data)).buffer;
+  }
+
+  // ---- console -------------------------------------------------------------------------------
+  function inspect(v) {
+    if (typeof v === 'string') return v;
+    if (v === undefined) return 'undefined';
+    if (typeof v === 'function') return '[Function: ' + (v.name || 'anonymous') + ']';
+    if (typeof v === 'symbol') return v.toString();
+    if (typeof v === 'bigint') return v + 'n';
+    if (v !== null && typeof v === 'object' && typeof v.stack === 'string') return v.stack;
+    try { const j = jsonStringify(v); return j === undefined ? StringCtor(v) : j; } catch { return StringCtor(v); }
+  }
+  function format(args) {
+    if (args.length === 0) return '';
+    let first = args[0];
+    let rest = 1;
+    if (typeof first === 'string' && first.includes('%')) {
+      first = first.replace(/%[sdifjoO%]/g, (m) => {
+        if (m === '%%') return '%';
+        if (rest >= args.length) return m;
+        const a = args[rest++];
+        if (m === '%d' || m === '%i') return StringCtor(m === '%i' ? Math.trunc(Number(a)) : Number(a));
+        if (m === '%f') return StringCtor(Number(a));
+        if (m === '%s') return typeof a === 'string' ? a : inspect(a);
+        return inspect(a);
+      });
+    } else first = inspect(first);
+    let out = first;
+    for (let i = rest; i < args.length; i++) out += ' ' + inspect(args[i]);
+    return out;
+  }
+  // The guest stops sending once a busy period (activations in flight) logged more than the
+  // limit, so a logging loop cannot flood the host; the host keeps the exact per-activation count.
+  let logBytes = 0;
+  let logCut = false;
+  function emit(stream, args) {
+    if (config.logLimit <= 0 || logCut) return;
+    const time = new DateCtor().toISOString();
+    const lines = format(args).split('\n');
+    for (const text of lines) {
+      logBytes += utf8Length(text);
+      if (logBytes > config.logLimit) { logCut = true; send({ op: 'log-truncated' }); return; }
+      send({ op: 'log', stream, time, text });
+    }
+  }
+  const console = {
+    log: (...a) => emit('stdout', a), info: (...a) => emit('stdout', a), debug: (...a) => emit('stdout', a),
+    trace: (...a) => emit('stderr', a), warn: (...a) => emit('stderr', a), error: (...a) => emit('stderr', a),
+    dir: (v) => emit('stdout', [v]), table: (v) => emit('stdout', [v]),
+  };
+
+  // ---- timers --------------------------------------------------------------------------------
+  // Every timer, request and socket costs the host memory outside the isolate's limit, so a
+  // context may hold only so many at once.
+  const MAX_TIMERS = 10000;
+  const MAX_PENDING = 1000;
+  const timers = new MapCtor();
+  let seq = 0;
+  function addTimer(fn, ms, args, repeat) {
+    if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be a function');
+    if (timers.size >= MAX_TIMERS) throw new RangeError('too many timers (' + MAX_TIMERS + ') in this activation');
+    const id = ++seq;
+    const delay = Math.min(Math.max(Number(ms) || 0, 0), 2147483647);
+    timers.set(id, { fn, args, repeat });
+    send({ op: 'timer', id, ms: delay, repeat });
+    return id;
+  }
+  function clearTimer(id) { if (timers.delete(id)) send({ op: 'clear-timer', id }); }
+  function onTimer(id) {
+    const t = timers.get(id);
+    if (!t) return;
+    if (!t.repeat) timers.delete(id);
+    try { t.fn(...t.args); } catch (e) { emit('stderr', ['Uncaught exception in a timer callback:', e]); }
+  }
+
+  // ---- fetch ---------------------------------------------------------------------------------
+  class Headers {
+    constructor(init) {
+      this._h = new MapCtor();
+      if (init instanceof Headers) init.forEach((v, k) => this.append(k, v));
+      else if (isArray(init)) for (const [k, v] of init) this.append(k, v);
+      else if (init && typeof init === 'object') for (const k of objectKeys(init)) this.append(k, init[k]);
+    }
+    append(k, v) { k = StringCtor(k).toLowerCase(); const o = this._h.get(k); this._h.set(k, o === undefined ? StringCtor(v) : o + ', ' + v); }
+    set(k, v) { this._h.set(StringCtor(k).toLowerCase(), StringCtor(v)); }
+    get(k) { const v = this._h.get(StringCtor(k).toLowerCase()); return v === undefined ? null : v; }
+    has(k) { return this._h.has(StringCtor(k).toLowerCase()); }
+    delete(k) { this._h.delete(StringCtor(k).toLowerCase()); }
+    forEach(fn) { for (const [k, v] of this._h) fn(v, k, this); }
+    entries() { return this._h.entries(); }
+    keys() { return this._h.keys(); }
+    values() { return this._h.values(); }
+    [Symbol.iterator]() { return this._h.entries(); }
+  }
+  class Response {
+    constructor(m) {
+      this.status = m.status; this.statusText = m.statusText; this.url = m.url; this.ok = m.status >= 200 && m.status < 300;
+      this.headers = new Headers(m.headers); this.redirected = false; this.type = 'basic'; this.bodyUsed = false; this._body = m.body;
+    }
+    _take() { if (this.bodyUsed) return PromiseCtor.reject(new TypeError('Body has already been used')); this.bodyUsed = true; return PromiseCtor.resolve(this._body); }
+    arrayBuffer() { return this._take(); }
+    bytes() { return this._take().then((b) => new Uint8Array(b)); }
+    text() { return this._take().then((b) => utf8Decode(new Uint8Array(b))); }
+    json() { return this.text().then((t) => jsonParse(t)); }
+  }
+  const pending = new MapCtor();
+  function request(msg) {
+    if (pending.size >= MAX_PENDING) return PromiseCtor.reject(new RangeError('too many requests and sockets (' + MAX_PENDING + ') in flight'));
+    return new PromiseCtor((resolve, reject) => { pending.set(msg.id, { resolve, reject }); send(msg); });
+  }
+  function settle(id, ok, value) {
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    if (ok) p.resolve(value); else p.reject(value);
+  }
+  function fetch(input, init) {
+    init = init || {};
+    const url = typeof input === 'string' ? input : StringCtor(input && input.url ? input.url : input);
+    const method = StringCtor(init.method || 'GET').toUpperCase();
+    const headers = [];
+    new Headers(init.headers).forEach((v, k) => headers.push([k, v]));
+    const body = init.body === undefined || init.body === null ? null : toArrayBuffer(init.body);
+    return request({ op: 'fetch', id: ++seq, url, method, headers, body });
+  }
+
+  // ---- tcp -----------------------------------------------------------------------------------
+  // Connections buffer their events until a 'data' listener is attached, so nothing that arrives
+  // between accept/connect and the user's first on('data') is lost.
+  const conns = new MapCtor();
+  const servers = new MapCtor();
+  class Connection {
+    constructor(id, info) {
+      this._id = id; this._on = { data: [], end: [], close: [], error: [] }; this._queue = []; this._flowing = false;
+      this.remoteAddress = info.remoteAddress; this.remotePort = info.remotePort; this.localAddress = info.localAddress; this.localPort = info.localPort;
+      this.closed = false;
+    }
+    on(ev, fn) {
+      if (!this._on[ev]) throw new TypeError('unknown event ' + ev);
+      this._on[ev].push(fn);
+      if (ev === 'data' && !this._flowing) { this._flowing = true; PromiseCtor.resolve().then(() => { const q = this._queue; this._queue = []; for (const [e, a] of q) this._emit(e, a); }); }
+      return this;
+    }
+    _push(ev, arg) { if (this._flowing) this._emit(ev, arg); else this._queue.push([ev, arg]); }
+    _emit(ev, arg) { for (const fn of this._on[ev]) { try { fn(arg); } catch (e) { emit('stderr', ['Uncaught exception in a socket listener:', e]); } } }
+    write(data) { send({ op: 'write', conn: this._id, data: toArrayBuffer(data), end: false }); return true; }
+    end(data) { send({ op: 'write', conn: this._id, data: toArrayBuffer(data), end: true }); }
+    destroy() { send({ op: 'destroy', conn: this._id }); }
+    /** All bytes until the peer ends, decoded as UTF-8. */
+    text() {
+      return new PromiseCtor((resolve, reject) => {
+        const parts = [];
+        this.on('error', reject).on('end', () => resolve(parts.join(''))).on('data', (d) => parts.push(utf8Decode(d)));
+      });
+    }
+  }
+  function connection(id, info) {
+    const c = new Connection(id, info);
+    conns.set(id, c);
+    if (conns.size > MAX_PENDING) c.destroy();
+    return c;
+  }
+  const tcp = Object.freeze({
+    /** listen({port, host?}, onConnection) → Promise<{host, port, close()}> inside the function's namespace. */
+    listen(opts, onConnection) {
+      const o = typeof opts === 'number' ? { port: opts } : opts || {};
+      if (typeof onConnection !== 'function') throw new TypeError('tcp.listen needs an onConnection function');
+      const id = ++seq;
+      servers.set(id, onConnection);
+      return request({ op: 'listen', id, host: StringCtor(o.host || '0.0.0.0'), port: Number(o.port) || 0 });
+    },
+    /** connect({host, port}) → Promise<Connection>, opened inside the function's namespace. */
+    connect(opts) {
+      const o = opts || {};
+      return request({ op: 'connect', id: ++seq, host: StringCtor(o.host || '127.0.0.1'), port: Number(o.port) });
+    },
+  });
+
+  function deliver(m) {
+    switch (m.op) {
+      case 'timer': onTimer(m.id); break;
+      case 'fetch-response': settle(m.id, true, new Response(m)); break;
+      case 'fetch-error': settle(m.id, false, new TypeError('fetch failed: ' + m.message)); break;
+      case 'listening': {
+        const id = m.id;
+        settle(id, true, Object.freeze({ host: m.host, port: m.port, close() { servers.delete(id); send({ op: 'close-server', id }); } }));
+        break;
+      }
+      case 'listen-error': servers.delete(m.id); settle(m.id, false, new Error('listen failed: ' + m.message)); break;
+      case 'accept': {
+        const onConnection = servers.get(m.id);
+        const c = connection(m.conn, m);
+        if (onConnection) { try { onConnection(c); } catch (e) { emit('stderr', ['Uncaught exception in a connection handler:', e]); } }
+        break;
+      }
+      case 'connected': settle(m.id, true, connection(m.conn, m)); break;
+      case 'connect-error': settle(m.id, false, new Error('connect failed: ' + m.message)); break;
+      case 'data': { const c = conns.get(m.conn); if (c) c._push('data', new Uint8Array(m.data)); break; }
+      case 'end': { const c = conns.get(m.conn); if (c) c._push('end'); break; }
+      case 'conn-error': { const c = conns.get(m.conn); if (c) c._push('error', new Error(m.message)); break; }
+      case 'close': { const c = conns.get(m.conn); if (c) { c.closed = true; conns.delete(m.conn); c._push('close'); } break; }
+      default: break;
+    }
+  }
+
+  // ---- globals the function sees -------------------------------------------------------------
+  const env = {};
+  const process = Object.freeze({ env });
+  class TextEncoder { get encoding() { return 'utf-8'; } encode(s) { return utf8Encode(StringCtor(s === undefined ? '' : s)); } }
+  class TextDecoder {
+    get encoding() { return 'utf-8'; }
+    decode(b) { return b === undefined ? '' : utf8Decode(b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)); }
+  }
+  const globals = {
+    console, process, fetch, Headers, Response, tcp, TextEncoder, TextDecoder, global: G,
+    setTimeout: (fn, ms, ...a) => addTimer(fn, ms, a, false), setInterval: (fn, ms, ...a) => addTimer(fn, ms, a, true),
+    clearTimeout: clearTimer, clearInterval: clearTimer,
+    queueMicrotask: (fn) => { PromiseCtor.resolve().then(fn).catch((e) => emit('stderr', ['Uncaught exception in a microtask:', e])); },
+  };
+  for (const k of objectKeys(globals)) Object.defineProperty(G, k, { value: globals[k], writable: true, configurable: true, enumerable: false });
+
+  // ---- the action contract -------------------------------------------------------------------
+  function describe(e) { return e !== null && typeof e === 'object' && typeof e.stack === 'string' ? e.stack : StringCtor(e); }
+  // OpenWhisk serialises rejections with serialize-error: Errors become {name, message, stack, ...}.
+  function serializeError(e) {
+    if (e === undefined || e === null) return {};
+    if (typeof e === 'object' && (typeof e.message === 'string' || typeof e.stack === 'string')) {
+      const out = { name: e.name, message: e.message, stack: e.stack };
+      for (const k of objectKeys(e)) { try { const v = jsonParse(jsonStringify(e[k])); if (v !== undefined) out[k] = v; } catch { /* not JSON */ } }
+      return out;
+    }
+    try { const v = jsonStringify(e); return v === undefined ? StringCtor(e) : jsonParse(v); } catch { return StringCtor(e); }
+  }
+  function requireStub(name) { throw new Error("Cannot find module '" + name + "': require is not available, bundle the action's dependencies"); }
+  function pick(obj, path) {
+    let v = obj;
+    for (const part of path.split('.')) { if (v === null || v === undefined) return undefined; v = v[part]; }
+    return v;
+  }
+
+  function install(code, entry, configJson) {
+    Object.assign(config, jsonParse(configJson));
+    if (typeof code !== 'string' || code.trim() === '') return jsonStringify({ ok: false, message: 'Missing main/no code to execute.' });
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(entry)) return jsonStringify({ ok: false, message: "Action entrypoint '" + entry + "' is not a valid name." });
+    const mod = { exports: {} };
+    const exportsObject = mod.exports;
+    let lookup;
+    try {
+      // The Function constructor parses the body on its own, so code cannot escape the wrapper;
+      // the returned closure resolves a top-level `function main` by direct eval in its scope.
+      const factory = new Function('exports', 'module', 'require', code + '\n;return function (n) { try { return eval(n); } catch (e) { return undefined; } };');
+      lookup = factory.call(exportsObject, exportsObject, mod, requireStub);
+    } catch (e) {
+      return jsonStringify({ ok: false, message: 'Initialization has failed due to: ' + describe(e) });
+    }
+    let fn = pick(mod.exports, entry);
+    if (typeof fn !== 'function') fn = pick(exportsObject, entry);
+    if (typeof fn !== 'function' && typeof lookup === 'function') fn = lookup(entry);
+    if (typeof fn !== 'function') fn = pick(G, entry);
+    if (typeof fn !== 'function') return jsonStringify({ ok: false, message: "Action entrypoint '" + entry + "' is not a function." });
+    main = fn;
+    return jsonStringify({ ok: true });
+  }
+
+  // Nothing a function started may outlive the activations in flight: when the last one ends,
+  // its timers, pending requests and sockets are forgotten here (the host closes its side).
+  function endScope() {
+    timers.clear(); pending.clear(); conns.clear(); servers.clear();
+    logBytes = 0; logCut = false;
+  }
+
+  function finish(value) {
+    if (value === undefined) return 'o{}';
+    if (value === null || typeof value !== 'object' || isArray(value)) return 'dThe action did not return a dictionary.';
+    let json;
+    try { json = jsonStringify(value); } catch (e) { return 'dThe action did not return a dictionary: ' + describe(e); }
+    if (json.length > config.resultLimit) return 't' + jsonStringify({ length: json.length, truncated: json.slice(0, 1024) });
+    return 'o' + json;
+  }
+
+  async function run(paramsJson, envJson) {
+    inflight++;
+    try {
+      for (const k of objectKeys(env)) if (k.startsWith('__OW_')) Reflect.deleteProperty(env, k);
+      Object.assign(env, jsonParse(envJson));
+      if (typeof main !== 'function') return 'dThe action was not initialized.';
+      let value;
+      try {
+        value = await main(jsonParse(paramsJson));
+      } catch (e) {
+        let error;
+        try { error = jsonStringify(serializeError(e)); } catch { error = jsonStringify(StringCtor(e)); }
+        return 'a' + error;
+      }
+      return finish(value);
+    } finally {
+      inflight--;
+      if (inflight === 0) endScope();
+    }
+  }
+
+  return { install, run, deliver };
+});

@@ -1,0 +1,537 @@
+// The invoker's execution layer: isolates per action bound to cached network namespaces, the
+// thesis's Algorithm 4.2 (reuse namespaces and isolates) and Photons@Graal's isolate cache, with
+// OpenWhisk's ContainerPool rules (openwhisk-notes §2.2). See invoker/README.md for the design.
+//
+// An activation gets, in this order: a warm isolate of the same action+revision+invoking namespace
+// with a free concurrency slot (also one still warming: it waits for the init in progress) →
+// a prewarmed blank isolate of the same memory size (already bound to a namespace, so a cold
+// start only compiles the code) → a new isolate, if the user-memory budget allows it, after
+// evicting idle isolates in greedy-dual order if needed → otherwise a FIFO queue.
+import { DEFAULT_LIMITS } from '../../shared/model/action.js';
+import type { Action } from '../../shared/model/action.js';
+import type { NamespaceCache } from '../../native/contracts.js';
+import type { DisposeReason } from '../isolate/isolate-runtime.js';
+import { ActivationLog } from './activation-log.js';
+import type { ActivationInput, ActivationOutcome, StartKind } from './activation-outcome.js';
+import { MESSAGES, developerError, internalError } from './activation-outcome.js';
+import { GreedyDual } from './greedy-dual.js';
+import { classify } from './outcome-builder.js';
+import type { DisposeCause } from './pool-events.js';
+import { PoolEvents, causeToReason, reasonToCause } from './pool-events.js';
+import { checkLimits } from './action-limits.js';
+import { PooledIsolate, wantsFreshContext } from './pooled-isolate.js';
+import type { Execution } from './pooled-isolate.js';
+import type { Slot, Placement, Pending, Readiness } from './slot.js';
+import { actionKey, newSlot } from './slot.js';
+
+export interface IsolatePoolOptions {
+  namespaces: NamespaceCache;
+  /** MB of isolate memory limits the pool may hold, prewarms included (OpenWhisk's userMemory). Default 2048. */
+  userMemoryMb?: number;
+  /**
+   * Blank isolates kept ready, each bound to a namespace (OpenWhisk's stem cells). Default 2 × 256 MB, up to 4.
+   * With `max` above `count` the pool is reactive (OpenWhisk's reactive prewarm): each cold start
+   * of that memory size raises the target by one, up to `max`; a sweep without such cold starts
+   * lowers it by one, down to `count`, disposing a surplus prewarm.
+   */
+  prewarm?: { count: number; memoryMb: number; max?: number };
+  /** An idle warm isolate is disposed after this long unused. Default 10 min. */
+  keepAliveMs?: number;
+  /** How often keep-alive and memory pressure are checked. Default min(keepAlive / 10, 30 s), at least 50 ms. */
+  sweepIntervalMs?: number;
+  /** When process RSS is above this many MB, each sweep evicts idle isolates in greedy-dual order. */
+  rssHighWaterMb?: number;
+  /** Result size limit in bytes (OpenWhisk whisk.activation.payload.max). Default 1 MB. */
+  resultLimitBytes?: number;
+  /** Activations waiting for capacity beyond this answer a whisk internal error. Default unbounded. */
+  maxQueued?: number;
+  /** Benchmark baseline only: a namespace per activation instead of per isolate (see PooledIsolate). */
+  namespacePerActivation?: boolean;
+  /** Prefix of isolate ids, e.g. the invoker id. */
+  idPrefix?: string;
+}
+
+export interface PoolStats {
+  isolates: number;
+  warm: number;
+  prewarm: number;
+  starting: number;
+  inFlight: number;
+  queued: number;
+  usedMemoryMb: number;
+  userMemoryMb: number;
+}
+
+/** An idle-or-busy warm isolate as the warm-isolate registry needs it. */
+export interface WarmIsolateInfo {
+  isolateId: string;
+  actionKey: string;
+  /** The action's owner namespace, name and revision. */
+  action: { namespace: string; name: string; revision: string };
+  namespaceId: number | null;
+  inFlight: number;
+  concurrency: number;
+}
+
+/**
+ * Contract: run() always resolves (never rejects) with an outcome; at most userMemoryMb of isolate
+ * memory limits exist at once; an isolate never serves more than its action's concurrency at once;
+ * every isolate holds one namespace from `namespaces` until it is disposed, then returns it; after
+ * close() every isolate is disposed and run() answers a whisk internal error.
+ */
+export class IsolatePool {
+  readonly events = new PoolEvents();
+  private readonly slots = new Map<string, Slot>();
+  private readonly byKey = new Map<string, Set<Slot>>();
+  private readonly queue: Pending[] = [];
+  private readonly gd = new GreedyDual();
+  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb'>> & { rssHighWaterMb?: number };
+  private seq = 0;
+  private sweeper: NodeJS.Timeout | null = null;
+  private closed = false;
+  private prewarmPausedUntil = 0;
+  private prewarmTarget: number;
+  private coldMisses = 0;
+  private draining = false;
+  private refillSoon = false;
+  private drainAgain = false;
+
+  constructor(options: IsolatePoolOptions) {
+    const keepAliveMs = options.keepAliveMs ?? 600_000;
+    this.opts = {
+      namespaces: options.namespaces,
+      userMemoryMb: options.userMemoryMb ?? 2048,
+      // OpenWhisk's nodejs stem cells: 2 of 256 MB, reactive up to 4.
+      prewarm: options.prewarm ?? { count: 2, memoryMb: DEFAULT_LIMITS.memory, max: 4 },
+      keepAliveMs,
+      sweepIntervalMs: options.sweepIntervalMs ?? Math.max(50, Math.min(keepAliveMs / 10, 30_000)),
+      rssHighWaterMb: options.rssHighWaterMb,
+      resultLimitBytes: options.resultLimitBytes ?? 1024 * 1024,
+      maxQueued: options.maxQueued ?? Number.POSITIVE_INFINITY,
+      namespacePerActivation: options.namespacePerActivation ?? false,
+      idPrefix: options.idPrefix ?? 'iso',
+    };
+    this.prewarmTarget = this.opts.prewarm.count;
+  }
+
+  /** Fills the prewarm pool and starts the keep-alive sweeper. */
+  async start(): Promise<void> {
+    this.ensurePrewarms();
+    await Promise.all([...this.slots.values()].map((s) => s.created.catch(() => undefined)));
+    this.sweeper = setInterval(() => this.sweep(), this.opts.sweepIntervalMs);
+    this.sweeper.unref();
+  }
+
+  async run(action: Action, params: Record<string, unknown>, activation: ActivationInput): Promise<ActivationOutcome> {
+    const received = Date.now();
+    const limits = checkLimits(action.limits);
+    const log = new ActivationLog(typeof limits === 'string' ? 0 : limits.logs);
+    if (typeof limits === 'string') return this.failed(activation, internalError(limits), received, log);
+    if (this.closed) return this.failed(activation, internalError('The invoker is shutting down.'), received, log);
+    const key = actionKey(action, activation.namespace);
+    const complete = limits.timeout === action.limits.timeout && limits.memory === action.limits.memory && limits.logs === action.limits.logs && limits.concurrency === action.limits.concurrency;
+    const pending: Pending = { action: complete ? action : { ...action, limits }, key, log, activationId: activation.activationId, resolve: () => undefined };
+    let placement = this.tryPlace(pending, this.queue.length === 0);
+    if (!placement) {
+      if (this.queue.length >= this.opts.maxQueued) return this.failed(activation, internalError('Too many activations are waiting for capacity.'), received, log);
+      placement = await new Promise<Placement | null>((resolve) => {
+        pending.resolve = resolve;
+        this.queue.push(pending);
+        this.events.emit({ type: 'queued', activationId: activation.activationId, actionKey: key, queueLength: this.queue.length });
+      });
+      if (!placement) return this.failed(activation, internalError('The invoker is shutting down.'), received, log);
+    }
+    return this.execute(placement, pending.action, params, activation, received, log);
+  }
+
+  stats(): PoolStats {
+    let warm = 0, prewarm = 0, starting = 0, inFlight = 0, used = 0;
+    for (const s of this.slots.values()) {
+      used += s.memoryMb;
+      inFlight += s.inFlight;
+      if (!s.isolate) starting++;
+      else if (s.key === null) prewarm++;
+      else warm++;
+    }
+    return { isolates: this.slots.size, warm, prewarm, starting, inFlight, queued: this.queue.length, usedMemoryMb: used, userMemoryMb: this.opts.userMemoryMb };
+  }
+
+  /** MB of isolates that run activations or are being created (OpenWhisk's busy pool + starting). */
+  busyMemoryMb(): number {
+    let mb = 0;
+    for (const s of this.slots.values()) if (s.inFlight > 0 || !s.isolate) mb += s.memoryMb;
+    return mb;
+  }
+
+  warmIsolates(): WarmIsolateInfo[] {
+    const out: WarmIsolateInfo[] = [];
+    for (const s of this.slots.values()) {
+      const action = s.isolate?.action;
+      if (s.key !== null && action && !s.retiring) {
+        out.push({ isolateId: s.id, actionKey: s.key, action: { namespace: action.namespace, name: action.name, revision: action.revision }, namespaceId: s.isolate?.namespace?.id ?? null, inFlight: s.inFlight, concurrency: s.concurrency });
+      }
+    }
+    return out;
+  }
+
+  /** Disposes every isolate (their namespaces go back to the cache) and answers queued activations. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    for (const p of this.queue.splice(0)) p.resolve(null);
+    const creating = [...this.slots.values()].map((s) => s.created.catch(() => undefined));
+    for (const s of [...this.slots.values()]) this.disposeSlot(s, 'closed');
+    await Promise.all(creating);
+  }
+
+  /** One keep-alive and memory-pressure pass (runs on a timer; public for tests and operators). */
+  sweep(): void {
+    const now = Date.now();
+    for (const s of [...this.slots.values()]) {
+      if (s.key !== null && s.isolate && s.inFlight === 0 && now - s.lastUsed >= this.opts.keepAliveMs) this.evict(s, 'keep-alive');
+    }
+    const hw = this.opts.rssHighWaterMb;
+    if (hw !== undefined && process.memoryUsage.rss() / 1048576 > hw) {
+      // RSS falls only after V8 frees the disposed heaps, so a pass evicts a tenth of the idle ones.
+      const idle = this.idleByPriority();
+      for (const s of idle.slice(0, Math.max(1, Math.ceil(idle.length / 10)))) this.evict(s, 'memory-pressure');
+    }
+    this.adaptPrewarms();
+    this.ensurePrewarms();
+  }
+
+  // ---- placement -------------------------------------------------------------------------------
+
+  private tryPlace(p: Pending, allowNew: boolean): Placement | null {
+    if (this.closed) return null;
+    let best: Slot | null = null;
+    for (const s of this.byKey.get(p.key) ?? []) {
+      if (s.retiring || s.gone || s.inFlight >= s.concurrency) continue;
+      if (!best || s.inFlight > best.inFlight) best = s; // pack: keeps the others idle and evictable
+    }
+    if (best) {
+      best.inFlight++;
+      return { slot: best, kind: best.readyDone ? 'warm' : best.startKind, owner: false };
+    }
+    if (!allowNew) return null;
+    const mem = p.action.limits.memory;
+    for (const s of this.slots.values()) {
+      if (s.key === null && s.isolate && !s.gone && s.memoryMb === mem) {
+        this.bind(s, p, 'prewarm');
+        return { slot: s, kind: 'prewarm', owner: true };
+      }
+    }
+    if (!this.fits(mem) && !this.evictFor(mem)) return null;
+    if (mem === this.opts.prewarm.memoryMb) {
+      this.coldMisses++;
+      this.prewarmTarget = Math.min(this.opts.prewarm.max ?? this.opts.prewarm.count, this.prewarmTarget + 1);
+      this.refillSoon = true;
+    }
+    const slot = this.addSlot(mem, false);
+    this.bind(slot, p, 'cold');
+    return { slot, kind: 'cold', owner: true };
+  }
+
+  private bind(slot: Slot, p: Pending, kind: 'prewarm' | 'cold'): void {
+    slot.key = p.key;
+    slot.startKind = kind;
+    slot.concurrency = this.opts.namespacePerActivation ? 1 : p.action.limits.concurrency;
+    slot.inFlight = 1;
+    let set = this.byKey.get(p.key);
+    if (!set) this.byKey.set(p.key, (set = new Set()));
+    set.add(slot);
+    slot.ready = this.bringUp(slot, p);
+    // Creating the replacement (new ivm.Isolate is synchronous, ~2 ms) waits until this
+    // activation has run, so it does not delay the start it was taken for.
+    if (kind === 'prewarm') this.refillSoon = true;
+  }
+
+  /** Creates (cold) and initialises the isolate for the placing activation, whose log gets the init lines. */
+  private async bringUp(slot: Slot, p: Pending): Promise<Readiness> {
+    const t0 = performance.now();
+    let isolate: PooledIsolate;
+    try {
+      isolate = await slot.created;
+    } catch (e) {
+      return { ok: false, response: internalError(`Could not start an isolate: ${e instanceof Error ? e.message : String(e)}`) };
+    }
+    if (slot.gone) return { ok: false, response: internalError('The isolate was disposed before it started.') };
+    const createMs = performance.now() - t0;
+    const t1 = performance.now();
+    const initStart = Date.now();
+    isolate.freshContext = wantsFreshContext(p.action);
+    const installed = await isolate.warm(p.action, p.key, p.log, p.action.limits.timeout);
+    const initMs = performance.now() - t1;
+    if ('kind' in installed) {
+      const msg = installed.reason === 'timeout' ? MESSAGES.timeoutInit(p.action.limits.timeout) : installed.reason === 'memory' ? MESSAGES.memory : null;
+      this.disposeSlot(slot, installed.reason === 'timeout' || installed.reason === 'memory' ? installed.reason : 'internal');
+      return { ok: false, response: msg === null ? internalError(`Initialization failed: ${installed.message}`) : developerError(msg), timedOut: installed.reason === 'timeout', initMs, initStart };
+    }
+    if (!installed.ok) {
+      this.disposeSlot(slot, 'developer-error');
+      return { ok: false, response: developerError(installed.message), initMs, initStart };
+    }
+    slot.readyDone = true;
+    this.gd.recordUse(p.key, createMs + initMs);
+    this.events.emit({ type: 'warmed', isolateId: slot.id, namespaceId: isolate.namespace?.id ?? null, actionKey: p.key, startKind: slot.startKind, initMs });
+    return { ok: true, isolate, initMs, initStart, createMs };
+  }
+
+  private async execute(pl: Placement, action: Action, params: Record<string, unknown>, a: ActivationInput, received: number, log: ActivationLog): Promise<ActivationOutcome> {
+    const slot = pl.slot;
+    const ready = await slot.ready!;
+    const initTime = pl.owner ? ready.initMs : undefined;
+    // OpenWhisk's waitTime runs until init starts (cold: after the isolate was created) or, without
+    // an init of its own, until the run starts.
+    const initStart = pl.owner ? ready.initStart : undefined;
+    if (!ready.ok) {
+      this.release(slot);
+      const end = Date.now();
+      return this.outcome(a, slot, pl.kind, ready.response, log, received, Math.round(end - (initTime ?? 0)), end, end, initTime, ready.timedOut ?? false, initStart ?? end, null);
+    }
+    if (!pl.owner) {
+      this.gd.recordUse(pl.slot.key!);
+      if (this.events.listening) this.events.emit({ type: 'reused', isolateId: slot.id, namespaceId: ready.isolate.namespace?.id ?? null, actionKey: slot.key!, activationId: a.activationId });
+    }
+    const limits = action.limits;
+    const runStart = Date.now();
+    const deadline = Math.min(a.deadline ?? Number.POSITIVE_INFINITY, runStart + limits.timeout);
+    const env: Record<string, string> = {
+      __OW_ACTIVATION_ID: a.activationId,
+      __OW_ACTION_NAME: a.actionName,
+      __OW_NAMESPACE: a.namespace,
+      __OW_DEADLINE: String(deadline),
+      __OW_ACTION_VERSION: a.actionVersion ?? action.version,
+    };
+    if (a.apiKey !== undefined) env.__OW_API_KEY = a.apiKey;
+    if (a.transactionId !== undefined) env.__OW_TRANSACTION_ID = a.transactionId;
+    const merged: Record<string, unknown> = {};
+    for (const kv of action.parameters) merged[kv.key] = kv.value;
+    Object.assign(merged, params);
+    let exec: Execution;
+    try {
+      exec = await ready.isolate.execute(JSON.stringify(merged), JSON.stringify(env), log, limits.timeout);
+    } catch (e) {
+      // Only the platform can fail here (a namespace per activation could not be had, params
+      // that are not JSON): the activation is a whisk internal error, the isolate is kept.
+      const message = e instanceof Error ? e.message : String(e);
+      exec = { result: { kind: 'aborted', reason: 'internal', own: false, message }, namespaceId: null };
+      if (!ready.isolate.disposed) {
+        this.release(slot);
+        const end = Date.now();
+        return this.outcome(a, slot, pl.kind, internalError(`The activation could not run: ${message}`), log, received, runStart, runStart, end, undefined, false, initStart ?? runStart, null);
+      }
+    }
+    const end = Date.now();
+    const c = classify(exec.result, limits.timeout, this.opts.resultLimitBytes);
+    if (c.note !== undefined) log.note(c.note);
+    if (c.fate === 'retire') slot.retiring = true;
+    if (c.fate === 'gone' && !slot.gone) this.disposeSlot(slot, exec.result.kind === 'aborted' && exec.result.own ? (exec.result.reason === 'memory' ? 'memory' : 'timeout') : 'collateral');
+    this.release(slot);
+    const init = initTime ?? exec.initMs;
+    const out = this.outcome(a, slot, pl.kind, c.response, log, received, Math.round(runStart - (init ?? 0)), runStart, end, init, c.timedOut, initStart ?? runStart, exec.namespaceId, ready.isolate.freshContext);
+    // The cold path's own phases, for tracing: creating the isolate (with its namespace) before init.
+    if (pl.owner && pl.kind === 'cold') out.phases = { createMs: ready.createMs, namespaceMs: ready.isolate.namespaceMs };
+    return out;
+  }
+
+  private release(slot: Slot): void {
+    slot.inFlight--;
+    slot.lastUsed = Date.now();
+    if (this.refillSoon) {
+      this.refillSoon = false;
+      setImmediate(() => this.ensurePrewarms());
+    }
+    if (slot.retiring && slot.inFlight <= 0) this.disposeSlot(slot, 'developer-error');
+    else if (slot.inFlight === 0 && slot.key !== null && !slot.gone) {
+      slot.priority = this.gd.priority(slot.key, slot.memoryMb);
+      if (this.events.listening) this.events.emit({ type: 'idle', isolateId: slot.id, namespaceId: slot.isolate?.namespace?.id ?? null, actionKey: slot.key });
+    }
+    this.drain();
+  }
+
+  /**
+   * Queued activations in order; the first that needs new capacity and cannot get it blocks the
+   * later ones that do. Re-entrant calls (an eviction inside tryPlace disposes an isolate, whose
+   * gone() drains again) only ask for one more pass, so no activation is placed twice.
+   */
+  private drain(): void {
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = true;
+    try {
+      do {
+        this.drainAgain = false;
+        let blocked = false;
+        for (let i = 0; i < this.queue.length; ) {
+          const p = this.queue[i]!;
+          const placed = this.tryPlace(p, !blocked);
+          if (placed) {
+            this.queue.splice(this.queue.indexOf(p), 1);
+            p.resolve(placed);
+            i = 0;
+            blocked = false;
+          } else {
+            blocked = true;
+            i++;
+          }
+        }
+      } while (this.drainAgain);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  // ---- capacity and eviction -------------------------------------------------------------------
+
+  private usedMb(): number {
+    let used = 0;
+    for (const s of this.slots.values()) used += s.memoryMb;
+    return used;
+  }
+
+  private fits(mem: number): boolean {
+    return this.usedMb() + mem <= this.opts.userMemoryMb;
+  }
+
+  private idleByPriority(): Slot[] {
+    const idle: Slot[] = [];
+    for (const s of this.slots.values()) if (s.isolate && !s.gone && s.inFlight === 0) idle.push(s);
+    const prio = (s: Slot): number => (s.key === null ? Number.NEGATIVE_INFINITY : s.priority);
+    return idle.sort((x, y) => prio(x) - prio(y));
+  }
+
+  /** Evicts idle isolates, lowest greedy-dual priority first, if that frees enough for `mem`; else evicts nothing. */
+  private evictFor(mem: number): boolean {
+    const need = this.usedMb() + mem - this.opts.userMemoryMb;
+    const victims: Slot[] = [];
+    let freed = 0;
+    for (const s of this.idleByPriority()) {
+      if (freed >= need) break;
+      victims.push(s);
+      freed += s.memoryMb;
+    }
+    if (freed < need) return false;
+    for (const v of victims) this.evict(v, 'memory-pressure');
+    return true;
+  }
+
+  private evict(slot: Slot, cause: 'keep-alive' | 'memory-pressure'): void {
+    if (slot.key !== null) this.gd.evicted(slot.priority);
+    this.events.emit({ type: 'evicted', isolateId: slot.id, namespaceId: slot.isolate?.namespace?.id ?? null, actionKey: slot.key, cause });
+    this.disposeSlot(slot, cause);
+  }
+
+  // ---- isolate life ----------------------------------------------------------------------------
+
+  private addSlot(memoryMb: number, prewarm: boolean): Slot {
+    const id = `${this.opts.idPrefix}-${++this.seq}`;
+    const t0 = performance.now();
+    const created = PooledIsolate.create({
+      id,
+      memoryMb,
+      namespaces: this.opts.namespaces,
+      namespacePerActivation: this.opts.namespacePerActivation,
+      resultLimit: this.opts.resultLimitBytes,
+      onGone: (_iso, reason) => this.gone(slot, reason),
+      onCatastrophicError: (message) => this.events.emit({ type: 'error', message: `catastrophic isolate error: ${message}` }),
+    });
+    const slot = newSlot(id, memoryMb, created);
+    this.slots.set(id, slot);
+    created.then(
+      (isolate) => {
+        slot.isolate = isolate;
+        this.events.emit({ type: 'created', isolateId: id, namespaceId: isolate.namespace?.id ?? null, memoryMb, prewarm, ms: performance.now() - t0 });
+        if (slot.gone) isolate.dispose(causeToReason(slot.cause ?? 'closed'));
+        else if (prewarm) this.drain();
+      },
+      (e: unknown) => {
+        this.events.emit({ type: 'error', message: `isolate ${id} could not start: ${e instanceof Error ? e.message : String(e)}` });
+        if (prewarm) this.prewarmPausedUntil = Date.now() + 1000;
+        this.gone(slot, 'internal');
+      },
+    );
+    return slot;
+  }
+
+  private ensurePrewarms(): void {
+    if (this.closed || this.queue.length > 0 || Date.now() < this.prewarmPausedUntil) return;
+    const { memoryMb } = this.opts.prewarm;
+    let have = 0;
+    for (const s of this.slots.values()) if (s.key === null && !s.gone) have++;
+    for (; have < this.prewarmTarget && this.fits(memoryMb); have++) this.addSlot(memoryMb, true);
+  }
+
+  /** Reactive prewarm: a quiet sweep period lowers the target and disposes one surplus prewarm. */
+  private adaptPrewarms(): void {
+    const { count } = this.opts.prewarm;
+    if (this.coldMisses === 0 && this.prewarmTarget > count) this.prewarmTarget--;
+    this.coldMisses = 0;
+    const blank = [...this.slots.values()].filter((s) => s.key === null && s.isolate && !s.gone);
+    if (blank.length > this.prewarmTarget) this.evict(blank[0]!, 'keep-alive');
+  }
+
+  /** The number of blank isolates the pool currently aims to keep. */
+  get prewarmGoal(): number {
+    return this.prewarmTarget;
+  }
+
+  private disposeSlot(slot: Slot, cause: DisposeCause): void {
+    if (slot.gone) return;
+    slot.cause ??= cause;
+    if (slot.isolate) slot.isolate.dispose(causeToReason(cause));
+    else {
+      // Still being created: it is disposed as soon as creation finishes (see addSlot).
+      this.gone(slot, causeToReason(cause));
+    }
+  }
+
+  /** The slot's isolate is gone (or never came): forget it and let waiting work use the capacity. */
+  private gone(slot: Slot, reason: DisposeReason): void {
+    if (!this.slots.has(slot.id)) return;
+    slot.gone = true;
+    this.slots.delete(slot.id);
+    const cause: DisposeCause = slot.cause ?? reasonToCause(reason);
+    if (slot.key !== null) {
+      const set = this.byKey.get(slot.key);
+      set?.delete(slot);
+      if (set && set.size === 0) {
+        this.byKey.delete(slot.key);
+        this.gd.forget(slot.key);
+      }
+    }
+    this.events.emit({ type: 'disposed', isolateId: slot.id, namespaceId: slot.isolate?.namespace?.id ?? null, actionKey: slot.key, cause });
+    if (!this.closed) {
+      this.drain();
+      this.ensurePrewarms();
+    }
+  }
+
+  private failed(a: ActivationInput, response: ActivationOutcome['response'], received: number, log: ActivationLog): ActivationOutcome {
+    const now = Date.now();
+    return { activationId: a.activationId, response, logs: log.lines(), start: now, runStart: now, end: now, waitTime: now - received, startKind: 'cold', isolateId: '', namespaceId: null, annotations: [{ key: 'timeout', value: false }] };
+  }
+
+  private outcome(a: ActivationInput, slot: Slot, kind: StartKind, response: ActivationOutcome['response'], log: ActivationLog, received: number, start: number, runStart: number, end: number,
+    initTime: number | undefined, timedOut: boolean, waitEnd: number, namespaceId: number | null, fresh = false): ActivationOutcome {
+    const limits = slot.isolate?.action?.limits;
+    const waitTime = Math.max(0, waitEnd - received);
+    const out: ActivationOutcome = {
+      activationId: a.activationId, response, logs: log.lines(), start, runStart, end, waitTime, startKind: kind, isolateId: slot.id, namespaceId,
+      annotations: [
+        ...(limits ? [{ key: 'limits', value: limits }] : []),
+        { key: 'timeout', value: timedOut },
+        { key: 'waitTime', value: waitTime },
+        ...(initTime !== undefined ? [{ key: 'initTime', value: Math.round(initTime * 1000) / 1000 }] : []),
+        { key: 'isolateStart', value: kind },
+        { key: 'isolate', value: slot.id },
+        { key: 'namespaceId', value: namespaceId },
+        ...(fresh ? [{ key: 'freshContext', value: true }] : []),
+      ],
+    };
+    if (initTime !== undefined) out.initTime = initTime;
+    return out;
+  }
+}

@@ -1,0 +1,236 @@
+// One isolate of the pool with everything bound to it: its network namespace (held for the
+// isolate's whole life and returned to the cache when it is disposed), the host APIs that open
+// sockets in that namespace, and the routing of guest log lines to the activations in flight.
+import type { Action } from '../../shared/model/action.js';
+import type { NamespaceCache, NetworkNamespace } from '../../native/contracts.js';
+import { HostApis } from '../host-apis/host-apis.js';
+import type { GuestConfig, GuestMessage } from '../isolate/guest-protocol.js';
+import type { DisposeReason, GuestContext, InstallResult, IsolateRuntime, RunResult } from '../isolate/isolate-runtime.js';
+import { createIsolateRuntime } from '../isolate/isolate-runtime.js';
+import type { ActivationLog } from './activation-log.js';
+
+export interface PooledIsolateOptions {
+  id: string;
+  memoryMb: number;
+  namespaces: NamespaceCache;
+  /**
+   * Benchmark baseline only (the thesis's experiment without a namespace cache): the isolate holds
+   * no namespace; each activation acquires one and releases it when done. Implies concurrency 1.
+   */
+  namespacePerActivation: boolean;
+  resultLimit: number;
+  maxResponseBytes?: number;
+  /** Called once when the isolate is gone, after its namespace went back to the cache. */
+  onGone(isolate: PooledIsolate, reason: DisposeReason): void;
+  onCatastrophicError?(message: string): void;
+}
+
+/** The fresh-context annotation: a new context per activation (Groundhog-style clean state). */
+export const FRESH_CONTEXT_ANNOTATION = 'fresh-context';
+
+export function wantsFreshContext(action: Action): boolean {
+  return action.annotations.some((a) => a.key === FRESH_CONTEXT_ANNOTATION && (a.value === true || a.value === 'true'));
+}
+
+export interface Execution {
+  result: RunResult;
+  /** ms of init that this execution paid itself (fresh-context installs). */
+  initMs?: number;
+  namespaceId: number | null;
+}
+
+/**
+ * Contract: created with a blank context ready (a prewarm); warm() installs one action once; after
+ * that execute() may run concurrently (the pool keeps the count within `concurrency`). dispose() is
+ * idempotent, and onGone fires exactly once whether the pool or V8 (memory limit) disposed it.
+ */
+export class PooledIsolate {
+  /** Action key once warmed; null while a blank prewarm. */
+  key: string | null = null;
+  action: Action | null = null;
+  /** Activations this isolate may serve at once (the action's limit; 1 with a namespace per activation). */
+  concurrency = 1;
+  freshContext = false;
+  private readonly active = new Map<number, Set<ActivationLog>>();
+  /** Contexts other than main (fresh-context activations) by id, for host → guest delivery. */
+  private readonly contexts = new Map<number, GuestContext>();
+  private hostApis: HostApis | null = null;
+  private gone = false;
+
+  private constructor(
+    private readonly options: PooledIsolateOptions,
+    readonly namespace: NetworkNamespace | null,
+    private readonly runtime: IsolateRuntime,
+    private main: GuestContext | null,
+  ) {}
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  get memoryMb(): number {
+    return this.options.memoryMb;
+  }
+
+  get disposed(): boolean {
+    return this.gone || this.runtime.disposed;
+  }
+
+  /** ms the namespace took to come out of the cache when this isolate was created (tracing). */
+  namespaceMs = 0;
+
+  static async create(options: PooledIsolateOptions): Promise<PooledIsolate> {
+    const t0 = performance.now();
+    const ns = options.namespacePerActivation ? null : await options.namespaces.acquire();
+    const namespaceMs = performance.now() - t0;
+    let self: PooledIsolate | null = null;
+    let runtime: IsolateRuntime;
+    try {
+      runtime = createIsolateRuntime({
+        memoryMb: options.memoryMb,
+        onMessage: (ctx, msg) => self?.onMessage(ctx, msg),
+        onDisposed: (reason) => self?.finalize(reason),
+        onCatastrophicError: options.onCatastrophicError,
+      });
+    } catch (e) {
+      if (ns) options.namespaces.release(ns);
+      throw e;
+    }
+    self = new PooledIsolate(options, ns, runtime, null);
+    self.namespaceMs = namespaceMs;
+    try {
+      self.main = await runtime.createContext();
+    } catch (e) {
+      self.dispose('internal');
+      throw e;
+    }
+    if (ns) self.hostApis = self.newHostApis(ns);
+    return self;
+  }
+
+  /** Installs the action's code in the main context (not for fresh-context actions: they install per activation). */
+  async warm(action: Action, key: string, log: ActivationLog, timeoutMs: number): Promise<InstallResult> {
+    this.key = key;
+    this.action = action;
+    this.concurrency = this.options.namespacePerActivation ? 1 : action.limits.concurrency;
+    if (this.freshContext) return { ok: true };
+    const main = this.main!;
+    this.track(main.id, log);
+    try {
+      return await main.install(action.exec.code, action.exec.main ?? 'main', this.guestConfig(action), timeoutMs);
+    } finally {
+      this.untrack(main.id, log);
+    }
+  }
+
+  async execute(paramsJson: string, envJson: string, log: ActivationLog, timeoutMs: number): Promise<Execution> {
+    const action = this.action!;
+    let ns: NetworkNamespace | null = this.namespace;
+    if (this.options.namespacePerActivation) {
+      ns = await this.options.namespaces.acquire();
+      this.hostApis = this.newHostApis(ns);
+    }
+    let ctx: GuestContext | null = null;
+    let initMs: number | undefined;
+    try {
+      if (this.freshContext) {
+        const t0 = performance.now();
+        try {
+          ctx = await this.runtime.createContext();
+        } catch (e) {
+          return { result: { kind: 'aborted', reason: this.runtime.disposeReason ?? 'internal', own: false, message: String(e) }, namespaceId: ns?.id ?? null };
+        }
+        this.contexts.set(ctx.id, ctx);
+        this.track(ctx.id, log);
+        const installed = await ctx.install(action.exec.code, action.exec.main ?? 'main', this.guestConfig(action), timeoutMs);
+        initMs = performance.now() - t0;
+        if ('kind' in installed) return { result: installed, initMs, namespaceId: ns?.id ?? null };
+        if (!installed.ok) return { result: { kind: 'developer-error', message: installed.message }, initMs, namespaceId: ns?.id ?? null };
+      } else {
+        ctx = this.main!;
+        this.track(ctx.id, log);
+      }
+      const result = await ctx.run(paramsJson, envJson, timeoutMs);
+      return initMs === undefined ? { result, namespaceId: ns?.id ?? null } : { result, initMs, namespaceId: ns?.id ?? null };
+    } finally {
+      if (ctx) {
+        this.untrack(ctx.id, log);
+        if (this.freshContext) {
+          this.contexts.delete(ctx.id);
+          ctx.release();
+        }
+      }
+      if (this.options.namespacePerActivation && ns) {
+        this.hostApis?.close();
+        this.hostApis = null;
+        if (!this.gone) this.options.namespaces.release(ns);
+      }
+    }
+  }
+
+  async heapBytes(): Promise<number> {
+    return this.runtime.heapBytes();
+  }
+
+  dispose(reason: DisposeReason): void {
+    if (this.gone) return;
+    this.runtime.dispose(reason); // calls finalize() through onDisposed
+    this.finalize(reason);
+  }
+
+  private finalize(reason: DisposeReason): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.hostApis?.close();
+    this.hostApis = null;
+    if (this.namespace) this.options.namespaces.release(this.namespace);
+    this.options.onGone(this, reason);
+  }
+
+  private guestConfig(action: Action): GuestConfig {
+    return { logLimit: action.limits.logs, resultLimit: this.options.resultLimit };
+  }
+
+  private newHostApis(ns: NetworkNamespace): HostApis {
+    return new HostApis({
+      namespace: ns,
+      sockets: this.options.namespaces.sockets,
+      maxResponseBytes: this.options.maxResponseBytes,
+      deliver: (ctxId, msg) => {
+        if (this.main?.id === ctxId) this.main.deliver(msg);
+        else this.contexts.get(ctxId)?.deliver(msg);
+      },
+    });
+  }
+
+  private track(ctxId: number, log: ActivationLog): void {
+    let set = this.active.get(ctxId);
+    if (!set) this.active.set(ctxId, (set = new Set()));
+    set.add(log);
+  }
+
+  /** When a context has no activation left, its host resources (timers, sockets) are dropped. */
+  private untrack(ctxId: number, log: ActivationLog): void {
+    const set = this.active.get(ctxId);
+    set?.delete(log);
+    if (!set || set.size === 0) {
+      this.active.delete(ctxId);
+      this.hostApis?.endScope(ctxId);
+    }
+  }
+
+  // Log lines go to every activation in flight on the context: exact with concurrency 1 or a
+  // fresh context; with several activations sharing one context, V8 cannot tell whose line it is.
+  private onMessage(ctxId: number, msg: GuestMessage): void {
+    if (msg.op === 'log' || msg.op === 'log-truncated') {
+      const logs = this.active.get(ctxId);
+      if (!logs) return;
+      for (const l of logs) {
+        if (msg.op === 'log') l.add(msg.stream, msg.time, msg.text);
+        else l.markTruncated();
+      }
+      return;
+    }
+    this.hostApis?.receive(ctxId, msg);
+  }
+}

@@ -1,0 +1,286 @@
+// One activation, from the message on the invoker's topic to the durable record and the
+// completion: the step that makes delivery at-least-once with exactly-once records.
+//
+// Order matters: the record is written (put-if-absent) before the completion is published, and
+// the bus commits the message only after both, so a crash at any point leaves either nothing
+// (the message is redelivered and runs) or a record (the redelivery finds it, publishes the
+// completion again and does not run the action twice).
+import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import type { Action } from '../../shared/model/action.js';
+import type { ActivationMessage } from '../../shared/model/activation-message.js';
+import { ACTIVATION_MESSAGE_VERSION } from '../../shared/model/activation-message.js';
+import { STATUS_CODES, type ActivationRecord, type ActivationResponse, type ActivationStatus } from '../../shared/model/activation-record.js';
+import { COMPLETION_MESSAGE_VERSION, type CompletionMessage } from '../../shared/model/completion-message.js';
+import type { BusMessage, MessageBus } from '../../shared/bus/message-bus.js';
+import type { Topics } from '../../shared/bus/topics.js';
+import type { ActionStore } from '../../shared/store/action-store.js';
+import type { ActivationStore } from '../../shared/store/activation-store.js';
+import { ATTR, TRACER_NAME } from '../../shared/tracing/attributes.js';
+import { inSpan } from '../../shared/tracing/in-span.js';
+import { extractTraceContext, injectTraceHeaders } from '../../shared/tracing/trace-headers.js';
+import type { ActionRunner, RunOutcome } from './action-runner.js';
+import type { InvokerMetrics } from './invoker-metrics.js';
+
+/** A completion larger than this carries only the id; the controller reads the record instead. */
+const MAX_INLINE_RECORD_BYTES = 900 * 1024;
+
+const MAX_CACHED_ACTIONS = 10_000;
+
+export const ACTION_REMOVED = 'Action could not be found or may have been deleted.';
+
+export interface ActivationHandlerOptions {
+  invokerId: string;
+  bus: MessageBus;
+  topics: Topics;
+  actions: ActionStore;
+  activations: ActivationStore;
+  runner: ActionRunner;
+  metrics?: InvokerMetrics;
+  now?: () => number;
+}
+
+export interface HandlerCounters {
+  ran: number;
+  redelivered: number;
+  malformed: number;
+}
+
+export class ActivationHandler {
+  readonly counters: HandlerCounters = { ran: 0, redelivered: 0, malformed: 0 };
+  /** Latest action seen per owner/name: a message whose revision matches skips the store read. */
+  readonly #actions = new Map<string, Action>();
+  readonly #now: () => number;
+
+  constructor(private readonly options: ActivationHandlerOptions) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  async handle(message: BusMessage): Promise<void> {
+    const msg = parseActivationMessage(message.value);
+    if (!msg) {
+      // A message nobody can act on must not block the partition; nothing waits for it either,
+      // since without an id there is no activation to answer.
+      this.counters.malformed++;
+      console.error(`invoker ${this.options.invokerId}: dropping malformed activation message at ${message.topic}@${message.offset ?? '?'}`);
+      return;
+    }
+    const tracer = trace.getTracer(TRACER_NAME);
+    const parent = extractTraceContext(message.headers);
+    const consumedAt = Date.now();
+    if (message.timestamp !== undefined && Number.isFinite(message.timestamp)) {
+      // The wait in Kafka: from the broker's acceptance of the message to this consumer taking it.
+      tracer.startSpan('kafka.wait', {
+        startTime: Math.min(message.timestamp, consumedAt),
+        attributes: { [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: 'kafka', [ATTR.messagingDestination]: message.topic, [ATTR.messagingOperation]: 'receive' },
+      }, parent).end(consumedAt);
+    }
+    await tracer.startActiveSpan('invoker.activation', {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        [ATTR.activationId]: msg.activationId,
+        [ATTR.action]: `${msg.action.namespace}/${msg.action.name}`,
+        [ATTR.namespace]: msg.namespace,
+        [ATTR.invoker]: this.options.invokerId,
+        [ATTR.messagingSystem]: 'kafka',
+        [ATTR.messagingDestination]: message.topic,
+        [ATTR.messagingOperation]: 'process',
+      },
+    }, parent, async (span) => {
+      try {
+        await this.#process(msg, span);
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  async #process(msg: ActivationMessage, span: Span): Promise<void> {
+    const existing = await this.options.activations.get(msg.activationId);
+    if (existing) {
+      this.counters.redelivered++;
+      span.setAttribute(ATTR.redelivered, true);
+      await this.#complete(msg, existing);
+      return;
+    }
+    const record = await this.#run(msg, span);
+    const stored = await inSpan('activation.record.store', { [ATTR.activationId]: msg.activationId }, async (s) => {
+      const first = await this.options.activations.putIfAbsent(record);
+      s.setAttribute('photon.record.first', first);
+      return first ? record : ((await this.options.activations.get(msg.activationId)) ?? record);
+    });
+    if (stored === record) this.options.metrics?.recorded(record);
+    span.setAttribute(ATTR.status, stored.response.status);
+    if (stored.response.status !== 'success') span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(stored.response) });
+    await this.#complete(msg, stored);
+  }
+
+  async #run(msg: ActivationMessage, span: Span): Promise<ActivationRecord> {
+    const received = this.#now();
+    let action: Action | undefined;
+    try {
+      action = await this.#action(msg);
+    } catch (err) {
+      return this.#record(msg, undefined, received, received, internalError(`could not read the action: ${String(err)}`));
+    }
+    if (!action) return this.#record(msg, undefined, received, this.#now(), response('application error', { error: ACTION_REMOVED }));
+
+    let outcome: RunOutcome;
+    try {
+      outcome = await this.options.runner.run({
+        action,
+        params: msg.params,
+        activationId: msg.activationId,
+        namespace: msg.namespace,
+        deadline: this.#now() + action.limits.timeout,
+      });
+    } catch (err) {
+      return this.#record(msg, action, received, this.#now(), internalError(`the invoker could not run the action: ${String(err)}`));
+    }
+    this.counters.ran++;
+    const isolateAttrs = {
+      [ATTR.isolateStart]: outcome.start,
+      ...(outcome.isolateId !== undefined ? { [ATTR.isolateId]: outcome.isolateId } : {}),
+      ...(outcome.namespaceId !== undefined ? { [ATTR.netnsId]: outcome.namespaceId } : {}),
+    };
+    span.setAttributes(isolateAttrs);
+    // Unsampled (or tracing off): the phase spans would be no-ops, so skip building them.
+    if (span.isRecording()) traceRunPhases(received, outcome, msg.activationId, isolateAttrs);
+    // OpenWhisk's timing: for cold starts `start` is the run start minus initTime, so that
+    // duration includes init. Whole milliseconds, as OpenWhisk's records have them.
+    const start = Math.round(outcome.runStart - (outcome.initTime ?? 0));
+    const record = this.#record(msg, action, start, Math.round(outcome.end), response(outcome.response.status, outcome.response.result), outcome.logs);
+    // The pool's annotations describe the run (isolate, namespace, timeout); the invoker's own
+    // (path, limits in OpenWhisk's units, waitTime from the controller's acceptance) win on a clash.
+    const merged = new Map<string, unknown>();
+    for (const a of outcome.annotations) merged.set(a.key, a.value);
+    for (const a of record.annotations) merged.set(a.key, a.value);
+    merged.set('waitTime', Math.max(0, start - msg.acceptedAt));
+    if (outcome.initTime !== undefined) merged.set('initTime', Math.round(outcome.initTime * 1000) / 1000);
+    record.annotations = [...merged].map(([key, value]) => ({ key, value }));
+    return record;
+  }
+
+  async #action(msg: ActivationMessage): Promise<Action | undefined> {
+    const key = `${msg.action.namespace}/${msg.action.name}`;
+    const cached = this.#actions.get(key);
+    if (cached && cached.revision === msg.revision) return cached;
+    const action = await this.options.actions.get(msg.action.namespace, msg.action.name);
+    this.#actions.delete(key);
+    if (action) {
+      // A bounded cache: the entry fetched longest ago goes first when it is full.
+      if (this.#actions.size >= MAX_CACHED_ACTIONS) this.#actions.delete(this.#actions.keys().next().value!);
+      this.#actions.set(key, action);
+    }
+    return action;
+  }
+
+  #record(msg: ActivationMessage, action: Action | undefined, start: number, end: number, res: ActivationResponse, logs: string[] = []): ActivationRecord {
+    const traceId = trace.getActiveSpan()?.spanContext().traceId;
+    const annotations: ActivationRecord['annotations'] = [
+      { key: 'path', value: `${msg.action.namespace}/${msg.action.name}` },
+      { key: 'invoker', value: this.options.invokerId },
+    ];
+    if (action) annotations.push({ key: 'kind', value: action.exec.kind }, { key: 'limits', value: { ...action.limits, logs: Math.round(action.limits.logs / (1024 * 1024)) } });
+    if (traceId && traceId !== '00000000000000000000000000000000') annotations.push({ key: 'traceId', value: traceId });
+    return {
+      namespace: msg.namespace,
+      name: msg.action.name,
+      version: action?.version ?? msg.action.version,
+      subject: msg.subject,
+      activationId: msg.activationId,
+      start,
+      end,
+      duration: Math.max(0, end - start),
+      ...(msg.cause ? { cause: msg.cause } : {}),
+      response: res,
+      logs,
+      annotations,
+      publish: false,
+    };
+  }
+
+  async #complete(msg: ActivationMessage, record: ActivationRecord): Promise<void> {
+    const completion: CompletionMessage = {
+      v: COMPLETION_MESSAGE_VERSION,
+      activationId: msg.activationId,
+      invoker: this.options.invokerId,
+      systemError: record.response.status === 'whisk internal error',
+    };
+    if (msg.blocking) {
+      const inline = JSON.stringify({ ...completion, record });
+      if (Buffer.byteLength(inline) <= MAX_INLINE_RECORD_BYTES) {
+        await this.#publish(msg, Buffer.from(inline));
+        return;
+      }
+    }
+    await this.#publish(msg, Buffer.from(JSON.stringify(completion)));
+  }
+
+  async #publish(msg: ActivationMessage, value: Buffer): Promise<void> {
+    const topic = this.options.topics.completed(msg.controller);
+    await inSpan(`publish ${topic}`, { [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: 'kafka', [ATTR.messagingDestination]: topic, [ATTR.messagingOperation]: 'publish' }, async () => {
+      await this.options.bus.publish(topic, [{ key: msg.activationId, value, headers: injectTraceHeaders() }]);
+    }, SpanKind.PRODUCER);
+  }
+}
+
+/** Most log lines put on the run span as events: enough to correlate, bounded for huge logs. */
+const MAX_LOG_EVENTS = 100;
+
+/**
+ * The pool's phases as spans, from the times it reports: waiting for capacity, getting an isolate
+ * (and, when it was not warm, compiling the code into it), and the function's run with its log
+ * lines as events. Built after the fact so the pool's hot path carries no tracing code.
+ */
+function traceRunPhases(received: number, outcome: RunOutcome, activationId: string, isolateAttrs: Record<string, string | number>): void {
+  const tracer = trace.getTracer(TRACER_NAME);
+  const initStart = outcome.runStart - (outcome.initTime ?? 0);
+  const acquireStart = initStart - (outcome.createTime ?? 0);
+  const base = { [ATTR.activationId]: activationId };
+  tracer.startSpan('invoker.dequeue', { startTime: received, attributes: base }).end(Math.max(received, acquireStart));
+  const acquire = tracer.startSpan('isolate.acquire', { startTime: acquireStart, attributes: { ...base, ...isolateAttrs } });
+  const inAcquire = trace.setSpan(context.active(), acquire);
+  if (outcome.createTime !== undefined) {
+    const create = tracer.startSpan('isolate.create', { startTime: acquireStart, attributes: base }, inAcquire);
+    if (outcome.namespaceTime !== undefined) {
+      tracer.startSpan('netns.acquire', { startTime: acquireStart, attributes: { ...base, ...(isolateAttrs[ATTR.netnsId] !== undefined ? { [ATTR.netnsId]: isolateAttrs[ATTR.netnsId] } : {}) } }, trace.setSpan(context.active(), create))
+        .end(acquireStart + outcome.namespaceTime);
+    }
+    create.end(initStart);
+  }
+  if (outcome.initTime !== undefined) tracer.startSpan('isolate.compile', { startTime: initStart, attributes: base }, inAcquire).end(outcome.runStart);
+  acquire.end(outcome.runStart);
+  const run = tracer.startSpan('function.run', { startTime: outcome.runStart, attributes: { ...base, [ATTR.status]: outcome.response.status } });
+  for (const line of outcome.logs.slice(0, MAX_LOG_EVENTS)) run.addEvent('log', { 'log.record': line });
+  if (outcome.response.status !== 'success') run.setStatus({ code: SpanStatusCode.ERROR, message: errorText(response(outcome.response.status, outcome.response.result)) });
+  run.end(outcome.end);
+}
+
+function response(status: ActivationStatus, result: Record<string, unknown>): ActivationResponse {
+  return { status, statusCode: STATUS_CODES[status], success: status === 'success', result };
+}
+
+function internalError(error: string): ActivationResponse {
+  return response('whisk internal error', { error });
+}
+
+function errorText(res: ActivationResponse): string {
+  const e = res.result.error;
+  return typeof e === 'string' ? e : JSON.stringify(e ?? res.status);
+}
+
+export function parseActivationMessage(value: Buffer): ActivationMessage | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const m = parsed as Partial<ActivationMessage>;
+  if (m.v !== ACTIVATION_MESSAGE_VERSION) return undefined;
+  if (typeof m.activationId !== 'string' || typeof m.controller !== 'string' || typeof m.namespace !== 'string') return undefined;
+  if (!m.action || typeof m.action.namespace !== 'string' || typeof m.action.name !== 'string') return undefined;
+  if (typeof m.params !== 'object' || m.params === null) return undefined;
+  return m as ActivationMessage;
+}

@@ -1,0 +1,89 @@
+// An invoker as a service: consumes its own topic into the execution layer with back-pressure,
+// heartbeats its capacity to every controller, keeps its warm-isolate registry entry fresh, and
+// drains on shutdown (stop taking work, finish what runs, commit, leave the registry).
+import type { MessageBus, Subscription } from '../../shared/bus/message-bus.js';
+import { TOPIC_RETENTION_MS, type Topics } from '../../shared/bus/topics.js';
+import { HEARTBEAT_VERSION, type InvokerHeartbeat } from '../../shared/model/invoker-health.js';
+import type { Stores } from '../../shared/store/stores.js';
+import { ActivationHandler, type HandlerCounters } from './activation-handler.js';
+import type { ActionRunner } from './action-runner.js';
+import { InvokerMetrics } from './invoker-metrics.js';
+
+export interface InvokerServiceOptions {
+  invokerId: string;
+  bus: MessageBus;
+  topics: Topics;
+  stores: Pick<Stores, 'actions' | 'activations' | 'warm'>;
+  runner: ActionRunner;
+  /** Activations taken off the topic at once; beyond the runner's capacity they wait in its FIFO. */
+  maxInFlight?: number;
+  heartbeatMs?: number;
+}
+
+export interface InvokerService {
+  readonly invokerId: string;
+  readonly counters: HandlerCounters;
+  /** Stops taking work, waits for running activations, commits, and leaves the registry. */
+  drain(): Promise<void>;
+}
+
+export async function startInvokerService(options: InvokerServiceOptions): Promise<InvokerService> {
+  const { invokerId, bus, topics, stores, runner } = options;
+  const heartbeatMs = options.heartbeatMs ?? 1_000;
+  // Entries outlive three missed heartbeats, then vanish without anyone deleting them.
+  const registryTtlMs = heartbeatMs * 3;
+  const topic = topics.invoker(invokerId);
+  const metrics = new InvokerMetrics(invokerId, runner, () => bus.lag(topic, topic));
+  const handler = new ActivationHandler({ invokerId, bus, topics, actions: stores.actions, activations: stores.activations, runner, metrics });
+  await bus.ensureTopics([topic], { retentionMs: TOPIC_RETENTION_MS.invoker });
+  await bus.ensureTopics([topics.health], { retentionMs: TOPIC_RETENTION_MS.health });
+
+  let accepting = true;
+  const beat = async (): Promise<void> => {
+    const stats = runner.stats();
+    const heartbeat: InvokerHeartbeat = {
+      v: HEARTBEAT_VERSION,
+      invoker: invokerId,
+      userMemory: stats.userMemory,
+      busyMemory: stats.busyMemory,
+      freeNamespaces: stats.freeNamespaces,
+      at: Date.now(),
+      accepting,
+    };
+    await Promise.all([
+      bus.publish(topics.health, [{ key: invokerId, value: Buffer.from(JSON.stringify(heartbeat)) }]),
+      accepting ? stores.warm.replace(invokerId, runner.warmSnapshot(), registryTtlMs) : Promise.resolve(),
+    ]);
+  };
+  let beating = false;
+  const timer = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    beat().catch((err: unknown) => console.error(`invoker ${invokerId}: heartbeat failed:`, err)).finally(() => { beating = false; });
+  }, heartbeatMs);
+  timer.unref();
+
+  // OpenWhisk peeks 2 x its slots; photon does the same so the next activation is already
+  // fetched when a slot frees, and the runner's FIFO absorbs the rest.
+  const slots = Math.max(1, Math.floor(runner.stats().userMemory / 128));
+  const subscription: Subscription = await bus.subscribe({
+    topic,
+    group: topic,
+    maxInFlight: options.maxInFlight ?? slots * 2,
+    fromBeginning: true,
+    handle: (message) => handler.handle(message),
+  });
+  await beat();
+
+  return {
+    invokerId,
+    counters: handler.counters,
+    async drain() {
+      accepting = false;
+      await beat().catch(() => undefined);
+      await subscription.close();
+      clearInterval(timer);
+      await stores.warm.remove(invokerId).catch(() => undefined);
+    },
+  };
+}

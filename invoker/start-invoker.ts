@@ -1,0 +1,107 @@
+// One invoker, assembled: a namespace cache filled to its floor, an isolate pool over it, and the
+// service that feeds it from the bus. Used by the cluster entry point and standalone mode alike.
+import { effectiveCapabilities, missingCapabilities } from '../native/capabilities.js';
+import { createNamespaceCache, uncachedNamespaces, type NamespaceCache } from '../native/index.js';
+import { DEFAULT_ID_COUNT, defaultIdBase, invokerTag } from '../native/naming.js';
+import type { MessageBus } from '../shared/bus/message-bus.js';
+import { topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
+import type { Stores } from '../shared/store/stores.js';
+import { IsolatePool } from './pool/isolate-pool.js';
+import { PoolActionRunner } from './pool/pool-action-runner.js';
+import { startInvokerService, type InvokerService } from './service/invoker-service.js';
+
+export interface InvokerOptions {
+  invokerId: string;
+  bus: MessageBus;
+  stores: Pick<Stores, 'actions' | 'activations' | 'warm'>;
+  topics?: Topics;
+  /**
+   * 'on' fails at start without CAP_SYS_ADMIN/CAP_NET_ADMIN; 'off' runs functions without network
+   * isolation (said loudly); 'auto' (standalone mode) is 'on' where the privileges allow it and
+   * 'off', said loudly, where they do not. Default PHOTON_NETWORK_ISOLATION, else 'on'.
+   */
+  isolation?: 'on' | 'off' | 'auto';
+  /** MB of isolate memory (OpenWhisk's userMemory). Default 2048. */
+  userMemoryMb?: number;
+  /** Namespace cache floor and ceiling (thesis: 40 / 800). */
+  namespaceFloor?: number;
+  namespaceCeiling?: number;
+  /** Masquerade function traffic to the outside (off by default). */
+  nat?: boolean;
+  /** First address id and size of this invoker's block (default: derived from its id). */
+  namespaceIdBase?: number;
+  namespaceIdCount?: number;
+  /** Benchmark baseline only (the thesis's "no cache"): a new namespace for every activation. */
+  namespacePerActivation?: boolean;
+  heartbeatMs?: number;
+}
+
+export interface RunningInvoker {
+  readonly service: InvokerService;
+  readonly pool: IsolatePool;
+  readonly namespaces: NamespaceCache;
+  /** Graceful: stop taking work, finish running activations, commit, leave the registry, delete namespaces. */
+  close(): Promise<void>;
+}
+
+/** The thesis's "no cache" baseline: a namespace created and deleted around every activation. */
+function uncached(options: InvokerOptions): NamespaceCache {
+  const tag = invokerTag(options.invokerId);
+  const count = options.namespaceIdCount ?? DEFAULT_ID_COUNT;
+  console.error(`photon: invoker ${options.invokerId} creates a network namespace per activation (benchmark baseline, no egress policy)`);
+  return uncachedNamespaces(tag, options.namespaceIdBase ?? defaultIdBase(tag, count), count);
+}
+
+export async function startInvoker(options: InvokerOptions): Promise<RunningInvoker> {
+  let isolation = options.isolation;
+  if (isolation === 'auto') {
+    const missing = missingCapabilities(effectiveCapabilities());
+    isolation = missing.length === 0 ? 'on' : 'off';
+    if (isolation === 'off') console.error(`photon: WARNING: this process lacks ${missing.join(' and ')}, so functions run WITHOUT network isolation (run as root for isolation).`);
+  }
+  const namespaces = options.namespacePerActivation && isolation !== 'off' ? uncached(options) : createNamespaceCache({
+    invokerId: options.invokerId,
+    ...(isolation ? { isolation } : {}),
+    ...(options.namespaceFloor !== undefined ? { floor: options.namespaceFloor } : {}),
+    ...(options.namespaceCeiling !== undefined ? { ceiling: options.namespaceCeiling } : {}),
+    ...(options.nat !== undefined ? { nat: options.nat } : {}),
+    ...(options.namespaceIdBase !== undefined ? { idBase: options.namespaceIdBase } : {}),
+    ...(options.namespaceIdCount !== undefined ? { idCount: options.namespaceIdCount } : {}),
+    // No exit hooks: they would delete namespaces under running activations on SIGTERM, which
+    // close() below does only after the drain.
+    exitHooks: false,
+  });
+  // The floor is filled before the invoker takes any work (thesis Algorithm 4.3).
+  await namespaces.start();
+  const pool = new IsolatePool({
+    namespaces,
+    idPrefix: options.invokerId,
+    ...(options.userMemoryMb !== undefined ? { userMemoryMb: options.userMemoryMb } : {}),
+    ...(options.namespacePerActivation ? { namespacePerActivation: true } : {}),
+  });
+  try {
+    await pool.start();
+    const service = await startInvokerService({
+      invokerId: options.invokerId,
+      bus: options.bus,
+      topics: options.topics ?? defaultTopics(),
+      stores: options.stores,
+      runner: new PoolActionRunner(pool, namespaces),
+      ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+    });
+    return {
+      service,
+      pool,
+      namespaces,
+      async close() {
+        await service.drain();
+        await pool.close();
+        await namespaces.close();
+      },
+    };
+  } catch (err) {
+    await pool.close().catch(() => undefined);
+    await namespaces.close().catch(() => undefined);
+    throw err;
+  }
+}
