@@ -1,0 +1,31 @@
+// An error the REST API answers with: OpenWhisk's `{error, code}` body and its status codes. Any
+// other exception becomes a 500 whose message does not leak internals.
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+// OpenWhisk's wording (common/.../http/ErrorResponse.scala Messages) where clients match on it.
+export const MESSAGES = Object.freeze({
+  authMissing: 'The resource requires authentication, which was not supplied with the request.',
+  authInvalid: 'The supplied authentication is invalid.',
+  notAuthorized: 'The supplied authentication is not authorized to access this resource.',
+  notFound: 'The requested resource does not exist.',
+  exists: 'resource already exists',
+  methodNotAllowed: 'The requested method is not allowed.',
+  noInvokers: 'No invokers available.',
+  internal: 'The server encountered an internal error.',
+  malformed: 'The request content was malformed.',
+});
+
+export function tooLarge(size: number | string, limit: number): ApiError {
+  return new ApiError(413, `The request content was malformed:\nRequest larger than allowed: ${size} > ${limit} bytes.`);
+}

@@ -1,0 +1,60 @@
+// What every REST resource handler gets and gives back, and the query-parameter parsers they share.
+import type { IncomingMessage } from 'node:http';
+import type { Identity } from '../shared/store/auth-store.js';
+import type { Stores } from '../shared/store/stores.js';
+import { ApiError } from './api-error.js';
+import type { ControllerConfig } from './config.js';
+import type { IdentityCache } from './identity-cache.js';
+import type { LoadBalancer } from './load-balancer.js';
+import type { Throttler } from './throttler.js';
+import type { FeedService } from './triggers/feed-service.js';
+import type { TriggerFirer } from './triggers/trigger-firer.js';
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ApiDeps {
+  stores: Stores;
+  balancer: LoadBalancer;
+  throttler: Throttler;
+  identities: IdentityCache;
+  config: ControllerConfig;
+  firer: TriggerFirer;
+  feeds: FeedService;
+}
+
+export interface ApiRequest {
+  req: IncomingMessage;
+  method: string;
+  url: URL;
+  identity: Identity;
+  /** The caller's namespace, after resolving `_`. */
+  namespace: string;
+  deps: ApiDeps;
+}
+
+/** An integer query parameter within [min, max]; 400 names the parameter and the range. */
+export function intParam(url: URL, name: string, min: number, max: number, fallback?: number): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ApiError(400, `The query parameter '${name}' must be an integer between ${min} and ${max}, got '${raw}'.`);
+  return n;
+}
+
+export function boolParam(url: URL, name: string, fallback = false): boolean {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ApiError(400, `The query parameter '${name}' must be true or false, got '${raw}'.`);
+}
+
+/** OpenWhisk's collection paging: limit 0..200 (0 = the maximum), default 30; skip ≥ 0. */
+export function paging(url: URL): { limit: number; skip: number } {
+  const limit = intParam(url, 'limit', 0, 200, 30)!;
+  return { limit: limit === 0 ? 200 : limit, skip: intParam(url, 'skip', 0, Number.MAX_SAFE_INTEGER, 0)! };
+}

@@ -1,0 +1,130 @@
+// The controller service: REST API + load balancer over an injected MessageBus and Stores. The
+// same function serves standalone mode (InProcessBus, memory stores) and cluster mode (Kafka,
+// Redis); entry points (deploy/) decide which.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { MessageBus } from '../shared/bus/message-bus.js';
+import { topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
+import { ensureGuest } from '../shared/store/guest.js';
+import type { Stores } from '../shared/store/stores.js';
+import { resolveConfig, type ControllerConfig } from './config.js';
+import { createApiServer } from './http-server.js';
+import { IdentityCache } from './identity-cache.js';
+import { LoadBalancer } from './load-balancer.js';
+import { Throttler } from './throttler.js';
+import type { AlarmScheduler } from './alarms/alarm-scheduler.js';
+import { FeedService } from './triggers/feed-service.js';
+import { KafkaFeedManager } from './triggers/kafka-feed-manager.js';
+import { TriggerFirer } from './triggers/trigger-firer.js';
+
+export interface ControllerDeps {
+  bus: MessageBus;
+  stores: Stores;
+  /** Topic names; default topics() (PHOTON_TOPIC_PREFIX). */
+  topics?: Topics;
+  /** Schedules of the alarms feeds (BullMQ in cluster mode); absent: alarms answer 503. */
+  alarms?: AlarmScheduler;
+  /** A bus on a user's Kafka brokers for Kafka feeds that name brokers; absent: only photon's own. */
+  feedBus?: (brokers: string[]) => MessageBus;
+}
+
+export interface ControllerOptions extends Partial<ControllerConfig> {
+  /** Create the guest namespace with OpenWhisk's well-known key at start (default true). */
+  createGuest?: boolean;
+}
+
+export interface RunningController {
+  /** e.g. http://127.0.0.1:3233 — the openwhisk client's apihost. */
+  url: string;
+  port: number;
+  config: ControllerConfig;
+  balancer: LoadBalancer;
+  /** Stops the HTTP server and the bus subscriptions; the bus and stores stay open (their owner closes them). */
+  close(): Promise<void>;
+}
+
+export async function startController(deps: ControllerDeps, options: ControllerOptions = {}): Promise<RunningController> {
+  const { createGuest = true, ...overrides } = options;
+  const config = resolveConfig(overrides);
+  if (createGuest) await ensureGuest(deps.stores.auth);
+  const balancer = new LoadBalancer({
+    bus: deps.bus,
+    activations: deps.stores.activations,
+    warm: deps.stores.warm,
+    controllerId: config.controllerId,
+    ...(deps.topics ? { topics: deps.topics } : {}),
+    heartbeatStaleMs: config.heartbeatStaleMs,
+    invokerForgetMs: config.invokerForgetMs,
+    invokerProbationMs: config.invokerProbationMs,
+    controllerShare: config.controllerShare,
+    completionGraceMs: config.completionGraceMs,
+    sweepIntervalMs: config.sweepIntervalMs,
+  });
+  await balancer.start();
+  const throttler = new Throttler(deps.stores.throttles, config.namespaceLimits);
+  const identities = new IdentityCache(deps.stores.auth, config.authCacheMs);
+  const firer = new TriggerFirer({ stores: deps.stores, balancer, throttler });
+  // Consumer groups of Kafka feeds carry the cluster's topic prefix, like every other group.
+  const health = (deps.topics ?? defaultTopics()).health;
+  const kafka = new KafkaFeedManager({
+    stores: deps.stores, firer, ownBus: deps.bus, ...(deps.feedBus ? { busFor: deps.feedBus } : {}),
+    groupPrefix: health.slice(0, health.length - 'photon.health'.length),
+    batch: { maxBytes: config.feedBatchMaxBytes, maxMessages: config.feedBatchMaxMessages, maxWaitMs: config.feedBatchMaxWaitMs },
+    reconcileMs: config.feedReconcileMs,
+  });
+  const feeds = new FeedService({
+    stores: deps.stores, firer, kafka, ...(deps.alarms ? { alarms: deps.alarms } : {}),
+    authenticate: async (apiKey) => {
+      const cut = apiKey.indexOf(':');
+      return cut > 0 ? identities.authenticate(apiKey.slice(0, cut), apiKey.slice(cut + 1)) : undefined;
+    },
+  });
+  const server = createApiServer({ stores: deps.stores, balancer, throttler, identities, config, firer, feeds });
+  try {
+    await feeds.start();
+    await listen(server, config.port, config.host);
+  } catch (err) {
+    firer.close();
+    await feeds.close().catch(() => undefined);
+    await balancer.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    port,
+    config: { ...config, port },
+    balancer,
+    async close() {
+      firer.close();
+      await feeds.close();
+      // No new connections from here (a proxy in front fails over); requests already in progress
+      // go on. Then the balancer answers every waiting blocking call with 202, and those answers
+      // must reach the client before the connections are cut: cutting at once answered none.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await balancer.close();
+      const deadline = Date.now() + CLOSE_GRACE_MS;
+      let done = false;
+      void closed.then(() => { done = true; });
+      while (!done && Date.now() < deadline) {
+        server.closeIdleConnections();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/** How long a closing controller lets answered requests flush before it cuts their connections. */
+const CLOSE_GRACE_MS = 2_000;
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

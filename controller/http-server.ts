@@ -1,0 +1,180 @@
+// The REST API's HTTP layer on node:http: routing under /api/v1, authentication, OpenWhisk's
+// error bodies, CORS. Resource handlers (actions-api.ts, invoke-api.ts, activations-api.ts)
+// return a Reply or throw an ApiError; nothing else writes to the response.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { ATTR, TRACER_NAME } from '../shared/tracing/attributes.js';
+import { inSpan, traceparentOf } from '../shared/tracing/in-span.js';
+import { extractTraceContext } from '../shared/tracing/trace-headers.js';
+import { actionsApi } from './actions-api.js';
+import { activationsApi } from './activations-api.js';
+import { ApiError, MESSAGES } from './api-error.js';
+import { authenticate, resolveNamespace } from './auth.js';
+import { boolParam, type ApiDeps, type ApiRequest, type Reply } from './api-request.js';
+import { invokeApi } from './invoke-api.js';
+import { readJsonObject } from './http-body.js';
+import { isFeedAction } from './triggers/feed-validation.js';
+import { rulesApi, triggersApi } from './triggers/triggers-api.js';
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, DELETE, POST, PUT, HEAD, OPTIONS',
+  'access-control-allow-headers': 'Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent',
+};
+
+const tracer = trace.getTracer(TRACER_NAME);
+
+export function createApiServer(deps: ApiDeps): Server {
+  return createServer((req, res) => {
+    // The root of an activation's trace: publish and, across the bus, the invoker's spans hang below.
+    // A caller's own traceparent makes photon's spans part of the caller's trace.
+    const parent = extractTraceContext(headerRecord(req.headers));
+    void tracer.startActiveSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent, async (span) => {
+      try {
+        const status = await handle(req, res, deps, span);
+        span.setAttribute(ATTR.httpStatus, status);
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      } finally {
+        span.end();
+      }
+    });
+  });
+}
+
+function headerRecord(headers: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof headers.traceparent === 'string') out.traceparent = headers.traceparent;
+  if (typeof headers.tracestate === 'string') out.tracestate = headers.tracestate;
+  return out;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, span: Span): Promise<number> {
+  const traceId = span.spanContext().traceId;
+  const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomBytes(16).toString('hex');
+  let reply: Reply;
+  try {
+    reply = await route(req, deps);
+  } catch (err) {
+    if (err instanceof ApiError) {
+      reply = { status: err.status, body: { error: err.message, code: requestId }, headers: err.headers };
+    } else {
+      console.error(`controller: ${req.method} ${req.url} failed:`, err);
+      reply = { status: 500, body: { error: MESSAGES.internal, code: requestId } };
+    }
+  }
+  const headers: Record<string, string> = { ...CORS, 'x-request-id': requestId, ...(reply.headers ?? {}) };
+  // Without an SDK the trace id is all zeros: nothing to point a user at.
+  if (!/^0+$/.test(traceId)) {
+    headers['x-photon-trace-id'] = traceId;
+    headers.traceparent = traceparentOf(span)!;
+  }
+  let payload: string | undefined;
+  if (reply.body !== undefined) {
+    payload = JSON.stringify(reply.body);
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(payload));
+  }
+  // A refused body (413) may still be arriving: close instead of reading it to keep the socket.
+  if (!req.complete) headers.connection = 'close';
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+  return reply.status;
+}
+
+async function route(req: IncomingMessage, deps: ApiDeps): Promise<Reply> {
+  const method = req.method ?? 'GET';
+  const url = new URL(req.url ?? '/', 'http://controller');
+  if (method === 'OPTIONS') return { status: 200 };
+  const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeSegment);
+
+  // Unauthenticated operator endpoints, like OpenWhisk's controller /ping and /invokers.
+  if (segments.length === 1 && segments[0] === 'ping') return only(method, ['GET'], () => ({ status: 200, body: 'pong' }));
+  if (segments[0] === 'invokers') {
+    const path = segments.slice(1).join('/');
+    if (path === '') return only(method, ['GET'], () => ({ status: 200, body: deps.balancer.invokers() }));
+    if (path === 'healthy/count') return only(method, ['GET'], () => ({ status: 200, body: deps.balancer.usableInvokers() }));
+    // Readiness for deploy scripts and orchestrators: at least one invoker can take work.
+    if (path === 'ready') return only(method, ['GET'], () => (deps.balancer.usableInvokers() > 0 ? { status: 200, body: { ready: true } } : { status: 503, body: { ready: false } }));
+  }
+  if (segments[0] !== 'api' || segments[1] !== 'v1') throw new ApiError(404, MESSAGES.notFound);
+  if (segments.length === 2) return only(method, ['GET'], () => ({ status: 200, body: { description: 'photon: OpenWhisk-compatible REST API', api_paths: ['/api/v1'] } }));
+  if (segments[2] !== 'namespaces') throw new ApiError(404, MESSAGES.notFound);
+
+  const identity = await inSpan('controller.auth', {}, async (span) => {
+    const id = await authenticate(req.headers, deps.identities);
+    span.setAttribute(ATTR.namespace, id.namespace);
+    return id;
+  });
+  if (segments.length === 3) return only(method, ['GET'], () => ({ status: 200, body: [identity.namespace] }));
+  // The system feed actions (openwhisk client's feeds.*) are answered here, for every namespace's
+  // keys, as if /whisk.system published them: photon has no whisk.system namespace of actions.
+  if (segments[3] === 'whisk.system' && segments[4] === 'actions' && method === 'POST') {
+    const feedAction = segments.slice(5).join('/');
+    if (isFeedAction(feedAction)) return deps.feeds.invoke(identity, feedAction, await readJsonObject(req, deps.config.payloadLimitBytes), boolParam(url, 'result'));
+  }
+  const namespace = resolveNamespace(segments[3]!, identity);
+  const r: ApiRequest = { req, method, url, identity, namespace, deps };
+  const [, , , , collection, ...rest] = segments;
+
+  switch (collection) {
+    case undefined:
+      // GET namespaces/{ns}: OpenWhisk lists the namespace's entities.
+      return only(method, ['GET'], async () => {
+        const brief = (e: { name: string; namespace: string; version: string }): Record<string, string> => ({ name: e.name, namespace: e.namespace, version: e.version });
+        const [actions, triggers, rules] = await Promise.all([
+          deps.stores.actions.list(namespace, { limit: 200, skip: 0 }), deps.stores.triggers.list(namespace, { limit: 200, skip: 0 }), deps.stores.rules.list(namespace, { limit: 200, skip: 0 }),
+        ]);
+        return { status: 200, body: { actions: actions.map(brief), packages: [], triggers: triggers.map(brief), rules: rules.map(brief) } };
+      });
+    case 'actions':
+      if (rest.length === 0) return only(method, ['GET'], () => actionsApi.list(r));
+      if (method === 'POST') return invokeApi(r, rest.join('/'));
+      return only(method, ['GET', 'PUT', 'DELETE', 'POST'], () => {
+        const name = rest.join('/');
+        return method === 'GET' ? actionsApi.get(r, name) : method === 'PUT' ? actionsApi.put(r, name) : actionsApi.delete(r, name);
+      });
+    case 'activations':
+      if (rest.length === 0) return only(method, ['GET'], () => activationsApi.list(r));
+      if (rest.length === 1) return only(method, ['GET'], () => activationsApi.get(r, rest[0]!));
+      if (rest.length === 2 && (rest[1] === 'logs' || rest[1] === 'result')) return only(method, ['GET'], () => activationsApi.part(r, rest[0]!, rest[1] as 'logs' | 'result'));
+      throw new ApiError(404, MESSAGES.notFound);
+    case 'limits':
+      return only(method, ['GET'], () => ({ status: 200, body: { ...deps.config.namespaceLimits, ...identity.limits } }));
+    case 'triggers': {
+      if (rest.length === 0) return only(method, ['GET'], () => triggersApi.list(r));
+      const name = rest[0]!;
+      if (rest.length === 2 && rest[1] === 'deadletters') return only(method, ['GET', 'DELETE'], () => triggersApi.deadLetters(r, name));
+      if (rest.length !== 1) throw new ApiError(404, MESSAGES.notFound);
+      return only(method, ['GET', 'PUT', 'DELETE', 'POST'], () =>
+        method === 'GET' ? triggersApi.get(r, name) : method === 'PUT' ? triggersApi.put(r, name) : method === 'DELETE' ? triggersApi.delete(r, name) : triggersApi.fire(r, name));
+    }
+    case 'rules': {
+      if (rest.length === 0) return only(method, ['GET'], () => rulesApi.list(r));
+      if (rest.length !== 1) throw new ApiError(404, MESSAGES.notFound);
+      const name = rest[0]!;
+      return only(method, ['GET', 'PUT', 'DELETE', 'POST'], () =>
+        method === 'GET' ? rulesApi.get(r, name) : method === 'PUT' ? rulesApi.put(r, name) : method === 'DELETE' ? rulesApi.delete(r, name) : rulesApi.setStatus(r, name));
+    }
+    case 'packages':
+      // photon has no packages: the list is empty (the openwhisk client's namespaces.get reads it)
+      // and everything else about them does not exist.
+      if (rest.length === 0 && method === 'GET') return { status: 200, body: [] };
+      throw new ApiError(404, `${MESSAGES.notFound} photon does not implement packages yet.`);
+    default:
+      throw new ApiError(404, MESSAGES.notFound);
+  }
+}
+
+async function only(method: string, allowed: string[], run: () => Reply | Promise<Reply>): Promise<Reply> {
+  if (!allowed.includes(method)) throw new ApiError(405, MESSAGES.methodNotAllowed, { allow: allowed.join(', ') });
+  return run();
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new ApiError(400, `${MESSAGES.malformed} The path segment '${s}' is not valid percent-encoding.`);
+  }
+}

@@ -1,0 +1,285 @@
+// The controller's half of the activation pipeline over the MessageBus: reads invoker heartbeats,
+// places and publishes ActivationMessages, matches completions to waiting HTTP calls, frees the
+// capacity it accounted, and sweeps activations whose completion never arrives.
+import { randomBytes } from 'node:crypto';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import type { MessageBus, Subscription } from '../shared/bus/message-bus.js';
+import { TOPIC_RETENTION_MS, topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
+import type { Action } from '../shared/model/action.js';
+import { ACTIVATION_MESSAGE_VERSION, type ActivationMessage } from '../shared/model/activation-message.js';
+import type { ActivationRecord } from '../shared/model/activation-record.js';
+import type { CompletionMessage } from '../shared/model/completion-message.js';
+import type { InvokerHeartbeat } from '../shared/model/invoker-health.js';
+import type { ActivationStore } from '../shared/store/activation-store.js';
+import type { Identity } from '../shared/store/auth-store.js';
+import { actionKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
+import { ATTR, TRACER_NAME } from '../shared/tracing/attributes.js';
+import { inSpan } from '../shared/tracing/in-span.js';
+import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
+import { InvokerPool, type InvokerStatus, type Reservation } from './invoker-pool.js';
+import { lostActivationRecord } from './lost-activation.js';
+import { place, type PlacementReason } from './placement.js';
+
+export interface LoadBalancerOptions {
+  bus: MessageBus;
+  activations: ActivationStore;
+  warm: WarmRegistry;
+  controllerId: string;
+  topics?: Topics;
+  heartbeatStaleMs: number;
+  invokerForgetMs: number;
+  controllerShare: number;
+  completionGraceMs: number;
+  sweepIntervalMs: number;
+  /** See InvokerPoolOptions.probationMs. */
+  invokerProbationMs?: number;
+}
+
+export interface ScheduleRequest {
+  activationId: string;
+  action: Action;
+  caller: Identity;
+  params: Record<string, unknown>;
+  blocking: boolean;
+  acceptedAt: number;
+  cause?: string;
+  /** The warm registry's entry for the action, if the caller already read it (saves a round trip). */
+  warm?: Record<string, WarmCounts>;
+  /** Runs once when the activation finishes, completed or swept: releases throttles. */
+  onFinished?: () => void;
+}
+
+export interface Scheduled {
+  invoker: string;
+  placement: PlacementReason;
+  /** Resolves when the activation finishes, with its record for blocking calls; never rejects. */
+  finished: Promise<ActivationRecord | undefined>;
+}
+
+export class NoInvokersError extends Error {
+  constructor() {
+    super('no healthy invoker with a fresh heartbeat');
+    this.name = 'NoInvokersError';
+  }
+}
+
+interface InFlight {
+  message: ActivationMessage;
+  action: Action;
+  reservation: Reservation;
+  sweepAt: number;
+  sweeping: boolean;
+  onFinished?: () => void;
+  resolve(record: ActivationRecord | undefined): void;
+}
+
+const tracer = trace.getTracer(TRACER_NAME);
+
+export class LoadBalancer {
+  readonly #o: LoadBalancerOptions;
+  readonly #topics: Topics;
+  readonly #pool: InvokerPool;
+  readonly #inFlight = new Map<string, InFlight>();
+  readonly #subscriptions: Subscription[] = [];
+  #sweeper: NodeJS.Timeout | undefined;
+  /** Activations recorded as lost by the sweeper, for operators and tests. */
+  lostCount = 0;
+
+  constructor(options: LoadBalancerOptions) {
+    this.#o = options;
+    this.#topics = options.topics ?? defaultTopics();
+    this.#pool = new InvokerPool({ staleMs: options.heartbeatStaleMs, forgetMs: options.invokerForgetMs, controllerShare: options.controllerShare,
+      ...(options.invokerProbationMs !== undefined ? { probationMs: options.invokerProbationMs } : {}),
+    });
+  }
+
+  async start(): Promise<void> {
+    const completed = this.#topics.completed(this.#o.controllerId);
+    await this.#o.bus.ensureTopics([completed, this.#topics.health], { retentionMs: TOPIC_RETENTION_MS.completed });
+    // A fresh group per start: every controller sees every heartbeat, and a restarted controller
+    // starts at the newest ones instead of replaying heartbeats of invokers that have since died.
+    this.#subscriptions.push(await this.#o.bus.subscribe({
+      topic: this.#topics.health,
+      group: `${this.#o.controllerId}.health.${randomBytes(4).toString('hex')}`,
+      maxInFlight: 64,
+      handle: async (m) => this.#onHeartbeat(m.value),
+    }));
+    this.#subscriptions.push(await this.#o.bus.subscribe({
+      topic: completed,
+      group: `${this.#o.controllerId}.completed`,
+      maxInFlight: 128,
+      // The group is this controller's for good: on its very first start, reading from the oldest
+      // retained message means no completion published while the group was joining is missed.
+      fromBeginning: true,
+      handle: async (m) => this.#onCompletion(m.value, m.headers),
+    }));
+    this.#sweeper = setInterval(() => this.#sweep(), this.#o.sweepIntervalMs);
+    this.#sweeper.unref();
+  }
+
+  async schedule(req: ScheduleRequest): Promise<Scheduled> {
+    const { action } = req;
+    const key = actionKey(action.namespace, action.name);
+    const warm = req.warm ?? (await this.#o.warm.forAction(key).catch(() => ({})));
+    const placement = await inSpan('controller.placement', { [ATTR.activationId]: req.activationId, [ATTR.action]: key }, async (span) => {
+      const p = place(this.#pool.candidates(key, action.revision, warm), {
+        namespace: req.caller.namespace, fqn: key, memoryMb: action.limits.memory, concurrency: action.limits.concurrency,
+      });
+      if (!p) throw new NoInvokersError();
+      span.setAttributes({ [ATTR.invoker]: p.invoker, 'photon.placement.reason': p.reason });
+      return p;
+    });
+
+    return tracer.startActiveSpan(`publish ${this.#topics.invoker(placement.invoker)}`, { kind: SpanKind.PRODUCER }, async (span) => {
+      span.setAttributes({
+        [ATTR.activationId]: req.activationId, [ATTR.action]: key, [ATTR.namespace]: req.caller.namespace,
+        [ATTR.invoker]: placement.invoker, [ATTR.controller]: this.#o.controllerId, [ATTR.blocking]: req.blocking,
+        [ATTR.messagingDestination]: this.#topics.invoker(placement.invoker), [ATTR.messagingOperation]: 'publish',
+      });
+      const headers = injectTraceHeaders();
+      const message: ActivationMessage = {
+        v: ACTIVATION_MESSAGE_VERSION,
+        activationId: req.activationId,
+        action: { namespace: action.namespace, name: action.name, version: action.version },
+        revision: action.revision,
+        namespace: req.caller.namespace,
+        subject: req.caller.subject,
+        params: req.params,
+        blocking: req.blocking,
+        controller: this.#o.controllerId,
+        acceptedAt: req.acceptedAt,
+        ...(req.cause ? { cause: req.cause } : {}),
+        ...(Object.keys(headers).length > 0 ? { traceContext: headers } : {}),
+      };
+      const reservation = this.#pool.reserve(placement.invoker, key, action.limits.memory, action.limits.concurrency);
+      let resolve!: (r: ActivationRecord | undefined) => void;
+      const finished = new Promise<ActivationRecord | undefined>((r) => { resolve = r; });
+      this.#inFlight.set(req.activationId, {
+        message, action, reservation, sweeping: false, resolve,
+        sweepAt: req.acceptedAt + action.limits.timeout + this.#o.completionGraceMs,
+        ...(req.onFinished ? { onFinished: req.onFinished } : {}),
+      });
+      try {
+        await this.#o.bus.publish(this.#topics.invoker(placement.invoker), [{ key: req.activationId, value: Buffer.from(JSON.stringify(message)), headers }]);
+      } catch (err) {
+        this.#inFlight.delete(req.activationId);
+        this.#pool.release(reservation);
+        span.recordException(err as Error);
+        throw err;
+      } finally {
+        span.end();
+      }
+      return { invoker: placement.invoker, placement: placement.reason, finished };
+    });
+  }
+
+  inFlightCount(): number {
+    return this.#inFlight.size;
+  }
+
+  invokers(): InvokerStatus[] {
+    return this.#pool.status();
+  }
+
+  usableInvokers(): number {
+    return this.#pool.usableCount();
+  }
+
+  async close(): Promise<void> {
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    await Promise.all(this.#subscriptions.splice(0).map((s) => s.close()));
+    // Waiting HTTP calls answer 202; the activations themselves go on and are recorded by invokers.
+    for (const e of this.#inFlight.values()) e.resolve(undefined);
+    this.#inFlight.clear();
+  }
+
+  #onHeartbeat(value: Buffer): void {
+    let hb: InvokerHeartbeat;
+    try {
+      hb = JSON.parse(value.toString('utf8')) as InvokerHeartbeat;
+    } catch {
+      console.error('controller: ignoring a heartbeat that is not JSON');
+      return;
+    }
+    if (typeof hb.invoker !== 'string' || typeof hb.userMemory !== 'number') return;
+    this.#pool.onHeartbeat(hb);
+  }
+
+  async #onCompletion(value: Buffer, headers: Record<string, string>): Promise<void> {
+    let msg: CompletionMessage;
+    try {
+      msg = JSON.parse(value.toString('utf8')) as CompletionMessage;
+    } catch {
+      console.error('controller: ignoring a completion that is not JSON');
+      return;
+    }
+    const entry = this.#inFlight.get(msg.activationId);
+    // Unknown ids are completions this controller already swept, or ones addressed to a previous
+    // incarnation of it: their records are in the store, nobody here waits for them.
+    if (!entry) return;
+    // The completion continues the activation's trace: its parent is the invoker's span.
+    await context.with(extractTraceContext(headers), () => inSpan('controller.completion', {
+      [ATTR.activationId]: msg.activationId, [ATTR.invoker]: msg.invoker, [ATTR.controller]: this.#o.controllerId,
+      [ATTR.messagingSystem]: 'kafka', [ATTR.messagingOperation]: 'process',
+    }, async () => {
+      this.#finish(msg.activationId, entry);
+      this.#pool.recordOutcome(entry.reservation.invoker, msg.systemError ? 'systemError' : 'success');
+      if (!entry.message.blocking) return entry.resolve(undefined);
+      entry.resolve(msg.record ?? (await this.#readRecord(msg.activationId)));
+    }, SpanKind.CONSUMER));
+  }
+
+  /** The invoker stores the record before it publishes the completion; retries cover replica lag. */
+  async #readRecord(id: string): Promise<ActivationRecord | undefined> {
+    for (const delay of [0, 50, 250, 1000]) {
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      const r = await this.#o.activations.get(id).catch(() => undefined);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  #finish(id: string, entry: InFlight): void {
+    this.#inFlight.delete(id);
+    this.#pool.release(entry.reservation);
+    try {
+      entry.onFinished?.();
+    } catch (err) {
+      console.error('controller: onFinished failed', err);
+    }
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [id, entry] of this.#inFlight) {
+      if (entry.sweeping || now < entry.sweepAt) continue;
+      entry.sweeping = true;
+      void this.#recordLost(id, entry);
+    }
+  }
+
+  async #recordLost(id: string, entry: InFlight): Promise<void> {
+    try {
+      let record = await this.#o.activations.get(id);
+      if (!record) {
+        const lost = lostActivationRecord(entry.message, entry.action, entry.reservation.invoker, Date.now() - entry.message.acceptedAt);
+        // put-if-absent: if the invoker's record lands first, it wins and is what the caller sees.
+        if (await this.#o.activations.putIfAbsent(lost)) {
+          this.lostCount++;
+          this.#pool.recordOutcome(entry.reservation.invoker, 'timeout');
+          console.error(`controller: activation ${id} on ${entry.reservation.invoker} was lost; recorded a whisk internal error`);
+          record = lost;
+        } else {
+          record = await this.#o.activations.get(id);
+        }
+      }
+      if (this.#inFlight.get(id) !== entry) return; // completed meanwhile
+      this.#finish(id, entry);
+      entry.resolve(entry.message.blocking ? record : undefined);
+    } catch (err) {
+      // The store is unreachable: try again on a later sweep rather than drop the activation.
+      console.error(`controller: sweeping activation ${id} failed, will retry:`, err);
+      entry.sweeping = false;
+    }
+  }
+}

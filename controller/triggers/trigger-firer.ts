@@ -1,0 +1,163 @@
+// Firing a trigger (REST POST, a Kafka feed batch, an alarm tick): every active rule's action is
+// scheduled asynchronously with the trigger's parameters merged under the event's, and a trigger
+// activation record lists the activations it caused (OpenWhisk's rule logs). Rule activations that
+// do not succeed are retried by the trigger's retry policy and end in its dead-letter list.
+import { createHash } from 'node:crypto';
+import type { KeyValue } from '../../shared/model/action.js';
+import type { ActivationRecord } from '../../shared/model/activation-record.js';
+import type { DeadLetter, RetryPolicy, Rule, Trigger } from '../../shared/model/trigger.js';
+import type { Identity } from '../../shared/store/auth-store.js';
+import type { Stores } from '../../shared/store/stores.js';
+import { ATTR } from '../../shared/tracing/attributes.js';
+import { inSpan } from '../../shared/tracing/in-span.js';
+import { newActivationId } from '../activation-json.js';
+import { ApiError, MESSAGES } from '../api-error.js';
+import type { LoadBalancer } from '../load-balancer.js';
+import type { Throttler } from '../throttler.js';
+import { retryPolicyOf } from './trigger-validation.js';
+
+export interface TriggerFirerDeps {
+  stores: Stores;
+  balancer: LoadBalancer;
+  throttler: Throttler;
+  /** Most dead letters kept per trigger. */
+  deadLetterCap?: number;
+}
+
+export interface FireOptions {
+  /** A feed re-firing a batch it may have fired before passes the same id: it fires at most once. */
+  activationId?: string;
+  /** Added to the trigger activation's annotations (e.g. the alarm tick that fired it). */
+  annotations?: KeyValue[];
+}
+
+/** One line of the trigger activation's logs, OpenWhisk's shape. */
+interface RuleLog {
+  statusCode: number;
+  success: boolean;
+  activationId?: string;
+  rule: string;
+  action: string;
+  error?: string;
+}
+
+const MAX_RULES = 10_000;
+
+export class TriggerFirer {
+  readonly #d: TriggerFirerDeps;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(deps: TriggerFirerDeps) {
+    this.#d = deps;
+  }
+
+  /** The trigger activation id, or undefined when the trigger has no active rule (the API's 204). 404/429 as ApiError. */
+  async fire(identity: Identity, triggerName: string, event: Record<string, unknown>, options: FireOptions = {}): Promise<string | undefined> {
+    const { stores, throttler } = this.#d;
+    const namespace = identity.namespace;
+    const activationId = options.activationId ?? newActivationId();
+    return inSpan('controller.trigger.fire', { [ATTR.namespace]: namespace, [ATTR.trigger]: `${namespace}/${triggerName}`, [ATTR.activationId]: activationId }, async () => {
+      const trigger = await stores.triggers.get(namespace, triggerName);
+      if (!trigger) throw new ApiError(404, MESSAGES.notFound);
+      if (options.activationId && (await stores.activations.get(activationId))) return activationId;
+      await throttler.checkFireRate(identity);
+      const rules = (await stores.rules.list(namespace, { limit: MAX_RULES, skip: 0 }))
+        .filter((r) => r.status === 'active' && r.trigger.namespace === namespace && r.trigger.name === triggerName);
+      if (rules.length === 0) return undefined;
+      const start = Date.now();
+      const params = { ...Object.fromEntries(trigger.parameters.map((kv) => [kv.key, kv.value])), ...event };
+      const policy = retryPolicyOf(trigger.annotations);
+      const logs = await Promise.all(rules.map((rule) => this.#runRule(identity, trigger, rule, params, activationId, policy, Boolean(options.activationId))));
+      const record: ActivationRecord = {
+        namespace, name: trigger.name, version: trigger.version, subject: identity.subject, activationId,
+        start, end: Date.now(), duration: Date.now() - start,
+        response: { status: 'success', statusCode: 0, success: true, result: params },
+        logs: logs.map((l) => JSON.stringify(l)),
+        annotations: [{ key: 'path', value: `${namespace}/${trigger.name}` }, { key: 'kind', value: 'trigger' }, ...(options.annotations ?? [])],
+        publish: false,
+      };
+      await stores.activations.putIfAbsent(record);
+      return activationId;
+    });
+  }
+
+  /** Stops pending retries (their activations are not retried by this controller any more). */
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  async #runRule(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, deterministic: boolean): Promise<RuleLog> {
+    const ruleName = `${rule.namespace}/${rule.name}`;
+    const actionName = `${rule.action.namespace}/${rule.action.name}`;
+    const action = await this.#d.stores.actions.get(rule.action.namespace, rule.action.name);
+    if (!action) return { statusCode: 1, success: false, rule: ruleName, action: actionName, error: `The action '${actionName}' does not exist.` };
+    // A re-fired batch gets the same activation ids: the invoker runs a redelivered id only once.
+    const id = deterministic ? createHash('sha256').update(`${cause}:${ruleName}`).digest('hex').slice(0, 32) : newActivationId();
+    try {
+      await this.#schedule(identity, trigger, rule, params, cause, policy, [id]);
+      return { statusCode: 0, success: true, activationId: id, rule: ruleName, action: actionName };
+    } catch (err) {
+      const message = err instanceof ApiError ? err.message : String(err);
+      return { statusCode: 1, success: false, activationId: id, rule: ruleName, action: actionName, error: message };
+    }
+  }
+
+  /** Publishes the attempt whose id is last in `ids`; follows its outcome for the retry policy. */
+  async #schedule(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, ids: string[]): Promise<void> {
+    const activationId = ids[ids.length - 1]!;
+    const action = await this.#d.stores.actions.get(rule.action.namespace, rule.action.name);
+    if (!action) {
+      await this.#deadLetter(trigger, rule, params, cause, ids, 'action missing', `The action '${rule.action.namespace}/${rule.action.name}' does not exist.`);
+      return;
+    }
+    const scheduled = await this.#d.balancer.schedule({ activationId, action, caller: identity, params, blocking: false, acceptedAt: Date.now(), cause });
+    // Followed even without retries: a failed async activation ends in the dead-letter list, never silently.
+    void scheduled.finished.then(async () => {
+      // Closing resolves every waiter without an outcome: this controller stops following, it does
+      // not judge activations that are still running.
+      if (this.#closed) return;
+      const record = await this.#readRecord(activationId);
+      if (record?.response.success) return;
+      await this.#failed(identity, trigger, rule, params, cause, policy, ids, record);
+    }).catch((err: unknown) => console.error(`controller: following rule activation ${activationId} failed:`, err));
+  }
+
+  async #failed(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, ids: string[], record: ActivationRecord | undefined): Promise<void> {
+    if (this.#closed) return;
+    const attempt = ids.length; // attempts made so far
+    if (attempt > policy.retries) {
+      await this.#deadLetter(trigger, rule, params, cause, ids, record?.response.status ?? 'unknown', record?.response.result.error);
+      return;
+    }
+    const delay = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** (attempt - 1));
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#schedule(identity, trigger, rule, params, cause, policy, [...ids, newActivationId()]).catch(async (err: unknown) => {
+        // No invoker or no bus right now: counts as a failed attempt.
+        await this.#failed(identity, trigger, rule, params, cause, policy, [...ids, `unscheduled:${String(err)}`], undefined);
+      });
+    }, delay);
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  async #deadLetter(trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, ids: string[], status: string, error: unknown): Promise<void> {
+    const entry: DeadLetter = {
+      triggerActivationId: cause, rule: `${rule.namespace}/${rule.name}`, action: `${rule.action.namespace}/${rule.action.name}`,
+      activationIds: ids, status, ...(error !== undefined ? { error } : {}), params, failedAt: Date.now(),
+    };
+    await this.#d.stores.feeds.pushDeadLetter(trigger.namespace, trigger.name, entry, this.#d.deadLetterCap ?? 1_000);
+  }
+
+  async #readRecord(id: string): Promise<ActivationRecord | undefined> {
+    for (const delay of [0, 100, 500, 2_000]) {
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      const r = await this.#d.stores.activations.get(id).catch(() => undefined);
+      if (r) return r;
+    }
+    return undefined;
+  }
+}
