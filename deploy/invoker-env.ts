@@ -1,0 +1,40 @@
+// The invoker's settings from PHOTON_* environment variables, with a clear error for bad values.
+import { hostname } from 'node:os';
+import type { InvokerOptions } from '../invoker/start-invoker.js';
+
+export type InvokerSettings = Pick<InvokerOptions, 'invokerId' | 'isolation' | 'userMemoryMb' | 'namespaceFloor' | 'namespaceCeiling' | 'nat' | 'namespaceIdBase' | 'namespaceIdCount' | 'namespacePerActivation'>;
+
+export function invokerEnv(env: NodeJS.ProcessEnv = process.env): InvokerSettings {
+  const num = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+    return n;
+  };
+  const flag = (name: string): boolean | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    if (raw === 'on' || raw === 'true' || raw === '1') return true;
+    if (raw === 'off' || raw === 'false' || raw === '0') return false;
+    throw new Error(`${name} must be on or off, got '${raw}'`);
+  };
+  const isolation = flag('PHOTON_NETWORK_ISOLATION');
+  const out: InvokerSettings = { invokerId: env.PHOTON_INVOKER_ID || `invoker-${hostname()}` };
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(out.invokerId)) throw new Error(`PHOTON_INVOKER_ID must be 1-64 of [A-Za-z0-9_.-], got '${out.invokerId}'`);
+  if (isolation !== undefined) out.isolation = isolation ? 'on' : 'off';
+  const userMemoryMb = num('PHOTON_USER_MEMORY_MB');
+  if (userMemoryMb !== undefined) out.userMemoryMb = userMemoryMb;
+  const floor = num('PHOTON_NETNS_FLOOR');
+  if (floor !== undefined) out.namespaceFloor = floor;
+  const ceiling = num('PHOTON_NETNS_CEILING');
+  if (ceiling !== undefined) out.namespaceCeiling = ceiling;
+  const idBase = num('PHOTON_NETNS_ID_BASE');
+  if (idBase !== undefined) out.namespaceIdBase = idBase;
+  const idCount = num('PHOTON_NETNS_ID_COUNT');
+  if (idCount !== undefined) out.namespaceIdCount = idCount;
+  if (flag('PHOTON_NETNS_PER_ACTIVATION')) out.namespacePerActivation = true;
+  const nat = flag('PHOTON_NETNS_NAT');
+  if (nat !== undefined) out.nat = nat;
+  return out;
+}

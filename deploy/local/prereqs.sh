@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages photon's tests and local cluster need, when missing: maven and a
+# JRE pull and run Kafka, redis-server, nft and ip for network namespaces, g++/make for node-gyp
+# (isolated-vm), docker-compose to validate deploy/docker-compose.yml. Needs root (apt-get); prints what it does and does nothing when all are there.
+set -euo pipefail
+need=()
+command -v mvn >/dev/null || need+=(maven)
+command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v redis-cli >/dev/null || need+=(redis-tools)
+command -v nft >/dev/null || need+=(nftables)
+command -v ip >/dev/null || need+=(iproute2)
+command -v g++ >/dev/null || need+=(g++)
+command -v make >/dev/null || need+=(make)
+command -v curl >/dev/null || need+=(curl)
+command -v docker-compose >/dev/null || need+=(docker-compose)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "prereqs.sh: installing Debian packages: ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq "${need[@]}" >&2

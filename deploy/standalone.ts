@@ -1,0 +1,45 @@
+// Standalone photon (OpenWhisk's standalone/lean mode): controller and invoker in one process on
+// the in-process bus and in-memory stores, behind the same interfaces as the cluster. Nothing to
+// install but node_modules; state lives only as long as the process.
+import { startTelemetry } from './telemetry.js';
+import { stopOnSignals } from './stop-on-signals.js';
+import { startController } from '../controller/controller.js';
+import { configFromEnv } from '../controller/config.js';
+import { startInvoker } from '../invoker/start-invoker.js';
+import { InProcessBus } from '../shared/bus/in-process-bus.js';
+import { KafkaBus } from '../shared/bus/kafka-bus.js';
+import { createMemoryStores } from '../shared/store/memory-stores.js';
+import { GUEST_KEY, GUEST_UUID } from '../shared/store/guest.js';
+import { invokerEnv } from './invoker-env.js';
+
+const telemetry = startTelemetry('photon-standalone');
+const bus = new InProcessBus();
+const stores = createMemoryStores();
+const settings = invokerEnv({ PHOTON_INVOKER_ID: 'standalone0', PHOTON_NETNS_FLOOR: '8', ...process.env });
+const invoker = await startInvoker({
+  ...settings,
+  isolation: settings.isolation ?? 'auto',
+  bus,
+  stores,
+});
+// Kafka feeds can read a user's brokers; alarms need Redis (cluster mode) and answer 503 here.
+const feedBus = (brokers: string[]): KafkaBus => new KafkaBus({ brokers, clientId: 'standalone.feeds' });
+const controller = await startController({ bus, stores, feedBus }, { controllerId: 'standalone', ...configFromEnv() });
+const auth = `${GUEST_UUID}:${GUEST_KEY}`;
+const api = controller.url;
+
+console.log(`photon standalone is up.
+  API host:  ${api}   (network isolation ${invoker.namespaces.isolation}, ${invoker.namespaces.stats().free} namespaces cached)
+  guest key: ${auth}
+
+Try it (another terminal):
+  curl -s -u ${auth} -X PUT -H 'Content-Type: application/json' \\
+    '${api}/api/v1/namespaces/_/actions/hello' \\
+    -d '{"exec":{"kind":"nodejs:20","code":"function main(p) { return { greeting: \\"Hello, \\" + (p.name || \\"world\\") }; }"}}'
+  curl -s -u ${auth} -X POST -H 'Content-Type: application/json' \\
+    '${api}/api/v1/namespaces/_/actions/hello?blocking=true&result=true' -d '{"name":"photon"}'
+
+or with the openwhisk npm client: apihost ${api}, api_key ${auth}.
+Ctrl-C stops it.`);
+
+stopOnSignals('photon standalone', 'stopping', [controller, invoker, bus, stores, telemetry]);

@@ -1,0 +1,34 @@
+// OpenTelemetry for photon's processes, configured the OpenTelemetry way (OTEL_* variables:
+// OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER[_ARG],
+// OTEL_METRICS_EXPORTER=prometheus with OTEL_EXPORTER_PROMETHEUS_PORT). Off by default: unless
+// one of them asks for an exporter, or PHOTON_TRACES_FILE names a file for tests, no SDK starts
+// and every span and instrument in photon is a no-op.
+import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { FileSpanExporter } from './file-span-exporter.js';
+
+export interface Telemetry {
+  readonly enabled: boolean;
+  shutdown(): Promise<void>;
+}
+
+const named = (v: string | undefined): boolean => v !== undefined && v.trim() !== '' && v.trim() !== 'none';
+
+export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): Telemetry {
+  const file = env.PHOTON_TRACES_FILE;
+  const traces = named(env.OTEL_TRACES_EXPORTER) || Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT) || Boolean(file);
+  const metrics = named(env.OTEL_METRICS_EXPORTER);
+  if (!traces && !metrics) return { enabled: false, shutdown: async () => undefined };
+  env.OTEL_SERVICE_NAME ??= serviceName;
+  if (!traces) env.OTEL_TRACES_EXPORTER = 'none';
+  env.OTEL_METRICS_EXPORTER ??= 'none';
+  env.OTEL_LOGS_EXPORTER ??= 'none';
+  const sdk = new NodeSDK({
+    serviceName,
+    // No auto-instrumentation: photon's own spans are the trace; http/kafka instrumentations
+    // would double them and cost on the hot path.
+    instrumentations: [],
+    ...(file ? { spanProcessors: [new tracing.SimpleSpanProcessor(new FileSpanExporter(file))] } : {}),
+  });
+  sdk.start();
+  return { enabled: true, shutdown: () => sdk.shutdown() };
+}
