@@ -1,0 +1,105 @@
+// The invoker's step from message to record and completion, above the ActionRunner interface:
+// a scripted runner stands in for the isolate pool (which has its own tests).
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InProcessBus } from '../../../shared/bus/in-process-bus.js';
+import { topics } from '../../../shared/bus/topics.js';
+import { DEFAULT_LIMITS } from '../../../shared/model/action.js';
+import type { ActivationMessage } from '../../../shared/model/activation-message.js';
+import type { CompletionMessage } from '../../../shared/model/completion-message.js';
+import { createMemoryStores } from '../../../shared/store/memory-stores.js';
+import type { Stores } from '../../../shared/store/stores.js';
+import { ACTION_REMOVED, ActivationHandler } from '../../../invoker/service/activation-handler.js';
+import type { ActionRunner, RunOutcome, RunRequest } from '../../../invoker/service/action-runner.js';
+import { waitFor } from '../../harness/wait-for.js';
+
+class ScriptedRunner implements ActionRunner {
+  runs: RunRequest[] = [];
+  next: (r: RunRequest) => Promise<RunOutcome> = async () => ({
+    response: { status: 'success', result: { ok: true } }, logs: ['2026-01-01T00:00:00.000Z stdout: hi'],
+    runStart: 1_000, end: 1_005, initTime: 3, start: 'cold', isolateId: 'i1', namespaceId: 7, annotations: [],
+  });
+  async run(r: RunRequest): Promise<RunOutcome> { this.runs.push(r); return this.next(r); }
+  stats() { return { userMemory: 1024, busyMemory: 0, freeNamespaces: 3 }; }
+  warmSnapshot() { return {}; }
+}
+
+describe('ActivationHandler', () => {
+  let stores: Stores;
+  let bus: InProcessBus;
+  let runner: ScriptedRunner;
+  let handler: ActivationHandler;
+  let completions: CompletionMessage[];
+  const t = topics('unit-');
+
+  beforeEach(async () => {
+    stores = createMemoryStores();
+    bus = new InProcessBus();
+    runner = new ScriptedRunner();
+    completions = [];
+    await bus.subscribe({ topic: t.completed('c0'), group: 'c0', maxInFlight: 10, handle: async (m) => { completions.push(JSON.parse(m.value.toString())); } });
+    handler = new ActivationHandler({ invokerId: 'inv0', bus, topics: t, actions: stores.actions, activations: stores.activations, runner });
+    await stores.actions.put({ namespace: 'guest', name: 'hello', exec: { kind: 'nodejs:20', code: 'function main(){return {}}' }, parameters: [], annotations: [], limits: { ...DEFAULT_LIMITS }, publish: false }, { overwrite: false });
+  });
+
+  async function message(overrides: Partial<ActivationMessage> = {}): Promise<Buffer> {
+    const action = (await stores.actions.get('guest', 'hello'))!;
+    const msg: ActivationMessage = {
+      v: 1, activationId: 'a'.repeat(32), action: { namespace: 'guest', name: 'hello', version: action.version }, revision: action.revision,
+      namespace: 'guest', subject: 'subj', params: { x: 1 }, blocking: true, controller: 'c0', acceptedAt: 990, ...overrides,
+    };
+    return Buffer.from(JSON.stringify(msg));
+  }
+
+  it('stores the record before publishing a completion that carries it', async () => {
+    await handler.handle({ topic: 'x', value: await message(), headers: {} });
+    const record = await stores.activations.get('a'.repeat(32));
+    expect(record?.response).toEqual({ status: 'success', statusCode: 0, success: true, result: { ok: true } });
+    expect(record?.start).toBe(997);
+    expect(record?.duration).toBe(8);
+    expect(record?.annotations).toEqual(expect.arrayContaining([{ key: 'waitTime', value: 7 }, { key: 'initTime', value: 3 }, { key: 'path', value: 'guest/hello' }]));
+    await waitFor('the completion', () => completions.length === 1);
+    expect(completions[0]!.record?.activationId).toBe('a'.repeat(32));
+    expect(runner.runs[0]!.params).toEqual({ x: 1 });
+  });
+
+  it('does not run a redelivered activation again, but answers it again', async () => {
+    const m = await message();
+    await handler.handle({ topic: 'x', value: m, headers: {} });
+    await handler.handle({ topic: 'x', value: m, headers: {} });
+    expect(runner.runs).toHaveLength(1);
+    expect(handler.counters.redelivered).toBe(1);
+    await waitFor('two completions', () => completions.length === 2);
+  });
+
+  it('records an application error when the action was deleted after the invoke', async () => {
+    const m = await message();
+    await stores.actions.delete('guest', 'hello');
+    await handler.handle({ topic: 'x', value: m, headers: {} });
+    const record = await stores.activations.get('a'.repeat(32));
+    expect(record?.response.status).toBe('application error');
+    expect(record?.response.result).toEqual({ error: ACTION_REMOVED });
+    expect(runner.runs).toHaveLength(0);
+  });
+
+  it('records a whisk internal error when the runner cannot serve, and flags it as a system error', async () => {
+    runner.next = async () => { throw new Error('no namespace left'); };
+    await handler.handle({ topic: 'x', value: await message(), headers: {} });
+    const record = await stores.activations.get('a'.repeat(32));
+    expect(record?.response.status).toBe('whisk internal error');
+    expect(String(record?.response.result.error)).toContain('no namespace left');
+    await waitFor('the completion', () => completions.length === 1);
+    expect(completions[0]!.systemError).toBe(true);
+  });
+
+  it('sends only the id for non-blocking activations', async () => {
+    await handler.handle({ topic: 'x', value: await message({ blocking: false }), headers: {} });
+    await waitFor('the completion', () => completions.length === 1);
+    expect(completions[0]!.record).toBeUndefined();
+  });
+
+  it('drops a malformed message without throwing (it would block the partition forever)', async () => {
+    await handler.handle({ topic: 'x', value: Buffer.from('{not json'), headers: {} });
+    await handler.handle({ topic: 'x', value: Buffer.from(JSON.stringify({ v: 99 })), headers: {} });
+    expect(handler.counters.malformed).toBe(2);
+  });
+});

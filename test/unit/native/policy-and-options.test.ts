@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { isolationFromEnv, resolveCacheOptions } from '../../../native/cache-options.js';
+import { isolationUnavailableMessage, missingCapabilities } from '../../../native/capabilities.js';
+import { defaultRouteInterface, linkElements, policyRuleset } from '../../../native/egress-policy.js';
+import { ipv4ListenAddress } from '../../../native/namespace-sockets.js';
+
+describe('capabilities', () => {
+  it('names exactly the missing capabilities', () => {
+    expect(missingCapabilities('000001ffffffffff')).toEqual([]);
+    expect(missingCapabilities('0000000000000000')).toEqual(['CAP_SYS_ADMIN', 'CAP_NET_ADMIN']);
+    expect(missingCapabilities((1 << 21).toString(16))).toEqual(['CAP_NET_ADMIN']);
+    expect(missingCapabilities((1 << 12).toString(16))).toEqual(['CAP_SYS_ADMIN']);
+  });
+  it('says how to turn isolation off', () => {
+    const msg = isolationUnavailableMessage(['CAP_NET_ADMIN']);
+    expect(msg).toContain('CAP_NET_ADMIN');
+    expect(msg).toContain('PHOTON_NETWORK_ISOLATION=off');
+  });
+});
+
+describe('options', () => {
+  it('defaults to the thesis numbers and isolation on', () => {
+    const o = resolveCacheOptions({ invokerId: 'inv0' }, {});
+    expect(o).toMatchObject({ floor: 40, ceiling: 800, keepAliveMs: 60_000, isolation: 'on', nat: false, idCount: 1024, tag: 'inv0' });
+  });
+  it('reads PHOTON_NETWORK_ISOLATION and rejects anything but on/off', () => {
+    expect(resolveCacheOptions({ invokerId: 'a' }, { PHOTON_NETWORK_ISOLATION: 'off' }).isolation).toBe('off');
+    expect(resolveCacheOptions({ invokerId: 'a', isolation: 'on' }, { PHOTON_NETWORK_ISOLATION: 'off' }).isolation).toBe('on');
+    expect(isolationFromEnv(undefined)).toBe('on');
+    expect(() => isolationFromEnv('no')).toThrow(/on' or 'off/);
+  });
+  it('refuses a ceiling larger than the id block', () => {
+    expect(() => resolveCacheOptions({ invokerId: 'a', ceiling: 100, idCount: 64 }, {})).toThrow(RangeError);
+  });
+});
+
+describe('egress policy', () => {
+  const base = { tag: 'tn', idBase: 1024, idCount: 1024 };
+  it('rejects traffic from function veths to the host and to other functions unless linked', () => {
+    const rules = policyRuleset({ ...base, nat: false });
+    expect(rules).toContain('table inet photon_tn');
+    expect(rules).toContain('delete table inet photon_tn');
+    expect(rules).toMatch(/chain input[\s\S]*iifname "ph-tn-h\*" reject with icmpx admin-prohibited/);
+    expect(rules).toMatch(/iifname "ph-tn-h\*" oifname "ph-tn-h\*" iifname \. ip daddr @links accept/);
+    expect(rules).toMatch(/chain forward[\s\S]*iifname "ph-tn-h\*" reject with icmpx admin-prohibited[\s\S]*oifname "ph-tn-h\*" drop/);
+    expect(rules).not.toContain('masquerade');
+  });
+  it('masquerades only the invoker block through the uplink when nat is on', () => {
+    const rules = policyRuleset({ ...base, nat: true, uplink: 'eth0' });
+    expect(rules).toContain('ip saddr 10.4.0.0-10.7.255.255 oifname "eth0" masquerade');
+    expect(rules).toContain('iifname "ph-tn-h*" oifname "eth0" accept');
+    expect(() => policyRuleset({ ...base, nat: true })).toThrow(/uplink/);
+  });
+  it('writes link elements as interface . address', () => {
+    expect(linkElements([{ fromVeth: 'ph-tn-h0401', toAddress: '10.4.2.2' }])).toBe('"ph-tn-h0401" . 10.4.2.2');
+  });
+  it('finds the default route interface', () => {
+    const table = 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\n' +
+      'eth1\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\n' +
+      'eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\n';
+    expect(defaultRouteInterface(table)).toBe('eth0');
+    expect(defaultRouteInterface('Iface\n')).toBeUndefined();
+  });
+});
+
+describe('listen addresses', () => {
+  it('maps the usual spellings to IPv4 and rejects the rest', () => {
+    expect(ipv4ListenAddress('')).toBe('0.0.0.0');
+    expect(ipv4ListenAddress('::')).toBe('0.0.0.0');
+    expect(ipv4ListenAddress('localhost')).toBe('127.0.0.1');
+    expect(ipv4ListenAddress('10.4.1.2')).toBe('10.4.1.2');
+    expect(() => ipv4ListenAddress('::1')).toThrow(/IPv4/);
+    expect(() => ipv4ListenAddress('example.com')).toThrow(/IPv4/);
+  });
+});
