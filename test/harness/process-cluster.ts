@@ -154,7 +154,9 @@ export class ProcessCluster {
   }
 
   #spawn(name: string, entry: string, env: Record<string, string>): PhotonProcess {
-    const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', entry], {
+    // PHOTON_NODE_ARGS: flags Node refuses in NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+    const extra = (this.env.PHOTON_NODE_ARGS ?? process.env.PHOTON_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, ['--no-node-snapshot', ...extra, '--import', 'tsx', entry], {
       cwd: root,
       env: { ...process.env, ...this.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
