@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { StoreUnavailableError } from '../shared/store/store-unavailable-error.js';
 import { ATTR, TRACER_NAME } from '../shared/tracing/attributes.js';
 import { inSpan, traceparentOf } from '../shared/tracing/in-span.js';
 import { extractTraceContext } from '../shared/tracing/trace-headers.js';
@@ -58,6 +59,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
   } catch (err) {
     if (err instanceof ApiError) {
       reply = { status: err.status, body: { error: err.message, code: requestId }, headers: err.headers };
+    } else if (err instanceof StoreUnavailableError) {
+      // A Redis outage: retryable, and already logged once by the store (not once per request).
+      reply = { status: 503, body: { error: err.message, code: requestId } };
     } else {
       console.error(`controller: ${req.method} ${req.url} failed:`, err);
       reply = { status: 500, body: { error: MESSAGES.internal, code: requestId } };

@@ -7,6 +7,7 @@ import { RedisAuthStore } from './redis-auth-store.js';
 import { RedisEntityStore } from './redis-entity-store.js';
 import { RedisFeedStore } from './redis-feed-store.js';
 import { RedisThrottleStore } from './redis-throttle-store.js';
+import { translatingUnavailable } from './redis-unavailable.js';
 import { RedisWarmRegistry } from './redis-warm-registry.js';
 import type { StoreOptions, Stores } from './stores.js';
 
@@ -38,15 +39,16 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     redis.disconnect();
     throw new Error(`Redis at ${options.url} does not answer: ${String(err)}`);
   }
+  // While Redis is unreachable every store call rejects with StoreUnavailableError (the API's 503).
   return {
-    auth: new RedisAuthStore(redis, prefix),
-    actions: new RedisActionStore(redis, prefix),
-    activations: new RedisActivationStore(redis, prefix, options.activationRetentionMs),
-    warm: new RedisWarmRegistry(redis, prefix),
-    throttles: new RedisThrottleStore(redis, prefix),
-    triggers: new RedisEntityStore(redis, prefix, 'trigger'),
-    rules: new RedisEntityStore(redis, prefix, 'rule'),
-    feeds: new RedisFeedStore(redis, prefix),
+    auth: translatingUnavailable(new RedisAuthStore(redis, prefix)),
+    actions: translatingUnavailable(new RedisActionStore(redis, prefix)),
+    activations: translatingUnavailable(new RedisActivationStore(redis, prefix, options.activationRetentionMs)),
+    warm: translatingUnavailable(new RedisWarmRegistry(redis, prefix)),
+    throttles: translatingUnavailable(new RedisThrottleStore(redis, prefix)),
+    triggers: translatingUnavailable(new RedisEntityStore(redis, prefix, 'trigger')),
+    rules: translatingUnavailable(new RedisEntityStore(redis, prefix, 'rule')),
+    feeds: translatingUnavailable(new RedisFeedStore(redis, prefix)),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },
