@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Action } from '../model/action.js';
 import type { ActionInput, ActionStore, ListOptions, PutActionResult } from './action-store.js';
 import { RedisScript } from './redis-script.js';
+import { VERSION_BUMP_LUA } from './redis-version-bump.js';
 
 // The existence check, the version bump and the write happen in one script, so two concurrent
 // creates cannot both answer 'created' and two updates cannot both produce 0.0.2.
@@ -14,11 +15,7 @@ local v = redis.call('HGET', KEYS[1], 'version')
 if v and ARGV[4] ~= '1' then
   return {'exists', redis.call('HGET', KEYS[1], 'doc'), v, redis.call('HGET', KEYS[1], 'revision'), redis.call('HGET', KEYS[1], 'updated')}
 end
-local nv = '0.0.1'
-if v then
-  local a, b, c = string.match(v, '^(%d+)%.(%d+)%.(%d+)$')
-  if a then nv = a .. '.' .. b .. '.' .. (tonumber(c) + 1) end
-end
+${VERSION_BUMP_LUA}
 redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'version', nv, 'revision', ARGV[2], 'updated', ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
 if v then return {'updated', ARGV[1], nv, ARGV[2], ARGV[3]} end

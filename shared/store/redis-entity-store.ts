@@ -7,17 +7,14 @@ import type { Entity } from '../model/trigger.js';
 import type { ListOptions } from './action-store.js';
 import type { EntityInput, EntityStore, PutEntityResult } from './entity-store.js';
 import { RedisScript } from './redis-script.js';
+import { VERSION_BUMP_LUA } from './redis-version-bump.js';
 
 const PUT = new RedisScript(`
 local v = redis.call('HGET', KEYS[1], 'version')
 if v and ARGV[3] ~= '1' then
   return redis.call('HGETALL', KEYS[1])
 end
-local nv = '0.0.1'
-if v then
-  local a, b, c = string.match(v, '^(%d+)%.(%d+)%.(%d+)$')
-  if a then nv = a .. '.' .. b .. '.' .. (tonumber(c) + 1) end
-end
+${VERSION_BUMP_LUA}
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'version', nv, 'updated', ARGV[2], 'outcome', v and 'updated' or 'created')
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
