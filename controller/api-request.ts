@@ -1,5 +1,6 @@
 // What every REST resource handler gets and gives back, and the query-parameter parsers they share.
 import type { IncomingMessage } from 'node:http';
+import type { Context } from '@opentelemetry/api';
 import type { Identity } from '../shared/store/auth-store.js';
 import type { Stores } from '../shared/store/stores.js';
 import { ApiError } from './api-error.js';
@@ -34,6 +35,8 @@ export interface ApiRequest {
   /** The caller's namespace, after resolving `_`. */
   namespace: string;
   deps: ApiDeps;
+  /** The trace context of the request's span: parent of every span the handler starts. */
+  trace: Context;
 }
 
 /** An integer query parameter within [min, max]; 400 names the parameter and the range. */

@@ -3,7 +3,7 @@
 // return a Reply or throw an ApiError; nothing else writes to the response.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { StoreUnavailableError } from '../shared/store/store-unavailable-error.js';
 import { ATTR, TRACER_NAME } from '../shared/tracing/attributes.js';
 import { inSpan, traceparentOf } from '../shared/tracing/in-span.js';
@@ -31,15 +31,16 @@ export function createApiServer(deps: ApiDeps): Server {
     // The root of an activation's trace: publish and, across the bus, the invoker's spans hang below.
     // A caller's own traceparent makes photon's spans part of the caller's trace.
     const parent = extractTraceContext(headerRecord(req.headers));
-    void tracer.startActiveSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent, async (span) => {
-      try {
-        const status = await handle(req, res, deps, span);
-        span.setAttribute(ATTR.httpStatus, status);
-        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      } finally {
-        span.end();
-      }
-    });
+    const span = tracer.startSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent);
+    void handle(req, res, deps, span, trace.setSpan(parent, span)).then((status) => {
+      span.setAttribute(ATTR.httpStatus, status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    }, (err: unknown) => {
+      console.error(`controller: ${req.method} ${req.url} could not be answered:`, err);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    }).finally(() => span.end());
   });
 }
 
@@ -50,12 +51,12 @@ function headerRecord(headers: IncomingMessage['headers']): Record<string, strin
   return out;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, span: Span): Promise<number> {
+async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, span: Span, ctx: Context): Promise<number> {
   const traceId = span.spanContext().traceId;
   const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomBytes(16).toString('hex');
   let reply: Reply;
   try {
-    reply = await route(req, deps);
+    reply = await route(req, deps, ctx);
   } catch (err) {
     if (err instanceof ApiError) {
       reply = { status: err.status, body: { error: err.message, code: requestId }, headers: err.headers };
@@ -86,7 +87,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
   return reply.status;
 }
 
-async function route(req: IncomingMessage, deps: ApiDeps): Promise<Reply> {
+async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise<Reply> {
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://controller');
   if (method === 'OPTIONS') return { status: 200 };
@@ -105,7 +106,7 @@ async function route(req: IncomingMessage, deps: ApiDeps): Promise<Reply> {
   if (segments.length === 2) return only(method, ['GET'], () => ({ status: 200, body: { description: 'photon: OpenWhisk-compatible REST API', api_paths: ['/api/v1'] } }));
   if (segments[2] !== 'namespaces') throw new ApiError(404, MESSAGES.notFound);
 
-  const identity = await inSpan('controller.auth', {}, async (span) => {
+  const identity = await inSpan(ctx, 'controller.auth', {}, async (span) => {
     const id = await authenticate(req.headers, deps.identities);
     span.setAttribute(ATTR.namespace, id.namespace);
     return id;
@@ -118,7 +119,7 @@ async function route(req: IncomingMessage, deps: ApiDeps): Promise<Reply> {
     if (isFeedAction(feedAction)) return deps.feeds.invoke(identity, feedAction, await readJsonObject(req, deps.config.payloadLimitBytes), boolParam(url, 'result'));
   }
   const namespace = resolveNamespace(segments[3]!, identity);
-  const r: ApiRequest = { req, method, url, identity, namespace, deps };
+  const r: ApiRequest = { req, method, url, identity, namespace, deps, trace: ctx };
   const [, , , , collection, ...rest] = segments;
 
   switch (collection) {

@@ -9,7 +9,6 @@ import { ApiError, MESSAGES } from './api-error.js';
 import { boolParam, intParam, type ApiRequest, type Reply } from './api-request.js';
 import { readJsonObject } from './http-body.js';
 import { NoInvokersError } from './load-balancer.js';
-import { ATTR } from '../shared/tracing/attributes.js';
 import { inSpan } from '../shared/tracing/in-span.js';
 
 export const ACTIVATION_ID_HEADER = 'x-openwhisk-activation-id';
@@ -29,7 +28,7 @@ export async function invokeApi(r: ApiRequest, rawName: string): Promise<Reply> 
   const slotTtlMs = LIMIT_RANGES.timeout[1] + config.completionGraceMs + config.sweepIntervalMs;
   const settle = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> =>
     p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
-  const [got, rate, warm, slot] = await inSpan('controller.admission', { [ATTR.activationId]: activationId, [ATTR.action]: actionKey(r.namespace, name) }, () => Promise.all([
+  const [got, rate, warm, slot] = await inSpan(r.trace, 'controller.admission', {}, () => Promise.all([
     settle(stores.actions.get(r.namespace, name)),
     settle(throttler.checkRate(r.identity)),
     // The registry only steers placement; without it, placement falls back to hashing.
@@ -49,7 +48,7 @@ export async function invokeApi(r: ApiRequest, rawName: string): Promise<Reply> 
   let scheduled;
   try {
     scheduled = await balancer.schedule({
-      activationId, action, caller: r.identity, params, blocking, acceptedAt, warm,
+      activationId, action, caller: r.identity, params, blocking, acceptedAt, warm, trace: r.trace,
       onFinished: () => throttler.release(r.identity, activationId),
     });
   } catch (err) {

@@ -2,7 +2,7 @@
 // places and publishes ActivationMessages, matches completions to waiting HTTP calls, frees the
 // capacity it accounted, and sweeps activations whose completion never arrives.
 import { randomBytes } from 'node:crypto';
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api';
 import type { MessageBus, Subscription } from '../shared/bus/message-bus.js';
 import { TOPIC_RETENTION_MS, topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import type { Action } from '../shared/model/action.js';
@@ -43,6 +43,8 @@ export interface ScheduleRequest {
   blocking: boolean;
   acceptedAt: number;
   cause?: string;
+  /** The trace this activation continues (the HTTP request's or the trigger fire's span). */
+  trace?: Context;
   /** The warm registry's entry for the action, if the caller already read it (saves a round trip). */
   warm?: Record<string, WarmCounts>;
   /** Runs once when the activation finishes, completed or swept: releases throttles. */
@@ -121,7 +123,8 @@ export class LoadBalancer {
     const { action } = req;
     const key = actionKey(action.namespace, action.name);
     const warm = req.warm ?? (await this.#o.warm.forAction(key).catch(() => ({})));
-    const placement = await inSpan('controller.placement', { [ATTR.activationId]: req.activationId, [ATTR.action]: key }, async (span) => {
+    const parent = req.trace ?? ROOT_CONTEXT;
+    const placement = await inSpan(parent, 'controller.placement', {}, async (span) => {
       const p = place(this.#pool.candidates(key, action.revision, warm), {
         namespace: req.caller.namespace, fqn: key, memoryMb: action.limits.memory, concurrency: action.limits.concurrency,
       });
@@ -130,47 +133,46 @@ export class LoadBalancer {
       return p;
     });
 
-    return tracer.startActiveSpan(`publish ${this.#topics.invoker(placement.invoker)}`, { kind: SpanKind.PRODUCER }, async (span) => {
-      span.setAttributes({
-        [ATTR.activationId]: req.activationId, [ATTR.action]: key, [ATTR.namespace]: req.caller.namespace,
-        [ATTR.invoker]: placement.invoker, [ATTR.controller]: this.#o.controllerId, [ATTR.blocking]: req.blocking,
-        [ATTR.messagingDestination]: this.#topics.invoker(placement.invoker), [ATTR.messagingOperation]: 'publish',
-      });
-      const headers = injectTraceHeaders();
-      const message: ActivationMessage = {
-        v: ACTIVATION_MESSAGE_VERSION,
-        activationId: req.activationId,
-        action: { namespace: action.namespace, name: action.name, version: action.version },
-        revision: action.revision,
-        namespace: req.caller.namespace,
-        subject: req.caller.subject,
-        params: req.params,
-        blocking: req.blocking,
-        controller: this.#o.controllerId,
-        acceptedAt: req.acceptedAt,
-        ...(req.cause ? { cause: req.cause } : {}),
-        ...(Object.keys(headers).length > 0 ? { traceContext: headers } : {}),
-      };
-      const reservation = this.#pool.reserve(placement.invoker, key, action.limits.memory, action.limits.concurrency);
-      let resolve!: (r: ActivationRecord | undefined) => void;
-      const finished = new Promise<ActivationRecord | undefined>((r) => { resolve = r; });
-      this.#inFlight.set(req.activationId, {
-        message, action, reservation, sweeping: false, resolve,
-        sweepAt: req.acceptedAt + action.limits.timeout + this.#o.completionGraceMs,
-        ...(req.onFinished ? { onFinished: req.onFinished } : {}),
-      });
-      try {
-        await this.#o.bus.publish(this.#topics.invoker(placement.invoker), [{ key: req.activationId, value: Buffer.from(JSON.stringify(message)), headers }]);
-      } catch (err) {
-        this.#inFlight.delete(req.activationId);
-        this.#pool.release(reservation);
-        span.recordException(err as Error);
-        throw err;
-      } finally {
-        span.end();
-      }
-      return { invoker: placement.invoker, placement: placement.reason, finished };
+    const span = tracer.startSpan(`publish ${this.#topics.invoker(placement.invoker)}`, { kind: SpanKind.PRODUCER }, parent);
+    span.setAttributes({
+      [ATTR.activationId]: req.activationId, [ATTR.action]: key, [ATTR.namespace]: req.caller.namespace,
+      [ATTR.invoker]: placement.invoker, [ATTR.blocking]: req.blocking, [ATTR.messagingSystem]: 'kafka',
+      [ATTR.messagingDestination]: this.#topics.invoker(placement.invoker), [ATTR.messagingOperation]: 'publish',
     });
+    const headers = injectTraceHeaders(trace.setSpan(parent, span));
+    const message: ActivationMessage = {
+      v: ACTIVATION_MESSAGE_VERSION,
+      activationId: req.activationId,
+      action: { namespace: action.namespace, name: action.name, version: action.version },
+      revision: action.revision,
+      namespace: req.caller.namespace,
+      subject: req.caller.subject,
+      params: req.params,
+      blocking: req.blocking,
+      controller: this.#o.controllerId,
+      acceptedAt: req.acceptedAt,
+      ...(req.cause ? { cause: req.cause } : {}),
+      ...(Object.keys(headers).length > 0 ? { traceContext: headers } : {}),
+    };
+    const reservation = this.#pool.reserve(placement.invoker, key, action.limits.memory, action.limits.concurrency);
+    let resolve!: (r: ActivationRecord | undefined) => void;
+    const finished = new Promise<ActivationRecord | undefined>((r) => { resolve = r; });
+    this.#inFlight.set(req.activationId, {
+      message, action, reservation, sweeping: false, resolve,
+      sweepAt: req.acceptedAt + action.limits.timeout + this.#o.completionGraceMs,
+      ...(req.onFinished ? { onFinished: req.onFinished } : {}),
+    });
+    try {
+      await this.#o.bus.publish(this.#topics.invoker(placement.invoker), [{ key: req.activationId, value: Buffer.from(JSON.stringify(message)), headers }]);
+    } catch (err) {
+      this.#inFlight.delete(req.activationId);
+      this.#pool.release(reservation);
+      span.recordException(err as Error);
+      throw err;
+    } finally {
+      span.end();
+    }
+    return { invoker: placement.invoker, placement: placement.reason, finished };
   }
 
   inFlightCount(): number {
@@ -218,15 +220,14 @@ export class LoadBalancer {
     // incarnation of it: their records are in the store, nobody here waits for them.
     if (!entry) return;
     // The completion continues the activation's trace: its parent is the invoker's span.
-    await context.with(extractTraceContext(headers), () => inSpan('controller.completion', {
-      [ATTR.activationId]: msg.activationId, [ATTR.invoker]: msg.invoker, [ATTR.controller]: this.#o.controllerId,
-      [ATTR.messagingSystem]: 'kafka', [ATTR.messagingOperation]: 'process',
+    await inSpan(extractTraceContext(headers), 'controller.completion', {
+      [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: 'kafka', [ATTR.messagingOperation]: 'process',
     }, async () => {
       this.#finish(msg.activationId, entry);
       this.#pool.recordOutcome(entry.reservation.invoker, msg.systemError ? 'systemError' : 'success');
       if (!entry.message.blocking) return entry.resolve(undefined);
       entry.resolve(msg.record ?? (await this.#readRecord(msg.activationId)));
-    }, SpanKind.CONSUMER));
+    }, SpanKind.CONSUMER);
   }
 
   /** The invoker stores the record before it publishes the completion; retries cover replica lag. */

@@ -4,7 +4,6 @@
 // the feed bindings in the store, so a feed created, paused or deleted through any controller
 // starts or stops everywhere within one reconcile period.
 import { createHash } from 'node:crypto';
-import { context } from '@opentelemetry/api';
 import type { BusMessage, MessageBus, Subscription } from '../../shared/bus/message-bus.js';
 import type { FeedBinding, KafkaFeedConfig } from '../../shared/model/trigger.js';
 import type { Stores } from '../../shared/store/stores.js';
@@ -230,7 +229,7 @@ export class KafkaFeedManager {
         // The record names the feed and the last offset per partition it holds: the record's write
         // is the fire's commit point, so a consumer killed before markFired still skips these.
         const annotations = [{ key: FEED_ANNOTATION, value: id }, { key: OFFSETS_ANNOTATION, value: Object.fromEntries(last) }];
-        await context.with(extractTraceContext(batch[0]!.headers), () => this.#o.firer.fire(identity, b.trigger, { messages }, { activationId, annotations }));
+        await this.#o.firer.fire(identity, b.trigger, { messages }, { activationId, annotations, trace: extractTraceContext(batch[0]!.headers) });
         break;
       } catch (err) {
         if (err instanceof ApiError && err.status >= 400 && err.status < 500 && ![408, 409, 429].includes(err.status)) {

@@ -3,6 +3,7 @@
 // activation record lists the activations it caused (OpenWhisk's rule logs). Rule activations that
 // do not succeed are retried by the trigger's retry policy and end in its dead-letter list.
 import { createHash } from 'node:crypto';
+import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import type { KeyValue } from '../../shared/model/action.js';
 import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import type { DeadLetter, RetryPolicy, Rule, Trigger } from '../../shared/model/trigger.js';
@@ -29,6 +30,8 @@ export interface FireOptions {
   activationId?: string;
   /** Added to the trigger activation's annotations (e.g. the alarm tick that fired it). */
   annotations?: KeyValue[];
+  /** The trace the fire continues: the HTTP request's, or a Kafka feed message's producer's. */
+  trace?: Context;
 }
 
 /** One line of the trigger activation's logs, OpenWhisk's shape. */
@@ -57,7 +60,7 @@ export class TriggerFirer {
     const { stores, throttler } = this.#d;
     const namespace = identity.namespace;
     const activationId = options.activationId ?? newActivationId();
-    return inSpan('controller.trigger.fire', { [ATTR.namespace]: namespace, [ATTR.trigger]: `${namespace}/${triggerName}`, [ATTR.activationId]: activationId }, async () => {
+    return inSpan(options.trace ?? ROOT_CONTEXT, 'controller.trigger.fire', { [ATTR.namespace]: namespace, [ATTR.trigger]: `${namespace}/${triggerName}`, [ATTR.activationId]: activationId }, async (_span, ctx) => {
       const trigger = await stores.triggers.get(namespace, triggerName);
       if (!trigger) throw new ApiError(404, MESSAGES.notFound);
       if (options.activationId && (await stores.activations.get(activationId))) return activationId;
@@ -68,7 +71,7 @@ export class TriggerFirer {
       const start = Date.now();
       const params = { ...Object.fromEntries(trigger.parameters.map((kv) => [kv.key, kv.value])), ...event };
       const policy = retryPolicyOf(trigger.annotations);
-      const logs = await Promise.all(rules.map((rule) => this.#runRule(identity, trigger, rule, params, activationId, policy, Boolean(options.activationId))));
+      const logs = await Promise.all(rules.map((rule) => this.#runRule(identity, trigger, rule, params, activationId, policy, Boolean(options.activationId), ctx)));
       const record: ActivationRecord = {
         namespace, name: trigger.name, version: trigger.version, subject: identity.subject, activationId,
         start, end: Date.now(), duration: Date.now() - start,
@@ -89,7 +92,7 @@ export class TriggerFirer {
     this.#timers.clear();
   }
 
-  async #runRule(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, deterministic: boolean): Promise<RuleLog> {
+  async #runRule(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, deterministic: boolean, ctx: Context): Promise<RuleLog> {
     const ruleName = `${rule.namespace}/${rule.name}`;
     const actionName = `${rule.action.namespace}/${rule.action.name}`;
     const action = await this.#d.stores.actions.get(rule.action.namespace, rule.action.name);
@@ -97,7 +100,7 @@ export class TriggerFirer {
     // A re-fired batch gets the same activation ids: the invoker runs a redelivered id only once.
     const id = deterministic ? createHash('sha256').update(`${cause}:${ruleName}`).digest('hex').slice(0, 32) : newActivationId();
     try {
-      await this.#schedule(identity, trigger, rule, params, cause, policy, [id]);
+      await this.#schedule(identity, trigger, rule, params, cause, policy, [id], ctx);
       return { statusCode: 0, success: true, activationId: id, rule: ruleName, action: actionName };
     } catch (err) {
       const message = err instanceof ApiError ? err.message : String(err);
@@ -106,14 +109,14 @@ export class TriggerFirer {
   }
 
   /** Publishes the attempt whose id is last in `ids`; follows its outcome for the retry policy. */
-  async #schedule(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, ids: string[]): Promise<void> {
+  async #schedule(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, ids: string[], ctx: Context): Promise<void> {
     const activationId = ids[ids.length - 1]!;
     const action = await this.#d.stores.actions.get(rule.action.namespace, rule.action.name);
     if (!action) {
       await this.#deadLetter(trigger, rule, params, cause, ids, 'action missing', `The action '${rule.action.namespace}/${rule.action.name}' does not exist.`);
       return;
     }
-    const scheduled = await this.#d.balancer.schedule({ activationId, action, caller: identity, params, blocking: false, acceptedAt: Date.now(), cause });
+    const scheduled = await this.#d.balancer.schedule({ activationId, action, caller: identity, params, blocking: false, acceptedAt: Date.now(), cause, trace: ctx });
     // Followed even without retries: a failed async activation ends in the dead-letter list, never silently.
     void scheduled.finished.then(async () => {
       // Closing resolves every waiter without an outcome: this controller stops following, it does
@@ -121,11 +124,11 @@ export class TriggerFirer {
       if (this.#closed) return;
       const record = await this.#readRecord(activationId);
       if (record?.response.success) return;
-      await this.#failed(identity, trigger, rule, params, cause, policy, ids, record);
+      await this.#failed(identity, trigger, rule, params, cause, policy, ids, record, ctx);
     }).catch((err: unknown) => console.error(`controller: following rule activation ${activationId} failed:`, err));
   }
 
-  async #failed(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, ids: string[], record: ActivationRecord | undefined): Promise<void> {
+  async #failed(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, ids: string[], record: ActivationRecord | undefined, ctx: Context): Promise<void> {
     if (this.#closed) return;
     const attempt = ids.length; // attempts made so far
     if (attempt > policy.retries) {
@@ -135,9 +138,9 @@ export class TriggerFirer {
     const delay = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** (attempt - 1));
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
-      this.#schedule(identity, trigger, rule, params, cause, policy, [...ids, newActivationId()]).catch(async (err: unknown) => {
+      this.#schedule(identity, trigger, rule, params, cause, policy, [...ids, newActivationId()], ctx).catch(async (err: unknown) => {
         // No invoker or no bus right now: counts as a failed attempt.
-        await this.#failed(identity, trigger, rule, params, cause, policy, [...ids, `unscheduled:${String(err)}`], undefined);
+        await this.#failed(identity, trigger, rule, params, cause, policy, [...ids, `unscheduled:${String(err)}`], undefined, ctx);
       });
     }, delay);
     timer.unref();

@@ -65,7 +65,7 @@ export const triggersApi = {
 
   async fire(r: ApiRequest, name: string): Promise<Reply> {
     const event = await readJsonObject(r.req, r.deps.config.payloadLimitBytes);
-    const id = await r.deps.firer.fire(r.identity, validateName(name, 'trigger name'), event);
+    const id = await r.deps.firer.fire(r.identity, validateName(name, 'trigger name'), event, { trace: r.trace });
     if (!id) return { status: 204 };
     return { status: 202, body: { activationId: id }, headers: { [ACTIVATION_ID_HEADER]: id } };
   },

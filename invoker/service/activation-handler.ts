@@ -5,7 +5,7 @@
 // the bus commits the message only after both, so a crash at any point leaves either nothing
 // (the message is redelivered and runs) or a record (the redelivery finds it, publishes the
 // completion again and does not run the action twice).
-import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Action } from '../../shared/model/action.js';
 import type { ActivationMessage } from '../../shared/model/activation-message.js';
 import { ACTIVATION_MESSAGE_VERSION } from '../../shared/model/activation-message.js';
@@ -69,12 +69,9 @@ export class ActivationHandler {
     const consumedAt = Date.now();
     if (message.timestamp !== undefined && Number.isFinite(message.timestamp)) {
       // The wait in Kafka: from the broker's acceptance of the message to this consumer taking it.
-      tracer.startSpan('kafka.wait', {
-        startTime: Math.min(message.timestamp, consumedAt),
-        attributes: { [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: 'kafka', [ATTR.messagingDestination]: message.topic, [ATTR.messagingOperation]: 'receive' },
-      }, parent).end(consumedAt);
+      tracer.startSpan('kafka.wait', { startTime: Math.min(message.timestamp, consumedAt) }, parent).end(consumedAt);
     }
-    await tracer.startActiveSpan('invoker.activation', {
+    const span = tracer.startSpan('invoker.activation', {
       kind: SpanKind.CONSUMER,
       attributes: {
         [ATTR.activationId]: msg.activationId,
@@ -82,28 +79,26 @@ export class ActivationHandler {
         [ATTR.namespace]: msg.namespace,
         [ATTR.invoker]: this.options.invokerId,
         [ATTR.messagingSystem]: 'kafka',
-        [ATTR.messagingDestination]: message.topic,
         [ATTR.messagingOperation]: 'process',
       },
-    }, parent, async (span) => {
-      try {
-        await this.#process(msg, span);
-      } finally {
-        span.end();
-      }
-    });
+    }, parent);
+    try {
+      await this.#process(msg, span, trace.setSpan(parent, span));
+    } finally {
+      span.end();
+    }
   }
 
-  async #process(msg: ActivationMessage, span: Span): Promise<void> {
+  async #process(msg: ActivationMessage, span: Span, ctx: Context): Promise<void> {
     const existing = await this.options.activations.get(msg.activationId);
     if (existing) {
       this.counters.redelivered++;
       span.setAttribute(ATTR.redelivered, true);
-      await this.#complete(msg, existing);
+      await this.#complete(msg, existing, ctx);
       return;
     }
-    const record = await this.#run(msg, span);
-    const stored = await inSpan('activation.record.store', { [ATTR.activationId]: msg.activationId }, async (s) => {
+    const record = await this.#run(msg, span, ctx);
+    const stored = await inSpan(ctx, 'activation.record.store', {}, async (s) => {
       const first = await this.options.activations.putIfAbsent(record);
       s.setAttribute('photon.record.first', first);
       return first ? record : ((await this.options.activations.get(msg.activationId)) ?? record);
@@ -111,18 +106,18 @@ export class ActivationHandler {
     if (stored === record) this.options.metrics?.recorded(record);
     span.setAttribute(ATTR.status, stored.response.status);
     if (stored.response.status !== 'success') span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(stored.response) });
-    await this.#complete(msg, stored);
+    await this.#complete(msg, stored, ctx);
   }
 
-  async #run(msg: ActivationMessage, span: Span): Promise<ActivationRecord> {
+  async #run(msg: ActivationMessage, span: Span, ctx: Context): Promise<ActivationRecord> {
     const received = this.#now();
     let action: Action | undefined;
     try {
       action = await this.#action(msg);
     } catch (err) {
-      return this.#record(msg, undefined, received, received, internalError(`could not read the action: ${String(err)}`));
+      return this.#record(span, msg, undefined, received, received, internalError(`could not read the action: ${String(err)}`));
     }
-    if (!action) return this.#record(msg, undefined, received, this.#now(), response('application error', { error: ACTION_REMOVED }));
+    if (!action) return this.#record(span, msg, undefined, received, this.#now(), response('application error', { error: ACTION_REMOVED }));
 
     let outcome: RunOutcome;
     try {
@@ -134,7 +129,7 @@ export class ActivationHandler {
         deadline: this.#now() + action.limits.timeout,
       });
     } catch (err) {
-      return this.#record(msg, action, received, this.#now(), internalError(`the invoker could not run the action: ${String(err)}`));
+      return this.#record(span, msg, action, received, this.#now(), internalError(`the invoker could not run the action: ${String(err)}`));
     }
     this.counters.ran++;
     const isolateAttrs = {
@@ -142,13 +137,15 @@ export class ActivationHandler {
       ...(outcome.isolateId !== undefined ? { [ATTR.isolateId]: outcome.isolateId } : {}),
       ...(outcome.namespaceId !== undefined ? { [ATTR.netnsId]: outcome.namespaceId } : {}),
     };
-    span.setAttributes(isolateAttrs);
     // Unsampled (or tracing off): the phase spans would be no-ops, so skip building them.
-    if (span.isRecording()) traceRunPhases(received, outcome, msg.activationId, isolateAttrs);
+    if (span.isRecording()) {
+      span.setAttribute(ATTR.isolateStart, outcome.start);
+      traceRunPhases(ctx, received, outcome, isolateAttrs);
+    }
     // OpenWhisk's timing: for cold starts `start` is the run start minus initTime, so that
     // duration includes init. Whole milliseconds, as OpenWhisk's records have them.
     const start = Math.round(outcome.runStart - (outcome.initTime ?? 0));
-    const record = this.#record(msg, action, start, Math.round(outcome.end), response(outcome.response.status, outcome.response.result), outcome.logs);
+    const record = this.#record(span, msg, action, start, Math.round(outcome.end), response(outcome.response.status, outcome.response.result), outcome.logs);
     // The pool's annotations describe the run (isolate, namespace, timeout); the invoker's own
     // (path, limits in OpenWhisk's units, waitTime from the controller's acceptance) win on a clash.
     const merged = new Map<string, unknown>();
@@ -174,8 +171,8 @@ export class ActivationHandler {
     return action;
   }
 
-  #record(msg: ActivationMessage, action: Action | undefined, start: number, end: number, res: ActivationResponse, logs: string[] = []): ActivationRecord {
-    const traceId = trace.getActiveSpan()?.spanContext().traceId;
+  #record(span: Span, msg: ActivationMessage, action: Action | undefined, start: number, end: number, res: ActivationResponse, logs: string[] = []): ActivationRecord {
+    const traceId = span.spanContext().traceId;
     const annotations: ActivationRecord['annotations'] = [
       { key: 'path', value: `${msg.action.namespace}/${msg.action.name}` },
       { key: 'invoker', value: this.options.invokerId },
@@ -199,7 +196,7 @@ export class ActivationHandler {
     };
   }
 
-  async #complete(msg: ActivationMessage, record: ActivationRecord): Promise<void> {
+  async #complete(msg: ActivationMessage, record: ActivationRecord, ctx: Context): Promise<void> {
     const completion: CompletionMessage = {
       v: COMPLETION_MESSAGE_VERSION,
       activationId: msg.activationId,
@@ -209,17 +206,17 @@ export class ActivationHandler {
     if (msg.blocking) {
       const inline = JSON.stringify({ ...completion, record });
       if (Buffer.byteLength(inline) <= MAX_INLINE_RECORD_BYTES) {
-        await this.#publish(msg, Buffer.from(inline));
+        await this.#publish(msg, Buffer.from(inline), ctx);
         return;
       }
     }
-    await this.#publish(msg, Buffer.from(JSON.stringify(completion)));
+    await this.#publish(msg, Buffer.from(JSON.stringify(completion)), ctx);
   }
 
-  async #publish(msg: ActivationMessage, value: Buffer): Promise<void> {
+  async #publish(msg: ActivationMessage, value: Buffer, ctx: Context): Promise<void> {
     const topic = this.options.topics.completed(msg.controller);
-    await inSpan(`publish ${topic}`, { [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: 'kafka', [ATTR.messagingDestination]: topic, [ATTR.messagingOperation]: 'publish' }, async () => {
-      await this.options.bus.publish(topic, [{ key: msg.activationId, value, headers: injectTraceHeaders() }]);
+    await inSpan(ctx, `publish ${topic}`, { [ATTR.messagingSystem]: 'kafka', [ATTR.messagingDestination]: topic, [ATTR.messagingOperation]: 'publish' }, async (_span, inPublish) => {
+      await this.options.bus.publish(topic, [{ key: msg.activationId, value, headers: injectTraceHeaders(inPublish) }]);
     }, SpanKind.PRODUCER);
   }
 }
@@ -230,27 +227,27 @@ const MAX_LOG_EVENTS = 100;
 /**
  * The pool's phases as spans, from the times it reports: waiting for capacity, getting an isolate
  * (and, when it was not warm, compiling the code into it), and the function's run with its log
- * lines as events. Built after the fact so the pool's hot path carries no tracing code.
+ * lines as events. Built after the fact so the pool's hot path carries no tracing code. The
+ * activation's identity is on the parent span only: each attribute is paid for on every export.
  */
-function traceRunPhases(received: number, outcome: RunOutcome, activationId: string, isolateAttrs: Record<string, string | number>): void {
+function traceRunPhases(ctx: Context, received: number, outcome: RunOutcome, isolateAttrs: Record<string, string | number>): void {
   const tracer = trace.getTracer(TRACER_NAME);
   const initStart = outcome.runStart - (outcome.initTime ?? 0);
   const acquireStart = initStart - (outcome.createTime ?? 0);
-  const base = { [ATTR.activationId]: activationId };
-  tracer.startSpan('invoker.dequeue', { startTime: received, attributes: base }).end(Math.max(received, acquireStart));
-  const acquire = tracer.startSpan('isolate.acquire', { startTime: acquireStart, attributes: { ...base, ...isolateAttrs } });
-  const inAcquire = trace.setSpan(context.active(), acquire);
+  tracer.startSpan('invoker.dequeue', { startTime: received }, ctx).end(Math.max(received, acquireStart));
+  const acquire = tracer.startSpan('isolate.acquire', { startTime: acquireStart, attributes: isolateAttrs }, ctx);
+  const inAcquire = trace.setSpan(ctx, acquire);
   if (outcome.createTime !== undefined) {
-    const create = tracer.startSpan('isolate.create', { startTime: acquireStart, attributes: base }, inAcquire);
+    const create = tracer.startSpan('isolate.create', { startTime: acquireStart }, inAcquire);
     if (outcome.namespaceTime !== undefined) {
-      tracer.startSpan('netns.acquire', { startTime: acquireStart, attributes: { ...base, ...(isolateAttrs[ATTR.netnsId] !== undefined ? { [ATTR.netnsId]: isolateAttrs[ATTR.netnsId] } : {}) } }, trace.setSpan(context.active(), create))
+      tracer.startSpan('netns.acquire', { startTime: acquireStart, attributes: isolateAttrs[ATTR.netnsId] !== undefined ? { [ATTR.netnsId]: isolateAttrs[ATTR.netnsId] } : {} }, trace.setSpan(ctx, create))
         .end(acquireStart + outcome.namespaceTime);
     }
     create.end(initStart);
   }
-  if (outcome.initTime !== undefined) tracer.startSpan('isolate.compile', { startTime: initStart, attributes: base }, inAcquire).end(outcome.runStart);
+  if (outcome.initTime !== undefined) tracer.startSpan('isolate.compile', { startTime: initStart }, inAcquire).end(outcome.runStart);
   acquire.end(outcome.runStart);
-  const run = tracer.startSpan('function.run', { startTime: outcome.runStart, attributes: { ...base, [ATTR.status]: outcome.response.status } });
+  const run = tracer.startSpan('function.run', { startTime: outcome.runStart, attributes: { [ATTR.status]: outcome.response.status } }, ctx);
   for (const line of outcome.logs.slice(0, MAX_LOG_EVENTS)) run.addEvent('log', { 'log.record': line });
   if (outcome.response.status !== 'success') run.setStatus({ code: SpanStatusCode.ERROR, message: errorText(response(outcome.response.status, outcome.response.result)) });
   run.end(outcome.end);
