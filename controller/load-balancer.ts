@@ -13,8 +13,8 @@ import type { InvokerHeartbeat } from '../shared/model/invoker-health.js';
 import type { ActivationStore } from '../shared/store/activation-store.js';
 import type { Identity } from '../shared/store/auth-store.js';
 import { actionKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
-import { ATTR, TRACER_NAME } from '../shared/tracing/attributes.js';
-import { inSpan } from '../shared/tracing/in-span.js';
+import { ATTR } from '../shared/tracing/attributes.js';
+import { inSpan, startSpanIn } from '../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
 import { InvokerPool, type InvokerStatus, type Reservation } from './invoker-pool.js';
 import { lostActivationRecord } from './lost-activation.js';
@@ -75,7 +75,6 @@ interface InFlight {
   resolve(record: ActivationRecord | undefined): void;
 }
 
-const tracer = trace.getTracer(TRACER_NAME);
 
 export class LoadBalancer {
   readonly #o: LoadBalancerOptions;
@@ -133,7 +132,7 @@ export class LoadBalancer {
       return p;
     });
 
-    const span = tracer.startSpan(`publish ${this.#topics.invoker(placement.invoker)}`, { kind: SpanKind.PRODUCER }, parent);
+    const span = startSpanIn(parent, `publish ${this.#topics.invoker(placement.invoker)}`, { kind: SpanKind.PRODUCER });
     span.setAttributes({
       [ATTR.activationId]: req.activationId, [ATTR.action]: key, [ATTR.namespace]: req.caller.namespace,
       [ATTR.invoker]: placement.invoker, [ATTR.blocking]: req.blocking, [ATTR.messagingSystem]: 'kafka',

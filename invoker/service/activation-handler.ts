@@ -5,7 +5,7 @@
 // the bus commits the message only after both, so a crash at any point leaves either nothing
 // (the message is redelivered and runs) or a record (the redelivery finds it, publishes the
 // completion again and does not run the action twice).
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Action } from '../../shared/model/action.js';
 import type { ActivationMessage } from '../../shared/model/activation-message.js';
 import { ACTIVATION_MESSAGE_VERSION } from '../../shared/model/activation-message.js';
@@ -16,7 +16,7 @@ import type { Topics } from '../../shared/bus/topics.js';
 import type { ActionStore } from '../../shared/store/action-store.js';
 import type { ActivationStore } from '../../shared/store/activation-store.js';
 import { ATTR, TRACER_NAME } from '../../shared/tracing/attributes.js';
-import { inSpan } from '../../shared/tracing/in-span.js';
+import { inSpan, startSpanIn } from '../../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../../shared/tracing/trace-headers.js';
 import type { ActionRunner, RunOutcome } from './action-runner.js';
 import type { InvokerMetrics } from './invoker-metrics.js';
@@ -64,14 +64,13 @@ export class ActivationHandler {
       console.error(`invoker ${this.options.invokerId}: dropping malformed activation message at ${message.topic}@${message.offset ?? '?'}`);
       return;
     }
-    const tracer = trace.getTracer(TRACER_NAME);
     const parent = extractTraceContext(message.headers);
     const consumedAt = Date.now();
     if (message.timestamp !== undefined && Number.isFinite(message.timestamp)) {
       // The wait in Kafka: from the broker's acceptance of the message to this consumer taking it.
-      tracer.startSpan('kafka.wait', { startTime: Math.min(message.timestamp, consumedAt) }, parent).end(consumedAt);
+      startSpanIn(parent, 'kafka.wait', { startTime: Math.min(message.timestamp, consumedAt) }).end(consumedAt);
     }
-    const span = tracer.startSpan('invoker.activation', {
+    const span = startSpanIn(parent, 'invoker.activation', {
       kind: SpanKind.CONSUMER,
       attributes: {
         [ATTR.activationId]: msg.activationId,
@@ -81,7 +80,7 @@ export class ActivationHandler {
         [ATTR.messagingSystem]: 'kafka',
         [ATTR.messagingOperation]: 'process',
       },
-    }, parent);
+    });
     try {
       await this.#process(msg, span, trace.setSpan(parent, span));
     } finally {
@@ -172,13 +171,14 @@ export class ActivationHandler {
   }
 
   #record(span: Span, msg: ActivationMessage, action: Action | undefined, start: number, end: number, res: ActivationResponse, logs: string[] = []): ActivationRecord {
-    const traceId = span.spanContext().traceId;
+    // Only a sampled trace exists somewhere to be looked up.
+    const { traceId, traceFlags } = span.spanContext();
     const annotations: ActivationRecord['annotations'] = [
       { key: 'path', value: `${msg.action.namespace}/${msg.action.name}` },
       { key: 'invoker', value: this.options.invokerId },
     ];
     if (action) annotations.push({ key: 'kind', value: action.exec.kind }, { key: 'limits', value: { ...action.limits, logs: Math.round(action.limits.logs / (1024 * 1024)) } });
-    if (traceId && traceId !== '00000000000000000000000000000000') annotations.push({ key: 'traceId', value: traceId });
+    if ((traceFlags & TraceFlags.SAMPLED) !== 0 && trace.isSpanContextValid(span.spanContext())) annotations.push({ key: 'traceId', value: traceId });
     return {
       namespace: msg.namespace,
       name: msg.action.name,

@@ -2,11 +2,11 @@
 // explicitly, never read from an async context: photon's processes run without an
 // AsyncLocalStorage context manager, whose promise hooks cost every await in the process (see
 // deploy/telemetry.ts). Without an SDK the span is a no-op and the hot path pays one closure.
-import { SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind } from '@opentelemetry/api';
+import { SpanStatusCode, TraceFlags, trace, type Attributes, type Context, type Span, type SpanKind, type SpanOptions } from '@opentelemetry/api';
 import { TRACER_NAME } from './attributes.js';
 
 export async function inSpan<T>(parent: Context, name: string, attributes: Attributes, fn: (span: Span, ctx: Context) => Promise<T>, kind?: SpanKind): Promise<T> {
-  const span = trace.getTracer(TRACER_NAME).startSpan(name, { attributes, ...(kind !== undefined ? { kind } : {}) }, parent);
+  const span = startSpanIn(parent, name, { attributes, ...(kind !== undefined ? { kind } : {}) });
   try {
     return await fn(span, trace.setSpan(parent, span));
   } catch (err) {
@@ -16,6 +16,19 @@ export async function inSpan<T>(parent: Context, name: string, attributes: Attri
   } finally {
     span.end();
   }
+}
+
+/**
+ * A span below `parent`, except under a parent that is known and not sampled: then the parent's
+ * own context, as a span that records nothing. With a parent-based sampler (the SDK's default)
+ * the SDK would decide the same, but only after generating ids and checking attributes for a
+ * span nobody exports: the cost of every unsampled activation. A root (no parent) goes to the
+ * sampler, which makes the decision the rest of the trace follows.
+ */
+export function startSpanIn(parent: Context, name: string, options: SpanOptions = {}): Span {
+  const p = trace.getSpanContext(parent);
+  if (p !== undefined && (p.traceFlags & TraceFlags.SAMPLED) === 0 && trace.isSpanContextValid(p)) return trace.wrapSpanContext(p);
+  return trace.getTracer(TRACER_NAME).startSpan(name, options, parent);
 }
 
 /** The W3C traceparent of a span, for a response header; undefined when tracing is off. */
