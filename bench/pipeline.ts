@@ -4,7 +4,7 @@
 // figures printed beside the goals of the pipeline issue and the published anchors.
 //
 //   npm run bench:pipeline            (root, Kafka and Redis up: npm run services:up)
-//   BENCH_SECONDS=3 BENCH_LATENCY_N=300 BENCH_COLD_N=30 BENCH_ROUNDS=5 BENCH_WINDOW=1 npm run bench:pipeline
+//   BENCH_SECONDS=3 BENCH_LATENCY_N=300 BENCH_COLD_N=30 BENCH_ROUNDS=5 BENCH_WINDOW=1 BENCH_TRACING_ROUNDS=10 npm run bench:pipeline
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -168,55 +168,68 @@ await withCluster(setups[1]!, 58624 + 128, async (c) => {
   print(`first invoke after create (cold start, cached namespace): p50 ${ms(quantile(coldLat, 0.5))}, p99 ${ms(quantile(coldLat, 0.99))}   goal p50 ≤ 20 ms; OpenWhisk container cold start 700–1300 ms, Photons@Graal 90% < 100 ms`);
 });
 
-// The comparisons run every setup's cluster at once and interleave short windows, so that a
-// noisy neighbour on this shared machine hits every setup alike; medians over the rounds.
-const clusters = setups.map((setup, i) => new ProcessCluster({
-  label: 'bench', invokers: 1, isolation: setup.isolation, idBase: 58624 + i * 128,
-  env: { PHOTON_INVOCATIONS_PER_MINUTE: '1000000000', PHOTON_CONCURRENT_INVOCATIONS: '1000000', PHOTON_USER_MEMORY_MB: '16384', PHOTON_NETNS_FLOOR: '40', ...(setup.env ?? {}) },
-}));
-const samples = setups.map(() => ({ hello: [] as number[], cpu: [] as number[], p50: [] as number[], cpuMs: 0, activations: 0 }));
-try {
-  for (const c of clusters) {
-    await c.start();
-    await create(c, 'hello', HELLO);
-    await create(c, 'cpu', CPU);
-    await throughput(c, 'hello', 16, 1);
-    await throughput(c, 'cpu', 6, 1);
-  }
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, c] of clusters.entries()) {
-      const before = photonCpuMs(c);
-      const rate = await throughput(c, 'hello', 16, WINDOW);
-      samples[i]!.hello.push(rate);
-      samples[i]!.cpuMs += photonCpuMs(c) - before;
-      samples[i]!.activations += rate * WINDOW;
-      samples[i]!.cpu.push(await throughput(c, 'cpu', 6, WINDOW));
-      samples[i]!.p50.push(quantile(await latency(c, 'hello', 30), 0.5));
+// A comparison runs every setup's cluster at once and interleaves short windows, in alternating
+// order from round to round, so that a noisy neighbour on this shared machine and any drift hit
+// every setup alike; medians over the rounds.
+interface Figures { hello: number; cpu: number; p50: number; cpuUs: number }
+async function compare(list: Setup[], idBase: number, rounds: number, withCpuHeavy: boolean): Promise<Record<string, Figures>> {
+  const clusters = list.map((setup, i) => new ProcessCluster({
+    label: 'bench', invokers: 1, isolation: setup.isolation, idBase: idBase + i * 128,
+    env: { PHOTON_INVOCATIONS_PER_MINUTE: '1000000000', PHOTON_CONCURRENT_INVOCATIONS: '1000000', PHOTON_USER_MEMORY_MB: '16384', PHOTON_NETNS_FLOOR: '40', ...(setup.env ?? {}) },
+  }));
+  const samples = list.map(() => ({ hello: [] as number[], cpu: [] as number[], p50: [] as number[], cpuMs: 0, activations: 0 }));
+  try {
+    for (const c of clusters) {
+      await c.start();
+      await create(c, 'hello', HELLO);
+      await create(c, 'cpu', CPU);
+      await throughput(c, 'hello', 16, 1);
+      if (withCpuHeavy) await throughput(c, 'cpu', 6, 1);
     }
+    for (let round = 0; round < rounds; round++) {
+      const order = [...clusters.entries()];
+      if (round % 2 === 1) order.reverse();
+      for (const [i, c] of order) {
+        const before = photonCpuMs(c);
+        const rate = await throughput(c, 'hello', 16, WINDOW);
+        samples[i]!.hello.push(rate);
+        samples[i]!.cpuMs += photonCpuMs(c) - before;
+        samples[i]!.activations += rate * WINDOW;
+        if (withCpuHeavy) samples[i]!.cpu.push(await throughput(c, 'cpu', 6, WINDOW));
+        samples[i]!.p50.push(quantile(await latency(c, 'hello', 30), 0.5));
+      }
+    }
+  } finally {
+    for (const c of clusters) await c.stop();
   }
-} finally {
-  for (const c of clusters) await c.stop();
-}
-const thesis: Record<string, { hello: number; cpu: number; p50: number; cpuUs: number }> = {};
-for (const [i, setup] of setups.entries()) {
-  const s = samples[i]!;
-  thesis[setup.label] = { hello: quantile(s.hello, 0.5), cpu: quantile(s.cpu, 0.5), p50: quantile(s.p50, 0.5), cpuUs: (1000 * s.cpuMs) / s.activations };
+  const out: Record<string, Figures> = {};
+  for (const [i, setup] of list.entries()) {
+    const s = samples[i]!;
+    out[setup.label] = { hello: quantile(s.hello, 0.5), cpu: quantile(s.cpu, 0.5), p50: quantile(s.p50, 0.5), cpuUs: (1000 * s.cpuMs) / s.activations };
+  }
+  return out;
 }
 
+const thesis = await compare(setups.slice(0, 3), 58624, ROUNDS, true);
 print(`\nthe thesis's three experiments, end to end (hello world at c=16, CPU-heavy at c=6, latency p50 at c=1; medians of ${ROUNDS} interleaved ${WINDOW} s windows)`);
 const base = thesis['no isolation']!;
 for (const [label, r] of Object.entries(thesis)) {
-  if (label.includes('tracing')) continue;
   const overhead = (1 - r.hello / base.hello) * 100;
   print(`  ${label.padEnd(34)} hello ${r.hello.toFixed(0).padStart(6)}/s  cpu ${r.cpu.toFixed(0).padStart(5)}/s  p50 ${ms(r.p50)}  hello overhead vs no isolation ${overhead.toFixed(1)}%`);
 }
 print('  goal: namespace cache overhead over no isolation ≤ 3% (one run; the machine is shared, so compare ratios, not absolutes)');
 
-const off = thesis['namespace cache']!;
-print('\ntracing cost (spans exported over OTLP/HTTP to a local sink; CPU = controller + invoker processes, µs per hello activation)');
+// Tracing's cost beside the noise floor: a second untraced cluster, identical to the first, shows
+// how far two equal setups drift apart in one run on this machine.
+const tracingRounds = Number(process.env.BENCH_TRACING_ROUNDS ?? 2 * ROUNDS);
+const traced = await compare([setups[1]!, { ...setups[1]!, label: 'namespace cache (again)' }, setups[3]!, setups[4]!], 58624, tracingRounds, false);
+const off = traced['namespace cache']!;
+const again = traced['namespace cache (again)']!;
+print(`\ntracing cost (hello world at c=16, medians of ${tracingRounds} interleaved ${WINDOW} s windows; spans exported over OTLP/HTTP to a local sink; CPU = controller + invoker processes, µs per activation)`);
 print(`  tracing off                 ${off.hello.toFixed(0).padStart(6)}/s  p50 ${ms(off.p50)}  CPU ${off.cpuUs.toFixed(0)} µs`);
+print(`  tracing off, again          ${again.hello.toFixed(0).padStart(6)}/s  p50 ${ms(again.p50)}  CPU ${again.cpuUs.toFixed(0)} µs   noise floor: ${((1 - again.hello / off.hello) * 100).toFixed(1)}% throughput, ${((again.cpuUs / off.cpuUs - 1) * 100).toFixed(1)}% CPU`);
 for (const [label, sampling] of [['namespace cache + tracing 100%', '100%'], ['namespace cache + tracing 10%', ' 10%']] as const) {
-  const on = thesis[label]!;
+  const on = traced[label]!;
   print(`  tracing on, sampling ${sampling}  ${on.hello.toFixed(0).padStart(6)}/s  p50 ${ms(on.p50)}  CPU ${on.cpuUs.toFixed(0)} µs   throughput cost ${((1 - on.hello / off.hello) * 100).toFixed(1)}%, CPU cost ${((on.cpuUs / off.cpuUs - 1) * 100).toFixed(1)}%`);
 }
 print(`  goal: throughput cost ≤ 5% with sampling at 100%   (${exportedBatches} OTLP batches received)`);

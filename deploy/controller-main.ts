@@ -10,7 +10,7 @@ import { configFromEnv, resolveConfig } from '../controller/config.js';
 import { startController } from '../controller/controller.js';
 import { BullmqAlarmScheduler } from '../controller/alarms/bullmq-alarm-scheduler.js';
 
-const telemetry = startTelemetry('photon-controller');
+const telemetry = await startTelemetry('photon-controller');
 const overrides = configFromEnv();
 const config = resolveConfig(overrides);
 const env = serviceEnv();

@@ -9,7 +9,7 @@ import { createRedisStores } from '../shared/store/redis-stores.js';
 import { startInvoker } from '../invoker/start-invoker.js';
 import { invokerEnv } from './invoker-env.js';
 
-const telemetry = startTelemetry('photon-invoker');
+const telemetry = await startTelemetry('photon-invoker');
 const env = serviceEnv();
 const settings = invokerEnv();
 const stores = await createRedisStores({ url: env.redisUrl, prefix: env.redisPrefix, activationRetentionMs: env.activationRetentionMs });

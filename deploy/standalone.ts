@@ -12,7 +12,7 @@ import { createMemoryStores } from '../shared/store/memory-stores.js';
 import { GUEST_KEY, GUEST_UUID } from '../shared/store/guest.js';
 import { invokerEnv } from './invoker-env.js';
 
-const telemetry = startTelemetry('photon-standalone');
+const telemetry = await startTelemetry('photon-standalone');
 const bus = new InProcessBus();
 const stores = createMemoryStores();
 const settings = invokerEnv({ PHOTON_INVOKER_ID: 'standalone0', PHOTON_NETNS_FLOOR: '8', ...process.env });
