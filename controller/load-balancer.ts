@@ -132,10 +132,12 @@ export class LoadBalancer {
       return p;
     });
 
+    // The activation's identity lives on this span (and the invoker's root), not on every span:
+    // which controller published which id is what a trace of a controller crash needs.
     const span = startSpanIn(parent, `publish ${this.#topics.invoker(placement.invoker)}`, { kind: SpanKind.PRODUCER });
     span.setAttributes({
       [ATTR.activationId]: req.activationId, [ATTR.action]: key, [ATTR.namespace]: req.caller.namespace,
-      [ATTR.invoker]: placement.invoker, [ATTR.blocking]: req.blocking, [ATTR.messagingSystem]: 'kafka',
+      [ATTR.invoker]: placement.invoker, [ATTR.controller]: this.#o.controllerId, [ATTR.blocking]: req.blocking, [ATTR.messagingSystem]: 'kafka',
       [ATTR.messagingDestination]: this.#topics.invoker(placement.invoker), [ATTR.messagingOperation]: 'publish',
     });
     const headers = injectTraceHeaders(trace.setSpan(parent, span));
