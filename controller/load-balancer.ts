@@ -75,7 +75,6 @@ interface InFlight {
   resolve(record: ActivationRecord | undefined): void;
 }
 
-
 export class LoadBalancer {
   readonly #o: LoadBalancerOptions;
   readonly #topics: Topics;

@@ -131,15 +131,14 @@ export class ActivationHandler {
       return this.#record(span, msg, action, received, this.#now(), internalError(`the invoker could not run the action: ${String(err)}`));
     }
     this.counters.ran++;
-    const isolateAttrs = {
-      [ATTR.isolateStart]: outcome.start,
-      ...(outcome.isolateId !== undefined ? { [ATTR.isolateId]: outcome.isolateId } : {}),
-      ...(outcome.namespaceId !== undefined ? { [ATTR.netnsId]: outcome.namespaceId } : {}),
-    };
     // Unsampled (or tracing off): the phase spans would be no-ops, so skip building them.
     if (span.isRecording()) {
       span.setAttribute(ATTR.isolateStart, outcome.start);
-      traceRunPhases(ctx, received, outcome, isolateAttrs);
+      traceRunPhases(ctx, received, outcome, {
+        [ATTR.isolateStart]: outcome.start,
+        ...(outcome.isolateId !== undefined ? { [ATTR.isolateId]: outcome.isolateId } : {}),
+        ...(outcome.namespaceId !== undefined ? { [ATTR.netnsId]: outcome.namespaceId } : {}),
+      });
     }
     // OpenWhisk's timing: for cold starts `start` is the run start minus initTime, so that
     // duration includes init. Whole milliseconds, as OpenWhisk's records have them.

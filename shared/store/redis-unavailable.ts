@@ -27,20 +27,27 @@ function isRedisConnectionError(err: unknown): boolean {
 /** `store` with every method's connection errors rethrown as StoreUnavailableError (the cause kept). */
 export function translatingUnavailable<T extends object>(store: T): T {
   const translate = (err: unknown): unknown => (isRedisConnectionError(err) ? new StoreUnavailableError({ cause: err }) : err);
+  // One wrapper per method, made on first use: store calls are on every activation's path.
+  const wrappers = new Map<PropertyKey, (...args: unknown[]) => unknown>();
   return new Proxy(store, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
-      // Called on the target itself: the adapters keep their client in private fields.
-      return (...args: unknown[]): unknown => {
-        let out: unknown;
-        try {
-          out = Reflect.apply(value, target, args);
-        } catch (err) {
-          throw translate(err);
-        }
-        return out instanceof Promise ? out.catch((err: unknown) => { throw translate(err); }) : out;
-      };
+      let wrapper = wrappers.get(property);
+      if (!wrapper) {
+        // Called on the target itself: the adapters keep their client in private fields.
+        wrapper = (...args: unknown[]): unknown => {
+          let out: unknown;
+          try {
+            out = Reflect.apply(value, target, args);
+          } catch (err) {
+            throw translate(err);
+          }
+          return out instanceof Promise ? out.catch((err: unknown) => { throw translate(err); }) : out;
+        };
+        wrappers.set(property, wrapper);
+      }
+      return wrapper;
     },
   });
 }
