@@ -10,6 +10,8 @@ root=$(cd "$here/../.." && pwd)
 run_dir=${PHOTON_RUN_DIR:-$here/.run}
 dir="$run_dir/cluster"
 port_base=${PHOTON_PORT_BASE:-3233}
+# photon's own Node 24 (installed on first use), whatever node the caller's PATH has.
+. "$here/node-env.sh"
 node_cmd=(node --no-node-snapshot --import tsx)
 
 log() { echo "cluster.sh: $*" >&2; }

@@ -57,9 +57,9 @@ describe('deploy/Dockerfile', () => {
   const runtime = steps.slice(runtimeStart);
   const contextCopies = steps.filter((s) => (s.keyword === 'COPY' || s.keyword === 'ADD') && !s.args.includes('--from='));
 
-  it('builds on Node 20 bookworm in two stages and installs nft and ip where it runs', () => {
+  it('builds on Node 24 bookworm in two stages and installs nft and ip where it runs', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const s of stages) expect(s.args).toMatch(/^node:20-bookworm(-slim)?\b/);
+    for (const s of stages) expect(s.args).toMatch(/^node:24-bookworm(-slim)?\b/);
     const apt = runtime.filter((s) => s.keyword === 'RUN').map((s) => s.args).join(' ');
     expect(apt).toMatch(/apt-get install[^&]*\bnftables\b/);
     expect(apt).toMatch(/apt-get install[^&]*\biproute2\b/);
