@@ -10,6 +10,8 @@ import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './m
 import { PartitionProgress } from './partition-progress.js';
 
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+// How long ensureTopics retries a broker's retriable answers (a topic not yet in its metadata).
+const ENSURE_TOPICS_MS = 15_000;
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -41,6 +43,23 @@ export class KafkaBus implements MessageBus {
   }
 
   async ensureTopics(topics: string[], options: { retentionMs?: number } = {}): Promise<void> {
+    // A KRaft broker can answer the metadata request that follows CreateTopics with
+    // UNKNOWN_TOPIC_OR_PARTITION before the new topic has reached its metadata cache; kafkajs
+    // retries only LEADER_NOT_AVAILABLE there and gives up. Such retriable errors are retried
+    // here (the topics that exist by then are not created again), within a bound.
+    const deadline = Date.now() + ENSURE_TOPICS_MS;
+    for (;;) {
+      try {
+        return await this.#createMissingTopics(topics, options);
+      } catch (err) {
+        const retriable = (err as { retriable?: unknown }).retriable === true;
+        if (!retriable || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  async #createMissingTopics(topics: string[], options: { retentionMs?: number }): Promise<void> {
     const admin = await this.#connectedAdmin();
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
