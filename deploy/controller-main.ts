@@ -1,6 +1,8 @@
 // Cluster-mode entry point for one controller process: Kafka bus, Redis stores, settings from
 // PHOTON_* variables (deploy/README.md has the table). SIGTERM/SIGINT: waiting blocking calls
 // answer 202 with their activation id, then the process exits.
+// First: stops a process started by the wrong Node before isolated-vm's addon loads.
+import './require-node.js';
 import { startTelemetry } from './telemetry.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { KafkaBus } from '../shared/bus/kafka-bus.js';

@@ -1,6 +1,8 @@
 // Cluster-mode entry point for one invoker process: Kafka bus, Redis stores, settings from the
 // environment (deploy/README.md has the table). SIGTERM/SIGINT drain it: no new work, running
 // activations finish and commit, its registry entry and namespaces go.
+// First: stops a process started by the wrong Node before isolated-vm's addon loads.
+import './require-node.js';
 import { startTelemetry } from './telemetry.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { KafkaBus } from '../shared/bus/kafka-bus.js';

@@ -1,6 +1,8 @@
 // Standalone photon (OpenWhisk's standalone/lean mode): controller and invoker in one process on
 // the in-process bus and in-memory stores, behind the same interfaces as the cluster. Nothing to
 // install but node_modules; state lives only as long as the process.
+// First: stops a process started by the wrong Node before isolated-vm's addon loads.
+import './require-node.js';
 import { startTelemetry } from './telemetry.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { startController } from '../controller/controller.js';
