@@ -11,12 +11,15 @@ import { startInvoker } from '../invoker/start-invoker.js';
 import { InProcessBus } from '../shared/bus/in-process-bus.js';
 import { KafkaBus } from '../shared/bus/kafka-bus.js';
 import { createMemoryStores } from '../shared/store/memory-stores.js';
+import { serviceEnv } from '../shared/config/service-env.js';
 import { GUEST_KEY, GUEST_UUID } from '../shared/store/guest.js';
 import { invokerEnv } from './invoker-env.js';
 
 const telemetry = await startTelemetry('photon-standalone');
 const bus = new InProcessBus();
-const stores = createMemoryStores();
+// Records are kept for the retention and within a size bound (PHOTON_ACTIVATION_MAX_BYTES).
+const { activationRetentionMs, activationMaxBytes } = serviceEnv();
+const stores = createMemoryStores({ activationRetentionMs, activationMaxBytes });
 const settings = invokerEnv({ PHOTON_INVOKER_ID: 'standalone0', PHOTON_NETNS_FLOOR: '8', ...process.env });
 const invoker = await startInvoker({
   ...settings,

@@ -1,6 +1,6 @@
 // Where the shared services are, read from the environment under one set of names, so that every
 // entry point (controller, invoker, admin CLI, deploy scripts) agrees on them.
-import { DEFAULT_ACTIVATION_RETENTION_MS } from '../store/stores.js';
+import { DEFAULT_ACTIVATION_MAX_BYTES, DEFAULT_ACTIVATION_RETENTION_MS } from '../store/stores.js';
 
 export interface ServiceEnv {
   /** PHOTON_REDIS_URL, else REDIS_URL, else redis://127.0.0.1:6379 */
@@ -11,16 +11,23 @@ export interface ServiceEnv {
   kafkaBrokers: string[];
   /** PHOTON_ACTIVATION_RETENTION_MS, else a week */
   activationRetentionMs: number;
+  /** PHOTON_ACTIVATION_MAX_BYTES, else 256 MiB — standalone's in-memory records only */
+  activationMaxBytes: number;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  const value = raw ? Number(raw) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got '${raw}'`);
+  return value;
 }
 
 export function serviceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
-  const retention = env.PHOTON_ACTIVATION_RETENTION_MS;
-  const retentionMs = retention ? Number(retention) : DEFAULT_ACTIVATION_RETENTION_MS;
-  if (!Number.isFinite(retentionMs) || retentionMs <= 0) throw new Error(`PHOTON_ACTIVATION_RETENTION_MS must be a positive number of ms, got '${retention}'`);
   return {
     redisUrl: env.PHOTON_REDIS_URL || env.REDIS_URL || 'redis://127.0.0.1:6379',
     redisPrefix: env.PHOTON_REDIS_PREFIX ?? 'photon:',
     kafkaBrokers: (env.PHOTON_KAFKA_BROKERS || env.KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
-    activationRetentionMs: retentionMs,
+    activationRetentionMs: positive(env, 'PHOTON_ACTIVATION_RETENTION_MS', DEFAULT_ACTIVATION_RETENTION_MS),
+    activationMaxBytes: positive(env, 'PHOTON_ACTIVATION_MAX_BYTES', DEFAULT_ACTIVATION_MAX_BYTES),
   };
 }

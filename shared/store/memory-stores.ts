@@ -12,7 +12,7 @@ export function createMemoryStores(options: StoreOptions = {}): Stores {
   return {
     auth: new MemoryAuthStore(),
     actions: new MemoryActionStore(),
-    activations: new MemoryActivationStore(options.activationRetentionMs),
+    activations: new MemoryActivationStore(options.activationRetentionMs, options.activationMaxBytes),
     warm: new MemoryWarmRegistry(),
     throttles: new MemoryThrottleStore(),
     triggers: new MemoryEntityStore(),

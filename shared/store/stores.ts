@@ -24,7 +24,15 @@ export interface Stores {
 export interface StoreOptions {
   /** How long activation records are kept; OpenWhisk keeps them until an operator purges. */
   activationRetentionMs?: number;
+  /**
+   * In-memory stores only: the most bytes of activation records kept (estimated as their JSON
+   * size); the oldest go first past it. Redis is bounded by the retention's TTLs instead.
+   */
+  activationMaxBytes?: number;
 }
+
+/** 256 MiB of records in a standalone process: at full speed a week's retention alone is unbounded. */
+export const DEFAULT_ACTIVATION_MAX_BYTES = 256 * 1024 * 1024;
 
 /** A week: long enough to debug, short enough that Redis does not grow without bound. */
 export const DEFAULT_ACTIVATION_RETENTION_MS = 7 * 24 * 3600 * 1000;

@@ -1,0 +1,37 @@
+// The in-memory activation store's size bound: a standalone process at full speed must not grow
+// without limit. Without the bound the store below would hold all 400 records (about 4 MB).
+import { describe, expect, it } from 'vitest';
+import { MemoryActivationStore } from '../../../shared/store/memory-activation-store.js';
+import { record } from './store-conformance.js';
+
+describe('MemoryActivationStore size bound', () => {
+  it('drops the oldest records past its byte bound and keeps the newest', async () => {
+    const store = new MemoryActivationStore(60_000, 200_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const r = record('ns', 'big', 1_000 + i);
+      r.response.result = { blob: 'x'.repeat(10_000) };
+      ids.push(r.activationId);
+      expect(await store.putIfAbsent(r)).toBe(true);
+      expect(store.bytes).toBeLessThanOrEqual(200_000);
+    }
+    expect(await store.get(ids[0]!)).toBeUndefined();
+    expect(await store.get(ids[399]!)).toBeDefined();
+    const kept = await store.list('ns', { limit: 1000, skip: 0 });
+    expect(kept.length).toBeGreaterThan(10);
+    expect(kept.length).toBeLessThan(20);
+    // The newest first, and none missing from the newest end.
+    expect(kept.map((r) => r.activationId)).toEqual(ids.slice(400 - kept.length).reverse());
+  });
+
+  it('still refuses a second record for an id it holds, and accounts for a replaced expired one', async () => {
+    const store = new MemoryActivationStore(50, 1_000_000);
+    const r = record('ns', 'a', 1);
+    expect(await store.putIfAbsent(r)).toBe(true);
+    expect(await store.putIfAbsent(r)).toBe(false);
+    const once = store.bytes;
+    await new Promise((res) => setTimeout(res, 80));
+    expect(await store.putIfAbsent(r)).toBe(true);
+    expect(store.bytes).toBe(once);
+  });
+});
