@@ -46,6 +46,23 @@ export interface GuestConfig {
   logLimit: number;
   /** Bytes (UTF-16 code units, a lower bound of UTF-8 bytes) above which the guest does not copy a result out. */
   resultLimit: number;
+  /** An archive action: the guest loads it with its module loader through ActionFiles. */
+  archive?: boolean;
+  /** The absolute path the archive's root appears at (__dirname of its top-level files). */
+  root?: string;
+  /** Parameters marked init: true: process.env variables from the start (OpenWhisk's /init env). */
+  env?: Record<string, unknown>;
+}
+
+/**
+ * An archive action's files as the guest's loader sees them, by absolute path under the root.
+ * Contract: synchronous and side-effect free; paths outside the root are simply absent.
+ */
+export interface ActionFiles {
+  /** 0: nothing there, 1: a file, 2: a directory. */
+  stat(path: string): 0 | 1 | 2;
+  /** The file's text (UTF-8), or undefined when there is no such file. */
+  read(path: string): string | undefined;
 }
 
 /** What the guest's run() resolves to, as JSON. */

@@ -10,13 +10,15 @@
 // its heap passes `memoryLimit`, and the error it throws is recognised below.
 import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
-import type { GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
+import type { ActionFiles, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
 
-// The file is one parenthesised function expression followed by `;`.
-const GUEST_SOURCE = readFileSync(new URL('./guest-runtime.js', import.meta.url), 'utf8').trim().replace(/;$/, '');
+// Each file is one parenthesised function expression followed by `;`.
+const guestFile = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8').trim().replace(/;$/, '');
+const GUEST_SOURCE = guestFile('guest-runtime.js');
+const LOADER_SOURCE = guestFile('guest-module-loader.js');
 // Compiled once per isolate (and run in each of its contexts); V8's code cache, produced by the
 // first isolate of the process, spares later isolates the parse and compile of the runtime.
-const GUEST_SCRIPT = `(${GUEST_SOURCE})`;
+const GUEST_SCRIPT = `((send, hostFs) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE})))`;
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
 /** Why an isolate stopped serving: its own limits, or the host disposing it on purpose. */
@@ -42,7 +44,8 @@ export type InstallResult = GuestInstallResult | Aborted;
  */
 export interface GuestContext {
   readonly id: number;
-  install(code: string, entry: string, config: GuestConfig, timeoutMs: number): Promise<InstallResult>;
+  /** `files`: an archive action's files, read by the guest's module loader (config.archive). */
+  install(code: string, entry: string, config: GuestConfig, timeoutMs: number, files?: ActionFiles): Promise<InstallResult>;
   run(paramsJson: string, envJson: string, timeoutMs: number): Promise<RunResult>;
   deliver(msg: HostMessage): void;
   release(): void;
@@ -168,14 +171,22 @@ class IvmRuntime implements IsolateRuntime {
     const id = ++this.contextSeq;
     const onMessage = this.options.onMessage;
     const send = new ivm.Callback((msg: GuestMessage) => onMessage(id, msg), { ignored: true });
-    const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown) => unknown>;
-    const api = (await factory.apply(undefined, [send], { result: { reference: true } })) as ivm.Reference<GuestApi>;
+    // Synchronous: require() is. The guest waits on its own thread while the host answers from
+    // the unpacked archive (a map lookup and a copy of the one file asked for).
+    const files: { current: ActionFiles | null } = { current: null };
+    const hostFs = new ivm.Callback((op: unknown, path: unknown): number | string | undefined => {
+      const f = files.current;
+      if (!f || typeof path !== 'string') return op === 'stat' ? 0 : undefined;
+      return op === 'stat' ? f.stat(path) : op === 'read' ? f.read(path) : undefined;
+    });
+    const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown) => unknown>;
+    const api = (await factory.apply(undefined, [send, hostFs], { result: { reference: true } })) as ivm.Reference<GuestApi>;
     factory.release();
     const install = api.getSync('install', { reference: true }) as ivm.Reference<(c: string, e: string, j: string) => string>;
     const run = api.getSync('run', { reference: true }) as ivm.Reference<(p: string, e: string) => Promise<string>>;
     const deliver = api.getSync('deliver', { reference: true }) as ivm.Reference<(m: HostMessage) => void>;
     api.release();
-    return new IvmContext(this, id, context, install, run, deliver);
+    return new IvmContext(this, id, context, install, run, deliver, files);
   }
 }
 
@@ -187,9 +198,11 @@ class IvmContext implements GuestContext {
     private readonly installRef: ivm.Reference<(c: string, e: string, j: string) => string>,
     private readonly runRef: ivm.Reference<(p: string, e: string) => Promise<string>>,
     private readonly deliverRef: ivm.Reference<(m: HostMessage) => void>,
+    private readonly files: { current: ActionFiles | null },
   ) {}
 
-  async install(code: string, entry: string, config: GuestConfig, timeoutMs: number): Promise<InstallResult> {
+  async install(code: string, entry: string, config: GuestConfig, timeoutMs: number, files?: ActionFiles): Promise<InstallResult> {
+    this.files.current = files ?? null;
     const out = await this.runtime.guard(
       () => this.installRef.apply(undefined, [code, entry, JSON.stringify(config)], { result: { copy: true } }),
       timeoutMs,
@@ -218,6 +231,7 @@ class IvmContext implements GuestContext {
 
   release(): void {
     if (this.runtime.disposed) return;
+    this.files.current = null;
     for (const r of [this.installRef, this.runRef, this.deliverRef]) r.release();
     this.context.release();
   }

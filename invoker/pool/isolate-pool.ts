@@ -7,6 +7,7 @@
 // a prewarmed blank isolate of the same memory size (already bound to a namespace, so a cold
 // start only compiles the code) → a new isolate, if the user-memory budget allows it, after
 // evicting idle isolates in greedy-dual order if needed → otherwise a FIFO queue.
+import { ActionPackages } from '../code/action-packages.js';
 import { DEFAULT_LIMITS } from '../../shared/model/action.js';
 import type { Action } from '../../shared/model/action.js';
 import type { NamespaceCache } from '../../native/contracts.js';
@@ -85,6 +86,8 @@ export class IsolatePool {
   private readonly byKey = new Map<string, Set<Slot>>();
   private readonly queue: Pending[] = [];
   private readonly gd = new GreedyDual();
+  /** Archive actions unpacked once per revision, shared by its isolates. */
+  readonly packages = new ActionPackages();
   private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb'>> & { rssHighWaterMb?: number };
   private seq = 0;
   private sweeper: NodeJS.Timeout | null = null;
@@ -306,7 +309,8 @@ export class IsolatePool {
     if (a.apiKey !== undefined) env.__OW_API_KEY = a.apiKey;
     if (a.transactionId !== undefined) env.__OW_TRANSACTION_ID = a.transactionId;
     const merged: Record<string, unknown> = {};
-    for (const kv of action.parameters) merged[kv.key] = kv.value;
+    // init parameters are environment variables of the action (pooled-isolate.ts), not arguments.
+    for (const kv of action.parameters) if (kv.init !== true) merged[kv.key] = kv.value;
     Object.assign(merged, params);
     let exec: Execution;
     try {
@@ -435,6 +439,7 @@ export class IsolatePool {
       namespaces: this.opts.namespaces,
       namespacePerActivation: this.opts.namespacePerActivation,
       resultLimit: this.opts.resultLimitBytes,
+      packages: this.packages,
       onGone: (_iso, reason) => this.gone(slot, reason),
       onCatastrophicError: (message) => this.events.emit({ type: 'error', message: `catastrophic isolate error: ${message}` }),
     });
