@@ -26,13 +26,14 @@ export class ActionPackages {
   /** Archives unpacked since start (a second isolate of a revision does not add one). */
   unpacked = 0;
 
-  constructor(private readonly limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) {}
+  /** codeCache false: every isolate compiles from source (the benchmark's baseline). */
+  constructor(private readonly limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS, private readonly codeCache = true) {}
 
   acquire(key: string, code: string): Promise<ActionPackage> {
     let e = this.#entries.get(key);
     if (!e) {
       this.unpacked++;
-      e = { refs: 0, pkg: unpack(code, this.limits) };
+      e = { refs: 0, pkg: unpack(code, this.limits, this.codeCache) };
       this.#entries.set(key, e);
     }
     e.refs++;
@@ -45,13 +46,31 @@ export class ActionPackages {
     if (--e.refs <= 0) this.#entries.delete(key);
   }
 
+  /** The package of a revision some isolate holds (for stats and tests). */
+  peek(key: string): Promise<ActionPackage> | undefined {
+    return this.#entries.get(key)?.pkg;
+  }
+
+  /** Module compiles of the revisions held now, summed (code cache used, not used, rejected). */
+  async compiles(): Promise<{ cached: number; uncached: number; rejected: number }> {
+    const out = { cached: 0, uncached: 0, rejected: 0 };
+    for (const e of this.#entries.values()) {
+      const p = await e.pkg;
+      if (!p.ok) continue;
+      out.cached += p.files.compiles.cached;
+      out.uncached += p.files.compiles.uncached;
+      out.rejected += p.files.compiles.rejected;
+    }
+    return out;
+  }
+
   /** Revisions held in memory now. */
   get size(): number {
     return this.#entries.size;
   }
 }
 
-async function unpack(code: string, limits: ArchiveLimits): Promise<ActionPackage> {
+async function unpack(code: string, limits: ArchiveLimits, codeCache: boolean): Promise<ActionPackage> {
   try {
     const archive = await readArchive(await decodeBase64(code), { limits, keep: (p) => LOADABLE.test('/' + p) });
     const dirs = new Set<string>();
@@ -67,6 +86,8 @@ async function unpack(code: string, limits: ArchiveLimits): Promise<ActionPackag
       bytes,
       fileCount: files.size,
       files: {
+        ...(codeCache ? { codeCache: new Map<string, unknown>() } : {}),
+        compiles: { cached: 0, uncached: 0, rejected: 0 },
         stat(p) {
           const r = rel(p);
           if (r === undefined) return 0;

@@ -6,7 +6,8 @@
 //                 are copied into the isolate (lazy: nothing is compiled that is not required).
 //   builtins      a Map of built-in modules by bare name (`x` and `node:x` both find it); empty
 //                 today, the plug for Node's built-ins (issue #14).
-//   compile(source, filename) → the wrapper function (exports, require, module, __filename, __dirname).
+//   compile(filename) → the module's wrapper function (exports, require, module, __filename,
+//                 __dirname), compiled by the host from the file (with V8's code cache).
 // It follows Node's algorithm (doc/api/modules.md "All together", lib/internal/modules/cjs/
 // loader.js and esm/resolve.js for "exports"): relative and absolute specifiers, node_modules
 // walked up from the requiring file, package.json "main" and "exports" (conditions require, node,
@@ -281,11 +282,11 @@
 
   function evaluate(module) {
     const filename = module.filename;
-    let text = fs('read', filename);
-    if (text === undefined) throw notFound(filename, module.parent);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const ext = extname(filename);
     if (ext === '.json') {
+      let text = fs('read', filename);
+      if (text === undefined) throw notFound(filename, module.parent);
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       try { module.exports = jsonParse(text); } catch (e) { e.message = filename + ': ' + e.message; throw e; }
       return;
     }
@@ -293,8 +294,8 @@
     if (ext === '.mjs' || (ext === '.js' && packageType(module.path) === 'module')) {
       throw coded('ERR_REQUIRE_ESM', 'require() of ES Module ' + filename + ' is not supported in photon yet.');
     }
-    if (text.startsWith('#!')) { const nl = text.indexOf('\n'); text = nl === -1 ? '' : text.slice(nl); }
-    const fn = compile(text, filename);
+    const fn = compile(filename);
+    if (typeof fn !== 'function') throw notFound(filename, module.parent);
     fn.call(module.exports, module.exports, module.require, module, filename, module.path);
   }
 

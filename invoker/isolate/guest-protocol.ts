@@ -63,6 +63,14 @@ export interface ActionFiles {
   stat(path: string): 0 | 1 | 2;
   /** The file's text (UTF-8), or undefined when there is no such file. */
   read(path: string): string | undefined;
+  /**
+   * V8 code cache per module path, shared by every isolate of the revision: written and read only
+   * by isolate-runtime.ts (values are its own; only data V8 produced for photon, never user bytes).
+   * Absent: compile without a code cache.
+   */
+  readonly codeCache?: Map<string, unknown>;
+  /** Module compiles of this revision: with cache data accepted, without any, with it rejected by V8. */
+  readonly compiles: { cached: number; uncached: number; rejected: number };
 }
 
 /** What the guest's run() resolves to, as JSON. */

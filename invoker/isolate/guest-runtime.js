@@ -21,7 +21,6 @@
   const PromiseCtor = Promise;
   const DateCtor = Date;
   const StringCtor = String;
-  const FunctionCtor = Function;
 
   const config = { logLimit: 10 * 1024 * 1024, resultLimit: 1024 * 1024, archive: false, root: '/nodejsAction', env: {} };
   let main = null;
@@ -333,8 +332,8 @@
     if (file === undefined && hostFs('stat', root + '/package.json') !== 1 && hostFs('stat', root + '/index.js') !== 1) {
       return jsonStringify({ ok: false, message: 'Initialization has failed due to: Zipped actions must contain either package.json or index.js at the root.' });
     }
-    const compile = (source, filename) => new FunctionCtor('exports', 'require', 'module', '__filename', '__dirname', source + '\n//# sourceURL=' + filename);
-    const loader = makeLoader(hostFs, new MapCtor(), compile);
+    // The host compiles each module (with V8's code cache, isolate-runtime.ts compileModule).
+    const loader = makeLoader(hostFs, new MapCtor(), (filename) => hostFs('compile', filename));
     const target = file === undefined ? root : root + '/' + file;
     let exported;
     try {

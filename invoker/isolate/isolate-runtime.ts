@@ -166,6 +166,37 @@ class IvmRuntime implements IsolateRuntime {
     return this.guest;
   }
 
+  /**
+   * One CommonJS module of an archive, compiled here (inside the guest's synchronous require, which
+   * waits on this callback) so that V8's code cache can be used: the first isolate of a revision
+   * produces the cache data of each module it loads, later isolates compile with it. Only data V8
+   * produced in this process is ever passed as cachedData (user-supplied cached data is a known
+   * isolated-vm sandbox escape). Node's classic wrapper keeps line numbers as in the file.
+   */
+  private compileModule(context: ivm.Context, files: ActionFiles, path: string): unknown {
+    let source = files.read(path);
+    if (source === undefined) return undefined;
+    if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+    if (source.startsWith('#!')) source = '//' + source.slice(2);
+    const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
+    const cached = files.codeCache?.get(path) as ivm.ExternalCopy<ArrayBuffer> | undefined;
+    // isolated-vm sets cachedDataRejected (not in its typings) when V8 refuses the data.
+    const script = (cached
+      ? this.isolate.compileScriptSync(wrapped, { filename: path, cachedData: cached })
+      : this.isolate.compileScriptSync(wrapped, { filename: path, produceCachedData: files.codeCache !== undefined })) as ivm.Script & Partial<ivm.CachedDataResult> & { cachedDataRejected?: boolean };
+    const rejected = cached !== undefined && script.cachedDataRejected === true;
+    if (cached && !rejected) files.compiles.cached++;
+    else if (rejected) files.compiles.rejected++;
+    else files.compiles.uncached++;
+    if (files.codeCache && !cached && script.cachedData) files.codeCache.set(path, script.cachedData);
+    try {
+      const fn = script.runSync(context, { reference: true }) as ivm.Reference<unknown>;
+      return fn.derefInto({ release: true });
+    } finally {
+      script.release();
+    }
+  }
+
   async createContext(): Promise<GuestContext> {
     const context = await this.isolate.createContext();
     const id = ++this.contextSeq;
@@ -174,9 +205,10 @@ class IvmRuntime implements IsolateRuntime {
     // Synchronous: require() is. The guest waits on its own thread while the host answers from
     // the unpacked archive (a map lookup and a copy of the one file asked for).
     const files: { current: ActionFiles | null } = { current: null };
-    const hostFs = new ivm.Callback((op: unknown, path: unknown): number | string | undefined => {
+    const hostFs = new ivm.Callback((op: unknown, path: unknown): unknown => {
       const f = files.current;
       if (!f || typeof path !== 'string') return op === 'stat' ? 0 : undefined;
+      if (op === 'compile') return this.compileModule(context, f, path);
       return op === 'stat' ? f.stat(path) : op === 'read' ? f.read(path) : undefined;
     });
     const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown) => unknown>;

@@ -52,8 +52,14 @@ export function zipFolder(dir: string): Buffer {
 
 let photon: ZipPhoton;
 let zip: Buffer;
+let slowZip: Buffer;
 beforeAll(async () => {
-  zip = zipFolder(npmProject(NPM_MAIN));
+  const dir = npmProject(NPM_MAIN);
+  zip = zipFolder(dir);
+  // The same action behind a 300 ms wait, so that two calls at once need two isolates.
+  writeFileSync(`${dir}/slow.js`, "const m = require('./index'); exports.main = (p) => new Promise((r) => setTimeout(() => r(m.main(p)), 300));");
+  execFileSync('zip', ['-qr', `${dir}-slow.zip`, '.'], { cwd: dir });
+  slowZip = readFileSync(`${dir}-slow.zip`);
   photon = await startZipPhoton();
 }, 180_000);
 afterAll(async () => {
@@ -81,5 +87,25 @@ describe('a zip of npm packages', () => {
     expect(got.exec).toMatchObject({ kind: 'nodejs:20', binary: true });
     const result = await ow.actions.invoke({ name: 'owzip', blocking: true, result: true, params: { name: 'Bo', email: 'bo@example.com' } });
     expect(result).toMatchObject({ date: '2025-02-28', valid: true });
+  });
+
+  it("compiles each module once per revision: a second isolate of it loads from V8's code cache", async () => {
+    expect((await photon.put('cc', { code: slowZip.toString('base64'), main: 'slow.main' })).status).toBe(200);
+    const before = await photon.invoker.pool.packages.compiles();
+    const first = await photon.invoke('cc', { name: 'A', email: 'a@example.com' });
+    expect(first.response.result).toMatchObject({ valid: true });
+    const afterFirst = await photon.invoker.pool.packages.compiles();
+    const modules = afterFirst.uncached - before.uncached;
+    expect(modules).toBeGreaterThan(20);
+    expect(afterFirst.cached - before.cached).toBe(0);
+    // Two at once: the warm isolate takes one, a second isolate starts for the other.
+    const [a, b] = await Promise.all([photon.invoke('cc', { name: 'B', email: 'b@example.com' }), photon.invoke('cc', { name: 'C', email: 'c@example.com' })]);
+    expect([a.response.result.valid, b.response.result.valid]).toEqual([true, true]);
+    const isolates = new Set([a, b].map((r) => r.annotations.find((x: { key: string }) => x.key === 'isolate')?.value));
+    expect(isolates.size).toBe(2);
+    const afterSecond = await photon.invoker.pool.packages.compiles();
+    expect(afterSecond.cached - afterFirst.cached).toBe(modules);
+    expect(afterSecond.uncached - afterFirst.uncached).toBe(0);
+    expect(afterSecond.rejected).toBe(0);
   });
 });
