@@ -12,6 +12,11 @@ export const ACTION_ROOT = '/nodejsAction';
 
 const LOADABLE = /(?:\.(?:js|cjs|mjs|json)|\/[^./]+)$/;
 
+/** The key of a revision's package: the action's owner, name and revision. */
+export function packageKey(a: { namespace: string; name: string; revision: string }): string {
+  return `${a.namespace}/${a.name}@${a.revision}`;
+}
+
 /** An unpacked archive: the files the loader may read, or why the archive could not be read. */
 export type ActionPackage = { ok: true; files: ActionFiles; bytes: number; fileCount: number } | { ok: false; message: string };
 
@@ -80,6 +85,7 @@ async function unpack(code: string, limits: ArchiveLimits, codeCache: boolean): 
       for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) dirs.add(path.slice(0, i));
     }
     const files = archive.files;
+    const listing = [...files.keys()].join('\n');
     const rel = (p: string): string | undefined => (p === ACTION_ROOT ? '' : p.startsWith(ACTION_ROOT + '/') ? p.slice(ACTION_ROOT.length + 1) : undefined);
     return {
       ok: true,
@@ -88,6 +94,7 @@ async function unpack(code: string, limits: ArchiveLimits, codeCache: boolean): 
       files: {
         ...(codeCache ? { codeCache: new Map<string, unknown>() } : {}),
         compiles: { cached: 0, uncached: 0, rejected: 0 },
+        listing: () => listing,
         stat(p) {
           const r = rel(p);
           if (r === undefined) return 0;

@@ -18,6 +18,7 @@
   const objectKeys = Object.keys;
   const isArray = Array.isArray;
   const MapCtor = Map;
+  const SetCtor = Set;
   const PromiseCtor = Promise;
   const DateCtor = Date;
   const StringCtor = String;
@@ -332,8 +333,24 @@
     if (file === undefined && hostFs('stat', root + '/package.json') !== 1 && hostFs('stat', root + '/index.js') !== 1) {
       return jsonStringify({ ok: false, message: 'Initialization has failed due to: Zipped actions must contain either package.json or index.js at the root.' });
     }
-    // The host compiles each module (with V8's code cache, isolate-runtime.ts compileModule).
-    const loader = makeLoader(hostFs, new MapCtor(), (filename) => hostFs('compile', filename));
+    // Paths are resolved here from the archive's listing (one copy per install); file contents and
+    // compiled modules come from the host (which compiles with V8's code cache).
+    const fileSet = new SetCtor();
+    const dirSet = new SetCtor([root]);
+    const listing = hostFs('list', root);
+    if (typeof listing === 'string' && listing !== '') {
+      for (const rel of listing.split('\n')) {
+        const p = root + '/' + rel;
+        fileSet.add(p);
+        for (let i = p.lastIndexOf('/'); i > root.length; i = p.lastIndexOf('/', i - 1)) {
+          const d = p.slice(0, i);
+          if (dirSet.has(d)) break;
+          dirSet.add(d);
+        }
+      }
+    }
+    const fs = (op, path) => (op === 'stat' ? (fileSet.has(path) ? 1 : dirSet.has(path) ? 2 : 0) : hostFs(op, path));
+    const loader = makeLoader(fs, new MapCtor(), (filename) => hostFs('compile', filename));
     const target = file === undefined ? root : root + '/' + file;
     let exported;
     try {

@@ -209,6 +209,7 @@ class IvmRuntime implements IsolateRuntime {
       const f = files.current;
       if (!f || typeof path !== 'string') return op === 'stat' ? 0 : undefined;
       if (op === 'compile') return this.compileModule(context, f, path);
+      if (op === 'list') return f.listing();
       return op === 'stat' ? f.stat(path) : op === 'read' ? f.read(path) : undefined;
     });
     const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown) => unknown>;

@@ -50,6 +50,8 @@ export interface IsolatePoolOptions {
   namespacePerActivation?: boolean;
   /** Prefix of isolate ids, e.g. the invoker id. */
   idPrefix?: string;
+  /** Where archive actions are unpacked (once per revision); default one of the pool's own, with V8 code cache. */
+  packages?: ActionPackages;
 }
 
 export interface PoolStats {
@@ -87,8 +89,8 @@ export class IsolatePool {
   private readonly queue: Pending[] = [];
   private readonly gd = new GreedyDual();
   /** Archive actions unpacked once per revision, shared by its isolates. */
-  readonly packages = new ActionPackages();
-  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb'>> & { rssHighWaterMb?: number };
+  readonly packages: ActionPackages;
+  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb' | 'packages'>> & { rssHighWaterMb?: number };
   private seq = 0;
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
@@ -101,6 +103,7 @@ export class IsolatePool {
 
   constructor(options: IsolatePoolOptions) {
     const keepAliveMs = options.keepAliveMs ?? 600_000;
+    this.packages = options.packages ?? new ActionPackages();
     this.opts = {
       namespaces: options.namespaces,
       userMemoryMb: options.userMemoryMb ?? 2048,

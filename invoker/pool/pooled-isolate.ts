@@ -4,7 +4,7 @@
 import type { Action } from '../../shared/model/action.js';
 import type { NamespaceCache, NetworkNamespace } from '../../native/contracts.js';
 import { HostApis } from '../host-apis/host-apis.js';
-import { ACTION_ROOT, type ActionPackages } from '../code/action-packages.js';
+import { ACTION_ROOT, packageKey, type ActionPackages } from '../code/action-packages.js';
 import type { ActionFiles, GuestConfig, GuestMessage } from '../isolate/guest-protocol.js';
 import type { DisposeReason, GuestContext, InstallResult, IsolateRuntime, RunResult } from '../isolate/isolate-runtime.js';
 import { createIsolateRuntime } from '../isolate/isolate-runtime.js';
@@ -120,7 +120,7 @@ export class PooledIsolate {
     this.action = action;
     this.concurrency = this.options.namespacePerActivation ? 1 : action.limits.concurrency;
     if (action.exec.binary) {
-      this.packageKey = `${action.namespace}/${action.name}@${action.revision}`;
+      this.packageKey = packageKey(action);
       const pkg = await this.options.packages.acquire(this.packageKey, action.exec.code);
       if (!pkg.ok) return { ok: false, message: `Initialization has failed due to: ${pkg.message}` };
       this.files = pkg.files;

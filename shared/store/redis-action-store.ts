@@ -2,8 +2,8 @@
 // exec.code, code, version, revision, updated), {p}actions:{ns} (sorted set of names by updated).
 // Names and namespaces cannot contain '/', so the key is unambiguous.
 // The code (up to 48 MB, base64 for archives) is a field of its own, written once per revision and
-// replaced by the next one: lists never read it, and the doc stays small to parse. It is never
-// sent back by the put script either.
+// replaced by the next one: lists never read it, and the doc stays small to parse. The put script
+// sends it back only when the action already exists (the caller's 409).
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Action } from '../model/action.js';
@@ -16,7 +16,7 @@ import { VERSION_BUMP_LUA } from './redis-version-bump.js';
 const PUT = new RedisScript(`
 local v = redis.call('HGET', KEYS[1], 'version')
 if v and ARGV[4] ~= '1' then
-  return {'exists', redis.call('HGET', KEYS[1], 'doc'), v, redis.call('HGET', KEYS[1], 'revision'), redis.call('HGET', KEYS[1], 'updated'), ''}
+  return {'exists', redis.call('HGET', KEYS[1], 'doc'), v, redis.call('HGET', KEYS[1], 'revision'), redis.call('HGET', KEYS[1], 'updated'), redis.call('HGET', KEYS[1], 'code') or false}
 end
 ${VERSION_BUMP_LUA}
 redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'version', nv, 'revision', ARGV[2], 'updated', ARGV[3], 'code', ARGV[6])
