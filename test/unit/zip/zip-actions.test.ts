@@ -161,6 +161,22 @@ describe("zip actions: Node's CommonJS resolution", () => {
     expect(r.result).toEqual({ code: 'MODULE_NOT_FOUND', message: "Cannot find module 'left-pad'\nRequire stack:\n- /nodejsAction/lib/a.js\n- /nodejsAction/index.js" });
   });
 
+  it('reloads after delete require.cache[...], names the file of bad JSON, takes "exports" as a string, and has no built-ins yet', async () => {
+    const r = await deployAndRun({
+      'index.js': `exports.main = () => {
+        const first = require('./counter'); delete require.cache[require.resolve('./counter')]; const second = require('./counter');
+        let json; try { require('./bad.json') } catch (e) { json = e.message.split(':')[0] }
+        const out = { reloaded: first !== second && second.n === 2, json, sugar: require('sugar') };
+        for (const b of ['fs', 'node:fs']) { try { require(b) } catch (e) { out[b] = e.code } }
+        return out }`,
+      'counter.js': 'globalThis.loads = (globalThis.loads || 0) + 1; exports.n = globalThis.loads;',
+      'bad.json': '{ nope',
+      'node_modules/sugar/package.json': '{"exports": "./only.js"}',
+      'node_modules/sugar/only.js': "module.exports = 'exports string'",
+    });
+    expect(r.result).toEqual({ reloaded: true, json: '/nodejsAction/bad.json', sugar: 'exports string', fs: 'MODULE_NOT_FOUND', 'node:fs': 'ERR_UNKNOWN_BUILTIN_MODULE' });
+  });
+
   it('compiles lazily: a module that is never required is never evaluated', async () => {
     const r = await deployAndRun({ 'index.js': "exports.main = () => ({ ok: true })", 'broken.js': 'this is not javascript (' });
     expect(r.result).toEqual({ ok: true });
