@@ -21,6 +21,7 @@
   const ErrorCtor = Error;
   const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   const CONDITIONS = new Set(['require', 'node', 'default']);
+  const IMPORT_CONDITIONS = new Set(['import', 'node', 'default']);
   const cache = Object.create(null);
   const packages = new Map();
 
@@ -117,7 +118,7 @@
     return coded('ERR_INVALID_PACKAGE_TARGET', 'Invalid "exports" target ' + JSON.stringify(target) + ' defined for \'' + key + "' in the package config " + pkgDir + '/package.json');
   }
   // undefined: no match under these conditions; null: explicitly not exported.
-  function resolveTarget(pkgDir, key, target, match, isPattern) {
+  function resolveTarget(pkgDir, key, target, match, isPattern, conds) {
     if (typeof target === 'string') {
       if (!target.startsWith('./')) throw invalidTarget(pkgDir, key, target);
       const rest = target.slice(2).split('/');
@@ -129,7 +130,7 @@
       let last;
       for (const t of target) {
         let r;
-        try { r = resolveTarget(pkgDir, key, t, match, isPattern); } catch (e) { if (e && e.code === 'ERR_INVALID_PACKAGE_TARGET') { last = e; continue; } throw e; }
+        try { r = resolveTarget(pkgDir, key, t, match, isPattern, conds); } catch (e) { if (e && e.code === 'ERR_INVALID_PACKAGE_TARGET') { last = e; continue; } throw e; }
         if (r === undefined) continue;
         if (r === null) { last = null; continue; }
         return r;
@@ -139,8 +140,8 @@
     }
     if (target !== null && typeof target === 'object') {
       for (const k of Object.keys(target)) {
-        if (k !== 'default' && !CONDITIONS.has(k)) continue;
-        const r = resolveTarget(pkgDir, key, target[k], match, isPattern);
+        if (k !== 'default' && !conds.has(k)) continue;
+        const r = resolveTarget(pkgDir, key, target[k], match, isPattern, conds);
         if (r === undefined) continue;
         return r;
       }
@@ -157,11 +158,11 @@
     if (dotted.length !== keys.length) throw coded('ERR_INVALID_PACKAGE_CONFIG', 'Invalid package config ' + pkgDir + '/package.json. "exports" cannot contain some keys starting with \'.\' and some not.');
     return exports;
   }
-  function packageExportsResolve(pkgDir, subpath, exports) {
+  function packageExportsResolve(pkgDir, subpath, exports, conds) {
     const map = exportsMap(pkgDir, exports);
     let resolved;
     if (hasOwn(map, subpath) && !subpath.includes('*') && !subpath.endsWith('/')) {
-      resolved = resolveTarget(pkgDir, subpath, map[subpath], '', false);
+      resolved = resolveTarget(pkgDir, subpath, map[subpath], '', false, conds);
     } else {
       let best = ''; let bestMatch = '';
       for (const key of Object.keys(map)) {
@@ -173,7 +174,7 @@
         if (trailer.length > 0 && !(subpath.endsWith(trailer) && subpath.length >= key.length)) continue;
         if (patternKeyCompare(best, key) === 1) { best = key; bestMatch = subpath.slice(prefix.length, subpath.length - trailer.length); }
       }
-      if (best) resolved = resolveTarget(pkgDir, best, map[best], bestMatch, true);
+      if (best) resolved = resolveTarget(pkgDir, best, map[best], bestMatch, true, conds);
     }
     if (resolved === undefined || resolved === null) {
       throw coded('ERR_PACKAGE_PATH_NOT_EXPORTED', subpath === '.'
@@ -191,7 +192,7 @@
     const pkg = readPackage(pkgDir);
     if (!pkg || pkg.exports === undefined || pkg.exports === null) return undefined;
     const rest = parts.slice(nameLength).join('/');
-    const f = packageExportsResolve(pkgDir, rest === '' ? '.' : './' + rest, pkg.exports);
+    const f = packageExportsResolve(pkgDir, rest === '' ? '.' : './' + rest, pkg.exports, CONDITIONS);
     if (!isFile(f)) throw notFound(f, parent);
     return f;
   }
@@ -292,7 +293,7 @@
     }
     if (ext === '.node') throw coded('ERR_DLOPEN_FAILED', 'Native addons cannot be loaded in photon: ' + filename);
     if (ext === '.mjs' || (ext === '.js' && packageType(module.path) === 'module')) {
-      throw coded('ERR_REQUIRE_ESM', 'require() of ES Module ' + filename + ' is not supported in photon yet.');
+      throw coded('ERR_REQUIRE_ESM', 'require() of ES Module ' + filename + ' is not supported in photon yet (import it from an ES module entry).');
     }
     const fn = compile(filename);
     if (typeof fn !== 'function') throw notFound(filename, module.parent);
@@ -307,8 +308,58 @@
     }
   }
 
+  // ---- ES modules (resolution only: isolate-runtime.ts compiles and links them) ---------------
+  // Node's ESM resolver: exact file names (no extension probing, no directory index), "exports"
+  // under the conditions import, node, default, else the legacy main.
+  function esmNotFound(what, parentPath) {
+    return coded('ERR_MODULE_NOT_FOUND', 'Cannot find ' + what + ' imported from ' + parentPath);
+  }
+  function resolveEsm(specifier, parentPath) {
+    if (specifier.startsWith('node:') || builtins.has(specifier)) throw coded('ERR_UNKNOWN_BUILTIN_MODULE', 'No such built-in module: ' + specifier);
+    if (specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/')) {
+      const x = specifier.startsWith('/') ? normalize(specifier) : join(dirname(parentPath), specifier);
+      if (isFile(x)) return x;
+      if (isDir(x)) throw coded('ERR_UNSUPPORTED_DIR_IMPORT', "Directory import '" + x + "' is not supported resolving ES modules imported from " + parentPath);
+      throw esmNotFound("module '" + x + "'", parentPath);
+    }
+    const parts = specifier.split('/');
+    const nameLength = specifier.startsWith('@') ? 2 : 1;
+    const name = parts.slice(0, nameLength).join('/');
+    const rest = parts.slice(nameLength).join('/');
+    for (const nm of nodeModulePaths(dirname(parentPath))) {
+      const pkgDir = nm + '/' + name;
+      if (!isDir(pkgDir)) continue;
+      const pkg = readPackage(pkgDir);
+      let f;
+      if (pkg && pkg.exports !== undefined && pkg.exports !== null) f = packageExportsResolve(pkgDir, rest === '' ? '.' : './' + rest, pkg.exports, IMPORT_CONDITIONS);
+      else if (rest !== '') f = join(pkgDir, rest);
+      else {
+        const m = pkg && typeof pkg.main === 'string' && pkg.main !== '' ? join(pkgDir, pkg.main) : null;
+        f = (m && (isFile(m) ? m : isFile(m + '.js') ? m + '.js' : isFile(m + '/index.js') ? m + '/index.js' : null)) || pkgDir + '/index.js';
+      }
+      if (isFile(f)) return f;
+      throw esmNotFound("module '" + f + "'", parentPath);
+    }
+    throw esmNotFound("package '" + name + "'", parentPath);
+  }
+  /** 'module' (ESM), 'commonjs' or 'json', as Node decides by extension and package.json "type". */
+  function formatOf(filename) {
+    const ext = extname(filename);
+    if (ext === '.mjs') return 'module';
+    if (ext === '.cjs') return 'commonjs';
+    if (ext === '.json') return 'json';
+    return packageType(dirname(filename)) === 'module' && ext === '.js' ? 'module' : 'commonjs';
+  }
+
   const root = { filename: null, path: '/', paths: [], parent: null, children: [] };
   return {
+    /** The file require(path) would load from outside any module (the entry), without loading it. */
+    resolveEntry(path) {
+      root.path = dirname(path);
+      return resolveFilename(path, root);
+    },
+    resolveEsm,
+    formatOf,
     /** require() of an absolute path from outside any module (the runtime loading the entry). */
     requireEntry(path) {
       failedAt = null;

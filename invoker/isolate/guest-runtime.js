@@ -354,6 +354,14 @@
     const target = file === undefined ? root : root + '/' + file;
     let exported;
     try {
+      // An ES module entry is linked and evaluated by the host (isolate-runtime.ts), which asks
+      // esm() below to resolve specifiers and, at the end, to adopt the entry's namespace.
+      const entryFile = loader.resolveEntry(target);
+      if (loader.formatOf(entryFile) === 'module') {
+        esmLoader = loader;
+        Object.defineProperty(G, CJS_HOOK, { value: (p) => loader.requireEntry(p), configurable: true, enumerable: false, writable: false });
+        return jsonStringify({ ok: 'esm', entry: entryFile, fnPath });
+      }
       exported = loader.requireEntry(target);
     } catch (e) {
       const at = loader.failedModule();
@@ -366,6 +374,27 @@
       const where = objectKeys(loader.cache).find((k) => loader.cache[k].parent && loader.cache[k].parent.filename === null);
       return jsonStringify({ ok: false, message: "Action entrypoint '" + entry + "' is not a function." + (where ? ' It was looked up in ' + where + '.' : '') });
     }
+    main = fn;
+    return jsonStringify({ ok: true });
+  }
+
+  // ES module entries: what the host's linker asks while it compiles and links the module graph.
+  const CJS_HOOK = Symbol.for('photon.requireCommonJs');
+  let esmLoader = null;
+  function esm(op, a, b) {
+    if (op === 'resolve') {
+      try {
+        const path = esmLoader.resolveEsm(a, b);
+        return jsonStringify({ path, format: esmLoader.formatOf(path) });
+      } catch (e) {
+        return jsonStringify({ error: describe(e) });
+      }
+    }
+    // adopt: a is the entry's module namespace, b the function's path in it; `export default`
+    // serves as main (a default function, or a default object's member).
+    let fn = pick(a, b);
+    if (typeof fn !== 'function' && a && a.default !== undefined) fn = typeof a.default === 'function' && b === 'main' ? a.default : pick(a.default, b);
+    if (typeof fn !== 'function') return jsonStringify({ ok: false, message: "Action entrypoint '" + b + "' is not a function. It was looked up in the exports of the ES module entry." });
     main = fn;
     return jsonStringify({ ok: true });
   }
@@ -443,5 +472,5 @@
     }
   }
 
-  return { install, run, deliver };
+  return { install, run, deliver, esm };
 });

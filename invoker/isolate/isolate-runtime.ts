@@ -10,6 +10,7 @@
 // its heap passes `memoryLimit`, and the error it throws is recognised below.
 import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
+import { linkEsmEntry, type GuestEsm } from './esm-linker.js';
 import type { ActionFiles, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
 
 // Each file is one parenthesised function expression followed by `;`.
@@ -82,10 +83,12 @@ interface GuestApi {
   install(code: string, entry: string, configJson: string): string;
   run(paramsJson: string, envJson: string): Promise<string>;
   deliver(msg: HostMessage): void;
+  /** ES module entries: 'resolve' (specifier, referrer path) and 'adopt' (namespace, function path). */
+  esm(op: string, a: unknown, b: string): string;
 }
 
 class IvmRuntime implements IsolateRuntime {
-  private readonly isolate: ivm.Isolate;
+  readonly isolate: ivm.Isolate;
   private reason: DisposeReason | null = null;
   private contextSeq = 0;
   private guest: ivm.Script | null = null;
@@ -218,8 +221,9 @@ class IvmRuntime implements IsolateRuntime {
     const install = api.getSync('install', { reference: true }) as ivm.Reference<(c: string, e: string, j: string) => string>;
     const run = api.getSync('run', { reference: true }) as ivm.Reference<(p: string, e: string) => Promise<string>>;
     const deliver = api.getSync('deliver', { reference: true }) as ivm.Reference<(m: HostMessage) => void>;
+    const esm = api.getSync('esm', { reference: true }) as GuestEsm;
     api.release();
-    return new IvmContext(this, id, context, install, run, deliver, files);
+    return new IvmContext(this, id, context, install, run, deliver, files, esm);
   }
 }
 
@@ -232,14 +236,18 @@ class IvmContext implements GuestContext {
     private readonly runRef: ivm.Reference<(p: string, e: string) => Promise<string>>,
     private readonly deliverRef: ivm.Reference<(m: HostMessage) => void>,
     private readonly files: { current: ActionFiles | null },
+    private readonly esm: GuestEsm,
   ) {}
 
   async install(code: string, entry: string, config: GuestConfig, timeoutMs: number, files?: ActionFiles): Promise<InstallResult> {
     this.files.current = files ?? null;
-    const out = await this.runtime.guard(
-      () => this.installRef.apply(undefined, [code, entry, JSON.stringify(config)], { result: { copy: true } }),
-      timeoutMs,
-    );
+    const out = await this.runtime.guard(async () => {
+      const first = await this.installRef.apply(undefined, [code, entry, JSON.stringify(config)], { result: { copy: true } });
+      const esm = JSON.parse(first) as { ok: unknown; entry?: string; fnPath?: string };
+      // An ES module entry (guest-runtime.js installArchive): linked here, under the same timer.
+      if (esm.ok !== 'esm' || !files) return first;
+      return linkEsmEntry(this.runtime.isolate, this.context, files, this.esm, esm.entry!, esm.fnPath!);
+    }, timeoutMs);
     if (typeof out !== 'string') return out;
     return JSON.parse(out) as GuestInstallResult;
   }
@@ -265,7 +273,7 @@ class IvmContext implements GuestContext {
   release(): void {
     if (this.runtime.disposed) return;
     this.files.current = null;
-    for (const r of [this.installRef, this.runRef, this.deliverRef]) r.release();
+    for (const r of [this.installRef, this.runRef, this.deliverRef, this.esm]) r.release();
     this.context.release();
   }
 }

@@ -201,3 +201,29 @@ describe("OpenWhisk's Node.js contract", () => {
     expect((await photon.invoke('initenv', { x: 1 })).response.result).toEqual({ atLoad: 'secret', num: '7', obj: '{"a":1}', p: { plain: 'arg', x: 1 } });
   });
 });
+
+describe('zip actions: ES module entries', () => {
+  it('runs an .mjs entry with export function main, importing ESM by relative path, an ESM-only package by "exports" and CommonJS as default', async () => {
+    const r = await deployAndRun({
+      'package.json': '{"main": "index.mjs"}',
+      'index.mjs': "import { twice } from './lib/util.mjs'; import esmOnly, { named } from 'esm-only'; import cjs from 'old-cjs';\nexport function main(p) { return { twice: twice(p.n), esmOnly, named, cjs: cjs.value, url: typeof import.meta } }",
+      'lib/util.mjs': 'export const twice = (n) => n * 2;',
+      'node_modules/esm-only/package.json': JSON.stringify({ type: 'module', exports: { '.': { import: './dist/index.js', require: './dist/missing.cjs' } } }),
+      'node_modules/esm-only/dist/index.js': "export default 'esm default'; export const named = 'esm named';",
+      'node_modules/old-cjs/index.js': "exports.value = 'from commonjs'",
+    }, { n: 21 });
+    expect(r).toMatchObject({ status: 'success', result: { twice: 42, esmOnly: 'esm default', named: 'esm named', cjs: 'from commonjs', url: 'object' } });
+  });
+
+  it('takes export default as main with "type": "module", and reports ESM errors as init failures', async () => {
+    const d = await deployAndRun({ 'package.json': '{"type": "module"}', 'index.js': 'export default function (p) { return { via: "export default", p } }' }, { a: 1 });
+    expect(d.result).toEqual({ via: 'export default', p: { a: 1 } });
+    const missing = await deployAndRun({ 'index.mjs': "import x from 'nowhere'; export const main = () => ({})", 'package.json': '{"main":"index.mjs"}' });
+    expect(missing.status).toBe('action developer error');
+    expect(String(missing.result.error)).toContain("Cannot find package 'nowhere' imported from /nodejsAction/index.mjs");
+    const syntax = await deployAndRun({ 'package.json': '{"type": "module"}', 'index.js': 'export function main( { }' });
+    expect(String(syntax.result.error)).toMatch(/^Initialization has failed due to: SyntaxError/);
+    const noMain = await deployAndRun({ 'package.json': '{"type": "module"}', 'index.js': 'export const other = 1' });
+    expect(noMain.result.error).toBe("Action entrypoint 'main' is not a function. It was looked up in the exports of the ES module entry.");
+  });
+});
