@@ -176,12 +176,9 @@ class IvmRuntime implements IsolateRuntime {
    * produced in this process is ever passed as cachedData (user-supplied cached data is a known
    * isolated-vm sandbox escape). Node's classic wrapper keeps line numbers as in the file.
    */
-  private compileModule(context: ivm.Context, files: ActionFiles, path: string): unknown {
-    let source = files.read(path);
-    if (source === undefined) return undefined;
-    if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
-    if (source.startsWith('#!')) source = '//' + source.slice(2);
-    const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
+  private compileModule(context: ivm.Context, files: ActionFiles, path: string, produced: string[]): unknown {
+    const wrapped = wrapModule(files, path);
+    if (wrapped === undefined) return undefined;
     const cached = files.codeCache?.get(path) as ivm.ExternalCopy<ArrayBuffer> | undefined;
     // isolated-vm sets cachedDataRejected (not in its typings) when V8 refuses the data.
     const script = (cached
@@ -191,11 +188,31 @@ class IvmRuntime implements IsolateRuntime {
     if (cached && !rejected) files.compiles.cached++;
     else if (rejected) files.compiles.rejected++;
     else files.compiles.uncached++;
-    if (files.codeCache && !cached && script.cachedData) files.codeCache.set(path, script.cachedData);
+    if (files.codeCache && !cached && script.cachedData) {
+      files.codeCache.set(path, script.cachedData);
+      produced.push(path);
+    }
     try {
       const fn = script.runSync(context, { reference: true }) as ivm.Reference<unknown>;
       return fn.derefInto({ release: true });
     } finally {
+      script.release();
+    }
+  }
+
+  /**
+   * After the first load of a revision: the cache data produced at compile time holds only what V8
+   * compiled eagerly. Compiling the same source again hits V8's in-isolate compilation cache,
+   * whose functions the load has since compiled, so the data produced now holds those too and
+   * later isolates skip their lazy compilation as well.
+   */
+  refreshCodeCache(files: ActionFiles, paths: string[]): void {
+    if (!files.codeCache || this.disposed) return;
+    for (const path of paths) {
+      const wrapped = wrapModule(files, path);
+      if (wrapped === undefined) continue;
+      const script = this.isolate.compileScriptSync(wrapped, { filename: path, produceCachedData: true }) as ivm.Script & Partial<ivm.CachedDataResult>;
+      if (script.cachedData) files.codeCache.set(path, script.cachedData);
       script.release();
     }
   }
@@ -207,11 +224,11 @@ class IvmRuntime implements IsolateRuntime {
     const send = new ivm.Callback((msg: GuestMessage) => onMessage(id, msg), { ignored: true });
     // Synchronous: require() is. The guest waits on its own thread while the host answers from
     // the unpacked archive (a map lookup and a copy of the one file asked for).
-    const files: { current: ActionFiles | null } = { current: null };
+    const files: { current: ActionFiles | null; produced: string[] } = { current: null, produced: [] };
     const hostFs = new ivm.Callback((op: unknown, path: unknown): unknown => {
       const f = files.current;
       if (!f || typeof path !== 'string') return op === 'stat' ? 0 : undefined;
-      if (op === 'compile') return this.compileModule(context, f, path);
+      if (op === 'compile') return this.compileModule(context, f, path, files.produced);
       if (op === 'list') return f.listing();
       return op === 'stat' ? f.stat(path) : op === 'read' ? f.read(path) : undefined;
     });
@@ -235,7 +252,7 @@ class IvmContext implements GuestContext {
     private readonly installRef: ivm.Reference<(c: string, e: string, j: string) => string>,
     private readonly runRef: ivm.Reference<(p: string, e: string) => Promise<string>>,
     private readonly deliverRef: ivm.Reference<(m: HostMessage) => void>,
-    private readonly files: { current: ActionFiles | null },
+    private readonly files: { current: ActionFiles | null; produced: string[] },
     private readonly esm: GuestEsm,
   ) {}
 
@@ -249,7 +266,9 @@ class IvmContext implements GuestContext {
       return linkEsmEntry(this.runtime.isolate, this.context, files, this.esm, esm.entry!, esm.fnPath!);
     }, timeoutMs);
     if (typeof out !== 'string') return out;
-    return JSON.parse(out) as GuestInstallResult;
+    const result = JSON.parse(out) as GuestInstallResult;
+    if (result.ok && files && this.files.produced.length > 0) this.runtime.refreshCodeCache(files, this.files.produced.splice(0));
+    return result;
   }
 
   async run(paramsJson: string, envJson: string, timeoutMs: number): Promise<RunResult> {
@@ -293,6 +312,15 @@ export function decodeRunResult(out: string): GuestRunResult {
     default:
       return { kind: 'developer-error', message: body };
   }
+}
+
+/** Node's classic CommonJS wrapper around a module's source (line numbers stay as in the file). */
+function wrapModule(files: ActionFiles, path: string): string | undefined {
+  let source = files.read(path);
+  if (source === undefined) return undefined;
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  if (source.startsWith('#!')) source = '//' + source.slice(2);
+  return `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
 }
 
 export function createIsolateRuntime(options: IsolateRuntimeOptions): IsolateRuntime {
