@@ -28,6 +28,7 @@ interface Entry {
 /** Contract: every acquire() is matched by one release() of the same key; the package lives while any is outstanding. */
 export class ActionPackages {
   readonly #entries = new Map<string, Entry>();
+  readonly #freed = { cached: 0, uncached: 0, rejected: 0 };
   /** Archives unpacked since start (a second isolate of a revision does not add one). */
   unpacked = 0;
 
@@ -48,7 +49,15 @@ export class ActionPackages {
   release(key: string): void {
     const e = this.#entries.get(key);
     if (!e) return;
-    if (--e.refs <= 0) this.#entries.delete(key);
+    if (--e.refs <= 0) {
+      this.#entries.delete(key);
+      void e.pkg.then((p) => {
+        if (!p.ok) return;
+        this.#freed.cached += p.files.compiles.cached;
+        this.#freed.uncached += p.files.compiles.uncached;
+        this.#freed.rejected += p.files.compiles.rejected;
+      });
+    }
   }
 
   /** The package of a revision some isolate holds (for stats and tests). */
@@ -56,9 +65,9 @@ export class ActionPackages {
     return this.#entries.get(key)?.pkg;
   }
 
-  /** Module compiles of the revisions held now, summed (code cache used, not used, rejected). */
+  /** Module compiles on the host since start, all revisions (code cache used, not used, rejected). */
   async compiles(): Promise<{ cached: number; uncached: number; rejected: number }> {
-    const out = { cached: 0, uncached: 0, rejected: 0 };
+    const out = { ...this.#freed };
     for (const e of this.#entries.values()) {
       const p = await e.pkg;
       if (!p.ok) continue;

@@ -77,6 +77,8 @@ export interface ActionFiles {
   readonly codeCache?: Map<string, unknown>;
   /** Module compiles of this revision: with cache data accepted, without any, with it rejected by V8. */
   readonly compiles: { cached: number; uncached: number; rejected: number };
+  /** Cache data being produced for this revision (isolate-runtime.ts), awaited by later installs. */
+  codeCacheWork?: Promise<void>;
 }
 
 /** What the guest's run() resolves to, as JSON. */

@@ -19,6 +19,7 @@
   const isArray = Array.isArray;
   const MapCtor = Map;
   const SetCtor = Set;
+  const FunctionCtor = Function;
   const PromiseCtor = Promise;
   const DateCtor = Date;
   const StringCtor = String;
@@ -333,8 +334,9 @@
     if (file === undefined && hostFs('stat', root + '/package.json') !== 1 && hostFs('stat', root + '/index.js') !== 1) {
       return jsonStringify({ ok: false, message: 'Initialization has failed due to: Zipped actions must contain either package.json or index.js at the root.' });
     }
-    // Paths are resolved here from the archive's listing (one copy per install); file contents and
-    // compiled modules come from the host (which compiles with V8's code cache).
+    // Paths are resolved here from the archive's listing (one copy per install). A module comes
+    // compiled from the host when it has V8 cache data for it; otherwise its source is compiled
+    // here, on the isolate's thread (isolate-runtime.ts compileModule).
     const fileSet = new SetCtor();
     const dirSet = new SetCtor([root]);
     const listing = hostFs('list', root);
@@ -350,7 +352,16 @@
       }
     }
     const fs = (op, path) => (op === 'stat' ? (fileSet.has(path) ? 1 : dirSet.has(path) ? 2 : 0) : hostFs(op, path));
-    const loader = makeLoader(fs, new MapCtor(), (filename) => hostFs('compile', filename));
+    const compile = (filename) => {
+      const fn = hostFs('compile', filename);
+      if (typeof fn === 'function') return fn;
+      let source = hostFs('read', filename);
+      if (typeof source !== 'string') return undefined;
+      if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+      if (source.startsWith('#!')) source = '//' + source.slice(2);
+      return new FunctionCtor('exports', 'require', 'module', '__filename', '__dirname', source + '\n//# sourceURL=' + filename);
+    };
+    const loader = makeLoader(fs, new MapCtor(), compile);
     const target = file === undefined ? root : root + '/' + file;
     let exported;
     try {

@@ -170,28 +170,28 @@ class IvmRuntime implements IsolateRuntime {
   }
 
   /**
-   * One CommonJS module of an archive, compiled here (inside the guest's synchronous require, which
-   * waits on this callback) so that V8's code cache can be used: the first isolate of a revision
-   * produces the cache data of each module it loads, later isolates compile with it. Only data V8
-   * produced in this process is ever passed as cachedData (user-supplied cached data is a known
-   * isolated-vm sandbox escape). Node's classic wrapper keeps line numbers as in the file.
+   * One CommonJS module of an archive, asked for by the guest's synchronous require; compiled here
+   * (the host's thread, the only place cachedData can be given) with the revision's cache data
+   * when there is some, else from source (the revision's first load: a parse on the event loop,
+   * once per file per revision per invoker, the price of producing cache data). A module asked
+   * for again in the same context (`delete require.cache[…]`) answers null: the guest compiles
+   * it on the isolate's own thread, so a tenant cannot loop the invoker's event loop into parsing.
+   * Only data V8 produced in this process is ever passed as cachedData (user-supplied cached data
+   * is a known isolated-vm sandbox escape).
    */
-  private compileModule(context: ivm.Context, files: ActionFiles, path: string, produced: string[]): unknown {
+  private compileModule(context: ivm.Context, files: ActionFiles, path: string, seen: { here: Set<string>; produce: string[] }): unknown {
+    if (seen.here.has(path)) return null;
+    seen.here.add(path);
+    const cached = files.codeCache?.get(path) as ivm.ExternalCopy<ArrayBuffer> | undefined;
     const wrapped = wrapModule(files, path);
     if (wrapped === undefined) return undefined;
-    const cached = files.codeCache?.get(path) as ivm.ExternalCopy<ArrayBuffer> | undefined;
     // isolated-vm sets cachedDataRejected (not in its typings) when V8 refuses the data.
-    const script = (cached
-      ? this.isolate.compileScriptSync(wrapped, { filename: path, cachedData: cached })
-      : this.isolate.compileScriptSync(wrapped, { filename: path, produceCachedData: files.codeCache !== undefined })) as ivm.Script & Partial<ivm.CachedDataResult> & { cachedDataRejected?: boolean };
-    const rejected = cached !== undefined && script.cachedDataRejected === true;
-    if (cached && !rejected) files.compiles.cached++;
-    else if (rejected) files.compiles.rejected++;
-    else files.compiles.uncached++;
-    if (files.codeCache && !cached && script.cachedData) {
-      files.codeCache.set(path, script.cachedData);
-      produced.push(path);
-    }
+    const script = this.isolate.compileScriptSync(wrapped, cached ? { filename: path, cachedData: cached } : { filename: path }) as ivm.Script & { cachedDataRejected?: boolean };
+    if (!cached) {
+      files.compiles.uncached++;
+      if (files.codeCache) seen.produce.push(path);
+    } else if (script.cachedDataRejected === true) files.compiles.rejected++;
+    else files.compiles.cached++;
     try {
       const fn = script.runSync(context, { reference: true }) as ivm.Reference<unknown>;
       return fn.derefInto({ release: true });
@@ -201,20 +201,35 @@ class IvmRuntime implements IsolateRuntime {
   }
 
   /**
-   * After the first load of a revision: the cache data produced at compile time holds only what V8
-   * compiled eagerly. Compiling the same source again hits V8's in-isolate compilation cache,
-   * whose functions the load has since compiled, so the data produced now holds those too and
-   * later isolates skip their lazy compilation as well.
+   * Cache data for the modules a revision's first load compiled, produced after that load, one
+   * module per turn of the event loop. The same
+   * source and name hit V8's in-isolate compilation cache, whose functions the load has compiled
+   * meanwhile, so the data holds the lazily compiled functions too (data produced at the first
+   * compile would hold the eager ones only). Later isolates of the revision wait for it
+   * (ActionFiles.codeCacheWork) instead of racing it.
    */
-  refreshCodeCache(files: ActionFiles, paths: string[]): void {
-    if (!files.codeCache || this.disposed) return;
-    for (const path of paths) {
-      const wrapped = wrapModule(files, path);
-      if (wrapped === undefined) continue;
-      const script = this.isolate.compileScriptSync(wrapped, { filename: path, produceCachedData: true }) as ivm.Script & Partial<ivm.CachedDataResult>;
-      if (script.cachedData) files.codeCache.set(path, script.cachedData);
-      script.release();
-    }
+  produceCodeCache(files: ActionFiles, paths: string[]): void {
+    const cache = files.codeCache;
+    if (!cache || paths.length === 0) return;
+    const previous = files.codeCacheWork ?? Promise.resolve();
+    files.codeCacheWork = previous.then(async () => {
+      for (const path of paths) {
+        if (this.disposed || cache.has(path)) continue;
+        const wrapped = wrapModule(files, path);
+        if (wrapped === undefined) continue;
+        try {
+          // Synchronous (isolated-vm's asynchronous compile does not reach V8's compilation cache
+          // the same way: its data came out without the lazy functions), one module per turn of
+          // the event loop: a cache hit plus serialisation, a few ms at most per module.
+          const script = this.isolate.compileScriptSync(wrapped, { filename: path, produceCachedData: true }) as ivm.Script & Partial<ivm.CachedDataResult>;
+          if (script.cachedData) cache.set(path, script.cachedData);
+          script.release();
+          await new Promise<void>((r) => setImmediate(r));
+        } catch {
+          // A syntax error (the load already reported it) or the isolate went away: no data.
+        }
+      }
+    });
   }
 
   async createContext(): Promise<GuestContext> {
@@ -224,11 +239,11 @@ class IvmRuntime implements IsolateRuntime {
     const send = new ivm.Callback((msg: GuestMessage) => onMessage(id, msg), { ignored: true });
     // Synchronous: require() is. The guest waits on its own thread while the host answers from
     // the unpacked archive (a map lookup and a copy of the one file asked for).
-    const files: { current: ActionFiles | null; produced: string[] } = { current: null, produced: [] };
+    const files: { current: ActionFiles | null; seen: { here: Set<string>; produce: string[] } } = { current: null, seen: { here: new Set(), produce: [] } };
     const hostFs = new ivm.Callback((op: unknown, path: unknown): unknown => {
       const f = files.current;
       if (!f || typeof path !== 'string') return op === 'stat' ? 0 : undefined;
-      if (op === 'compile') return this.compileModule(context, f, path, files.produced);
+      if (op === 'compile') return this.compileModule(context, f, path, files.seen);
       if (op === 'list') return f.listing();
       return op === 'stat' ? f.stat(path) : op === 'read' ? f.read(path) : undefined;
     });
@@ -252,12 +267,14 @@ class IvmContext implements GuestContext {
     private readonly installRef: ivm.Reference<(c: string, e: string, j: string) => string>,
     private readonly runRef: ivm.Reference<(p: string, e: string) => Promise<string>>,
     private readonly deliverRef: ivm.Reference<(m: HostMessage) => void>,
-    private readonly files: { current: ActionFiles | null; produced: string[] },
+    private readonly files: { current: ActionFiles | null; seen: { here: Set<string>; produce: string[] } },
     private readonly esm: GuestEsm,
   ) {}
 
   async install(code: string, entry: string, config: GuestConfig, timeoutMs: number, files?: ActionFiles): Promise<InstallResult> {
     this.files.current = files ?? null;
+    // The revision's cache data still being produced (its first isolate just loaded): wait for it.
+    if (files?.codeCacheWork) await files.codeCacheWork;
     const out = await this.runtime.guard(async () => {
       const first = await this.installRef.apply(undefined, [code, entry, JSON.stringify(config)], { result: { copy: true } });
       const esm = JSON.parse(first) as { ok: unknown; entry?: string; fnPath?: string };
@@ -267,7 +284,7 @@ class IvmContext implements GuestContext {
     }, timeoutMs);
     if (typeof out !== 'string') return out;
     const result = JSON.parse(out) as GuestInstallResult;
-    if (result.ok && files && this.files.produced.length > 0) this.runtime.refreshCodeCache(files, this.files.produced.splice(0));
+    if (result.ok && files) this.runtime.produceCodeCache(files, this.files.seen.produce.splice(0));
     return result;
   }
 

@@ -177,6 +177,26 @@ describe("zip actions: Node's CommonJS resolution", () => {
     expect(r.result).toEqual({ reloaded: true, json: '/nodejsAction/bad.json', sugar: 'exports string', fs: 'MODULE_NOT_FOUND', 'node:fs': 'ERR_UNKNOWN_BUILTIN_MODULE' });
   });
 
+  it('loads the archive afresh in every context of a fresh-context action', async () => {
+    const name = 'freshzip';
+    const code = zipOf({ 'index.js': "const s = require('./state'); exports.main = () => ({ n: ++s.n })", 'state.js': 'exports.n = 0' }).toString('base64');
+    expect((await photon.put(name, { code }, { annotations: [{ key: 'fresh-context', value: true }] })).status).toBe(200);
+    expect((await photon.invoke(name)).response.result).toEqual({ n: 1 });
+    expect((await photon.invoke(name)).response.result).toEqual({ n: 1 });
+  });
+
+  it("compiles a module on the invoker's thread once per context: re-requires after delete require.cache compile in the isolate", async () => {
+    const before = await photon.invoker.pool.packages.compiles();
+    const r = await deployAndRun({
+      'index.js': "exports.main = () => { let n = 0; for (let i = 0; i < 50; i++) { delete require.cache[require.resolve('./m')]; n += require('./m').one } return { n } }",
+      'm.js': 'exports.one = 1',
+    });
+    expect(r.result).toEqual({ n: 50 });
+    const after = await photon.invoker.pool.packages.compiles();
+    // index.js and m.js once each: the other 49 loads of m.js were compiled by the guest.
+    expect(after.uncached + after.cached - (before.uncached + before.cached)).toBe(2);
+  });
+
   it('compiles lazily: a module that is never required is never evaluated', async () => {
     const r = await deployAndRun({ 'index.js': "exports.main = () => ({ ok: true })", 'broken.js': 'this is not javascript (' });
     expect(r.result).toEqual({ ok: true });
