@@ -19,6 +19,7 @@ import type { Action } from '../shared/model/action.js';
 import { CPU_HEAVY, FILE_HASH, HELLO, benchAction, fileServer } from './isolate-workloads.js';
 import type { FileServer } from './isolate-workloads.js';
 import { uncachedNamespaces } from '../native/uncached-namespaces.js';
+import { zipRows } from './zip-actions.js';
 
 const LONG = process.argv.includes('--long');
 const N_COLD = LONG ? 400 : 100;
@@ -297,6 +298,8 @@ async function main(): Promise<void> {
     const bare = await bareCall();
     process.stderr.write(`density (${N_DENSITY} warm isolates)…\n`);
     const dense = await density(cache);
+    process.stderr.write('zip action of npm packages (npm install, cold with and without code cache, warm, RSS)…\n');
+    const zr = await zipRows(cache, LONG ? 200 : 60, settle, rssMb);
     const modes: Mode[] = ['off', 'cache', 'no cache'];
     process.stderr.write('throughput…\n');
     const tp = await throughputAll(modes, cache);
@@ -316,6 +319,13 @@ async function main(): Promise<void> {
     console.log(`  of which the isolate call alone (no pool)     p50 ${ms(pct(bare, 0.5)).padEnd(9)} p99 ${ms(pct(bare, 0.99)).padEnd(9)}            (isolated-vm round trip + guest run wrapper)`);
     console.log(`RSS per warm hello-world isolate                ${dense.perIsolateMb.toFixed(2)} MB (${dense.count} isolates measured)   ≤ 2 MB    Photons@Graal 10–15 MB; JVM 50–90 MB`);
     console.log(`warm isolates in 8 GB (extrapolated from ${dense.count})    ${fits}                             ≥ 2000    SEUSS 50,000+ cached vs 3,000`);
+    console.log(`zip action, npm deps (${(zr.zipBytes / 1048576).toFixed(1)} MB zip, ${zr.modules} modules required), new isolate + cached namespace:`);
+    console.log(`  cold start with V8 code cache                 p50 ${ms(pct(zr.coldCached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.coldCached, 0.99)).padEnd(9)}  ≤ 10 ms   OpenWhisk nodejs container 700–1300 ms; Workers ~5 ms (bundled)`);
+    console.log(`    of which code init                          p50 ${ms(pct(zr.initCached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.initCached, 0.99)).padEnd(9)}`);
+    console.log(`  cold start without code cache                 p50 ${ms(pct(zr.coldUncached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.coldUncached, 0.99)).padEnd(9)}  (ratio of p50s ${(pct(zr.coldUncached, 0.5) / pct(zr.coldCached, 0.5)).toFixed(2)}×, samples interleaved)`);
+    console.log(`    of which code init                          p50 ${ms(pct(zr.initUncached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.initUncached, 0.99)).padEnd(9)}`);
+    console.log(`  warm call, whole pool.run()                   p50 ${ms(pct(zr.warm, 0.5)).padEnd(9)} p99 ${ms(pct(zr.warm, 0.99)).padEnd(9)}  (its main works: zod parse, dayjs, lodash)`);
+    console.log(`  RSS per warm isolate of it                    ${zr.rssPerIsolateMb.toFixed(2)} MB (${zr.isolates} isolates measured)`);
     console.log(line);
     console.log(`throughput (activations/s; mean latency), ${CELL_MS} ms per cell, one isolate per concurrent client (action concurrency 1):`);
     console.log(`workload       isolation   ${CONCURRENCY.map((c) => `c=${c}`.padEnd(18)).join('')}`);

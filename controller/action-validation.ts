@@ -2,6 +2,7 @@
 // would be accepted, so a user can fix the request without reading photon's source.
 import { DEFAULT_LIMITS, LIMIT_RANGES, type Action, type ActionLimits, type KeyValue } from '../shared/model/action.js';
 import type { ActionInput } from '../shared/store/action-store.js';
+import { isBase64Code } from '../shared/archive/action-archive.js';
 import { ApiError } from './api-error.js';
 
 /** The one Node.js runtime photon has; OpenWhisk resolves `nodejs:default` to it the same way. */
@@ -45,9 +46,10 @@ function validateExec(raw: unknown): Action['exec'] {
   if (typeof kind !== 'string' || !KIND_ALIASES[kind]) {
     throw new ApiError(400, `exec.kind ${JSON.stringify(kind)} is not supported: use one of ${Object.keys(KIND_ALIASES).join(', ')} (sequences, blackbox images and other runtimes are not available).`);
   }
-  if (raw.binary === true) throw new ApiError(400, 'Binary (zip) actions are not supported: send the JavaScript source as exec.code.');
-  if (typeof raw.code !== 'string') throw new ApiError(400, 'exec.code must be a string holding the JavaScript source of the action.');
-  const exec: Action['exec'] = { kind: KIND_ALIASES[kind]!, code: raw.code, binary: false };
+  if (typeof raw.code !== 'string') throw new ApiError(400, 'exec.code must be a string holding the JavaScript source of the action, or a base64 zip or tar.gz archive.');
+  // OpenWhisk (Exec.isBinaryCode) decides by the code itself, not by the flag: base64 is an archive
+  // (action-code.ts checks it), anything else is JavaScript text.
+  const exec: Action['exec'] = { kind: KIND_ALIASES[kind]!, code: raw.code, binary: isBase64Code(raw.code) };
   if (raw.main !== undefined) {
     if (typeof raw.main !== 'string' || !MAIN.test(raw.main)) throw new ApiError(400, `exec.main ${JSON.stringify(raw.main)} must be the name of a function, e.g. "main".`);
     exec.main = raw.main;
@@ -61,7 +63,9 @@ export function validateKeyValues(raw: unknown, field: string): KeyValue[] {
     if (!isObject(kv) || typeof kv.key !== 'string' || kv.key.length === 0) {
       throw new ApiError(400, `${field}[${i}] must be {"key": non-empty string, "value": any}.`);
     }
-    return { key: kv.key, value: kv.value === undefined ? null : kv.value };
+    const out: KeyValue = { key: kv.key, value: kv.value === undefined ? null : kv.value };
+    if (kv.init === true) out.init = true;
+    return out;
   });
 }
 

@@ -1,5 +1,6 @@
 // GET/PUT/DELETE of actions and their list (openwhisk-notes §3.1). Invoke is in invoke-api.ts.
 import type { Action } from '../shared/model/action.js';
+import { actionBodyLimit, checkActionCode } from './action-code.js';
 import { apiLimits, validateActionPut, validateName } from './action-validation.js';
 import { ApiError, MESSAGES } from './api-error.js';
 import { boolParam, paging, type ApiRequest, type Reply } from './api-request.js';
@@ -43,9 +44,11 @@ export const actionsApi = {
   async put(r: ApiRequest, rawName: string): Promise<Reply> {
     const name = actionName(rawName);
     const overwrite = boolParam(r.url, 'overwrite');
-    const body = await readJsonObject(r.req, r.deps.config.payloadLimitBytes);
+    // Only this route (and nothing else) takes bodies the size of action code.
+    const body = await readJsonObject(r.req, actionBodyLimit(r.deps.config));
     const existing = overwrite ? await r.deps.stores.actions.get(r.namespace, name) : undefined;
     const input = validateActionPut(r.namespace, name, body, existing);
+    if (body.exec !== undefined) await checkActionCode(input.exec, r.deps.config.codeLimitBytes);
     const result = await r.deps.stores.actions.put(input, { overwrite });
     if (result.outcome === 'exists') throw new ApiError(409, MESSAGES.exists);
     return { status: 200, body: actionJson(result.action) };

@@ -10,6 +10,8 @@ export interface ControllerConfig {
   port: number;
   /** Request and parameter payload limit in bytes (OpenWhisk's whisk.activation.payload.max). */
   payloadLimitBytes: number;
+  /** Longest exec.code (text, or the base64 of an archive) an action may have: OpenWhisk's 48 MB. */
+  codeLimitBytes: number;
   /** Longest a blocking invoke waits before answering 202 (max-wait-for-blocking-activation). */
   blockingWaitMs: number;
   /** An invoker whose last heartbeat is older than this gets no work. */
@@ -40,6 +42,7 @@ export const DEFAULT_CONTROLLER_CONFIG: Readonly<ControllerConfig> = Object.free
   host: '127.0.0.1',
   port: 3233,
   payloadLimitBytes: 1024 * 1024,
+  codeLimitBytes: 48 * 1024 * 1024,
   blockingWaitMs: 60_000,
   heartbeatStaleMs: 3_000,
   invokerForgetMs: 10 * 60_000,
@@ -81,6 +84,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Con
   const fields: Array<[keyof ControllerConfig, string]> = [
     ['port', 'PHOTON_CONTROLLER_PORT'],
     ['payloadLimitBytes', 'PHOTON_PAYLOAD_LIMIT_BYTES'],
+    ['codeLimitBytes', 'PHOTON_CODE_LIMIT_BYTES'],
     ['blockingWaitMs', 'PHOTON_BLOCKING_WAIT_MS'],
     ['heartbeatStaleMs', 'PHOTON_HEARTBEAT_STALE_MS'],
     ['controllerShare', 'PHOTON_CONTROLLER_SHARE'],

@@ -43,7 +43,8 @@ export async function invokeApi(r: ApiRequest, rawName: string): Promise<Reply> 
     throw new ApiError(404, MESSAGES.notFound);
   }
   const action = got.value;
-  const params = { ...Object.fromEntries(action.parameters.map((kv) => [kv.key, kv.value])), ...body };
+  // init parameters reach the action as environment variables (the invoker sets them), not as arguments.
+  const params = { ...Object.fromEntries(action.parameters.filter((kv) => kv.init !== true).map((kv) => [kv.key, kv.value])), ...body };
 
   let scheduled;
   try {

@@ -46,6 +46,39 @@ export interface GuestConfig {
   logLimit: number;
   /** Bytes (UTF-16 code units, a lower bound of UTF-8 bytes) above which the guest does not copy a result out. */
   resultLimit: number;
+  /** An archive action: the guest loads it with its module loader through ActionFiles. */
+  archive?: boolean;
+  /** The absolute path the archive's root appears at (__dirname of its top-level files). */
+  root?: string;
+  /** Parameters marked init: true: process.env variables from the start (OpenWhisk's /init env). */
+  env?: Record<string, unknown>;
+}
+
+/**
+ * An archive action's files as the guest's loader sees them, by absolute path under the root.
+ * Contract: synchronous and side-effect free; paths outside the root are simply absent.
+ */
+export interface ActionFiles {
+  /** 0: nothing there, 1: a file, 2: a directory. */
+  stat(path: string): 0 | 1 | 2;
+  /**
+   * Every file's path relative to the root, one per line: the guest resolves from this listing
+   * on its own instead of asking stat() across the isolate boundary for each probe (a require of
+   * a package probes a dozen paths; 140 modules ≈ 1,500 probes).
+   */
+  listing(): string;
+  /** The file's text (UTF-8), or undefined when there is no such file. */
+  read(path: string): string | undefined;
+  /**
+   * V8 code cache per module path, shared by every isolate of the revision: written and read only
+   * by isolate-runtime.ts (values are its own; only data V8 produced for photon, never user bytes).
+   * Absent: compile without a code cache.
+   */
+  readonly codeCache?: Map<string, unknown>;
+  /** Module compiles of this revision: with cache data accepted, without any, with it rejected by V8. */
+  readonly compiles: { cached: number; uncached: number; rejected: number };
+  /** Cache data being produced for this revision (isolate-runtime.ts), awaited by later installs. */
+  codeCacheWork?: Promise<void>;
 }
 
 /** What the guest's run() resolves to, as JSON. */

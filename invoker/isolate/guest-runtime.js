@@ -1,13 +1,15 @@
 // The runtime inside every function context: console, process.env, timers, fetch, a small TCP API
 // and the OpenWhisk main() contract. It is not a module: isolate-runtime.ts evaluates this one
 // function expression in a fresh context and calls it with the host's fire-and-forget `send`
-// callback, and keeps references to what it returns (install, run, deliver). Nothing of the host
-// is reachable from here except `send`, which this closure keeps to itself.
+// callback, the host's synchronous read-only view of an archive action's files (`hostFs`) and the
+// module loader's factory (guest-module-loader.js), and keeps references to what it returns
+// (install, run, deliver). Nothing of the host is reachable from here except `send` and `hostFs`,
+// which this closure keeps to itself.
 // Messages are described in guest-protocol.ts. Results leave as one string whose first character
 // says what it is (o: ok JSON, a: application error JSON, d: developer error text, t: too large
 // JSON) so that a large result is not JSON-encoded twice.
 // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
-(function photonGuest(send) {
+(function photonGuest(send, hostFs, makeLoader) {
   'use strict';
   const G = globalThis;
   // Intrinsics captured before user code can replace them.
@@ -16,11 +18,13 @@
   const objectKeys = Object.keys;
   const isArray = Array.isArray;
   const MapCtor = Map;
+  const SetCtor = Set;
+  const FunctionCtor = Function;
   const PromiseCtor = Promise;
   const DateCtor = Date;
   const StringCtor = String;
 
-  const config = { logLimit: 10 * 1024 * 1024, resultLimit: 1024 * 1024 };
+  const config = { logLimit: 10 * 1024 * 1024, resultLimit: 1024 * 1024, archive: false, root: '/nodejsAction', env: {} };
   let main = null;
   let inflight = 0;
 
@@ -309,8 +313,107 @@
     return v;
   }
 
+  // Parameters marked init: true are environment variables from the start, as OpenWhisk's /init
+  // sets them (strings; objects as JSON; null and other falsy values as '').
+  function initEnv(vars) {
+    for (const k of objectKeys(vars)) {
+      const v = vars[k];
+      env[k] = v !== null && typeof v === 'object' ? jsonStringify(v) : (v ? StringCtor(v) : '');
+    }
+  }
+
+  // An archive action, as OpenWhisk's runner.js loads one: `main` is `fn` (the function, found in
+  // the module of the archive's root: package.json's main, else index.js) or `file.fn.path` (the
+  // function at fn.path of the module `file`).
+  function installArchive(entry) {
+    const m = /^([^.]+)$|^([^.]+)\.(.+)$/.exec(entry);
+    if (!m) return jsonStringify({ ok: false, message: 'Initialization has failed due to: Name of main function is not valid.' });
+    const file = m[2];
+    const fnPath = m[3] || m[1];
+    const root = config.root;
+    if (file === undefined && hostFs('stat', root + '/package.json') !== 1 && hostFs('stat', root + '/index.js') !== 1) {
+      return jsonStringify({ ok: false, message: 'Initialization has failed due to: Zipped actions must contain either package.json or index.js at the root.' });
+    }
+    // Paths are resolved here from the archive's listing (one copy per install). A module comes
+    // compiled from the host when it has V8 cache data for it; otherwise its source is compiled
+    // here, on the isolate's thread (isolate-runtime.ts compileModule).
+    const fileSet = new SetCtor();
+    const dirSet = new SetCtor([root]);
+    const listing = hostFs('list', root);
+    if (typeof listing === 'string' && listing !== '') {
+      for (const rel of listing.split('\n')) {
+        const p = root + '/' + rel;
+        fileSet.add(p);
+        for (let i = p.lastIndexOf('/'); i > root.length; i = p.lastIndexOf('/', i - 1)) {
+          const d = p.slice(0, i);
+          if (dirSet.has(d)) break;
+          dirSet.add(d);
+        }
+      }
+    }
+    const fs = (op, path) => (op === 'stat' ? (fileSet.has(path) ? 1 : dirSet.has(path) ? 2 : 0) : hostFs(op, path));
+    const compile = (filename) => {
+      const fn = hostFs('compile', filename);
+      if (typeof fn === 'function') return fn;
+      let source = hostFs('read', filename);
+      if (typeof source !== 'string') return undefined;
+      if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+      if (source.startsWith('#!')) source = '//' + source.slice(2);
+      return new FunctionCtor('exports', 'require', 'module', '__filename', '__dirname', source + '\n//# sourceURL=' + filename);
+    };
+    const loader = makeLoader(fs, new MapCtor(), compile);
+    const target = file === undefined ? root : root + '/' + file;
+    let exported;
+    try {
+      // An ES module entry is linked and evaluated by the host (isolate-runtime.ts), which asks
+      // esm() below to resolve specifiers and, at the end, to adopt the entry's namespace.
+      const entryFile = loader.resolveEntry(target);
+      if (loader.formatOf(entryFile) === 'module') {
+        esmLoader = loader;
+        Object.defineProperty(G, CJS_HOOK, { value: (p) => loader.requireEntry(p), configurable: true, enumerable: false, writable: false });
+        return jsonStringify({ ok: 'esm', entry: entryFile, fnPath });
+      }
+      exported = loader.requireEntry(target);
+    } catch (e) {
+      const at = loader.failedModule();
+      let message = describe(e);
+      if (at !== null && message.indexOf(at) === -1) message += ' (while loading ' + at + ')';
+      return jsonStringify({ ok: false, message: 'Initialization has failed due to: ' + message });
+    }
+    const fn = pick(exported, fnPath);
+    if (typeof fn !== 'function') {
+      const where = objectKeys(loader.cache).find((k) => loader.cache[k].parent && loader.cache[k].parent.filename === null);
+      return jsonStringify({ ok: false, message: "Action entrypoint '" + entry + "' is not a function." + (where ? ' It was looked up in ' + where + '.' : '') });
+    }
+    main = fn;
+    return jsonStringify({ ok: true });
+  }
+
+  // ES module entries: what the host's linker asks while it compiles and links the module graph.
+  const CJS_HOOK = Symbol.for('photon.requireCommonJs');
+  let esmLoader = null;
+  function esm(op, a, b) {
+    if (op === 'resolve') {
+      try {
+        const path = esmLoader.resolveEsm(a, b);
+        return jsonStringify({ path, format: esmLoader.formatOf(path) });
+      } catch (e) {
+        return jsonStringify({ error: describe(e) });
+      }
+    }
+    // adopt: a is the entry's module namespace, b the function's path in it; `export default`
+    // serves as main (a default function, or a default object's member).
+    let fn = pick(a, b);
+    if (typeof fn !== 'function' && a && a.default !== undefined) fn = typeof a.default === 'function' && b === 'main' ? a.default : pick(a.default, b);
+    if (typeof fn !== 'function') return jsonStringify({ ok: false, message: "Action entrypoint '" + b + "' is not a function. It was looked up in the exports of the ES module entry." });
+    main = fn;
+    return jsonStringify({ ok: true });
+  }
+
   function install(code, entry, configJson) {
     Object.assign(config, jsonParse(configJson));
+    initEnv(config.env || {});
+    if (config.archive) return installArchive(entry);
     if (typeof code !== 'string' || code.trim() === '') return jsonStringify({ ok: false, message: 'Missing main/no code to execute.' });
     if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(entry)) return jsonStringify({ ok: false, message: "Action entrypoint '" + entry + "' is not a valid name." });
     const mod = { exports: {} };
@@ -342,7 +445,8 @@
 
   function finish(value) {
     if (value === undefined) return 'o{}';
-    if (value === null || typeof value !== 'object' || isArray(value)) return 'dThe action did not return a dictionary.';
+    // OpenWhisk's runtime accepts any object, arrays included (service.js: typeof result !== 'object').
+    if (value === null || typeof value !== 'object') return 'dThe action did not return a dictionary.';
     let json;
     try { json = jsonStringify(value); } catch (e) { return 'dThe action did not return a dictionary: ' + describe(e); }
     if (json.length > config.resultLimit) return 't' + jsonStringify({ length: json.length, truncated: json.slice(0, 1024) });
@@ -356,8 +460,17 @@
       Object.assign(env, jsonParse(envJson));
       if (typeof main !== 'function') return 'dThe action was not initialized.';
       let value;
+      // runner.js: a synchronous throw rejects the run itself, which service.js answers with the
+      // developer error "An error has occurred: <error>"; only a rejected promise is an application error.
       try {
-        value = await main(jsonParse(paramsJson));
+        value = main(jsonParse(paramsJson));
+      } catch (e) {
+        let text;
+        try { text = StringCtor(e); } catch { text = describe(e); }
+        return 'dAn error has occurred: ' + text;
+      }
+      try {
+        value = await value;
       } catch (e) {
         let error;
         try { error = jsonStringify(serializeError(e)); } catch { error = jsonStringify(StringCtor(e)); }
@@ -370,5 +483,5 @@
     }
   }
 
-  return { install, run, deliver };
+  return { install, run, deliver, esm };
 });

@@ -10,13 +10,16 @@
 // its heap passes `memoryLimit`, and the error it throws is recognised below.
 import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
-import type { GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
+import { linkEsmEntry, type GuestEsm } from './esm-linker.js';
+import type { ActionFiles, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
 
-// The file is one parenthesised function expression followed by `;`.
-const GUEST_SOURCE = readFileSync(new URL('./guest-runtime.js', import.meta.url), 'utf8').trim().replace(/;$/, '');
+// Each file is one parenthesised function expression followed by `;`.
+const guestFile = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8').trim().replace(/;$/, '');
+const GUEST_SOURCE = guestFile('guest-runtime.js');
+const LOADER_SOURCE = guestFile('guest-module-loader.js');
 // Compiled once per isolate (and run in each of its contexts); V8's code cache, produced by the
 // first isolate of the process, spares later isolates the parse and compile of the runtime.
-const GUEST_SCRIPT = `(${GUEST_SOURCE})`;
+const GUEST_SCRIPT = `((send, hostFs) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE})))`;
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
 /** Why an isolate stopped serving: its own limits, or the host disposing it on purpose. */
@@ -42,7 +45,8 @@ export type InstallResult = GuestInstallResult | Aborted;
  */
 export interface GuestContext {
   readonly id: number;
-  install(code: string, entry: string, config: GuestConfig, timeoutMs: number): Promise<InstallResult>;
+  /** `files`: an archive action's files, read by the guest's module loader (config.archive). */
+  install(code: string, entry: string, config: GuestConfig, timeoutMs: number, files?: ActionFiles): Promise<InstallResult>;
   run(paramsJson: string, envJson: string, timeoutMs: number): Promise<RunResult>;
   deliver(msg: HostMessage): void;
   release(): void;
@@ -79,10 +83,12 @@ interface GuestApi {
   install(code: string, entry: string, configJson: string): string;
   run(paramsJson: string, envJson: string): Promise<string>;
   deliver(msg: HostMessage): void;
+  /** ES module entries: 'resolve' (specifier, referrer path) and 'adopt' (namespace, function path). */
+  esm(op: string, a: unknown, b: string): string;
 }
 
 class IvmRuntime implements IsolateRuntime {
-  private readonly isolate: ivm.Isolate;
+  readonly isolate: ivm.Isolate;
   private reason: DisposeReason | null = null;
   private contextSeq = 0;
   private guest: ivm.Script | null = null;
@@ -163,19 +169,93 @@ class IvmRuntime implements IsolateRuntime {
     return this.guest;
   }
 
+  /**
+   * One CommonJS module of an archive, asked for by the guest's synchronous require; compiled here
+   * (the host's thread, the only place cachedData can be given) with the revision's cache data
+   * when there is some, else from source (the revision's first load: a parse on the event loop,
+   * once per file per revision per invoker, the price of producing cache data). A module asked
+   * for again in the same context (`delete require.cache[…]`) answers null: the guest compiles
+   * it on the isolate's own thread, so a tenant cannot loop the invoker's event loop into parsing.
+   * Only data V8 produced in this process is ever passed as cachedData (user-supplied cached data
+   * is a known isolated-vm sandbox escape).
+   */
+  private compileModule(context: ivm.Context, files: ActionFiles, path: string, seen: { here: Set<string>; produce: string[] }): unknown {
+    if (seen.here.has(path)) return null;
+    seen.here.add(path);
+    const cached = files.codeCache?.get(path) as ivm.ExternalCopy<ArrayBuffer> | undefined;
+    const wrapped = wrapModule(files, path);
+    if (wrapped === undefined) return undefined;
+    // isolated-vm sets cachedDataRejected (not in its typings) when V8 refuses the data.
+    const script = this.isolate.compileScriptSync(wrapped, cached ? { filename: path, cachedData: cached } : { filename: path }) as ivm.Script & { cachedDataRejected?: boolean };
+    if (!cached) {
+      files.compiles.uncached++;
+      if (files.codeCache) seen.produce.push(path);
+    } else if (script.cachedDataRejected === true) files.compiles.rejected++;
+    else files.compiles.cached++;
+    try {
+      const fn = script.runSync(context, { reference: true }) as ivm.Reference<unknown>;
+      return fn.derefInto({ release: true });
+    } finally {
+      script.release();
+    }
+  }
+
+  /**
+   * Cache data for the modules a revision's first load compiled, produced after that load, one
+   * module per turn of the event loop. The same
+   * source and name hit V8's in-isolate compilation cache, whose functions the load has compiled
+   * meanwhile, so the data holds the lazily compiled functions too (data produced at the first
+   * compile would hold the eager ones only). Later isolates of the revision wait for it
+   * (ActionFiles.codeCacheWork) instead of racing it.
+   */
+  produceCodeCache(files: ActionFiles, paths: string[]): void {
+    const cache = files.codeCache;
+    if (!cache || paths.length === 0) return;
+    const previous = files.codeCacheWork ?? Promise.resolve();
+    files.codeCacheWork = previous.then(async () => {
+      for (const path of paths) {
+        if (this.disposed || cache.has(path)) continue;
+        const wrapped = wrapModule(files, path);
+        if (wrapped === undefined) continue;
+        try {
+          // Synchronous (isolated-vm's asynchronous compile does not reach V8's compilation cache
+          // the same way: its data came out without the lazy functions), one module per turn of
+          // the event loop: a cache hit plus serialisation, a few ms at most per module.
+          const script = this.isolate.compileScriptSync(wrapped, { filename: path, produceCachedData: true }) as ivm.Script & Partial<ivm.CachedDataResult>;
+          if (script.cachedData) cache.set(path, script.cachedData);
+          script.release();
+          await new Promise<void>((r) => setImmediate(r));
+        } catch {
+          // A syntax error (the load already reported it) or the isolate went away: no data.
+        }
+      }
+    });
+  }
+
   async createContext(): Promise<GuestContext> {
     const context = await this.isolate.createContext();
     const id = ++this.contextSeq;
     const onMessage = this.options.onMessage;
     const send = new ivm.Callback((msg: GuestMessage) => onMessage(id, msg), { ignored: true });
-    const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown) => unknown>;
-    const api = (await factory.apply(undefined, [send], { result: { reference: true } })) as ivm.Reference<GuestApi>;
+    // Synchronous: require() is. The guest waits on its own thread while the host answers from
+    // the unpacked archive (a map lookup and a copy of the one file asked for).
+    const files: { current: ActionFiles | null; seen: { here: Set<string>; produce: string[] } } = { current: null, seen: { here: new Set(), produce: [] } };
+    const hostFs = new ivm.Callback((op: unknown, path: unknown): unknown => {
+      const f = files.current;
+      if (!f || typeof path !== 'string') return op === 'stat' ? 0 : undefined;
+      if (op === 'compile') return this.compileModule(context, f, path, files.seen);
+      if (op === 'list') return f.listing();
+      return op === 'stat' ? f.stat(path) : op === 'read' ? f.read(path) : undefined;
+    });
+    const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown) => unknown>;
+    const api = (await factory.apply(undefined, [send, hostFs], { result: { reference: true } })) as ivm.Reference<GuestApi>;
     factory.release();
     const install = api.getSync('install', { reference: true }) as ivm.Reference<(c: string, e: string, j: string) => string>;
     const run = api.getSync('run', { reference: true }) as ivm.Reference<(p: string, e: string) => Promise<string>>;
     const deliver = api.getSync('deliver', { reference: true }) as ivm.Reference<(m: HostMessage) => void>;
+    const esm = api.getSync('esm', { reference: true }) as GuestEsm;
     api.release();
-    return new IvmContext(this, id, context, install, run, deliver);
+    return new IvmContext(this, id, context, install, run, deliver, files, esm);
   }
 }
 
@@ -187,15 +267,25 @@ class IvmContext implements GuestContext {
     private readonly installRef: ivm.Reference<(c: string, e: string, j: string) => string>,
     private readonly runRef: ivm.Reference<(p: string, e: string) => Promise<string>>,
     private readonly deliverRef: ivm.Reference<(m: HostMessage) => void>,
+    private readonly files: { current: ActionFiles | null; seen: { here: Set<string>; produce: string[] } },
+    private readonly esm: GuestEsm,
   ) {}
 
-  async install(code: string, entry: string, config: GuestConfig, timeoutMs: number): Promise<InstallResult> {
-    const out = await this.runtime.guard(
-      () => this.installRef.apply(undefined, [code, entry, JSON.stringify(config)], { result: { copy: true } }),
-      timeoutMs,
-    );
+  async install(code: string, entry: string, config: GuestConfig, timeoutMs: number, files?: ActionFiles): Promise<InstallResult> {
+    this.files.current = files ?? null;
+    // The revision's cache data still being produced (its first isolate just loaded): wait for it.
+    if (files?.codeCacheWork) await files.codeCacheWork;
+    const out = await this.runtime.guard(async () => {
+      const first = await this.installRef.apply(undefined, [code, entry, JSON.stringify(config)], { result: { copy: true } });
+      const esm = JSON.parse(first) as { ok: unknown; entry?: string; fnPath?: string };
+      // An ES module entry (guest-runtime.js installArchive): linked here, under the same timer.
+      if (esm.ok !== 'esm' || !files) return first;
+      return linkEsmEntry(this.runtime.isolate, this.context, files, this.esm, esm.entry!, esm.fnPath!);
+    }, timeoutMs);
     if (typeof out !== 'string') return out;
-    return JSON.parse(out) as GuestInstallResult;
+    const result = JSON.parse(out) as GuestInstallResult;
+    if (result.ok && files) this.runtime.produceCodeCache(files, this.files.seen.produce.splice(0));
+    return result;
   }
 
   async run(paramsJson: string, envJson: string, timeoutMs: number): Promise<RunResult> {
@@ -218,7 +308,8 @@ class IvmContext implements GuestContext {
 
   release(): void {
     if (this.runtime.disposed) return;
-    for (const r of [this.installRef, this.runRef, this.deliverRef]) r.release();
+    this.files.current = null;
+    for (const r of [this.installRef, this.runRef, this.deliverRef, this.esm]) r.release();
     this.context.release();
   }
 }
@@ -238,6 +329,15 @@ export function decodeRunResult(out: string): GuestRunResult {
     default:
       return { kind: 'developer-error', message: body };
   }
+}
+
+/** Node's classic CommonJS wrapper around a module's source (line numbers stay as in the file). */
+function wrapModule(files: ActionFiles, path: string): string | undefined {
+  let source = files.read(path);
+  if (source === undefined) return undefined;
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  if (source.startsWith('#!')) source = '//' + source.slice(2);
+  return `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
 }
 
 export function createIsolateRuntime(options: IsolateRuntimeOptions): IsolateRuntime {

@@ -7,6 +7,7 @@
 // a prewarmed blank isolate of the same memory size (already bound to a namespace, so a cold
 // start only compiles the code) → a new isolate, if the user-memory budget allows it, after
 // evicting idle isolates in greedy-dual order if needed → otherwise a FIFO queue.
+import { ActionPackages } from '../code/action-packages.js';
 import { DEFAULT_LIMITS } from '../../shared/model/action.js';
 import type { Action } from '../../shared/model/action.js';
 import type { NamespaceCache } from '../../native/contracts.js';
@@ -49,6 +50,8 @@ export interface IsolatePoolOptions {
   namespacePerActivation?: boolean;
   /** Prefix of isolate ids, e.g. the invoker id. */
   idPrefix?: string;
+  /** Where archive actions are unpacked (once per revision); default one of the pool's own, with V8 code cache. */
+  packages?: ActionPackages;
 }
 
 export interface PoolStats {
@@ -85,7 +88,9 @@ export class IsolatePool {
   private readonly byKey = new Map<string, Set<Slot>>();
   private readonly queue: Pending[] = [];
   private readonly gd = new GreedyDual();
-  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb'>> & { rssHighWaterMb?: number };
+  /** Archive actions unpacked once per revision, shared by its isolates. */
+  readonly packages: ActionPackages;
+  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb' | 'packages'>> & { rssHighWaterMb?: number };
   private seq = 0;
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
@@ -98,6 +103,7 @@ export class IsolatePool {
 
   constructor(options: IsolatePoolOptions) {
     const keepAliveMs = options.keepAliveMs ?? 600_000;
+    this.packages = options.packages ?? new ActionPackages();
     this.opts = {
       namespaces: options.namespaces,
       userMemoryMb: options.userMemoryMb ?? 2048,
@@ -306,7 +312,8 @@ export class IsolatePool {
     if (a.apiKey !== undefined) env.__OW_API_KEY = a.apiKey;
     if (a.transactionId !== undefined) env.__OW_TRANSACTION_ID = a.transactionId;
     const merged: Record<string, unknown> = {};
-    for (const kv of action.parameters) merged[kv.key] = kv.value;
+    // init parameters are environment variables of the action (pooled-isolate.ts), not arguments.
+    for (const kv of action.parameters) if (kv.init !== true) merged[kv.key] = kv.value;
     Object.assign(merged, params);
     let exec: Execution;
     try {
@@ -435,6 +442,7 @@ export class IsolatePool {
       namespaces: this.opts.namespaces,
       namespacePerActivation: this.opts.namespacePerActivation,
       resultLimit: this.opts.resultLimitBytes,
+      packages: this.packages,
       onGone: (_iso, reason) => this.gone(slot, reason),
       onCatastrophicError: (message) => this.events.emit({ type: 'error', message: `catastrophic isolate error: ${message}` }),
     });

@@ -4,7 +4,8 @@
 import type { Action } from '../../shared/model/action.js';
 import type { NamespaceCache, NetworkNamespace } from '../../native/contracts.js';
 import { HostApis } from '../host-apis/host-apis.js';
-import type { GuestConfig, GuestMessage } from '../isolate/guest-protocol.js';
+import { ACTION_ROOT, packageKey, type ActionPackages } from '../code/action-packages.js';
+import type { ActionFiles, GuestConfig, GuestMessage } from '../isolate/guest-protocol.js';
 import type { DisposeReason, GuestContext, InstallResult, IsolateRuntime, RunResult } from '../isolate/isolate-runtime.js';
 import { createIsolateRuntime } from '../isolate/isolate-runtime.js';
 import type { ActivationLog } from './activation-log.js';
@@ -20,6 +21,8 @@ export interface PooledIsolateOptions {
   namespacePerActivation: boolean;
   resultLimit: number;
   maxResponseBytes?: number;
+  /** Archive actions' unpacked files, shared by the isolates of one revision. */
+  packages: ActionPackages;
   /** Called once when the isolate is gone, after its namespace went back to the cache. */
   onGone(isolate: PooledIsolate, reason: DisposeReason): void;
   onCatastrophicError?(message: string): void;
@@ -56,6 +59,9 @@ export class PooledIsolate {
   private readonly contexts = new Map<number, GuestContext>();
   private hostApis: HostApis | null = null;
   private gone = false;
+  /** The archive this isolate holds a reference to (released when it is gone). */
+  private packageKey: string | null = null;
+  private files: ActionFiles | undefined;
 
   private constructor(
     private readonly options: PooledIsolateOptions,
@@ -113,11 +119,17 @@ export class PooledIsolate {
     this.key = key;
     this.action = action;
     this.concurrency = this.options.namespacePerActivation ? 1 : action.limits.concurrency;
+    if (action.exec.binary) {
+      this.packageKey = packageKey(action);
+      const pkg = await this.options.packages.acquire(this.packageKey, action.exec.code);
+      if (!pkg.ok) return { ok: false, message: `Initialization has failed due to: ${pkg.message}` };
+      this.files = pkg.files;
+    }
     if (this.freshContext) return { ok: true };
     const main = this.main!;
     this.track(main.id, log);
     try {
-      return await main.install(action.exec.code, action.exec.main ?? 'main', this.guestConfig(action), timeoutMs);
+      return await main.install(action.exec.code, action.exec.main ?? 'main', this.guestConfig(action), timeoutMs, this.files);
     } finally {
       this.untrack(main.id, log);
     }
@@ -142,7 +154,7 @@ export class PooledIsolate {
         }
         this.contexts.set(ctx.id, ctx);
         this.track(ctx.id, log);
-        const installed = await ctx.install(action.exec.code, action.exec.main ?? 'main', this.guestConfig(action), timeoutMs);
+        const installed = await ctx.install(action.exec.code, action.exec.main ?? 'main', this.guestConfig(action), timeoutMs, this.files);
         initMs = performance.now() - t0;
         if ('kind' in installed) return { result: installed, initMs, namespaceId: ns?.id ?? null };
         if (!installed.ok) return { result: { kind: 'developer-error', message: installed.message }, initMs, namespaceId: ns?.id ?? null };
@@ -184,11 +196,16 @@ export class PooledIsolate {
     this.hostApis?.close();
     this.hostApis = null;
     if (this.namespace) this.options.namespaces.release(this.namespace);
+    if (this.packageKey !== null) this.options.packages.release(this.packageKey);
+    this.packageKey = null;
+    this.files = undefined;
     this.options.onGone(this, reason);
   }
 
   private guestConfig(action: Action): GuestConfig {
-    return { logLimit: action.limits.logs, resultLimit: this.options.resultLimit };
+    const env: Record<string, unknown> = {};
+    for (const kv of action.parameters) if (kv.init === true) env[kv.key] = kv.value;
+    return { logLimit: action.limits.logs, resultLimit: this.options.resultLimit, archive: action.exec.binary === true, root: ACTION_ROOT, env };
   }
 
   private newHostApis(ns: NetworkNamespace): HostApis {

@@ -4,6 +4,8 @@
 export interface KeyValue {
   key: string;
   value: unknown;
+  /** OpenWhisk's init parameters: given to the action as process.env variables at load, not as arguments. */
+  init?: boolean;
 }
 
 export interface ActionLimits {

@@ -19,7 +19,8 @@ export interface ListOptions {
 //   and answered with outcome 'exists' (the API's 409). The check and the write are atomic: two
 //   concurrent creates of one name give one 'created' and one 'exists'.
 // - Every successful put() gives a new revision (opaque, unique), the key invokers cache code by.
-// - list() answers a namespace's actions, most recently updated first, after `skip`, at most `limit`.
+// - list() answers a namespace's actions, most recently updated first, after `skip`, at most `limit`;
+//   an adapter may leave their exec.code empty ('') so that a list never reads 48 MB codes.
 // - delete() answers the deleted action, or undefined if there was none.
 export interface ActionStore {
   get(namespace: string, name: string): Promise<Action | undefined>;

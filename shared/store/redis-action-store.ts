@@ -1,6 +1,9 @@
-// ActionStore in Redis. Keys: {p}action:{ns}/{name} (hash: doc = JSON ActionInput, version,
-// revision, updated), {p}actions:{ns} (sorted set of names by updated). Names and namespaces
-// cannot contain '/', so the key is unambiguous.
+// ActionStore in Redis. Keys: {p}action:{ns}/{name} (hash: doc = JSON ActionInput without
+// exec.code, code, version, revision, updated), {p}actions:{ns} (sorted set of names by updated).
+// Names and namespaces cannot contain '/', so the key is unambiguous.
+// The code (up to 48 MB, base64 for archives) is a field of its own, written once per revision and
+// replaced by the next one: lists never read it, and the doc stays small to parse. The put script
+// sends it back only when the action already exists (the caller's 409).
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Action } from '../model/action.js';
@@ -13,17 +16,17 @@ import { VERSION_BUMP_LUA } from './redis-version-bump.js';
 const PUT = new RedisScript(`
 local v = redis.call('HGET', KEYS[1], 'version')
 if v and ARGV[4] ~= '1' then
-  return {'exists', redis.call('HGET', KEYS[1], 'doc'), v, redis.call('HGET', KEYS[1], 'revision'), redis.call('HGET', KEYS[1], 'updated')}
+  return {'exists', redis.call('HGET', KEYS[1], 'doc'), v, redis.call('HGET', KEYS[1], 'revision'), redis.call('HGET', KEYS[1], 'updated'), redis.call('HGET', KEYS[1], 'code') or false}
 end
 ${VERSION_BUMP_LUA}
-redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'version', nv, 'revision', ARGV[2], 'updated', ARGV[3])
+redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'version', nv, 'revision', ARGV[2], 'updated', ARGV[3], 'code', ARGV[6])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
-if v then return {'updated', ARGV[1], nv, ARGV[2], ARGV[3]} end
-return {'created', ARGV[1], nv, ARGV[2], ARGV[3]}
+if v then return {'updated', '', nv, ARGV[2], ARGV[3]} end
+return {'created', '', nv, ARGV[2], ARGV[3]}
 `);
 
 const DELETE = new RedisScript(`
-local f = redis.call('HMGET', KEYS[1], 'doc', 'version', 'revision', 'updated')
+local f = redis.call('HMGET', KEYS[1], 'doc', 'version', 'revision', 'updated', 'code')
 if not f[1] then return false end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -40,19 +43,21 @@ export class RedisActionStore implements ActionStore {
   }
 
   async get(namespace: string, name: string): Promise<Action | undefined> {
-    const f = await this.#redis.hmget(this.#key(namespace, name), 'doc', 'version', 'revision', 'updated');
+    const f = await this.#redis.hmget(this.#key(namespace, name), 'doc', 'version', 'revision', 'updated', 'code');
     return fromFields(f);
   }
 
   async put(input: ActionInput, options: { overwrite: boolean }): Promise<PutActionResult> {
     const revision = randomBytes(8).toString('hex');
+    const { code, ...exec } = input.exec;
+    const doc = JSON.stringify({ ...input, exec });
     const out = (await PUT.run(
       this.#redis,
       [this.#key(input.namespace, input.name), this.#index(input.namespace)],
-      [JSON.stringify(input), revision, Date.now(), options.overwrite ? '1' : '0', input.name],
-    )) as [PutActionResult['outcome'], string, string, string, string];
-    const action = fromFields(out.slice(1))!;
-    return { outcome: out[0], action };
+      [doc, revision, Date.now(), options.overwrite ? '1' : '0', input.name, code],
+    )) as [PutActionResult['outcome'], string, string, string, string, string];
+    if (out[0] === 'exists') return { outcome: 'exists', action: fromFields(out.slice(1))! };
+    return { outcome: out[0], action: fromFields([doc, out[2], out[3], out[4], code])! };
   }
 
   async list(namespace: string, options: ListOptions): Promise<Action[]> {
@@ -85,8 +90,12 @@ export class RedisActionStore implements ActionStore {
   }
 }
 
+/** An action from its fields; without the code field (lists) exec.code is ''. */
 function fromFields(f: Array<string | null | undefined>): Action | undefined {
-  const [doc, version, revision, updated] = f;
+  const [doc, version, revision, updated, code] = f;
   if (!doc || !version || !revision || !updated) return undefined;
-  return { ...(JSON.parse(doc) as ActionInput), version, revision, updated: Number(updated) };
+  const input = JSON.parse(doc) as ActionInput;
+  // Docs written before the code had its own field still carry it inside.
+  const exec = { ...input.exec, code: code ?? input.exec.code ?? '' };
+  return { ...input, exec, version, revision, updated: Number(updated) };
 }

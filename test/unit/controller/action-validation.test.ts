@@ -33,9 +33,11 @@ describe('action validation', () => {
     expect(err(() => validateActionPut('ns', 'h', { exec, limits: { cpu: 2 } })).message).toContain('limits.cpu is not a limit');
   });
 
-  it('refuses unknown kinds, binary code, missing exec and malformed parameters', () => {
+  it('refuses unknown kinds, missing exec and malformed parameters; binary is decided by the code, as OpenWhisk does', () => {
     expect(err(() => validateActionPut('ns', 'h', { exec: { kind: 'python:3', code: '' } })).message).toContain('not supported');
-    expect(err(() => validateActionPut('ns', 'h', { exec: { ...exec, binary: true } })).message).toContain('zip');
+    // Exec.isBinaryCode: the flag is not trusted, base64 is an archive and anything else is text.
+    expect(validateActionPut('ns', 'h', { exec: { ...exec, binary: true } }).exec.binary).toBe(false);
+    expect(validateActionPut('ns', 'h', { exec: { kind: 'nodejs:20', code: 'UEsDBA==' } }).exec.binary).toBe(true);
     expect(err(() => validateActionPut('ns', 'h', {})).message).toContain("needs 'exec'");
     expect(err(() => validateActionPut('ns', 'h', { exec, parameters: { a: 1 } })).message).toContain('array');
     expect(err(() => validateActionPut('ns', 'h', { exec, parameters: [{ value: 1 }] })).message).toContain('parameters[0]');

@@ -95,12 +95,19 @@ describe('REST API: actions', () => {
     expect(patch.headers.get('allow')).toContain('PUT');
   });
 
-  it('answers 413 for bodies over the payload limit, declared or streamed', async () => {
-    const { api, controller } = await start({ payloadLimitBytes: 64 * 1024 });
-    const big = JSON.stringify({ ...HELLO, exec: { ...HELLO.exec, code: 'x'.repeat(70 * 1024) } });
+  it('answers 413 for bodies over the payload limit, declared or streamed, and over the code limit on action PUTs only', async () => {
+    const { api, controller } = await start({ payloadLimitBytes: 64 * 1024, codeLimitBytes: 64 * 1024 });
+    // An action PUT may carry code + a payload's worth of the rest: 128 KB here.
+    const big = JSON.stringify({ ...HELLO, exec: { ...HELLO.exec, code: 'x'.repeat(140 * 1024) } });
     const declared = await api('PUT', '/api/v1/namespaces/_/actions/big', { body: big });
     expect(declared.status).toBe(413);
-    expect(declared.body.error).toContain('larger than allowed');
+    expect(declared.body.error).toMatch(/Request larger than allowed: \d+ > 131072 bytes/);
+    const overCode = await api('PUT', '/api/v1/namespaces/_/actions/big', { body: JSON.stringify({ ...HELLO, exec: { ...HELLO.exec, code: 'x'.repeat(70 * 1024) } }) });
+    expect(overCode.status).toBe(413);
+    expect(overCode.body.error).toContain('larger than the allowed 65536 bytes (the action code limit)');
+    // The same 70 KB as invoke parameters: over the payload limit.
+    const params = await api('POST', '/api/v1/namespaces/_/actions/big', { body: JSON.stringify({ p: 'x'.repeat(70 * 1024) }) });
+    expect(params.status).toBe(413);
     // Chunked, without Content-Length: refused once the limit is crossed.
     const stream = new ReadableStream<Uint8Array>({
       start(c) {

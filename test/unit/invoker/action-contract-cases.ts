@@ -41,11 +41,13 @@ export function describeActionContract(label: string, open: () => Promise<Isolat
         expect(o.response).toMatchObject({ status: 'success', result: {} });
       });
 
-      it('answers a thrown error with an application error carrying {error}', async () => {
-        const o = await run("function main() { throw new Error('boom') }");
+      it('answers an async throw with an application error carrying {error}, a synchronous throw with a developer error', async () => {
+        const o = await run("async function main() { throw new Error('boom') }");
         expect(o.response).toMatchObject({ status: 'application error', statusCode: 1, success: false });
         expect(o.response.result.error).toMatchObject({ name: 'Error', message: 'boom' });
-        expect((await run("function main() { throw 'nooooo' }")).response.result).toEqual({ error: 'nooooo' });
+        // OpenWhisk's runner.js rejects the run on a synchronous throw; service.js answers it so.
+        expect((await run("function main() { throw 'nooooo' }")).response).toMatchObject({ status: 'action developer error', result: { error: 'An error has occurred: nooooo' } });
+        expect((await run("function main() { throw new Error('boom') }")).response.result).toEqual({ error: 'An error has occurred: Error: boom' });
       });
 
       it('answers a rejected promise with an application error, reject() with {error: {}}', async () => {
@@ -61,8 +63,9 @@ export function describeActionContract(label: string, open: () => Promise<Isolat
         expect((await run("function main() { return { error: 'sorry' } }")).response).toMatchObject({ status: 'application error', result: { error: 'sorry' } });
       });
 
-      it('rejects non-dictionary results as a developer error', async () => {
-        for (const value of ['"not a json object"', '[1, 2]', '42', 'null']) {
+      it('rejects non-object results as a developer error and accepts arrays (OpenWhisk: typeof result === object)', async () => {
+        expect((await run('function main() { return [1, 2] }')).response).toMatchObject({ status: 'success', result: [1, 2] });
+        for (const value of ['"not a json object"', '42', 'null']) {
           const o = await run(`function main() { return ${value} }`);
           expect(o.response, value).toMatchObject({ status: 'action developer error', statusCode: 2, result: { error: 'The action did not return a dictionary.' } });
         }

@@ -175,7 +175,7 @@ describe('isolate life', () => {
     const failed = await pool.run(bad, { fail: true }, activation(bad));
     expect(failed.response.status).toBe('action developer error');
     expect(events).toContainEqual(expect.objectContaining({ type: 'disposed', isolateId: ok.isolateId, cause: 'developer-error' }));
-    const app = makeAction("function main() { throw new Error('app') }");
+    const app = makeAction("async function main() { throw new Error('app') }");
     const a1 = await pool.run(app, {}, activation(app));
     const a2 = await pool.run(app, {}, activation(app));
     expect(a2.isolateId).toBe(a1.isolateId);

@@ -136,6 +136,21 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         expect(await names(30, 10)).toEqual([]);
       });
 
+      it('keeps a 48 MB archive code and its binary flag, and answers it on get and delete', async () => {
+        const { actions } = await stores();
+        const code = Buffer.alloc(36 * 1024 * 1024, 7).toString('base64');
+        const input = { ...actionInput('ns', 'zip'), exec: { kind: 'nodejs:20', code, binary: true } };
+        const put = await actions.put(input, { overwrite: false });
+        expect(put.action.exec.code.length).toBe(code.length);
+        const got = await actions.get('ns', 'zip');
+        expect(got?.exec.binary).toBe(true);
+        expect(got?.exec.code === code).toBe(true);
+        // A list may leave codes out (the API lists without code).
+        const listed = (await actions.list('ns', { limit: 10, skip: 0 })).find((a) => a.name === 'zip');
+        expect(listed?.exec.binary).toBe(true);
+        expect((await actions.delete('ns', 'zip'))?.exec.code === code).toBe(true);
+      });
+
       it('deletes and answers what it deleted', async () => {
         const { actions } = await stores();
         await actions.put(actionInput('ns', 'gone'), { overwrite: false });

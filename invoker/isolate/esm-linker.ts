@@ -1,0 +1,54 @@
+// ES module entries of archive actions: the module graph compiled and linked with isolated-vm's
+// module support (V8's own ESM), resolved by the guest's loader (Node's ESM resolver over the
+// archive: exact names, "exports" under import/node/default). A CommonJS file imported from an ES
+// module becomes a module whose default export is its module.exports, loaded by the guest's
+// CommonJS loader (Node also gives CommonJS as the default export; named exports of CommonJS, which
+// Node guesses with cjs-module-lexer, are not provided). Modules are compiled per context (V8
+// instantiates a module in one context only), without code cache.
+import type ivm from 'isolated-vm';
+import type { ActionFiles } from './guest-protocol.js';
+
+/** The guest's esm(op, a, b) function (guest-runtime.js). */
+export type GuestEsm = ivm.Reference<(op: string, a: unknown, b: string) => string>;
+
+const CJS_SHIM = (path: string): string => `export default globalThis[Symbol.for('photon.requireCommonJs')](${JSON.stringify(path)});`;
+
+/**
+ * Links and evaluates the entry, then has the guest adopt `fnPath` of its namespace as main.
+ * Answers the guest's install-result JSON; user errors (syntax, resolution, a throwing module)
+ * become "Initialization has failed due to: …"; isolate failures (memory, disposal) are thrown.
+ */
+export async function linkEsmEntry(isolate: ivm.Isolate, context: ivm.Context, files: ActionFiles, esm: GuestEsm, entry: string, fnPath: string): Promise<string> {
+  const paths = new Map<ivm.Module, string>();
+  const modules = new Map<string, ivm.Module>();
+  const get = (path: string, format: string): ivm.Module => {
+    const known = modules.get(path);
+    if (known) return known;
+    let source: string | undefined;
+    if (format === 'module') source = files.read(path);
+    else if (format === 'commonjs') source = CJS_SHIM(path);
+    else throw new Error(`Importing ${path} (${format}) is not supported in photon yet.`);
+    if (source === undefined) throw new Error(`Cannot find module '${path}'`);
+    const m = isolate.compileModuleSync(source, { filename: path });
+    modules.set(path, m);
+    paths.set(m, path);
+    return m;
+  };
+  try {
+    const root = get(entry, 'module');
+    await root.instantiate(context, (specifier, referrer) => {
+      const out = JSON.parse(esm.applySync(undefined, ['resolve', specifier, paths.get(referrer) ?? entry], { result: { copy: true } })) as { path?: string; format?: string; error?: string };
+      if (out.error !== undefined) throw new Error(out.error);
+      return get(out.path!, out.format!);
+    });
+    await root.evaluate();
+    return await esm.apply(undefined, ['adopt', root.namespace.derefInto(), fnPath], { result: { copy: true } });
+  } catch (e) {
+    if (isolate.isDisposed) throw e;
+    const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    if (message.includes('memory limit')) throw e;
+    return JSON.stringify({ ok: false, message: `Initialization has failed due to: ${message}` });
+  } finally {
+    for (const m of modules.values()) m.release();
+  }
+}
