@@ -13,6 +13,8 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v g++ >/dev/null || need+=(g++)
 command -v make >/dev/null || need+=(make)
 command -v curl >/dev/null || need+=(curl)
+# zip: the tests build zip actions from real npm packages as users do (test/harness/npm-zip.ts).
+command -v zip >/dev/null || need+=(zip)
 command -v docker-compose >/dev/null || need+=(docker-compose)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "prereqs.sh: installing Debian packages: ${need[*]}" >&2
