@@ -7,7 +7,7 @@ import { ApiError } from './api-error.js';
 import type { ControllerConfig } from './config.js';
 import type { IdentityCache } from './identity-cache.js';
 import type { LoadBalancer } from './load-balancer.js';
-import type { Throttler } from './throttler.js';
+import type { ActivationService } from './activation/activation-service.js';
 import type { FeedService } from './triggers/feed-service.js';
 import type { TriggerFirer } from './triggers/trigger-firer.js';
 
@@ -20,7 +20,8 @@ export interface Reply {
 export interface ApiDeps {
   stores: Stores;
   balancer: LoadBalancer;
-  throttler: Throttler;
+  /** The one activation path: resolve → admit → schedule → await. */
+  activations: ActivationService;
   identities: IdentityCache;
   config: ControllerConfig;
   firer: TriggerFirer;

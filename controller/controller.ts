@@ -8,6 +8,7 @@ import { topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import { ensureGuest } from '../shared/store/guest.js';
 import type { Stores } from '../shared/store/stores.js';
 import { resolveConfig, type ControllerConfig } from './config.js';
+import { ActivationService } from './activation/activation-service.js';
 import { createApiServer } from './http-server.js';
 import { IdentityCache } from './identity-cache.js';
 import { LoadBalancer } from './load-balancer.js';
@@ -62,8 +63,11 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   });
   await balancer.start();
   const throttler = new Throttler(deps.stores.throttles, config.namespaceLimits);
+  const activations = new ActivationService({
+    stores: deps.stores, balancer, throttler, slotTtlMs: ActivationService.slotTtlMs(config.completionGraceMs, config.sweepIntervalMs),
+  });
   const identities = new IdentityCache(deps.stores.auth, config.authCacheMs);
-  const firer = new TriggerFirer({ stores: deps.stores, balancer, throttler });
+  const firer = new TriggerFirer({ stores: deps.stores, activations, throttler });
   // Consumer groups of Kafka feeds carry the cluster's topic prefix, like every other group.
   const health = (deps.topics ?? defaultTopics()).health;
   const kafka = new KafkaFeedManager({
@@ -79,7 +83,7 @@ export async function startController(deps: ControllerDeps, options: ControllerO
       return cut > 0 ? identities.authenticate(apiKey.slice(0, cut), apiKey.slice(cut + 1)) : undefined;
     },
   });
-  const server = createApiServer({ stores: deps.stores, balancer, throttler, identities, config, firer, feeds });
+  const server = createApiServer({ stores: deps.stores, balancer, activations, identities, config, firer, feeds });
   try {
     await feeds.start();
     await listen(server, config.port, config.host);

@@ -10,7 +10,7 @@ import { inSpan, traceparentOf } from '../shared/tracing/in-span.js';
 import { extractTraceContext } from '../shared/tracing/trace-headers.js';
 import { actionsApi } from './actions-api.js';
 import { activationsApi } from './activations-api.js';
-import { ApiError, MESSAGES } from './api-error.js';
+import { ApiError, MESSAGES, apiErrorOf } from './api-error.js';
 import { authenticate, resolveNamespace } from './auth.js';
 import { boolParam, type ApiDeps, type ApiRequest, type Reply } from './api-request.js';
 import { invokeApi } from './invoke-api.js';
@@ -57,7 +57,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
   let reply: Reply;
   try {
     reply = await route(req, deps, ctx);
-  } catch (err) {
+  } catch (caught) {
+    const err = apiErrorOf(caught) ?? caught;
     if (err instanceof ApiError) {
       reply = { status: err.status, body: { error: err.message, code: requestId }, headers: err.headers };
     } else if (err instanceof StoreUnavailableError) {

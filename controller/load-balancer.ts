@@ -17,6 +17,7 @@ import { ATTR } from '../shared/tracing/attributes.js';
 import { inSpan, startSpanIn } from '../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
 import { InvokerPool, type InvokerStatus, type Reservation } from './invoker-pool.js';
+import { NoInvokersError } from './activation/activation-errors.js';
 import { lostActivationRecord } from './lost-activation.js';
 import { place, type PlacementReason } from './placement.js';
 
@@ -58,12 +59,7 @@ export interface Scheduled {
   finished: Promise<ActivationRecord | undefined>;
 }
 
-export class NoInvokersError extends Error {
-  constructor() {
-    super('no healthy invoker with a fresh heartbeat');
-    this.name = 'NoInvokersError';
-  }
-}
+export { NoInvokersError };
 
 interface InFlight {
   message: ActivationMessage;

@@ -305,12 +305,11 @@ export class IsolatePool {
     };
     if (a.apiKey !== undefined) env.__OW_API_KEY = a.apiKey;
     if (a.transactionId !== undefined) env.__OW_TRANSACTION_ID = a.transactionId;
-    const merged: Record<string, unknown> = {};
-    for (const kv of action.parameters) merged[kv.key] = kv.value;
-    Object.assign(merged, params);
     let exec: Execution;
     try {
-      exec = await ready.isolate.execute(JSON.stringify(merged), JSON.stringify(env), log, limits.timeout);
+      // params arrive merged (the action's defaults under the invocation's): the controller's
+      // activation service does it once, with shared/model/parameters.ts.
+      exec = await ready.isolate.execute(JSON.stringify(params), JSON.stringify(env), log, limits.timeout);
     } catch (e) {
       // Only the platform can fail here (a namespace per activation could not be had, params
       // that are not JSON): the activation is a whisk internal error, the isolate is kept.

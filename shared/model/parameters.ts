@@ -1,0 +1,17 @@
+// The one place parameters are merged. An activation's params are its layers merged in order of
+// precedence, lowest first: today the action's defaults < the invocation's (and, for a rule
+// activation, the trigger's defaults < the event's, which together are the invocation's); package
+// and binding parameters will join as lower layers. Later layers win key by key (shallow), as in
+// OpenWhisk.
+import type { KeyValue } from './action.js';
+
+export type ParameterLayer = readonly KeyValue[] | Readonly<Record<string, unknown>>;
+
+export function mergeParameters(...layers: ParameterLayer[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    if (Array.isArray(layer)) for (const kv of layer as readonly KeyValue[]) out[kv.key] = kv.value;
+    else Object.assign(out, layer);
+  }
+  return out;
+}
