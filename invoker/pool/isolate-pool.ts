@@ -12,7 +12,7 @@ import type { Action } from '../../shared/model/action.js';
 import type { NamespaceCache } from '../../native/contracts.js';
 import type { DisposeReason } from '../isolate/isolate-runtime.js';
 import { ActivationLog } from './activation-log.js';
-import type { ActivationInput, ActivationOutcome, StartKind } from './activation-outcome.js';
+import type { ActivationInput, ActivationOutcome, PoolRefusal, StartKind } from './activation-outcome.js';
 import { MESSAGES, developerError, internalError } from './activation-outcome.js';
 import { GreedyDual } from './greedy-dual.js';
 import { classify } from './outcome-builder.js';
@@ -126,20 +126,20 @@ export class IsolatePool {
     const received = Date.now();
     const limits = checkLimits(action.limits);
     const log = new ActivationLog(typeof limits === 'string' ? 0 : limits.logs);
-    if (typeof limits === 'string') return this.failed(activation, internalError(limits), received, log);
-    if (this.closed) return this.failed(activation, internalError('The invoker is shutting down.'), received, log);
+    if (typeof limits === 'string') return this.refused(activation, 'limits', limits, received, log);
+    if (this.closed) return this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
     const key = actionKey(action, activation.namespace);
     const complete = limits.timeout === action.limits.timeout && limits.memory === action.limits.memory && limits.logs === action.limits.logs && limits.concurrency === action.limits.concurrency;
     const pending: Pending = { action: complete ? action : { ...action, limits }, key, log, activationId: activation.activationId, resolve: () => undefined };
     let placement = this.tryPlace(pending, this.queue.length === 0);
     if (!placement) {
-      if (this.queue.length >= this.opts.maxQueued) return this.failed(activation, internalError('Too many activations are waiting for capacity.'), received, log);
+      if (this.queue.length >= this.opts.maxQueued) return this.refused(activation, 'queue-full', 'Too many activations are waiting for capacity.', received, log);
       placement = await new Promise<Placement | null>((resolve) => {
         pending.resolve = resolve;
         this.queue.push(pending);
         this.events.emit({ type: 'queued', activationId: activation.activationId, actionKey: key, queueLength: this.queue.length });
       });
-      if (!placement) return this.failed(activation, internalError('The invoker is shutting down.'), received, log);
+      if (!placement) return this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
     }
     return this.execute(placement, pending.action, params, activation, received, log);
   }
@@ -287,7 +287,7 @@ export class IsolatePool {
     if (!ready.ok) {
       this.release(slot);
       const end = Date.now();
-      return this.outcome(a, slot, pl.kind, ready.response, log, received, Math.round(end - (initTime ?? 0)), end, end, initTime, ready.timedOut ?? false, initStart ?? end, null);
+      return this.outcome(a, slot, pl.kind, ready.response, log, received, end, end, initTime, ready.timedOut ?? false, initStart ?? end, null);
     }
     if (!pl.owner) {
       this.gd.recordUse(pl.slot.key!);
@@ -318,7 +318,7 @@ export class IsolatePool {
       if (!ready.isolate.disposed) {
         this.release(slot);
         const end = Date.now();
-        return this.outcome(a, slot, pl.kind, internalError(`The activation could not run: ${message}`), log, received, runStart, runStart, end, undefined, false, initStart ?? runStart, null);
+        return this.outcome(a, slot, pl.kind, internalError(`The activation could not run: ${message}`), log, received, runStart, end, undefined, false, initStart ?? runStart, null);
       }
     }
     const end = Date.now();
@@ -328,7 +328,7 @@ export class IsolatePool {
     if (c.fate === 'gone' && !slot.gone) this.disposeSlot(slot, exec.result.kind === 'aborted' && exec.result.own ? (exec.result.reason === 'memory' ? 'memory' : 'timeout') : 'collateral');
     this.release(slot);
     const init = initTime ?? exec.initMs;
-    const out = this.outcome(a, slot, pl.kind, c.response, log, received, Math.round(runStart - (init ?? 0)), runStart, end, init, c.timedOut, initStart ?? runStart, exec.namespaceId, ready.isolate.freshContext);
+    const out = this.outcome(a, slot, pl.kind, c.response, log, received, runStart, end, init, c.timedOut, initStart ?? runStart, exec.namespaceId, ready.isolate.freshContext);
     // The cold path's own phases, for tracing: creating the isolate (with its namespace) before init.
     if (pl.owner && pl.kind === 'cold') out.phases = { createMs: ready.createMs, namespaceMs: ready.isolate.namespaceMs };
     return out;
@@ -508,22 +508,19 @@ export class IsolatePool {
     }
   }
 
-  private failed(a: ActivationInput, response: ActivationOutcome['response'], received: number, log: ActivationLog): ActivationOutcome {
+  private refused(a: ActivationInput, reason: PoolRefusal, message: string, received: number, log: ActivationLog): ActivationOutcome {
     const now = Date.now();
-    return { activationId: a.activationId, response, logs: log.lines(), start: now, runStart: now, end: now, waitTime: now - received, startKind: 'cold', isolateId: '', namespaceId: null, annotations: [{ key: 'timeout', value: false }] };
+    return { activationId: a.activationId, refused: reason, response: internalError(message), logs: log.lines(), runStart: now, end: now, poolWaitMs: now - received, startKind: 'cold', isolateId: null, namespaceId: null, annotations: [{ key: 'timeout', value: false }] };
   }
 
-  private outcome(a: ActivationInput, slot: Slot, kind: StartKind, response: ActivationOutcome['response'], log: ActivationLog, received: number, start: number, runStart: number, end: number,
+  private outcome(a: ActivationInput, slot: Slot, kind: StartKind, response: ActivationOutcome['response'], log: ActivationLog, received: number, runStart: number, end: number,
     initTime: number | undefined, timedOut: boolean, waitEnd: number, namespaceId: number | null, fresh = false): ActivationOutcome {
     const limits = slot.isolate?.action?.limits;
-    const waitTime = Math.max(0, waitEnd - received);
     const out: ActivationOutcome = {
-      activationId: a.activationId, response, logs: log.lines(), start, runStart, end, waitTime, startKind: kind, isolateId: slot.id, namespaceId,
+      activationId: a.activationId, response, logs: log.lines(), runStart, end, poolWaitMs: Math.max(0, waitEnd - received), startKind: kind, isolateId: slot.id, namespaceId,
       annotations: [
         ...(limits ? [{ key: 'limits', value: limits }] : []),
         { key: 'timeout', value: timedOut },
-        { key: 'waitTime', value: waitTime },
-        ...(initTime !== undefined ? [{ key: 'initTime', value: Math.round(initTime * 1000) / 1000 }] : []),
         { key: 'isolateStart', value: kind },
         { key: 'isolate', value: slot.id },
         { key: 'namespaceId', value: namespaceId },

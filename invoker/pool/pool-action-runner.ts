@@ -6,31 +6,21 @@ import type { NamespaceCache } from '../../native/contracts.js';
 import type { ActionRunner, RunOutcome, RunRequest, RunnerStats } from '../service/action-runner.js';
 import type { IsolatePool } from './isolate-pool.js';
 
-/** Contract: run() resolves for everything a function does and rejects only when the pool cannot serve at all. */
+/** Contract: ActionRunner's; run() answers the pool's outcome as it is (refusals included). */
 export class PoolActionRunner implements ActionRunner {
   constructor(
     private readonly pool: IsolatePool,
     private readonly namespaces: NamespaceCache,
   ) {}
 
-  async run(request: RunRequest): Promise<RunOutcome> {
+  run(request: RunRequest): Promise<RunOutcome> {
     const { action } = request;
-    const o = await this.pool.run(action, request.params, {
+    return this.pool.run(action, request.params, {
       activationId: request.activationId,
       namespace: request.namespace,
       actionName: `/${action.namespace}/${action.name}`,
       deadline: request.deadline,
     });
-    // An outcome without an isolate is the pool refusing work (closed, limits it cannot honour).
-    if (o.isolateId === '' && o.response.status === 'whisk internal error') throw new Error(String(o.response.result.error));
-    const out: RunOutcome = { response: o.response, logs: o.logs, runStart: o.runStart, end: o.end, start: o.startKind, isolateId: o.isolateId, annotations: o.annotations };
-    if (o.initTime !== undefined) out.initTime = o.initTime;
-    if (o.namespaceId !== null) out.namespaceId = o.namespaceId;
-    if (o.phases) {
-      out.createTime = o.phases.createMs;
-      out.namespaceTime = o.phases.namespaceMs;
-    }
-    return out;
   }
 
   stats(): RunnerStats {

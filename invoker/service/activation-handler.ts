@@ -18,6 +18,7 @@ import type { ActivationStore } from '../../shared/store/activation-store.js';
 import { ATTR, TRACER_NAME } from '../../shared/tracing/attributes.js';
 import { inSpan, startSpanIn } from '../../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../../shared/tracing/trace-headers.js';
+import { recordTimes } from '../pool/activation-outcome.js';
 import type { ActionRunner, RunOutcome } from './action-runner.js';
 import type { InvokerMetrics } from './invoker-metrics.js';
 
@@ -130,27 +131,28 @@ export class ActivationHandler {
     } catch (err) {
       return this.#record(span, msg, action, received, this.#now(), internalError(`the invoker could not run the action: ${String(err)}`));
     }
+    if (outcome.refused) {
+      return this.#record(span, msg, action, received, this.#now(), internalError(`the invoker could not run the action: ${String(outcome.response.result.error)}`));
+    }
     this.counters.ran++;
     // Unsampled (or tracing off): the phase spans would be no-ops, so skip building them.
     if (span.isRecording()) {
-      span.setAttribute(ATTR.isolateStart, outcome.start);
+      span.setAttribute(ATTR.isolateStart, outcome.startKind);
       traceRunPhases(ctx, received, outcome, {
-        [ATTR.isolateStart]: outcome.start,
-        ...(outcome.isolateId !== undefined ? { [ATTR.isolateId]: outcome.isolateId } : {}),
-        ...(outcome.namespaceId !== undefined ? { [ATTR.netnsId]: outcome.namespaceId } : {}),
+        [ATTR.isolateStart]: outcome.startKind,
+        ...(outcome.isolateId !== null ? { [ATTR.isolateId]: outcome.isolateId } : {}),
+        ...(outcome.namespaceId !== null ? { [ATTR.netnsId]: outcome.namespaceId } : {}),
       });
     }
-    // OpenWhisk's timing: for cold starts `start` is the run start minus initTime, so that
-    // duration includes init. Whole milliseconds, as OpenWhisk's records have them.
-    const start = Math.round(outcome.runStart - (outcome.initTime ?? 0));
-    const record = this.#record(span, msg, action, start, Math.round(outcome.end), response(outcome.response.status, outcome.response.result), outcome.logs);
+    const times = recordTimes(outcome, msg.acceptedAt);
+    const record = this.#record(span, msg, action, times.start, times.end, response(outcome.response.status, outcome.response.result), outcome.logs);
     // The pool's annotations describe the run (isolate, namespace, timeout); the invoker's own
-    // (path, limits in OpenWhisk's units, waitTime from the controller's acceptance) win on a clash.
+    // (path, limits in OpenWhisk's units) win on a clash; waitTime and initTime are recordTimes'.
     const merged = new Map<string, unknown>();
     for (const a of outcome.annotations) merged.set(a.key, a.value);
     for (const a of record.annotations) merged.set(a.key, a.value);
-    merged.set('waitTime', Math.max(0, start - msg.acceptedAt));
-    if (outcome.initTime !== undefined) merged.set('initTime', Math.round(outcome.initTime * 1000) / 1000);
+    merged.set('waitTime', times.waitTime);
+    if (times.initTime !== undefined) merged.set('initTime', times.initTime);
     record.annotations = [...merged].map(([key, value]) => ({ key, value }));
     return record;
   }
@@ -232,16 +234,14 @@ const MAX_LOG_EVENTS = 100;
 function traceRunPhases(ctx: Context, received: number, outcome: RunOutcome, isolateAttrs: Record<string, string | number>): void {
   const tracer = trace.getTracer(TRACER_NAME);
   const initStart = outcome.runStart - (outcome.initTime ?? 0);
-  const acquireStart = initStart - (outcome.createTime ?? 0);
+  const acquireStart = initStart - (outcome.phases?.createMs ?? 0);
   tracer.startSpan('invoker.dequeue', { startTime: received }, ctx).end(Math.max(received, acquireStart));
   const acquire = tracer.startSpan('isolate.acquire', { startTime: acquireStart, attributes: isolateAttrs }, ctx);
   const inAcquire = trace.setSpan(ctx, acquire);
-  if (outcome.createTime !== undefined) {
+  if (outcome.phases !== undefined) {
     const create = tracer.startSpan('isolate.create', { startTime: acquireStart }, inAcquire);
-    if (outcome.namespaceTime !== undefined) {
-      tracer.startSpan('netns.acquire', { startTime: acquireStart, attributes: isolateAttrs[ATTR.netnsId] !== undefined ? { [ATTR.netnsId]: isolateAttrs[ATTR.netnsId] } : {} }, trace.setSpan(ctx, create))
-        .end(acquireStart + outcome.namespaceTime);
-    }
+    tracer.startSpan('netns.acquire', { startTime: acquireStart, attributes: isolateAttrs[ATTR.netnsId] !== undefined ? { [ATTR.netnsId]: isolateAttrs[ATTR.netnsId] } : {} }, trace.setSpan(ctx, create))
+      .end(acquireStart + outcome.phases.namespaceMs);
     create.end(initStart);
   }
   if (outcome.initTime !== undefined) tracer.startSpan('isolate.compile', { startTime: initStart }, inAcquire).end(outcome.runStart);

@@ -105,7 +105,7 @@ describe('capacity', () => {
     const outs = await Promise.all([...running, ...queued]);
     expect(outs.map((o) => o.response.result)).toEqual([{ tag: 'a' }, { tag: 'b' }, { tag: 'c' }, { tag: 'd' }]);
     expect(events.filter((e) => e.type === 'queued')).toHaveLength(2);
-    expect(outs[2]!.waitTime).toBeGreaterThanOrEqual(100);
+    expect(outs[2]!.poolWaitMs).toBeGreaterThanOrEqual(100);
     expect(pool.stats().usedMemoryMb).toBeLessThanOrEqual(256);
   });
 
@@ -142,6 +142,8 @@ describe('capacity', () => {
     const queued = pool.run(other, {}, activation(other));
     const refused = await pool.run(other, {}, activation(other));
     expect(refused.response).toMatchObject({ status: 'whisk internal error', result: { error: 'Too many activations are waiting for capacity.' } });
+    // A typed refusal, not an outcome with an empty isolate id.
+    expect(refused).toMatchObject({ refused: 'queue-full', isolateId: null });
     expect((await running).response.status).toBe('success');
     expect((await queued).response.status).toBe('success');
   });
@@ -188,7 +190,7 @@ describe('isolate life', () => {
     const queued = pool.run(s, {}, activation(s));
     await waitFor('the first activation to start', () => pool.stats().inFlight === 1 && pool.stats().queued === 1);
     await pool.close();
-    expect((await queued).response).toMatchObject({ status: 'whisk internal error' });
+    expect(await queued).toMatchObject({ refused: 'closed', response: { status: 'whisk internal error' } });
     expect((await running).response.status).toBe('whisk internal error');
     expect(ns.outstanding.size).toBe(0);
     expect(ns.acquired.length).toBe(ns.released.length);
@@ -201,7 +203,7 @@ describe('PoolActionRunner', () => {
     const runner = new PoolActionRunner(pool, ns);
     const a = hello();
     const out = await runner.run({ action: a, params: {}, activationId: 'f'.repeat(32), namespace: 'guest', deadline: Date.now() + 5000 });
-    expect(out.start).toBe('cold');
+    expect(out.startKind).toBe('cold');
     expect(out.response.status).toBe('success');
     expect(runner.warmSnapshot()).toEqual({ [`guest/${a.name}`]: { revision: a.revision, warm: 1, idle: 1, busy: 0 } });
     expect(runner.stats()).toMatchObject({ userMemory: 1024, busyMemory: 0 });
