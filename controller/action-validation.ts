@@ -4,9 +4,7 @@ import { DEFAULT_LIMITS, LIMIT_RANGES, type Action, type ActionLimits, type KeyV
 import type { ActionInput } from '../shared/store/action-store.js';
 import { ApiError } from './api-error.js';
 
-/** The one Node.js runtime photon has; OpenWhisk resolves `nodejs:default` to it the same way. */
-export const NODEJS_KIND = 'nodejs:20';
-const KIND_ALIASES: Readonly<Record<string, string>> = Object.freeze({ 'nodejs:20': NODEJS_KIND, 'nodejs:default': NODEJS_KIND, nodejs: NODEJS_KIND });
+import { actionKind, kindNames } from './kinds/action-kinds.js';
 
 // OpenWhisk's EntityName pattern (common/.../entity/EntityPath.scala), at most 256 characters.
 const NAME = /^(?:\w|\w[\w@ .-]*[\w@.-]+)$/;
@@ -42,12 +40,15 @@ function validateExec(raw: unknown): Action['exec'] {
   if (raw === undefined) throw new ApiError(400, "The action needs 'exec': {\"kind\": \"nodejs:20\", \"code\": \"function main(params) { ... }\"}.");
   if (!isObject(raw)) throw new ApiError(400, "'exec' must be an object with 'kind' and 'code'.");
   const kind = raw.kind;
-  if (typeof kind !== 'string' || !KIND_ALIASES[kind]) {
-    throw new ApiError(400, `exec.kind ${JSON.stringify(kind)} is not supported: use one of ${Object.keys(KIND_ALIASES).join(', ')} (sequences, blackbox images and other runtimes are not available).`);
+  // The registry (kinds/action-kinds.ts) says which kinds exist and how each checks its exec.
+  const registered = typeof kind === 'string' ? actionKind(kind) : undefined;
+  if (!registered) {
+    throw new ApiError(400, `exec.kind ${JSON.stringify(kind)} is not supported: use one of ${kindNames().join(', ')} (sequences, blackbox images and other runtimes are not available).`);
   }
+  if (registered.validateExec) return registered.validateExec(raw, registered.kind);
   if (raw.binary === true) throw new ApiError(400, 'Binary (zip) actions are not supported: send the JavaScript source as exec.code.');
   if (typeof raw.code !== 'string') throw new ApiError(400, 'exec.code must be a string holding the JavaScript source of the action.');
-  const exec: Action['exec'] = { kind: KIND_ALIASES[kind]!, code: raw.code, binary: false };
+  const exec: Action['exec'] = { kind: registered.kind, code: raw.code, binary: false };
   if (raw.main !== undefined) {
     if (typeof raw.main !== 'string' || !MAIN.test(raw.main)) throw new ApiError(400, `exec.main ${JSON.stringify(raw.main)} must be the name of a function, e.g. "main".`);
     exec.main = raw.main;

@@ -24,7 +24,7 @@ export interface ActivationInput {
 export type StartKind = 'warm' | 'prewarm' | 'cold';
 
 /** Why a pool did not run an activation at all (no isolate was involved). */
-export type PoolRefusal = 'limits' | 'closed' | 'queue-full';
+export type PoolRefusal = 'limits' | 'unknown-kind' | 'closed' | 'queue-full';
 
 /**
  * The one result type from the isolate to the activation record: the pool produces it, the

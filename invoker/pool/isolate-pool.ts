@@ -7,6 +7,7 @@
 // a prewarmed blank isolate of the same memory size (already bound to a namespace, so a cold
 // start only compiles the code) → a new isolate, if the user-memory budget allows it, after
 // evicting idle isolates in greedy-dual order if needed → otherwise a FIFO queue.
+import { invokerKind } from '../kinds/action-kinds.js';
 import { DEFAULT_LIMITS } from '../../shared/model/action.js';
 import type { Action } from '../../shared/model/action.js';
 import type { NamespaceCache } from '../../native/contracts.js';
@@ -128,6 +129,7 @@ export class IsolatePool {
     const log = new ActivationLog(typeof limits === 'string' ? 0 : limits.logs);
     if (typeof limits === 'string') return this.refused(activation, 'limits', limits, received, log);
     if (this.closed) return this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
+    if (!invokerKind(action.exec.kind)) return this.refused(activation, 'unknown-kind', `The action kind '${action.exec.kind}' has no runtime on this invoker.`, received, log);
     const key = actionKey(action, activation.namespace);
     const complete = limits.timeout === action.limits.timeout && limits.memory === action.limits.memory && limits.logs === action.limits.logs && limits.concurrency === action.limits.concurrency;
     const pending: Pending = { action: complete ? action : { ...action, limits }, key, log, activationId: activation.activationId, resolve: () => undefined };

@@ -134,6 +134,14 @@ describe('capacity', () => {
     expect(ns.outstanding.size).toBe(0);
   });
 
+  it('refuses an action whose kind has no registered runtime (invoker/kinds/action-kinds.ts), typed, without an isolate', async () => {
+    const { pool, ns } = newPool({ userMemoryMb: 512 });
+    const a = hello();
+    const o = await pool.run({ ...a, exec: { ...a.exec, kind: 'python:3' } }, {}, activation(a));
+    expect(o).toMatchObject({ refused: 'unknown-kind', isolateId: null, response: { status: 'whisk internal error', result: { error: "The action kind 'python:3' has no runtime on this invoker." } } });
+    expect(ns.outstanding.size).toBe(0);
+  });
+
   it('answers a whisk internal error beyond maxQueued', async () => {
     const { pool } = newPool({ userMemoryMb: 128, maxQueued: 1 });
     const s = slow(200);
