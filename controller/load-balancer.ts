@@ -12,7 +12,7 @@ import type { CompletionMessage } from '../shared/model/completion-message.js';
 import type { InvokerHeartbeat } from '../shared/model/invoker-health.js';
 import type { ActivationStore } from '../shared/store/activation-store.js';
 import type { Identity } from '../shared/store/auth-store.js';
-import { actionKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
+import { actionKey, warmKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
 import { ATTR } from '../shared/tracing/attributes.js';
 import { inSpan, startSpanIn } from '../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
@@ -46,7 +46,7 @@ export interface ScheduleRequest {
   cause?: string;
   /** The trace this activation continues (the HTTP request's or the trigger fire's span). */
   trace?: Context;
-  /** The warm registry's entry for the action, if the caller already read it (saves a round trip). */
+  /** The warm registry's entry for the caller and action (warmKey), if the caller already read it (saves a round trip). */
   warm?: Record<string, WarmCounts>;
   /** Runs once when the activation finishes, completed or swept: releases throttles. */
   onFinished?: () => void;
@@ -116,7 +116,7 @@ export class LoadBalancer {
   async schedule(req: ScheduleRequest): Promise<Scheduled> {
     const { action } = req;
     const key = actionKey(action.namespace, action.name);
-    const warm = req.warm ?? (await this.#o.warm.forAction(key).catch(() => ({})));
+    const warm = req.warm ?? (await this.#o.warm.forAction(warmKey(req.caller.namespace, action.namespace, action.name)).catch(() => ({})));
     const parent = req.trace ?? ROOT_CONTEXT;
     const placement = await inSpan(parent, 'controller.placement', {}, async (span) => {
       const p = place(this.#pool.candidates(key, action.revision, warm), {

@@ -17,7 +17,7 @@ import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import { mergeParameters } from '../../shared/model/parameters.js';
 import type { Identity } from '../../shared/store/auth-store.js';
 import type { Stores } from '../../shared/store/stores.js';
-import { actionKey, type WarmCounts } from '../../shared/store/warm-registry.js';
+import { warmKey, type WarmCounts } from '../../shared/store/warm-registry.js';
 import { inSpan } from '../../shared/tracing/in-span.js';
 import { newActivationId } from '../activation-json.js';
 import type { LoadBalancer } from '../load-balancer.js';
@@ -74,7 +74,7 @@ export class ActivationService {
     const acceptedAt = Date.now();
     const { caller } = req;
     const trace = req.trace ?? ROOT_CONTEXT;
-    const key = actionKey(req.action.namespace, req.action.name);
+    const key = `${req.action.namespace}/${req.action.name}`;
 
     // resolve + admit. Independent store calls run in parallel: this is the hot path of every
     // invoke. The slot is taken before the action's timeout is known, hence slotTtlMs.
@@ -82,7 +82,7 @@ export class ActivationService {
       settle(stores.actions.get(req.action.namespace, req.action.name)),
       settle(throttler.checkRate(caller)),
       // The registry only steers placement; without it, placement falls back to hashing.
-      stores.warm.forAction(key).catch((): Record<string, WarmCounts> => ({})),
+      stores.warm.forAction(warmKey(caller.namespace, req.action.namespace, req.action.name)).catch((): Record<string, WarmCounts> => ({})),
       settle(throttler.acquire(caller, activationId, this.#d.slotTtlMs)),
     ]));
     if (!got.ok || !rate.ok || !slot.ok || !got.value) {

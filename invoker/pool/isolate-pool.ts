@@ -67,6 +67,8 @@ export interface PoolStats {
 export interface WarmIsolateInfo {
   isolateId: string;
   actionKey: string;
+  /** The warm registry's key (shared/store/warm-registry.ts warmKey): actionKey without the revision. */
+  warmKey: string;
   /** The action's owner namespace, name and revision. */
   action: { namespace: string; name: string; revision: string };
   namespaceId: number | null;
@@ -170,7 +172,7 @@ export class IsolatePool {
     for (const s of this.slots.values()) {
       const action = s.isolate?.action;
       if (s.key !== null && action && !s.retiring) {
-        out.push({ isolateId: s.id, actionKey: s.key, action: { namespace: action.namespace, name: action.name, revision: action.revision }, namespaceId: s.isolate?.namespace?.id ?? null, inFlight: s.inFlight, concurrency: s.concurrency });
+        out.push({ isolateId: s.id, actionKey: s.key, warmKey: s.key.slice(0, s.key.length - action.revision.length - 1), action: { namespace: action.namespace, name: action.name, revision: action.revision }, namespaceId: s.isolate?.namespace?.id ?? null, inFlight: s.inFlight, concurrency: s.concurrency });
       }
     }
     return out;

@@ -1,6 +1,7 @@
 // The pool's bookkeeping for one isolate, from the moment its memory is reserved (before the
 // isolate exists) until it is gone. Kept apart from PooledIsolate so that capacity and placement
 // decisions stay synchronous while creation is asynchronous.
+import { warmKey } from '../../shared/store/warm-registry.js';
 import type { Action } from '../../shared/model/action.js';
 import type { ActivationResponse } from '../../shared/model/activation-record.js';
 import type { ActivationLog } from './activation-log.js';
@@ -57,7 +58,7 @@ export interface Placement {
  * (OpenWhisk matches on the invocation namespace too: warm state must not leak across callers).
  */
 export function actionKey(action: Action, invokingNamespace: string): string {
-  return `${invokingNamespace}|${action.namespace}/${action.name}@${action.revision}`;
+  return `${warmKey(invokingNamespace, action.namespace, action.name)}@${action.revision}`;
 }
 
 export function newSlot(id: string, memoryMb: number, created: Promise<PooledIsolate>): Slot {

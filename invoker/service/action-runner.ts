@@ -36,9 +36,14 @@ export interface RunnerStats {
 //   serve (closed, limits it cannot honour, queue full) it answers an outcome with `refused` set;
 //   it rejects only on a bug, which the caller records as a whisk internal error too.
 // - run() may wait in a FIFO queue when capacity is exhausted.
-// - warmSnapshot() keys are actionKey(owner namespace, name).
+// - warmSnapshot() keys are warmKey(invoking namespace, owner namespace, name), the identity the
+//   runner shares warm isolates by (shared/store/warm-registry.ts).
+// - onWarmChange() reports, shortly after the runner's warm isolates change (created, idle, busy,
+//   disposed), the keys whose counts changed: counts, or null when none is warm any more.
+//   Coalesced: one report per burst of changes, not one per activation.
 export interface ActionRunner {
   run(request: RunRequest): Promise<RunOutcome>;
   stats(): RunnerStats;
   warmSnapshot(): Record<string, WarmCounts>;
+  onWarmChange(listener: (changed: Record<string, WarmCounts | null>) => void): () => void;
 }

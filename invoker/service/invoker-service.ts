@@ -1,5 +1,6 @@
 // An invoker as a service: consumes its own topic into the execution layer with back-pressure,
-// heartbeats its capacity to every controller, keeps its warm-isolate registry entry fresh, and
+// heartbeats its capacity to every controller, keeps its warm-isolate registry entry current (pool
+// events between heartbeats, a full replace with each), and
 // drains on shutdown (stop taking work, finish what runs, commit, leave the registry).
 import type { MessageBus, Subscription } from '../../shared/bus/message-bus.js';
 import { TOPIC_RETENTION_MS, type Topics } from '../../shared/bus/topics.js';
@@ -55,6 +56,15 @@ export async function startInvokerService(options: InvokerServiceOptions): Promi
       accepting ? stores.warm.replace(invokerId, runner.warmSnapshot(), registryTtlMs) : Promise.resolve(),
     ]);
   };
+  // Between heartbeats the registry follows the pool's events (coalesced by the runner), so a
+  // controller sees a new warm isolate, or one going away, without waiting for the next beat.
+  const stopWarm = runner.onWarmChange((changed) => {
+    if (!accepting) return;
+    for (const [key, counts] of Object.entries(changed)) {
+      stores.warm.set(invokerId, key, counts ?? { revision: '', warm: 0, idle: 0, busy: 0 }, registryTtlMs)
+        .catch((err: unknown) => console.error(`invoker ${invokerId}: warm registry update failed:`, err));
+    }
+  });
   let beating = false;
   const timer = setInterval(() => {
     if (beating) return;
@@ -80,6 +90,7 @@ export async function startInvokerService(options: InvokerServiceOptions): Promi
     counters: handler.counters,
     async drain() {
       accepting = false;
+      stopWarm();
       await beat().catch(() => undefined);
       await subscription.close();
       clearInterval(timer);

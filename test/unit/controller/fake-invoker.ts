@@ -10,7 +10,7 @@ import type { ActivationMessage } from '../../../shared/model/activation-message
 import type { ActivationRecord } from '../../../shared/model/activation-record.js';
 import { COMPLETION_MESSAGE_VERSION, type CompletionMessage } from '../../../shared/model/completion-message.js';
 import { HEARTBEAT_VERSION, type InvokerHeartbeat } from '../../../shared/model/invoker-health.js';
-import { actionKey } from '../../../shared/store/warm-registry.js';
+import { warmKey } from '../../../shared/store/warm-registry.js';
 import type { Stores } from '../../../shared/store/stores.js';
 
 export interface FakeInvokerOptions {
@@ -80,7 +80,7 @@ export class FakeInvoker {
       ...(m.cause ? { cause: m.cause } : {}),
     };
     const first = await this.#o.stores.activations.putIfAbsent(record);
-    await this.#o.stores.warm.set(this.id, actionKey(m.action.namespace, m.action.name), { revision: m.revision, warm: 1, idle: 1, busy: 0 }, 5_000);
+    await this.#o.stores.warm.set(this.id, warmKey(m.namespace, m.action.namespace, m.action.name), { revision: m.revision, warm: 1, idle: 1, busy: 0 }, 5_000);
     const completion: CompletionMessage = {
       v: COMPLETION_MESSAGE_VERSION, activationId: m.activationId, invoker: this.id, systemError: false,
       ...(m.blocking && first ? { record } : {}),

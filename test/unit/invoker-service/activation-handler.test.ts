@@ -21,6 +21,7 @@ class ScriptedRunner implements ActionRunner {
   async run(r: RunRequest): Promise<RunOutcome> { this.runs.push(r); return this.next(r); }
   stats() { return { userMemory: 1024, busyMemory: 0, freeNamespaces: 3 }; }
   warmSnapshot() { return {}; }
+  onWarmChange() { return () => undefined; }
 }
 
 describe('ActivationHandler', () => {

@@ -206,14 +206,31 @@ describe('isolate life', () => {
 });
 
 describe('PoolActionRunner', () => {
-  it('reports capacity and a warm snapshot keyed by owner namespace and name', async () => {
+  it('reports warm-count changes from pool events (coalesced), keyed as the pool shares isolates, until the isolate goes', async () => {
+    const { pool, ns } = newPool({ userMemoryMb: 1024 });
+    const runner = new PoolActionRunner(pool, ns);
+    const reports: Array<Record<string, unknown>> = [];
+    const off = runner.onWarmChange((changed) => reports.push(changed));
+    const a = hello();
+    const key = `guest|guest/${a.name}`;
+    await runner.run({ action: a, params: {}, activationId: 'e'.repeat(32), namespace: 'guest', deadline: Date.now() + 5000 });
+    await waitFor('a warm report', () => reports.some((r) => JSON.stringify(r[key]) === JSON.stringify({ revision: a.revision, warm: 1, idle: 1, busy: 0 })));
+    const before = reports.length;
+    for (const w of pool.warmIsolates()) expect(w.warmKey).toBe(key);
+    await pool.close();
+    await waitFor('the isolate gone', () => reports.slice(before).some((r) => key in r && r[key] === null));
+    off();
+  });
+
+
+  it('reports capacity and a warm snapshot keyed like the pool shares isolates (invoking namespace, owner, name)', async () => {
     const { pool, ns } = newPool({ userMemoryMb: 1024 });
     const runner = new PoolActionRunner(pool, ns);
     const a = hello();
     const out = await runner.run({ action: a, params: {}, activationId: 'f'.repeat(32), namespace: 'guest', deadline: Date.now() + 5000 });
     expect(out.startKind).toBe('cold');
     expect(out.response.status).toBe('success');
-    expect(runner.warmSnapshot()).toEqual({ [`guest/${a.name}`]: { revision: a.revision, warm: 1, idle: 1, busy: 0 } });
+    expect(runner.warmSnapshot()).toEqual({ [`guest|guest/${a.name}`]: { revision: a.revision, warm: 1, idle: 1, busy: 0 } });
     expect(runner.stats()).toMatchObject({ userMemory: 1024, busyMemory: 0 });
   });
 });
