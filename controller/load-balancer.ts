@@ -3,13 +3,14 @@
 // capacity it accounted, and sweeps activations whose completion never arrives.
 import { randomBytes } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api';
-import type { MessageBus, Subscription } from '../shared/bus/message-bus.js';
+import type { BusMessage, MessageBus, Subscription } from '../shared/bus/message-bus.js';
 import { TOPIC_RETENTION_MS, topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import type { Action } from '../shared/model/action.js';
-import { ACTIVATION_MESSAGE_VERSION, type ActivationMessage } from '../shared/model/activation-message.js';
+import { ACTIVATION_MESSAGE_VERSION, encodeActivationMessage, type ActivationMessage } from '../shared/model/activation-message.js';
 import type { ActivationRecord } from '../shared/model/activation-record.js';
-import type { CompletionMessage } from '../shared/model/completion-message.js';
-import type { InvokerHeartbeat } from '../shared/model/invoker-health.js';
+import { decodeCompletionMessage } from '../shared/model/completion-message.js';
+import { decodeHeartbeat } from '../shared/model/invoker-health.js';
+import { setAside } from '../shared/bus/set-aside.js';
 import type { ActivationStore } from '../shared/store/activation-store.js';
 import type { Identity } from '../shared/store/auth-store.js';
 import { actionKey, warmKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
@@ -80,6 +81,8 @@ export class LoadBalancer {
   #sweeper: NodeJS.Timeout | undefined;
   /** Activations recorded as lost by the sweeper, for operators and tests. */
   lostCount = 0;
+  /** Heartbeats and completions that could not be decoded and were set aside (also metric photon.messages.set_aside). */
+  setAsideCount = 0;
 
   constructor(options: LoadBalancerOptions) {
     this.#o = options;
@@ -98,7 +101,7 @@ export class LoadBalancer {
       topic: this.#topics.health,
       group: `${this.#o.controllerId}.health.${randomBytes(4).toString('hex')}`,
       maxInFlight: 64,
-      handle: async (m) => this.#onHeartbeat(m.value),
+      handle: async (m) => this.#onHeartbeat(m),
     }));
     this.#subscriptions.push(await this.#o.bus.subscribe({
       topic: completed,
@@ -107,7 +110,7 @@ export class LoadBalancer {
       // The group is this controller's for good: on its very first start, reading from the oldest
       // retained message means no completion published while the group was joining is missed.
       fromBeginning: true,
-      handle: async (m) => this.#onCompletion(m.value, m.headers),
+      handle: async (m) => this.#onCompletion(m),
     }));
     this.#sweeper = setInterval(() => this.#sweep(), this.#o.sweepIntervalMs);
     this.#sweeper.unref();
@@ -159,7 +162,7 @@ export class LoadBalancer {
       ...(req.onFinished ? { onFinished: req.onFinished } : {}),
     });
     try {
-      await this.#o.bus.publish(this.#topics.invoker(placement.invoker), [{ key: req.activationId, value: Buffer.from(JSON.stringify(message)), headers }]);
+      await this.#o.bus.publish(this.#topics.invoker(placement.invoker), [{ key: req.activationId, value: encodeActivationMessage(message), headers }]);
     } catch (err) {
       this.#inFlight.delete(req.activationId);
       this.#pool.release(reservation);
@@ -191,32 +194,29 @@ export class LoadBalancer {
     this.#inFlight.clear();
   }
 
-  #onHeartbeat(value: Buffer): void {
-    let hb: InvokerHeartbeat;
-    try {
-      hb = JSON.parse(value.toString('utf8')) as InvokerHeartbeat;
-    } catch {
-      console.error('controller: ignoring a heartbeat that is not JSON');
-      return;
+  #onHeartbeat(m: BusMessage): void {
+    const hb = decodeHeartbeat(m.value);
+    if (!hb.ok) {
+      this.setAsideCount++;
+      return setAside(`controller ${this.#o.controllerId}`, m, hb.reason);
     }
-    if (typeof hb.invoker !== 'string' || typeof hb.userMemory !== 'number') return;
-    this.#pool.onHeartbeat(hb);
+    this.#pool.onHeartbeat(hb.value);
   }
 
-  async #onCompletion(value: Buffer, headers: Record<string, string>): Promise<void> {
-    let msg: CompletionMessage;
-    try {
-      msg = JSON.parse(value.toString('utf8')) as CompletionMessage;
-    } catch {
-      console.error('controller: ignoring a completion that is not JSON');
-      return;
+  async #onCompletion(m: BusMessage): Promise<void> {
+    const decoded = decodeCompletionMessage(m.value);
+    if (!decoded.ok) {
+      // Its activation, if any, is swept like a lost one: the record in the store still answers.
+      this.setAsideCount++;
+      return setAside(`controller ${this.#o.controllerId}`, m, decoded.reason);
     }
+    const msg = decoded.value;
     const entry = this.#inFlight.get(msg.activationId);
     // Unknown ids are completions this controller already swept, or ones addressed to a previous
     // incarnation of it: their records are in the store, nobody here waits for them.
     if (!entry) return;
     // The completion continues the activation's trace: its parent is the invoker's span.
-    await inSpan(extractTraceContext(headers), 'controller.completion', {
+    await inSpan(extractTraceContext(m.headers), 'controller.completion', {
       [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: 'kafka', [ATTR.messagingOperation]: 'process',
     }, async () => {
       this.#finish(msg.activationId, entry);

@@ -7,10 +7,10 @@
 // completion again and does not run the action twice).
 import { SpanKind, SpanStatusCode, TraceFlags, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Action } from '../../shared/model/action.js';
-import type { ActivationMessage } from '../../shared/model/activation-message.js';
-import { ACTIVATION_MESSAGE_VERSION } from '../../shared/model/activation-message.js';
+import { decodeActivationMessage, type ActivationMessage } from '../../shared/model/activation-message.js';
 import { STATUS_CODES, type ActivationRecord, type ActivationResponse, type ActivationStatus } from '../../shared/model/activation-record.js';
-import { COMPLETION_MESSAGE_VERSION, type CompletionMessage } from '../../shared/model/completion-message.js';
+import { COMPLETION_MESSAGE_VERSION, encodeCompletionMessage, type CompletionMessage } from '../../shared/model/completion-message.js';
+import { setAside } from '../../shared/bus/set-aside.js';
 import type { BusMessage, MessageBus } from '../../shared/bus/message-bus.js';
 import type { Topics } from '../../shared/bus/topics.js';
 import type { ActionStore } from '../../shared/store/action-store.js';
@@ -57,14 +57,15 @@ export class ActivationHandler {
   }
 
   async handle(message: BusMessage): Promise<void> {
-    const msg = parseActivationMessage(message.value);
-    if (!msg) {
+    const decoded = decodeActivationMessage(message.value);
+    if (!decoded.ok) {
       // A message nobody can act on must not block the partition; nothing waits for it either,
       // since without an id there is no activation to answer.
       this.counters.malformed++;
-      console.error(`invoker ${this.options.invokerId}: dropping malformed activation message at ${message.topic}@${message.offset ?? '?'}`);
+      setAside(`invoker ${this.options.invokerId}`, message, decoded.reason);
       return;
     }
+    const msg = decoded.value;
     const parent = extractTraceContext(message.headers);
     const consumedAt = Date.now();
     if (message.timestamp !== undefined && Number.isFinite(message.timestamp)) {
@@ -205,13 +206,13 @@ export class ActivationHandler {
       systemError: record.response.status === 'whisk internal error',
     };
     if (msg.blocking) {
-      const inline = JSON.stringify({ ...completion, record });
-      if (Buffer.byteLength(inline) <= MAX_INLINE_RECORD_BYTES) {
-        await this.#publish(msg, Buffer.from(inline), ctx);
+      const inline = encodeCompletionMessage({ ...completion, record });
+      if (inline.length <= MAX_INLINE_RECORD_BYTES) {
+        await this.#publish(msg, inline, ctx);
         return;
       }
     }
-    await this.#publish(msg, Buffer.from(JSON.stringify(completion)), ctx);
+    await this.#publish(msg, encodeCompletionMessage(completion), ctx);
   }
 
   async #publish(msg: ActivationMessage, value: Buffer, ctx: Context): Promise<void> {
@@ -265,18 +266,3 @@ function errorText(res: ActivationResponse): string {
   return typeof e === 'string' ? e : JSON.stringify(e ?? res.status);
 }
 
-export function parseActivationMessage(value: Buffer): ActivationMessage | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const m = parsed as Partial<ActivationMessage>;
-  if (m.v !== ACTIVATION_MESSAGE_VERSION) return undefined;
-  if (typeof m.activationId !== 'string' || typeof m.controller !== 'string' || typeof m.namespace !== 'string') return undefined;
-  if (!m.action || typeof m.action.namespace !== 'string' || typeof m.action.name !== 'string') return undefined;
-  if (typeof m.params !== 'object' || m.params === null) return undefined;
-  return m as ActivationMessage;
-}

@@ -4,7 +4,7 @@
 // drains on shutdown (stop taking work, finish what runs, commit, leave the registry).
 import type { MessageBus, Subscription } from '../../shared/bus/message-bus.js';
 import { TOPIC_RETENTION_MS, type Topics } from '../../shared/bus/topics.js';
-import { HEARTBEAT_VERSION, type InvokerHeartbeat } from '../../shared/model/invoker-health.js';
+import { HEARTBEAT_VERSION, encodeHeartbeat, type InvokerHeartbeat } from '../../shared/model/invoker-health.js';
 import type { Stores } from '../../shared/store/stores.js';
 import { ActivationHandler, type HandlerCounters } from './activation-handler.js';
 import type { ActionRunner } from './action-runner.js';
@@ -52,7 +52,7 @@ export async function startInvokerService(options: InvokerServiceOptions): Promi
       accepting,
     };
     await Promise.all([
-      bus.publish(topics.health, [{ key: invokerId, value: Buffer.from(JSON.stringify(heartbeat)) }]),
+      bus.publish(topics.health, [{ key: invokerId, value: encodeHeartbeat(heartbeat) }]),
       accepting ? stores.warm.replace(invokerId, runner.warmSnapshot(), registryTtlMs) : Promise.resolve(),
     ]);
   };

@@ -8,8 +8,9 @@ import type { MessageBus, Subscription } from '../../../shared/bus/message-bus.j
 import type { Topics } from '../../../shared/bus/topics.js';
 import type { ActivationMessage } from '../../../shared/model/activation-message.js';
 import type { ActivationRecord } from '../../../shared/model/activation-record.js';
-import { COMPLETION_MESSAGE_VERSION, type CompletionMessage } from '../../../shared/model/completion-message.js';
-import { HEARTBEAT_VERSION, type InvokerHeartbeat } from '../../../shared/model/invoker-health.js';
+import { COMPLETION_MESSAGE_VERSION, encodeCompletionMessage, type CompletionMessage } from '../../../shared/model/completion-message.js';
+import { HEARTBEAT_VERSION, encodeHeartbeat, type InvokerHeartbeat } from '../../../shared/model/invoker-health.js';
+import { decodeActivationMessage } from '../../../shared/model/activation-message.js';
 import { warmKey } from '../../../shared/store/warm-registry.js';
 import type { Stores } from '../../../shared/store/stores.js';
 
@@ -39,7 +40,9 @@ export class FakeInvoker {
     const topic = this.#o.topics.invoker(this.id);
     await this.#o.bus.ensureTopics([topic, this.#o.topics.health]);
     this.#sub = await this.#o.bus.subscribe({ topic, group: topic, maxInFlight: 64, fromBeginning: true, handle: async (m) => {
-      const message = JSON.parse(m.value.toString('utf8')) as ActivationMessage;
+      const decoded = decodeActivationMessage(m.value);
+      if (!decoded.ok) throw new Error(decoded.reason);
+      const message = decoded.value;
       this.received.push({ message, headers: m.headers });
       // Runs detached so a slow activation does not hold up the ones behind it.
       void this.#run(message);
@@ -50,7 +53,7 @@ export class FakeInvoker {
 
   async heartbeat(): Promise<void> {
     const hb: InvokerHeartbeat = { v: HEARTBEAT_VERSION, invoker: this.id, userMemory: this.#o.userMemory, busyMemory: 0, freeNamespaces: 40, at: Date.now(), accepting: this.accepting };
-    await this.#o.bus.publish(this.#o.topics.health, [{ key: this.id, value: Buffer.from(JSON.stringify(hb)) }]).catch(() => undefined);
+    await this.#o.bus.publish(this.#o.topics.health, [{ key: this.id, value: encodeHeartbeat(hb) }]).catch(() => undefined);
   }
 
   /** Stops heartbeats and consumption, as a killed invoker would. */
@@ -85,6 +88,6 @@ export class FakeInvoker {
       v: COMPLETION_MESSAGE_VERSION, activationId: m.activationId, invoker: this.id, systemError: false,
       ...(m.blocking && first ? { record } : {}),
     };
-    await this.#o.bus.publish(this.#o.topics.completed(m.controller), [{ key: m.activationId, value: Buffer.from(JSON.stringify(completion)) }]);
+    await this.#o.bus.publish(this.#o.topics.completed(m.controller), [{ key: m.activationId, value: encodeCompletionMessage(completion) }]);
   }
 }
