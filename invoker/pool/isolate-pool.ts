@@ -17,8 +17,8 @@ import type { ActivationInput, ActivationOutcome, PoolRefusal, StartKind } from 
 import { MESSAGES, developerError, internalError } from './activation-outcome.js';
 import { GreedyDual } from './greedy-dual.js';
 import { classify } from './outcome-builder.js';
-import type { DisposeCause } from './pool-events.js';
-import { PoolEvents, causeToReason, reasonToCause } from './pool-events.js';
+import { PoolEvents } from './pool-events.js';
+import { nextState, type IsolateEvent } from './isolate-lifecycle.js';
 import { checkLimits } from './action-limits.js';
 import { PooledIsolate, wantsFreshContext } from './pooled-isolate.js';
 import type { Execution } from './pooled-isolate.js';
@@ -50,6 +50,8 @@ export interface IsolatePoolOptions {
   namespacePerActivation?: boolean;
   /** Prefix of isolate ids, e.g. the invoker id. */
   idPrefix?: string;
+  /** An illegal lifecycle transition throws (tests) instead of being reported as an `error` event. */
+  strictLifecycle?: boolean;
 }
 
 export interface PoolStats {
@@ -113,6 +115,7 @@ export class IsolatePool {
       maxQueued: options.maxQueued ?? Number.POSITIVE_INFINITY,
       namespacePerActivation: options.namespacePerActivation ?? false,
       idPrefix: options.idPrefix ?? 'iso',
+      strictLifecycle: options.strictLifecycle ?? false,
     };
     this.prewarmTarget = this.opts.prewarm.count;
   }
@@ -171,7 +174,7 @@ export class IsolatePool {
     const out: WarmIsolateInfo[] = [];
     for (const s of this.slots.values()) {
       const action = s.isolate?.action;
-      if (s.key !== null && action && !s.retiring) {
+      if (s.key !== null && action && s.state === 'warm') {
         out.push({ isolateId: s.id, actionKey: s.key, warmKey: s.key.slice(0, s.key.length - action.revision.length - 1), action: { namespace: action.namespace, name: action.name, revision: action.revision }, namespaceId: s.isolate?.namespace?.id ?? null, inFlight: s.inFlight, concurrency: s.concurrency });
       }
     }
@@ -192,7 +195,7 @@ export class IsolatePool {
   sweep(): void {
     const now = Date.now();
     for (const s of [...this.slots.values()]) {
-      if (s.key !== null && s.isolate && s.inFlight === 0 && now - s.lastUsed >= this.opts.keepAliveMs) this.evict(s, 'keep-alive');
+      if (s.state === 'warm' && s.inFlight === 0 && now - s.lastUsed >= this.opts.keepAliveMs) this.evict(s, 'keep-alive');
     }
     const hw = this.opts.rssHighWaterMb;
     if (hw !== undefined && process.memoryUsage.rss() / 1048576 > hw) {
@@ -210,17 +213,17 @@ export class IsolatePool {
     if (this.closed) return null;
     let best: Slot | null = null;
     for (const s of this.byKey.get(p.key) ?? []) {
-      if (s.retiring || s.gone || s.inFlight >= s.concurrency) continue;
+      if ((s.state !== 'warm' && s.state !== 'initialising') || s.inFlight >= s.concurrency) continue;
       if (!best || s.inFlight > best.inFlight) best = s; // pack: keeps the others idle and evictable
     }
     if (best) {
       best.inFlight++;
-      return { slot: best, kind: best.readyDone ? 'warm' : best.startKind, owner: false };
+      return { slot: best, kind: best.state === 'warm' ? 'warm' : best.startKind, owner: false };
     }
     if (!allowNew) return null;
     const mem = p.action.limits.memory;
     for (const s of this.slots.values()) {
-      if (s.key === null && s.isolate && !s.gone && s.memoryMb === mem) {
+      if (s.state === 'blank' && s.memoryMb === mem) {
         this.bind(s, p, 'prewarm');
         return { slot: s, kind: 'prewarm', owner: true };
       }
@@ -237,6 +240,7 @@ export class IsolatePool {
   }
 
   private bind(slot: Slot, p: Pending, kind: 'prewarm' | 'cold'): void {
+    this.transition(slot, 'bind');
     slot.key = p.key;
     slot.startKind = kind;
     slot.concurrency = this.opts.namespacePerActivation ? 1 : p.action.limits.concurrency;
@@ -259,7 +263,7 @@ export class IsolatePool {
     } catch (e) {
       return { ok: false, response: internalError(`Could not start an isolate: ${e instanceof Error ? e.message : String(e)}`) };
     }
-    if (slot.gone) return { ok: false, response: internalError('The isolate was disposed before it started.') };
+    if (slot.state !== 'initialising') return { ok: false, response: internalError('The isolate was disposed before it started.') };
     const createMs = performance.now() - t0;
     const t1 = performance.now();
     const initStart = Date.now();
@@ -275,7 +279,7 @@ export class IsolatePool {
       this.disposeSlot(slot, 'developer-error');
       return { ok: false, response: developerError(installed.message), initMs, initStart };
     }
-    slot.readyDone = true;
+    this.transition(slot, 'installed');
     this.gd.recordUse(p.key, createMs + initMs);
     this.events.emit({ type: 'warmed', isolateId: slot.id, namespaceId: isolate.namespace?.id ?? null, actionKey: p.key, startKind: slot.startKind, initMs });
     return { ok: true, isolate, initMs, initStart, createMs };
@@ -328,8 +332,8 @@ export class IsolatePool {
     const end = Date.now();
     const c = classify(exec.result, limits.timeout, this.opts.resultLimitBytes);
     if (c.note !== undefined) log.note(c.note);
-    if (c.fate === 'retire') slot.retiring = true;
-    if (c.fate === 'gone' && !slot.gone) this.disposeSlot(slot, exec.result.kind === 'aborted' && exec.result.own ? (exec.result.reason === 'memory' ? 'memory' : 'timeout') : 'collateral');
+    if (c.fate === 'retire') this.transition(slot, 'retire');
+    if (c.fate === 'gone') this.disposeSlot(slot, exec.result.kind === 'aborted' && exec.result.own ? (exec.result.reason === 'memory' ? 'memory' : 'timeout') : 'collateral');
     this.release(slot);
     const init = initTime ?? exec.initMs;
     const out = this.outcome(a, slot, pl.kind, c.response, log, received, runStart, end, init, c.timedOut, initStart ?? runStart, exec.namespaceId, ready.isolate.freshContext);
@@ -345,8 +349,8 @@ export class IsolatePool {
       this.refillSoon = false;
       setImmediate(() => this.ensurePrewarms());
     }
-    if (slot.retiring && slot.inFlight <= 0) this.disposeSlot(slot, 'developer-error');
-    else if (slot.inFlight === 0 && slot.key !== null && !slot.gone) {
+    if (slot.state === 'retiring' && slot.inFlight <= 0) this.disposeSlot(slot, 'developer-error');
+    else if (slot.inFlight === 0 && slot.state === 'warm' && slot.key !== null) {
       slot.priority = this.gd.priority(slot.key, slot.memoryMb);
       if (this.events.listening) this.events.emit({ type: 'idle', isolateId: slot.id, namespaceId: slot.isolate?.namespace?.id ?? null, actionKey: slot.key });
     }
@@ -401,7 +405,7 @@ export class IsolatePool {
 
   private idleByPriority(): Slot[] {
     const idle: Slot[] = [];
-    for (const s of this.slots.values()) if (s.isolate && !s.gone && s.inFlight === 0) idle.push(s);
+    for (const s of this.slots.values()) if ((s.state === 'blank' || s.state === 'warm') && s.inFlight === 0) idle.push(s);
     const prio = (s: Slot): number => (s.key === null ? Number.NEGATIVE_INFINITY : s.priority);
     return idle.sort((x, y) => prio(x) - prio(y));
   }
@@ -446,8 +450,9 @@ export class IsolatePool {
     created.then(
       (isolate) => {
         slot.isolate = isolate;
+        this.transition(slot, 'created');
         this.events.emit({ type: 'created', isolateId: id, namespaceId: isolate.namespace?.id ?? null, memoryMb, prewarm, ms: performance.now() - t0 });
-        if (slot.gone) isolate.dispose(causeToReason(slot.cause ?? 'closed'));
+        if (slot.state === 'gone') isolate.dispose(slot.cause ?? 'closed');
         else if (prewarm) this.drain();
       },
       (e: unknown) => {
@@ -463,7 +468,7 @@ export class IsolatePool {
     if (this.closed || this.queue.length > 0 || Date.now() < this.prewarmPausedUntil) return;
     const { memoryMb } = this.opts.prewarm;
     let have = 0;
-    for (const s of this.slots.values()) if (s.key === null && !s.gone) have++;
+    for (const s of this.slots.values()) if (s.state === 'creating' || s.state === 'blank') have++;
     for (; have < this.prewarmTarget && this.fits(memoryMb); have++) this.addSlot(memoryMb, true);
   }
 
@@ -472,7 +477,7 @@ export class IsolatePool {
     const { count } = this.opts.prewarm;
     if (this.coldMisses === 0 && this.prewarmTarget > count) this.prewarmTarget--;
     this.coldMisses = 0;
-    const blank = [...this.slots.values()].filter((s) => s.key === null && s.isolate && !s.gone);
+    const blank = [...this.slots.values()].filter((s) => s.state === 'blank');
     if (blank.length > this.prewarmTarget) this.evict(blank[0]!, 'keep-alive');
   }
 
@@ -481,22 +486,33 @@ export class IsolatePool {
     return this.prewarmTarget;
   }
 
-  private disposeSlot(slot: Slot, cause: DisposeCause): void {
-    if (slot.gone) return;
+  private disposeSlot(slot: Slot, cause: DisposeReason): void {
+    if (slot.state === 'gone') return;
+    this.transition(slot, 'dispose');
     slot.cause ??= cause;
-    if (slot.isolate) slot.isolate.dispose(causeToReason(cause));
+    if (slot.isolate) slot.isolate.dispose(cause);
     else {
       // Still being created: it is disposed as soon as creation finishes (see addSlot).
-      this.gone(slot, causeToReason(cause));
+      this.gone(slot, cause);
+    }
+  }
+
+  /** The only way a slot's state changes (isolate-lifecycle.ts); illegal events throw in a strict pool. */
+  private transition(slot: Slot, event: IsolateEvent): void {
+    try {
+      slot.state = nextState(slot.id, slot.state, event);
+    } catch (err) {
+      if (this.opts.strictLifecycle) throw err;
+      this.events.emit({ type: 'error', message: (err as Error).message });
     }
   }
 
   /** The slot's isolate is gone (or never came): forget it and let waiting work use the capacity. */
   private gone(slot: Slot, reason: DisposeReason): void {
     if (!this.slots.has(slot.id)) return;
-    slot.gone = true;
+    this.transition(slot, 'gone');
     this.slots.delete(slot.id);
-    const cause: DisposeCause = slot.cause ?? reasonToCause(reason);
+    const cause: DisposeReason = slot.cause ?? reason;
     if (slot.key !== null) {
       const set = this.byKey.get(slot.key);
       set?.delete(slot);

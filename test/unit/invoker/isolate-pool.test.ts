@@ -16,7 +16,7 @@ afterEach(async () => {
 
 function newPool(options: Partial<IsolatePoolOptions> = {}): { pool: IsolatePool; ns: FakeNamespaceCache; events: PoolEvent[] } {
   const ns = fakeNamespaceCache();
-  const pool = new IsolatePool({ namespaces: ns, prewarm: { count: 0, memoryMb: 128 }, ...options });
+  const pool = new IsolatePool({ namespaces: ns, prewarm: { count: 0, memoryMb: 128 }, strictLifecycle: true, ...options });
   const events: PoolEvent[] = [];
   pool.events.subscribe((e) => events.push(e));
   pools.push(pool);
