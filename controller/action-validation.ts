@@ -11,9 +11,13 @@ const NAME = /^(?:\w|\w[\w@ .-]*[\w@.-]+)$/;
 const MAIN = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
 const MB = 1024 * 1024;
 
+/** OpenWhisk's EntityName rules; the 400 opens with OpenWhisk's message (Messages.entityNameIllegal / entityNameTooLong). */
 export function validateName(name: string, what = 'name'): string {
-  if (name.length === 0 || name.length > 256 || !NAME.test(name)) {
-    throw new ApiError(400, `The ${what} '${name}' is not valid: use letters, digits, '_', '@', '.', '-' and spaces (not first or last), at most 256 characters.`);
+  if (name.length > 256) {
+    throw new ApiError(400, `The name of the entity is longer than allowed: ${name.length} > 256 characters (the ${what} '${name.slice(0, 32)}…').`);
+  }
+  if (name.length === 0 || !NAME.test(name)) {
+    throw new ApiError(400, `The name of the entity contains illegal characters. The ${what} '${name}' is not valid: use letters, digits, '_', '@', '.', '-' and spaces (not first or last), at most 256 characters.`);
   }
   return name;
 }

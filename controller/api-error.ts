@@ -37,6 +37,7 @@ export function apiErrorOf(err: unknown): ApiError | undefined {
   if (!(err instanceof ActivationError)) return undefined;
   switch (err.reason) {
     case 'not-found': return new ApiError(404, MESSAGES.notFound);
+    case 'forbidden': return new ApiError(403, MESSAGES.notAuthorized);
     case 'throttled': return new ApiError(429, err.message);
     case 'no-invokers': return new ApiError(503, MESSAGES.noInvokers);
     case 'not-scheduled': return new ApiError(503, 'The activation could not be handed to an invoker; try again.');

@@ -9,6 +9,7 @@ import { ensureGuest } from '../shared/store/guest.js';
 import type { Stores } from '../shared/store/stores.js';
 import { resolveConfig, type ControllerConfig } from './config.js';
 import { ActivationService } from './activation/activation-service.js';
+import { Entitlement } from './entitlement.js';
 import { createApiServer } from './http-server.js';
 import { IdentityCache } from './identity-cache.js';
 import { LoadBalancer } from './load-balancer.js';
@@ -63,8 +64,9 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   });
   await balancer.start();
   const throttler = new Throttler(deps.stores.throttles, config.namespaceLimits);
+  const entitlement = new Entitlement(deps.stores.packages);
   const activations = new ActivationService({
-    stores: deps.stores, balancer, throttler, slotTtlMs: ActivationService.slotTtlMs(config.completionGraceMs, config.sweepIntervalMs),
+    stores: deps.stores, balancer, throttler, entitlement, slotTtlMs: ActivationService.slotTtlMs(config.completionGraceMs, config.sweepIntervalMs),
   });
   const identities = new IdentityCache(deps.stores.auth, config.authCacheMs);
   const firer = new TriggerFirer({ stores: deps.stores, activations, throttler });
@@ -83,7 +85,7 @@ export async function startController(deps: ControllerDeps, options: ControllerO
       return cut > 0 ? identities.authenticate(apiKey.slice(0, cut), apiKey.slice(cut + 1)) : undefined;
     },
   });
-  const server = createApiServer({ stores: deps.stores, balancer, activations, identities, config, firer, feeds });
+  const server = createApiServer({ stores: deps.stores, balancer, activations, identities, entitlement, config, firer, feeds });
   try {
     await feeds.start();
     await listen(server, config.port, config.host);

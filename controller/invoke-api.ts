@@ -2,22 +2,21 @@
 // for the completion up to ?timeout= (at most the blocking wait limit) and then answers the record
 // (or with ?result=true just the result), or 202 when the wait runs out (openwhisk-notes §1.5).
 // A thin caller of the ActivationService (activation/): resolve, admit, schedule and await live there.
-import { actionName } from './actions-api.js';
+import type { ActionRef } from './actions-api.js';
 import { blockingStatus, extendedRecord } from './activation-json.js';
 import { boolParam, intParam, type ApiRequest, type Reply } from './api-request.js';
 import { readJsonObject } from './http-body.js';
 
 export const ACTIVATION_ID_HEADER = 'x-openwhisk-activation-id';
 
-export async function invokeApi(r: ApiRequest, rawName: string): Promise<Reply> {
+export async function invokeApi(r: ApiRequest, ref: ActionRef): Promise<Reply> {
   const { activations, config } = r.deps;
-  const name = actionName(rawName);
   const blocking = boolParam(r.url, 'blocking');
   const resultOnly = boolParam(r.url, 'result');
   const waitMs = intParam(r.url, 'timeout', 1, config.blockingWaitMs, config.blockingWaitMs)!;
   const body = await readJsonObject(r.req, config.payloadLimitBytes);
 
-  const started = await activations.start({ caller: r.identity, action: { namespace: r.namespace, name }, params: body, blocking, trace: r.trace });
+  const started = await activations.start({ caller: r.identity, action: { namespace: ref.path, name: ref.name }, params: body, blocking, trace: r.trace });
   const { activationId } = started;
   const accepted: Reply = { status: 202, body: { activationId }, headers: { [ACTIVATION_ID_HEADER]: activationId } };
   if (!blocking) return accepted;

@@ -45,6 +45,8 @@ export interface ScheduleRequest {
   blocking: boolean;
   acceptedAt: number;
   cause?: string;
+  /** The package binding the action was invoked through (`ns/binding`), for the record. */
+  binding?: string;
   /** The trace this activation continues (the HTTP request's or the trigger fire's span). */
   trace?: Context;
   /** The warm registry's entry for the caller and action (warmKey), if the caller already read it (saves a round trip). */
@@ -151,6 +153,7 @@ export class LoadBalancer {
       controller: this.#o.controllerId,
       acceptedAt: req.acceptedAt,
       ...(req.cause ? { cause: req.cause } : {}),
+      ...(req.binding ? { binding: req.binding } : {}),
       ...(Object.keys(headers).length > 0 ? { traceContext: headers } : {}),
     };
     const reservation = this.#pool.reserve(placement.invoker, key, action.limits.memory, action.limits.concurrency);

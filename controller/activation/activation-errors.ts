@@ -4,7 +4,7 @@
 
 /** Anything the activation service (or the trigger firer) refuses with. */
 export abstract class ActivationError extends Error {
-  abstract readonly reason: 'not-found' | 'throttled' | 'no-invokers' | 'not-scheduled';
+  abstract readonly reason: 'not-found' | 'forbidden' | 'throttled' | 'no-invokers' | 'not-scheduled';
   /** True when trying again later may succeed (a throttle, no invoker, a bus hiccup). */
   abstract readonly transient: boolean;
 }
@@ -16,6 +16,20 @@ export class EntityNotFoundError extends ActivationError {
   constructor(readonly entity: 'action' | 'trigger', readonly path: string) {
     super(`The ${entity} '${path}' does not exist.`);
     this.name = 'EntityNotFoundError';
+  }
+}
+
+/**
+ * The caller may not use the entity: another namespace's private package, a binding of another
+ * namespace, or anything of another namespace outside a shared package. OpenWhisk answers 403, not
+ * 404, so that a key cannot probe which private entities exist elsewhere.
+ */
+export class NotAuthorizedError extends ActivationError {
+  readonly reason = 'forbidden' as const;
+  readonly transient = false;
+  constructor(readonly path: string) {
+    super(`The supplied authentication is not authorized to access '${path}'.`);
+    this.name = 'NotAuthorizedError';
   }
 }
 

@@ -2,7 +2,8 @@
 // sequences, conductor actions and web actions) starts an activation here, and every one goes
 // through the same steps:
 //
-//   resolve  the action from the store (EntityNotFoundError)
+//   resolve  the action from the store, through its package or binding (packages/package-resolver.ts),
+//            after the one entitlement check (EntityNotFoundError, NotAuthorizedError)
 //   admit    the namespace's throttles: invocations per minute and a concurrent-activation slot
 //            (ThrottledError), the same for every caller
 //   schedule placement and publication by the LoadBalancer (NoInvokersError, NotScheduledError)
@@ -20,6 +21,8 @@ import type { Stores } from '../../shared/store/stores.js';
 import { warmKey, type WarmCounts } from '../../shared/store/warm-registry.js';
 import { inSpan } from '../../shared/tracing/in-span.js';
 import { newActivationId } from '../activation-json.js';
+import { Entitlement } from '../entitlement.js';
+import { resolveAction } from '../packages/package-resolver.js';
 import type { LoadBalancer } from '../load-balancer.js';
 import type { Throttler } from '../throttler.js';
 import { ActivationError, EntityNotFoundError, NotScheduledError } from './activation-errors.js';
@@ -30,13 +33,15 @@ export interface ActivationServiceDeps {
   throttler: Throttler;
   /** How long a concurrency slot outlives a controller that dies holding it. */
   slotTtlMs: number;
+  /** The authorisation check; default one over stores.packages. */
+  entitlement?: Entitlement;
 }
 
 export interface ActivationRequest {
   caller: Identity;
-  /** The action to run: its owner namespace and name. */
+  /** The action to run as the caller names it: namespace path (`ns`, `ns/pkg` or `ns/binding`) and name. */
   action: { namespace: string; name: string };
-  /** The invocation's parameters; the action's defaults are merged under them here, once. */
+  /** The invocation's parameters; the package's, the binding's and the action's defaults are merged under them here, once. */
   params: Record<string, unknown>;
   blocking: boolean;
   /** Given by callers that must be idempotent (a re-fired feed batch); default a fresh id. */
@@ -57,9 +62,11 @@ export interface StartedActivation {
 
 export class ActivationService {
   readonly #d: ActivationServiceDeps;
+  readonly #entitlement: Entitlement;
 
   constructor(deps: ActivationServiceDeps) {
     this.#d = deps;
+    this.#entitlement = deps.entitlement ?? new Entitlement(deps.stores.packages);
   }
 
   /** The concurrency slot's TTL for a controller config: past the longest allowed run, its grace and a sweep. */
@@ -74,15 +81,17 @@ export class ActivationService {
     const acceptedAt = Date.now();
     const { caller } = req;
     const trace = req.trace ?? ROOT_CONTEXT;
-    const key = `${req.action.namespace}/${req.action.name}`;
+    // resolve: the package or binding the caller names, and whether the caller may use it.
+    const ref = await resolveAction(stores.packages, this.#entitlement, caller, req.action);
+    const key = `${ref.namespace}/${ref.name}`;
 
     // resolve + admit. Independent store calls run in parallel: this is the hot path of every
     // invoke. The slot is taken before the action's timeout is known, hence slotTtlMs.
     const [got, rate, warm, slot] = await inSpan(trace, 'controller.admission', {}, () => Promise.all([
-      settle(stores.actions.get(req.action.namespace, req.action.name)),
+      settle(stores.actions.get(ref.namespace, ref.name)),
       settle(throttler.checkRate(caller)),
       // The registry only steers placement; without it, placement falls back to hashing.
-      stores.warm.forAction(warmKey(caller.namespace, req.action.namespace, req.action.name)).catch((): Record<string, WarmCounts> => ({})),
+      stores.warm.forAction(warmKey(caller.namespace, ref.namespace, ref.name)).catch((): Record<string, WarmCounts> => ({})),
       settle(throttler.acquire(caller, activationId, this.#d.slotTtlMs)),
     ]));
     if (!got.ok || !rate.ok || !slot.ok || !got.value) {
@@ -97,8 +106,8 @@ export class ActivationService {
     // schedule; release is the balancer's onFinished from here on.
     try {
       const scheduled = await balancer.schedule({
-        activationId, action, caller, params: mergeParameters(action.parameters, req.params), blocking: req.blocking,
-        acceptedAt, warm, trace, ...(req.cause ? { cause: req.cause } : {}),
+        activationId, action, caller, params: mergeParameters(...ref.packageLayers, action.parameters, req.params), blocking: req.blocking,
+        acceptedAt, warm, trace, ...(req.cause ? { cause: req.cause } : {}), ...(ref.binding ? { binding: ref.binding } : {}),
         onFinished: () => throttler.release(caller, activationId),
       });
       return { activationId, action, invoker: scheduled.invoker, finished: scheduled.finished };

@@ -179,6 +179,8 @@ export class ActivationHandler {
       { key: 'path', value: `${msg.action.namespace}/${msg.action.name}` },
       { key: 'invoker', value: this.options.invokerId },
     ];
+    // OpenWhisk's record of an action invoked through a package binding names the binding.
+    if (msg.binding) annotations.push({ key: 'binding', value: msg.binding });
     if (action) annotations.push({ key: 'kind', value: action.exec.kind }, { key: 'limits', value: { ...action.limits, logs: Math.round(action.limits.logs / (1024 * 1024)) } });
     if ((traceFlags & TraceFlags.SAMPLED) !== 0 && trace.isSpanContextValid(span.spanContext())) annotations.push({ key: 'traceId', value: traceId });
     return {

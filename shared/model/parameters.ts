@@ -1,7 +1,7 @@
 // The one place parameters are merged. An activation's params are its layers merged in order of
-// precedence, lowest first: today the action's defaults < the invocation's (and, for a rule
-// activation, the trigger's defaults < the event's, which together are the invocation's); package
-// and binding parameters will join as lower layers. Later layers win key by key (shallow), as in
+// precedence, lowest first, OpenWhisk's: the package's < the binding's (when invoked through one) <
+// the action's defaults < the invocation's (for a rule activation, the trigger's defaults < the
+// event's, which together are the invocation's). Later layers win key by key (shallow), as in
 // OpenWhisk.
 import type { KeyValue } from './action.js';
 
