@@ -10,6 +10,7 @@ import type { Stores } from '../shared/store/stores.js';
 import { resolveConfig, type ControllerConfig } from './config.js';
 import { ActivationService } from './activation/activation-service.js';
 import { Entitlement } from './entitlement.js';
+import { installSystemPackages } from './packages/system-installer.js';
 import { createApiServer } from './http-server.js';
 import { IdentityCache } from './identity-cache.js';
 import { LoadBalancer } from './load-balancer.js';
@@ -33,6 +34,8 @@ export interface ControllerDeps {
 export interface ControllerOptions extends Partial<ControllerConfig> {
   /** Create the guest namespace with OpenWhisk's well-known key at start (default true). */
   createGuest?: boolean;
+  /** Install /whisk.system's packages (utils, samples, alarms, messaging) at start, idempotently (default true). */
+  installSystemPackages?: boolean;
 }
 
 export interface RunningController {
@@ -46,9 +49,10 @@ export interface RunningController {
 }
 
 export async function startController(deps: ControllerDeps, options: ControllerOptions = {}): Promise<RunningController> {
-  const { createGuest = true, ...overrides } = options;
+  const { createGuest = true, installSystemPackages: install = true, ...overrides } = options;
   const config = resolveConfig(overrides);
   if (createGuest) await ensureGuest(deps.stores.auth);
+  if (install) await installSystemPackages(deps.stores);
   const balancer = new LoadBalancer({
     bus: deps.bus,
     activations: deps.stores.activations,
