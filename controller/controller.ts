@@ -25,7 +25,7 @@ export interface ControllerDeps {
   stores: Stores;
   /** Topic names; default topics() (PHOTON_TOPIC_PREFIX). */
   topics?: Topics;
-  /** Schedules of the alarms feeds (BullMQ in cluster mode); absent: alarms answer 503. */
+  /** Schedules of the alarms feeds (BullMQ in cluster mode, in-process standalone); absent: alarms answer 503. */
   alarms?: AlarmScheduler;
   /** A bus on a user's Kafka brokers for Kafka feeds that name brokers; absent: only photon's own. */
   feedBus?: (brokers: string[]) => MessageBus;

@@ -5,6 +5,7 @@ import { startTelemetry } from './telemetry.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { startController } from '../controller/controller.js';
 import { configFromEnv } from '../controller/config.js';
+import { InProcessAlarmScheduler } from '../controller/alarms/in-process-alarm-scheduler.js';
 import { startInvoker } from '../invoker/start-invoker.js';
 import { InProcessBus } from '../shared/bus/in-process-bus.js';
 import { KafkaBus } from '../shared/bus/kafka-bus.js';
@@ -22,9 +23,11 @@ const invoker = await startInvoker({
   bus,
   stores,
 });
-// Kafka feeds can read a user's brokers; alarms need Redis (cluster mode) and answer 503 here.
+// Kafka feeds can read a user's brokers; alarms run on an in-process scheduler (their schedules
+// live as long as the process, like everything else standalone keeps).
 const feedBus = (brokers: string[]): KafkaBus => new KafkaBus({ brokers, clientId: 'standalone.feeds' });
-const controller = await startController({ bus, stores, feedBus }, { controllerId: 'standalone', ...configFromEnv() });
+const alarms = new InProcessAlarmScheduler();
+const controller = await startController({ bus, stores, feedBus, alarms }, { controllerId: 'standalone', ...configFromEnv() });
 const auth = `${GUEST_UUID}:${GUEST_KEY}`;
 const api = controller.url;
 
