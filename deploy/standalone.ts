@@ -24,7 +24,7 @@ const invoker = await startInvoker({
 });
 // Kafka feeds can read a user's brokers; alarms need Redis (cluster mode) and answer 503 here.
 const feedBus = (brokers: string[]): KafkaBus => new KafkaBus({ brokers, clientId: 'standalone.feeds' });
-const controller = await startController({ bus, stores, feedBus }, { controllerId: 'standalone', ...configFromEnv() });
+const controller = await startController({ bus, stores, feedBus }, { controllerId: 'standalone', ...configFromEnv(process.env) });
 const auth = `${GUEST_UUID}:${GUEST_KEY}`;
 const api = controller.url;
 

@@ -18,7 +18,7 @@ export interface InvokerOptions {
   /**
    * 'on' fails at start without CAP_SYS_ADMIN/CAP_NET_ADMIN; 'off' runs functions without network
    * isolation (said loudly); 'auto' (standalone mode) is 'on' where the privileges allow it and
-   * 'off', said loudly, where they do not. Default PHOTON_NETWORK_ISOLATION, else 'on'.
+   * 'off', said loudly, where they do not. Default 'on' (entry points parse PHOTON_NETWORK_ISOLATION).
    */
   isolation?: 'on' | 'off' | 'auto';
   /** MB of isolate memory (OpenWhisk's userMemory). Default 2048. */
@@ -84,7 +84,7 @@ export async function startInvoker(options: InvokerOptions): Promise<RunningInvo
     const service = await startInvokerService({
       invokerId: options.invokerId,
       bus: options.bus,
-      topics: options.topics ?? defaultTopics(),
+      topics: options.topics ?? defaultTopics(''),
       stores: options.stores,
       runner: new PoolActionRunner(pool, namespaces),
       ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
