@@ -1,8 +1,6 @@
 // One invoker, assembled: a namespace cache filled to its floor, an isolate pool over it, and the
 // service that feeds it from the bus. Used by the cluster entry point and standalone mode alike.
-import { effectiveCapabilities, missingCapabilities } from '../native/capabilities.js';
-import { createNamespaceCache, uncachedNamespaces, type NamespaceCache } from '../native/index.js';
-import { DEFAULT_ID_COUNT, defaultIdBase, invokerTag } from '../native/naming.js';
+import { DEFAULT_ID_COUNT, createNamespaceCache, defaultIdBase, effectiveCapabilities, invokerTag, missingCapabilities, uncachedNamespaces, type NamespaceCache } from '../native/index.js';
 import type { MessageBus } from '../shared/bus/message-bus.js';
 import { topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import type { Stores } from '../shared/store/stores.js';
