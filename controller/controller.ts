@@ -23,7 +23,7 @@ import { TriggerFirer } from './triggers/trigger-firer.js';
 export interface ControllerDeps {
   bus: MessageBus;
   stores: Stores;
-  /** Topic names; default topics() (PHOTON_TOPIC_PREFIX). */
+  /** Topic names; default topics('') (entry points pass the cluster's prefix, PHOTON_TOPIC_PREFIX). */
   topics?: Topics;
   /** Schedules of the alarms feeds (BullMQ in cluster mode, in-process standalone); absent: alarms answer 503. */
   alarms?: AlarmScheduler;
@@ -75,10 +75,10 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   const identities = new IdentityCache(deps.stores.auth, config.authCacheMs);
   const firer = new TriggerFirer({ stores: deps.stores, activations, throttler });
   // Consumer groups of Kafka feeds carry the cluster's topic prefix, like every other group.
-  const health = (deps.topics ?? defaultTopics()).health;
+  const topicNames = deps.topics ?? defaultTopics('');
   const kafka = new KafkaFeedManager({
     stores: deps.stores, firer, ownBus: deps.bus, ...(deps.feedBus ? { busFor: deps.feedBus } : {}),
-    groupPrefix: health.slice(0, health.length - 'photon.health'.length),
+    groupPrefix: topicNames.prefix,
     batch: { maxBytes: config.feedBatchMaxBytes, maxMessages: config.feedBatchMaxMessages, maxWaitMs: config.feedBatchMaxWaitMs },
     reconcileMs: config.feedReconcileMs,
   });

@@ -88,7 +88,7 @@ export class LoadBalancer {
 
   constructor(options: LoadBalancerOptions) {
     this.#o = options;
-    this.#topics = options.topics ?? defaultTopics();
+    this.#topics = options.topics ?? defaultTopics('');
     this.#pool = new InvokerPool({ staleMs: options.heartbeatStaleMs, forgetMs: options.invokerForgetMs, controllerShare: options.controllerShare,
       ...(options.invokerProbationMs !== undefined ? { probationMs: options.invokerProbationMs } : {}),
     });
@@ -137,7 +137,7 @@ export class LoadBalancer {
     const span = startSpanIn(parent, `publish ${this.#topics.invoker(placement.invoker)}`, { kind: SpanKind.PRODUCER });
     span.setAttributes({
       [ATTR.activationId]: req.activationId, [ATTR.action]: key, [ATTR.namespace]: req.caller.namespace,
-      [ATTR.invoker]: placement.invoker, [ATTR.controller]: this.#o.controllerId, [ATTR.blocking]: req.blocking, [ATTR.messagingSystem]: 'kafka',
+      [ATTR.invoker]: placement.invoker, [ATTR.controller]: this.#o.controllerId, [ATTR.blocking]: req.blocking, [ATTR.messagingSystem]: this.#o.bus.system,
       [ATTR.messagingDestination]: this.#topics.invoker(placement.invoker), [ATTR.messagingOperation]: 'publish',
     });
     const headers = injectTraceHeaders(trace.setSpan(parent, span));
@@ -220,7 +220,7 @@ export class LoadBalancer {
     if (!entry) return;
     // The completion continues the activation's trace: its parent is the invoker's span.
     await inSpan(extractTraceContext(m.headers), 'controller.completion', {
-      [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: 'kafka', [ATTR.messagingOperation]: 'process',
+      [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: this.#o.bus.system, [ATTR.messagingOperation]: 'process',
     }, async () => {
       this.#finish(msg.activationId, entry);
       this.#pool.recordOutcome(entry.reservation.invoker, msg.systemError ? 'systemError' : 'success');

@@ -27,7 +27,7 @@ const invoker = await startInvoker({
 // live as long as the process, like everything else standalone keeps).
 const feedBus = (brokers: string[]): KafkaBus => new KafkaBus({ brokers, clientId: 'standalone.feeds' });
 const alarms = new InProcessAlarmScheduler();
-const controller = await startController({ bus, stores, feedBus, alarms }, { controllerId: 'standalone', ...configFromEnv() });
+const controller = await startController({ bus, stores, feedBus, alarms }, { controllerId: 'standalone', ...configFromEnv(process.env) });
 const auth = `${GUEST_UUID}:${GUEST_KEY}`;
 const api = controller.url;
 

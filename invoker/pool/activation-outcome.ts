@@ -15,9 +15,6 @@ export interface ActivationInput {
   actionName: string;
   /** Epoch ms the caller wants the activation done by; the pool also bounds it by the action's timeout. */
   deadline?: number;
-  actionVersion?: string;
-  apiKey?: string;
-  transactionId?: string;
 }
 
 /** How the isolate that ran the activation was obtained. */

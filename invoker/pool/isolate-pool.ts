@@ -10,7 +10,7 @@
 import { invokerKind } from '../kinds/action-kinds.js';
 import { DEFAULT_LIMITS } from '../../shared/model/action.js';
 import type { Action } from '../../shared/model/action.js';
-import type { NamespaceCache } from '../../native/contracts.js';
+import type { NamespaceCache } from '../../native/index.js';
 import type { DisposeReason } from '../isolate/isolate-runtime.js';
 import { ActivationLog } from './activation-log.js';
 import type { ActivationInput, ActivationOutcome, PoolRefusal, StartKind } from './activation-outcome.js';
@@ -309,10 +309,8 @@ export class IsolatePool {
       __OW_ACTION_NAME: a.actionName,
       __OW_NAMESPACE: a.namespace,
       __OW_DEADLINE: String(deadline),
-      __OW_ACTION_VERSION: a.actionVersion ?? action.version,
+      __OW_ACTION_VERSION: action.version,
     };
-    if (a.apiKey !== undefined) env.__OW_API_KEY = a.apiKey;
-    if (a.transactionId !== undefined) env.__OW_TRANSACTION_ID = a.transactionId;
     let exec: Execution;
     try {
       // params arrive merged (the action's defaults under the invocation's): the controller's

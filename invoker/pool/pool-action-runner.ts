@@ -1,7 +1,7 @@
 // The execution layer as the invoker service sees it (service/action-runner.ts): an ActionRunner
 // over an IsolatePool.
 import type { WarmCounts } from '../../shared/store/warm-registry.js';
-import type { NamespaceCache } from '../../native/contracts.js';
+import type { NamespaceCache } from '../../native/index.js';
 import type { ActionRunner, RunOutcome, RunRequest, RunnerStats } from '../service/action-runner.js';
 import type { IsolatePool } from './isolate-pool.js';
 

@@ -3,7 +3,7 @@
 // sockets in that namespace, and the routing of guest log lines to the activations in flight.
 import { loadCode } from '../kinds/action-kinds.js';
 import type { Action } from '../../shared/model/action.js';
-import type { NamespaceCache, NetworkNamespace } from '../../native/contracts.js';
+import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
 import { HostApis } from '../host-apis/host-apis.js';
 import type { GuestConfig, GuestMessage } from '../isolate/guest-protocol.js';
 import type { DisposeReason, GuestContext, InstallResult, IsolateRuntime, RunResult } from '../isolate/isolate-runtime.js';

@@ -69,8 +69,9 @@ export class ActivationHandler {
     const parent = extractTraceContext(message.headers);
     const consumedAt = Date.now();
     if (message.timestamp !== undefined && Number.isFinite(message.timestamp)) {
-      // The wait in Kafka: from the broker's acceptance of the message to this consumer taking it.
-      startSpanIn(parent, 'kafka.wait', { startTime: Math.min(message.timestamp, consumedAt) }).end(consumedAt);
+      // The wait in the bus (span `kafka.wait` on Kafka): from the broker's acceptance of the
+      // message to this consumer taking it.
+      startSpanIn(parent, `${this.options.bus.system}.wait`, { startTime: Math.min(message.timestamp, consumedAt) }).end(consumedAt);
     }
     const span = startSpanIn(parent, 'invoker.activation', {
       kind: SpanKind.CONSUMER,
@@ -79,7 +80,7 @@ export class ActivationHandler {
         [ATTR.action]: `${msg.action.namespace}/${msg.action.name}`,
         [ATTR.namespace]: msg.namespace,
         [ATTR.invoker]: this.options.invokerId,
-        [ATTR.messagingSystem]: 'kafka',
+        [ATTR.messagingSystem]: this.options.bus.system,
         [ATTR.messagingOperation]: 'process',
       },
     });
@@ -219,7 +220,7 @@ export class ActivationHandler {
 
   async #publish(msg: ActivationMessage, value: Buffer, ctx: Context): Promise<void> {
     const topic = this.options.topics.completed(msg.controller);
-    await inSpan(ctx, `publish ${topic}`, { [ATTR.messagingSystem]: 'kafka', [ATTR.messagingDestination]: topic, [ATTR.messagingOperation]: 'publish' }, async (_span, inPublish) => {
+    await inSpan(ctx, `publish ${topic}`, { [ATTR.messagingSystem]: this.options.bus.system, [ATTR.messagingDestination]: topic, [ATTR.messagingOperation]: 'publish' }, async (_span, inPublish) => {
       await this.options.bus.publish(topic, [{ key: msg.activationId, value, headers: injectTraceHeaders(inPublish) }]);
     }, SpanKind.PRODUCER);
   }

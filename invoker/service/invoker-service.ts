@@ -34,7 +34,7 @@ export async function startInvokerService(options: InvokerServiceOptions): Promi
   // Entries outlive three missed heartbeats, then vanish without anyone deleting them.
   const registryTtlMs = heartbeatMs * 3;
   const topic = topics.invoker(invokerId);
-  const metrics = new InvokerMetrics(invokerId, runner, () => bus.lag(topic, topic));
+  const metrics = new InvokerMetrics(invokerId, runner, () => bus.lag(topic, topic), bus.system);
   const handler = new ActivationHandler({ invokerId, bus, topics, actions: stores.actions, activations: stores.activations, runner, metrics });
   await bus.ensureTopics([topic], { retentionMs: TOPIC_RETENTION_MS.invoker });
   await bus.ensureTopics([topics.health], { retentionMs: TOPIC_RETENTION_MS.health });

@@ -28,6 +28,7 @@ interface TopicLog {
 }
 
 export class InProcessBus implements MessageBus {
+  readonly system = 'in-process';
   readonly #topics = new Map<string, TopicLog>();
   #closed = false;
 

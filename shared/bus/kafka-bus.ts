@@ -22,6 +22,7 @@ export interface KafkaBusOptions {
 }
 
 export class KafkaBus implements MessageBus {
+  readonly system = 'kafka';
   readonly #kafka: Kafka;
   readonly #options: Required<KafkaBusOptions>;
   #producer: Producer | undefined;

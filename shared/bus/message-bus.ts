@@ -43,6 +43,8 @@ export interface Subscription {
 }
 
 export interface MessageBus {
+  /** What the bus is, for spans and metrics (OpenTelemetry's messaging.system): 'kafka', 'in-process'. Code above the bus names nothing else. */
+  readonly system: string;
   /** Creates missing topics; `retentionMs` bounds how long their messages are kept (Kafka). */
   ensureTopics(topics: string[], options?: { retentionMs?: number }): Promise<void>;
   /** Whether `topic` exists, without creating it (a broker's auto-create must not be triggered). */

@@ -11,9 +11,12 @@ export interface ServiceEnv {
   kafkaBrokers: string[];
   /** PHOTON_ACTIVATION_RETENTION_MS, else a week */
   activationRetentionMs: number;
+  /** PHOTON_TOPIC_PREFIX, else '' — every bus topic and consumer group starts with it */
+  topicPrefix: string;
 }
 
-export function serviceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
+/** Called by entry points only, with their process.env: library code reads no environment. */
+export function serviceEnv(env: NodeJS.ProcessEnv): ServiceEnv {
   const retention = env.PHOTON_ACTIVATION_RETENTION_MS;
   const retentionMs = retention ? Number(retention) : DEFAULT_ACTIVATION_RETENTION_MS;
   if (!Number.isFinite(retentionMs) || retentionMs <= 0) throw new Error(`PHOTON_ACTIVATION_RETENTION_MS must be a positive number of ms, got '${retention}'`);
@@ -22,5 +25,6 @@ export function serviceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
     redisPrefix: env.PHOTON_REDIS_PREFIX ?? 'photon:',
     kafkaBrokers: (env.PHOTON_KAFKA_BROKERS || env.KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     activationRetentionMs: retentionMs,
+    topicPrefix: env.PHOTON_TOPIC_PREFIX ?? '',
   };
 }

@@ -32,7 +32,7 @@ function record(status: ActivationRecord['response']['status'], start: string, i
 
 describe('InvokerMetrics', () => {
   it('counts activations by status and starts by kind, and observes warm isolates, free namespaces and lag', async () => {
-    const m = new InvokerMetrics('inv7', runner, async () => 5);
+    const m = new InvokerMetrics('inv7', runner, async () => 5, 'kafka');
     m.recorded(record('success', 'cold', 4));
     m.recorded(record('success', 'warm'));
     m.recorded(record('application error', 'warm'));
