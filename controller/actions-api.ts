@@ -53,9 +53,23 @@ async function writablePackage(r: ApiRequest, path: string): Promise<void> {
 }
 
 export const actionsApi = {
-  /** The actions directly under the request's namespace path: `ns` or a package's `ns/pkg`. */
+  /**
+   * A package's actions (`ns/pkg`), or a namespace's: its own and those of its packages, most
+   * recently updated first, as OpenWhisk's list (its view emits package actions under the root too).
+   */
   async list(r: ApiRequest): Promise<Reply> {
-    const actions = await r.deps.stores.actions.list(r.path, paging(r.url));
+    const { limit, skip } = paging(r.url);
+    const { stores } = r.deps;
+    let actions: Action[];
+    if (splitPath(r.path).pkg !== undefined) {
+      actions = await stores.actions.list(r.path, { limit, skip });
+    } else {
+      const packages = (await stores.packages.list(r.path, { limit: 100_000, skip: 0 })).filter((p) => !p.binding);
+      const paths = [r.path, ...packages.map((p) => `${p.namespace}/${p.name}`)];
+      // Each path's first skip+limit are enough to page the merged list.
+      const lists = await Promise.all(paths.map((path) => stores.actions.list(path, { limit: skip + limit, skip: 0 })));
+      actions = lists.flat().sort((a, b) => b.updated - a.updated || a.name.localeCompare(b.name)).slice(skip, skip + limit);
+    }
     // OpenWhisk lists without code.
     return { status: 200, body: actions.map((a) => actionJson(a, false)) };
   },

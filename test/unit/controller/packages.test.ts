@@ -71,7 +71,9 @@ describe('packages over REST', () => {
     // The client's two ways of listing a package: ns%2Fpkg, and the CLI's trailing slash.
     expect((await api('GET', `${NS}/guest%2Ftools/actions`)).body.map((a: { namespace: string }) => a.namespace)).toEqual(['guest/tools']);
     expect((await api('GET', `${NS}/_/actions/tools/`)).body.map((a: { namespace: string }) => a.namespace)).toEqual(['guest/tools']);
-    expect((await api('GET', `${NS}/_/actions`)).body.map((a: { namespace: string }) => a.namespace)).toEqual(['guest']);
+    // The namespace's list holds its own actions and those of its packages, newest first (OpenWhisk's).
+    expect((await api('GET', `${NS}/_/actions`)).body.map((a: { namespace: string }) => a.namespace)).toEqual(['guest', 'guest/tools']);
+    expect((await api('GET', `${NS}/_/actions?limit=1&skip=1`)).body.map((a: { namespace: string }) => a.namespace)).toEqual(['guest/tools']);
     expect((await api('GET', `${NS}/_/packages/tools`)).body.actions).toEqual([expect.objectContaining({ name: 'hello', version: '0.0.1' })]);
 
     const run = await api('POST', `${NS}/_/actions/tools/hello?blocking=true`, { body: { c: 'invocation' } });
