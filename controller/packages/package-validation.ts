@@ -34,7 +34,8 @@ export function validatePackageName(name: string): string {
  */
 export function validatePackagePut(namespace: string, name: string, body: Record<string, unknown>, existing?: Package): EntityInput<Package> {
   validatePackageName(name);
-  const binding = body.binding === undefined ? existing?.binding : bindingRef(body.binding, namespace);
+  // An empty binding `{}` (what packages answer for `binding`) on an update keeps what the entity is.
+  const binding = body.binding === undefined ? existing?.binding : (bindingRef(body.binding, namespace) ?? existing?.binding);
   if (body.publish !== undefined && typeof body.publish !== 'boolean') throw new ApiError(400, "'publish' must be true or false.");
   // The binding annotation is always the controller's: one from the body is dropped.
   const annotations = (body.annotations === undefined ? (existing?.annotations ?? []) : validateKeyValues(body.annotations, 'annotations'))

@@ -114,6 +114,9 @@ describe('packages over REST', () => {
     expect(await api('PUT', `${NS}/_/packages/base?overwrite=true`, { body: { binding: { namespace: 'guest', name: 'mine' } } })).toMatchObject({ status: 409, body: { error: 'Resource is a package and cannot be converted into a binding.' } });
     expect(await api('PUT', `${NS}/_/actions/mine/new`, { body: HELLO })).toMatchObject({ status: 400, body: { error: 'Operation not permitted on package binding.' } });
     expect((await api('GET', `${NS}/_/packages/second`)).status).toBe(404);
+    // Sending back what GET answered (`binding: {}` for a package, the binding for a binding) changes neither.
+    expect((await api('PUT', `${NS}/_/packages/mine?overwrite=true`, { body: { binding: {} } })).body.binding).toEqual({ namespace: 'guest', name: 'base' });
+    expect((await api('PUT', `${NS}/_/packages/base?overwrite=true`, { body: { binding: {} } })).body.binding).toEqual({});
     expect((await api('GET', `${NS}/_/packages/mine`)).body.binding).toEqual({ namespace: 'guest', name: 'base' });
 
     // Deleting the bound package (once empty) is allowed, as in OpenWhisk; the binding then answers 404.
