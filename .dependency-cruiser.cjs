@@ -8,6 +8,8 @@ module.exports = {
       from: { path: '^invoker/' }, to: { path: '^controller/' } },
     { name: 'only-invoker-imports-native', severity: 'error', comment: 'only invoker/ (and deploy/, test/) import native/',
       from: { path: '^(controller|shared)/' }, to: { path: '^native/' } },
+    { name: 'invoker-uses-native-index', severity: 'error', comment: 'invoker/ reaches native/ only through native/index.ts, its one public face',
+      from: { path: '^invoker/' }, to: { path: '^native/', pathNot: '^native/index\\.ts$' } },
     { name: 'native-is-a-leaf', severity: 'error', comment: 'native/ knows nothing of the services',
       from: { path: '^native/' }, to: { path: '^(controller|invoker|deploy)/' } },
     { name: 'shared-is-shared', severity: 'error', comment: 'shared/ is below both services',

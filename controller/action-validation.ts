@@ -5,18 +5,20 @@ import type { ActionInput } from '../shared/store/action-store.js';
 import { isBase64Code } from '../shared/archive/action-archive.js';
 import { ApiError } from './api-error.js';
 
-/** The one Node.js runtime photon has; OpenWhisk resolves `nodejs:default` to it the same way. */
-export const NODEJS_KIND = 'nodejs:20';
-const KIND_ALIASES: Readonly<Record<string, string>> = Object.freeze({ 'nodejs:20': NODEJS_KIND, 'nodejs:default': NODEJS_KIND, nodejs: NODEJS_KIND });
+import { actionKind, kindNames } from './kinds/action-kinds.js';
 
 // OpenWhisk's EntityName pattern (common/.../entity/EntityPath.scala), at most 256 characters.
 const NAME = /^(?:\w|\w[\w@ .-]*[\w@.-]+)$/;
 const MAIN = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
 const MB = 1024 * 1024;
 
+/** OpenWhisk's EntityName rules; the 400 opens with OpenWhisk's message (Messages.entityNameIllegal / entityNameTooLong). */
 export function validateName(name: string, what = 'name'): string {
-  if (name.length === 0 || name.length > 256 || !NAME.test(name)) {
-    throw new ApiError(400, `The ${what} '${name}' is not valid: use letters, digits, '_', '@', '.', '-' and spaces (not first or last), at most 256 characters.`);
+  if (name.length > 256) {
+    throw new ApiError(400, `The name of the entity is longer than allowed: ${name.length} > 256 characters (the ${what} '${name.slice(0, 32)}…').`);
+  }
+  if (name.length === 0 || !NAME.test(name)) {
+    throw new ApiError(400, `The name of the entity contains illegal characters. The ${what} '${name}' is not valid: use letters, digits, '_', '@', '.', '-' and spaces (not first or last), at most 256 characters.`);
   }
   return name;
 }
@@ -43,13 +45,16 @@ function validateExec(raw: unknown): Action['exec'] {
   if (raw === undefined) throw new ApiError(400, "The action needs 'exec': {\"kind\": \"nodejs:20\", \"code\": \"function main(params) { ... }\"}.");
   if (!isObject(raw)) throw new ApiError(400, "'exec' must be an object with 'kind' and 'code'.");
   const kind = raw.kind;
-  if (typeof kind !== 'string' || !KIND_ALIASES[kind]) {
-    throw new ApiError(400, `exec.kind ${JSON.stringify(kind)} is not supported: use one of ${Object.keys(KIND_ALIASES).join(', ')} (sequences, blackbox images and other runtimes are not available).`);
+  // The registry (kinds/action-kinds.ts) says which kinds exist and how each checks its exec.
+  const registered = typeof kind === 'string' ? actionKind(kind) : undefined;
+  if (!registered) {
+    throw new ApiError(400, `exec.kind ${JSON.stringify(kind)} is not supported: use one of ${kindNames().join(', ')} (sequences, blackbox images and other runtimes are not available).`);
   }
+  if (registered.validateExec) return registered.validateExec(raw, registered.kind);
   if (typeof raw.code !== 'string') throw new ApiError(400, 'exec.code must be a string holding the JavaScript source of the action, or a base64 zip or tar.gz archive.');
   // OpenWhisk (Exec.isBinaryCode) decides by the code itself, not by the flag: base64 is an archive
   // (action-code.ts checks it), anything else is JavaScript text.
-  const exec: Action['exec'] = { kind: KIND_ALIASES[kind]!, code: raw.code, binary: isBase64Code(raw.code) };
+  const exec: Action['exec'] = { kind: registered.kind, code: raw.code, binary: isBase64Code(raw.code) };
   if (raw.main !== undefined) {
     if (typeof raw.main !== 'string' || !MAIN.test(raw.main)) throw new ApiError(400, `exec.main ${JSON.stringify(raw.main)} must be the name of a function, e.g. "main".`);
     exec.main = raw.main;

@@ -81,7 +81,7 @@ function parseLimits(args: string[]): NamespaceLimits {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const env = serviceEnv();
+  const env = serviceEnv(process.env);
   const stores = await createRedisStores({ url: env.redisUrl, prefix: env.redisPrefix });
   const code = await runAdminCommand(process.argv.slice(2), stores, (l) => console.log(l), (l) => console.error(l));
   await stores.close();

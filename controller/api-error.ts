@@ -1,5 +1,7 @@
 // An error the REST API answers with: OpenWhisk's `{error, code}` body and its status codes. Any
-// other exception becomes a 500 whose message does not leak internals.
+// other exception becomes a 500 whose message does not leak internals. Domain errors of the
+// activation path become ApiErrors here (apiErrorOf), at the HTTP edge, and nowhere else.
+import { ActivationError } from './activation/activation-errors.js';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -28,4 +30,16 @@ export const MESSAGES = Object.freeze({
 
 export function tooLarge(size: number | string, limit: number): ApiError {
   return new ApiError(413, `The request content was malformed:\nRequest larger than allowed: ${size} > ${limit} bytes.`);
+}
+
+/** The REST answer for a domain error of the activation path (OpenWhisk's statuses and wording); undefined for anything else. */
+export function apiErrorOf(err: unknown): ApiError | undefined {
+  if (!(err instanceof ActivationError)) return undefined;
+  switch (err.reason) {
+    case 'not-found': return new ApiError(404, MESSAGES.notFound);
+    case 'forbidden': return new ApiError(403, MESSAGES.notAuthorized);
+    case 'throttled': return new ApiError(429, err.message);
+    case 'no-invokers': return new ApiError(503, MESSAGES.noInvokers);
+    case 'not-scheduled': return new ApiError(503, 'The activation could not be handed to an invoker; try again.');
+  }
 }

@@ -7,7 +7,8 @@ import { ApiError } from './api-error.js';
 import type { ControllerConfig } from './config.js';
 import type { IdentityCache } from './identity-cache.js';
 import type { LoadBalancer } from './load-balancer.js';
-import type { Throttler } from './throttler.js';
+import type { ActivationService } from './activation/activation-service.js';
+import type { Entitlement } from './entitlement.js';
 import type { FeedService } from './triggers/feed-service.js';
 import type { TriggerFirer } from './triggers/trigger-firer.js';
 
@@ -20,8 +21,11 @@ export interface Reply {
 export interface ApiDeps {
   stores: Stores;
   balancer: LoadBalancer;
-  throttler: Throttler;
+  /** The one activation path: resolve → admit → schedule → await. */
+  activations: ActivationService;
   identities: IdentityCache;
+  /** The one authorisation check (entitlement.ts). */
+  entitlement: Entitlement;
   config: ControllerConfig;
   firer: TriggerFirer;
   feeds: FeedService;
@@ -32,8 +36,10 @@ export interface ApiRequest {
   method: string;
   url: URL;
   identity: Identity;
-  /** The caller's namespace, after resolving `_`. */
+  /** The namespace the request names, after resolving `_` (the caller's own, or another one for shared packages). */
   namespace: string;
+  /** The namespace path the request names: `namespace`, or `namespace/pkg` (the client's `ns%2Fpkg`). */
+  path: string;
   deps: ApiDeps;
   /** The trace context of the request's span: parent of every span the handler starts. */
   trace: Context;

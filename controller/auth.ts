@@ -22,8 +22,14 @@ export async function authenticate(headers: IncomingHttpHeaders, auth: Pick<Auth
   return identity;
 }
 
-/** `_` is the caller's own namespace; any other name but the caller's is 403. */
-export function resolveNamespace(pathNamespace: string, identity: Identity): string {
-  if (pathNamespace === '_' || pathNamespace === identity.namespace) return identity.namespace;
-  throw new ApiError(403, MESSAGES.notAuthorized);
+/**
+ * The namespace path a request names, `_` resolved to the caller's own: `ns`, or `ns/pkg` when the
+ * client sent a package path as one segment (`ns%2Fpkg`). Which namespaces the caller may touch is
+ * entitlement.ts's decision, not this one's.
+ */
+export function resolveNamespacePath(segment: string, identity: Identity): string {
+  const parts = segment.split('/');
+  if (parts.length > 2 || parts.some((p) => p.length === 0)) throw new ApiError(400, `The namespace '${segment}' is not valid: use 'namespace' or 'namespace/package'.`);
+  if (parts[0] === '_') parts[0] = identity.namespace;
+  return parts.join('/');
 }

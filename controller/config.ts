@@ -70,7 +70,8 @@ export function resolveConfig(overrides: Partial<ControllerConfig> = {}): Contro
 }
 
 /** PHOTON_CONTROLLER_ID, PHOTON_CONTROLLER_HOST, PHOTON_CONTROLLER_PORT, PHOTON_BLOCKING_WAIT_MS, … */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ControllerConfig> {
+/** Called by entry points only, with their process.env: library code reads no environment. */
+export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ControllerConfig> {
   const out: Partial<ControllerConfig> = {};
   const num = (name: string): number | undefined => {
     const raw = env[name];

@@ -8,6 +8,9 @@ import { topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import { ensureGuest } from '../shared/store/guest.js';
 import type { Stores } from '../shared/store/stores.js';
 import { resolveConfig, type ControllerConfig } from './config.js';
+import { ActivationService } from './activation/activation-service.js';
+import { Entitlement } from './entitlement.js';
+import { installSystemPackages } from './packages/system-installer.js';
 import { createApiServer } from './http-server.js';
 import { IdentityCache } from './identity-cache.js';
 import { LoadBalancer } from './load-balancer.js';
@@ -20,9 +23,9 @@ import { TriggerFirer } from './triggers/trigger-firer.js';
 export interface ControllerDeps {
   bus: MessageBus;
   stores: Stores;
-  /** Topic names; default topics() (PHOTON_TOPIC_PREFIX). */
+  /** Topic names; default topics('') (entry points pass the cluster's prefix, PHOTON_TOPIC_PREFIX). */
   topics?: Topics;
-  /** Schedules of the alarms feeds (BullMQ in cluster mode); absent: alarms answer 503. */
+  /** Schedules of the alarms feeds (BullMQ in cluster mode, in-process standalone); absent: alarms answer 503. */
   alarms?: AlarmScheduler;
   /** A bus on a user's Kafka brokers for Kafka feeds that name brokers; absent: only photon's own. */
   feedBus?: (brokers: string[]) => MessageBus;
@@ -31,6 +34,8 @@ export interface ControllerDeps {
 export interface ControllerOptions extends Partial<ControllerConfig> {
   /** Create the guest namespace with OpenWhisk's well-known key at start (default true). */
   createGuest?: boolean;
+  /** Install /whisk.system's packages (utils, samples, alarms, messaging) at start, idempotently (default true). */
+  installSystemPackages?: boolean;
 }
 
 export interface RunningController {
@@ -44,9 +49,10 @@ export interface RunningController {
 }
 
 export async function startController(deps: ControllerDeps, options: ControllerOptions = {}): Promise<RunningController> {
-  const { createGuest = true, ...overrides } = options;
+  const { createGuest = true, installSystemPackages: install = true, ...overrides } = options;
   const config = resolveConfig(overrides);
   if (createGuest) await ensureGuest(deps.stores.auth);
+  if (install) await installSystemPackages(deps.stores);
   const balancer = new LoadBalancer({
     bus: deps.bus,
     activations: deps.stores.activations,
@@ -62,13 +68,17 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   });
   await balancer.start();
   const throttler = new Throttler(deps.stores.throttles, config.namespaceLimits);
+  const entitlement = new Entitlement(deps.stores.packages);
+  const activations = new ActivationService({
+    stores: deps.stores, balancer, throttler, entitlement, slotTtlMs: ActivationService.slotTtlMs(config.completionGraceMs, config.sweepIntervalMs),
+  });
   const identities = new IdentityCache(deps.stores.auth, config.authCacheMs);
-  const firer = new TriggerFirer({ stores: deps.stores, balancer, throttler });
+  const firer = new TriggerFirer({ stores: deps.stores, activations, throttler });
   // Consumer groups of Kafka feeds carry the cluster's topic prefix, like every other group.
-  const health = (deps.topics ?? defaultTopics()).health;
+  const topicNames = deps.topics ?? defaultTopics('');
   const kafka = new KafkaFeedManager({
     stores: deps.stores, firer, ownBus: deps.bus, ...(deps.feedBus ? { busFor: deps.feedBus } : {}),
-    groupPrefix: health.slice(0, health.length - 'photon.health'.length),
+    groupPrefix: topicNames.prefix,
     batch: { maxBytes: config.feedBatchMaxBytes, maxMessages: config.feedBatchMaxMessages, maxWaitMs: config.feedBatchMaxWaitMs },
     reconcileMs: config.feedReconcileMs,
   });
@@ -79,7 +89,7 @@ export async function startController(deps: ControllerDeps, options: ControllerO
       return cut > 0 ? identities.authenticate(apiKey.slice(0, cut), apiKey.slice(cut + 1)) : undefined;
     },
   });
-  const server = createApiServer({ stores: deps.stores, balancer, throttler, identities, config, firer, feeds });
+  const server = createApiServer({ stores: deps.stores, balancer, activations, identities, entitlement, config, firer, feeds });
   try {
     await feeds.start();
     await listen(server, config.port, config.host);

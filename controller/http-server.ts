@@ -8,12 +8,15 @@ import { StoreUnavailableError } from '../shared/store/store-unavailable-error.j
 import { ATTR, TRACER_NAME } from '../shared/tracing/attributes.js';
 import { inSpan, traceparentOf } from '../shared/tracing/in-span.js';
 import { extractTraceContext } from '../shared/tracing/trace-headers.js';
-import { actionsApi } from './actions-api.js';
+import { splitPath } from '../shared/model/package.js';
+import { actionRef, actionsApi } from './actions-api.js';
 import { activationsApi } from './activations-api.js';
-import { ApiError, MESSAGES } from './api-error.js';
-import { authenticate, resolveNamespace } from './auth.js';
+import { ApiError, MESSAGES, apiErrorOf } from './api-error.js';
+import { authenticate, resolveNamespacePath } from './auth.js';
+import type { Collection, Privilege } from './entitlement.js';
 import { boolParam, type ApiDeps, type ApiRequest, type Reply } from './api-request.js';
 import { invokeApi } from './invoke-api.js';
+import { packagesApi } from './packages/packages-api.js';
 import { readJsonObject } from './http-body.js';
 import { isFeedAction } from './triggers/feed-validation.js';
 import { rulesApi, triggersApi } from './triggers/triggers-api.js';
@@ -57,7 +60,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
   let reply: Reply;
   try {
     reply = await route(req, deps, ctx);
-  } catch (err) {
+  } catch (caught) {
+    const err = apiErrorOf(caught) ?? caught;
     if (err instanceof ApiError) {
       reply = { status: err.status, body: { error: err.message, code: requestId }, headers: err.headers };
     } else if (err instanceof StoreUnavailableError) {
@@ -118,35 +122,53 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
     const feedAction = segments.slice(5).join('/');
     if (isFeedAction(feedAction)) return deps.feeds.invoke(identity, feedAction, await readJsonObject(req, deps.config.payloadLimitBytes), boolParam(url, 'result'));
   }
-  const namespace = resolveNamespace(segments[3]!, identity);
-  const r: ApiRequest = { req, method, url, identity, namespace, deps, trace: ctx };
+  const path = resolveNamespacePath(segments[3]!, identity);
+  const namespace = splitPath(path).namespace;
+  const r: ApiRequest = { req, method, url, identity, namespace, path, deps, trace: ctx };
   const [, , , , collection, ...rest] = segments;
+  // Who may do what is decided in one place (entitlement.ts), before any handler runs.
+  const allow = (privilege: Privilege, c: Collection, name?: string, at = path): Promise<void> =>
+    deps.entitlement.check(identity, privilege, { path: at, collection: c, ...(name !== undefined ? { name } : {}) });
+  const privilegeOf = (m: string): Privilege => (m === 'GET' ? 'read' : m === 'POST' ? 'activate' : 'write');
+  // Only actions may be named below a package path (the client's `ns%2Fpkg`).
+  if (path !== namespace && collection !== 'actions') throw new ApiError(404, MESSAGES.notFound);
 
   switch (collection) {
     case undefined:
       // GET namespaces/{ns}: OpenWhisk lists the namespace's entities.
+      await allow('read', 'namespace');
       return only(method, ['GET'], async () => {
         const brief = (e: { name: string; namespace: string; version: string }): Record<string, string> => ({ name: e.name, namespace: e.namespace, version: e.version });
-        const [actions, triggers, rules] = await Promise.all([
-          deps.stores.actions.list(namespace, { limit: 200, skip: 0 }), deps.stores.triggers.list(namespace, { limit: 200, skip: 0 }), deps.stores.rules.list(namespace, { limit: 200, skip: 0 }),
+        const all = { limit: 200, skip: 0 };
+        const [actions, packages, triggers, rules] = await Promise.all([
+          deps.stores.actions.list(namespace, all), deps.stores.packages.list(namespace, all), deps.stores.triggers.list(namespace, all), deps.stores.rules.list(namespace, all),
         ]);
-        return { status: 200, body: { actions: actions.map(brief), packages: [], triggers: triggers.map(brief), rules: rules.map(brief) } };
+        return { status: 200, body: { actions: actions.map(brief), packages: packages.map(brief), triggers: triggers.map(brief), rules: rules.map(brief) } };
       });
-    case 'actions':
-      if (rest.length === 0) return only(method, ['GET'], () => actionsApi.list(r));
-      if (method === 'POST') return invokeApi(r, rest.join('/'));
-      return only(method, ['GET', 'PUT', 'DELETE', 'POST'], () => {
-        const name = rest.join('/');
-        return method === 'GET' ? actionsApi.get(r, name) : method === 'PUT' ? actionsApi.put(r, name) : actionsApi.delete(r, name);
-      });
+    case 'actions': {
+      // `…/actions` and `…/actions/{pkg}/` (the CLI's package listing) list; otherwise `name` or `pkg/name`.
+      if (rest.length === 0 || (rest.length === 1 && url.pathname.endsWith('/'))) {
+        const listed = rest.length === 0 ? path : actionRef(path, `${rest[0]!}/x`).path;
+        await allow('read', 'actions', undefined, listed);
+        return only(method, ['GET'], () => actionsApi.list({ ...r, path: listed }));
+      }
+      const ref = actionRef(path, rest.join('/'));
+      await allow(privilegeOf(method), 'actions', ref.name, ref.path);
+      if (method === 'POST') return invokeApi(r, ref);
+      return only(method, ['GET', 'PUT', 'DELETE', 'POST'], () =>
+        method === 'GET' ? actionsApi.get(r, ref) : method === 'PUT' ? actionsApi.put(r, ref) : actionsApi.delete(r, ref));
+    }
     case 'activations':
+      await allow('read', 'activations');
       if (rest.length === 0) return only(method, ['GET'], () => activationsApi.list(r));
       if (rest.length === 1) return only(method, ['GET'], () => activationsApi.get(r, rest[0]!));
       if (rest.length === 2 && (rest[1] === 'logs' || rest[1] === 'result')) return only(method, ['GET'], () => activationsApi.part(r, rest[0]!, rest[1] as 'logs' | 'result'));
       throw new ApiError(404, MESSAGES.notFound);
     case 'limits':
+      await allow('read', 'limits');
       return only(method, ['GET'], () => ({ status: 200, body: { ...deps.config.namespaceLimits, ...identity.limits } }));
     case 'triggers': {
+      await allow(privilegeOf(method), 'triggers', rest[0]);
       if (rest.length === 0) return only(method, ['GET'], () => triggersApi.list(r));
       const name = rest[0]!;
       if (rest.length === 2 && rest[1] === 'deadletters') return only(method, ['GET', 'DELETE'], () => triggersApi.deadLetters(r, name));
@@ -155,17 +177,21 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
         method === 'GET' ? triggersApi.get(r, name) : method === 'PUT' ? triggersApi.put(r, name) : method === 'DELETE' ? triggersApi.delete(r, name) : triggersApi.fire(r, name));
     }
     case 'rules': {
+      await allow(privilegeOf(method), 'rules', rest[0]);
       if (rest.length === 0) return only(method, ['GET'], () => rulesApi.list(r));
       if (rest.length !== 1) throw new ApiError(404, MESSAGES.notFound);
       const name = rest[0]!;
       return only(method, ['GET', 'PUT', 'DELETE', 'POST'], () =>
         method === 'GET' ? rulesApi.get(r, name) : method === 'PUT' ? rulesApi.put(r, name) : method === 'DELETE' ? rulesApi.delete(r, name) : rulesApi.setStatus(r, name));
     }
-    case 'packages':
-      // photon has no packages: the list is empty (the openwhisk client's namespaces.get reads it)
-      // and everything else about them does not exist.
-      if (rest.length === 0 && method === 'GET') return { status: 200, body: [] };
-      throw new ApiError(404, `${MESSAGES.notFound} photon does not implement packages yet.`);
+    case 'packages': {
+      if (rest.length > 1) throw new ApiError(400, `The name of the entity contains illegal characters. The package name '${rest.join('/')}' is not valid: a package name has no '/'.`);
+      await allow(method === 'GET' ? 'read' : 'write', 'packages', rest[0]);
+      if (rest.length === 0) return only(method, ['GET'], () => packagesApi.list(r));
+      const name = rest[0]!;
+      return only(method, ['GET', 'PUT', 'DELETE'], () =>
+        method === 'GET' ? packagesApi.get(r, name) : method === 'PUT' ? packagesApi.put(r, name) : packagesApi.delete(r, name));
+    }
     default:
       throw new ApiError(404, MESSAGES.notFound);
   }

@@ -3,20 +3,22 @@
 // capacity it accounted, and sweeps activations whose completion never arrives.
 import { randomBytes } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api';
-import type { MessageBus, Subscription } from '../shared/bus/message-bus.js';
+import type { BusMessage, MessageBus, Subscription } from '../shared/bus/message-bus.js';
 import { TOPIC_RETENTION_MS, topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import type { Action } from '../shared/model/action.js';
-import { ACTIVATION_MESSAGE_VERSION, type ActivationMessage } from '../shared/model/activation-message.js';
+import { ACTIVATION_MESSAGE_VERSION, encodeActivationMessage, type ActivationMessage } from '../shared/model/activation-message.js';
 import type { ActivationRecord } from '../shared/model/activation-record.js';
-import type { CompletionMessage } from '../shared/model/completion-message.js';
-import type { InvokerHeartbeat } from '../shared/model/invoker-health.js';
+import { decodeCompletionMessage } from '../shared/model/completion-message.js';
+import { decodeHeartbeat } from '../shared/model/invoker-health.js';
+import { setAside } from '../shared/bus/set-aside.js';
 import type { ActivationStore } from '../shared/store/activation-store.js';
 import type { Identity } from '../shared/store/auth-store.js';
-import { actionKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
+import { actionKey, warmKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
 import { ATTR } from '../shared/tracing/attributes.js';
 import { inSpan, startSpanIn } from '../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
 import { InvokerPool, type InvokerStatus, type Reservation } from './invoker-pool.js';
+import { NoInvokersError } from './activation/activation-errors.js';
 import { lostActivationRecord } from './lost-activation.js';
 import { place, type PlacementReason } from './placement.js';
 
@@ -43,9 +45,11 @@ export interface ScheduleRequest {
   blocking: boolean;
   acceptedAt: number;
   cause?: string;
+  /** The package binding the action was invoked through (`ns/binding`), for the record. */
+  binding?: string;
   /** The trace this activation continues (the HTTP request's or the trigger fire's span). */
   trace?: Context;
-  /** The warm registry's entry for the action, if the caller already read it (saves a round trip). */
+  /** The warm registry's entry for the caller and action (warmKey), if the caller already read it (saves a round trip). */
   warm?: Record<string, WarmCounts>;
   /** Runs once when the activation finishes, completed or swept: releases throttles. */
   onFinished?: () => void;
@@ -58,12 +62,7 @@ export interface Scheduled {
   finished: Promise<ActivationRecord | undefined>;
 }
 
-export class NoInvokersError extends Error {
-  constructor() {
-    super('no healthy invoker with a fresh heartbeat');
-    this.name = 'NoInvokersError';
-  }
-}
+export { NoInvokersError };
 
 interface InFlight {
   message: ActivationMessage;
@@ -84,10 +83,12 @@ export class LoadBalancer {
   #sweeper: NodeJS.Timeout | undefined;
   /** Activations recorded as lost by the sweeper, for operators and tests. */
   lostCount = 0;
+  /** Heartbeats and completions that could not be decoded and were set aside (also metric photon.messages.set_aside). */
+  setAsideCount = 0;
 
   constructor(options: LoadBalancerOptions) {
     this.#o = options;
-    this.#topics = options.topics ?? defaultTopics();
+    this.#topics = options.topics ?? defaultTopics('');
     this.#pool = new InvokerPool({ staleMs: options.heartbeatStaleMs, forgetMs: options.invokerForgetMs, controllerShare: options.controllerShare,
       ...(options.invokerProbationMs !== undefined ? { probationMs: options.invokerProbationMs } : {}),
     });
@@ -102,7 +103,7 @@ export class LoadBalancer {
       topic: this.#topics.health,
       group: `${this.#o.controllerId}.health.${randomBytes(4).toString('hex')}`,
       maxInFlight: 64,
-      handle: async (m) => this.#onHeartbeat(m.value),
+      handle: async (m) => this.#onHeartbeat(m),
     }));
     this.#subscriptions.push(await this.#o.bus.subscribe({
       topic: completed,
@@ -111,7 +112,7 @@ export class LoadBalancer {
       // The group is this controller's for good: on its very first start, reading from the oldest
       // retained message means no completion published while the group was joining is missed.
       fromBeginning: true,
-      handle: async (m) => this.#onCompletion(m.value, m.headers),
+      handle: async (m) => this.#onCompletion(m),
     }));
     this.#sweeper = setInterval(() => this.#sweep(), this.#o.sweepIntervalMs);
     this.#sweeper.unref();
@@ -120,7 +121,7 @@ export class LoadBalancer {
   async schedule(req: ScheduleRequest): Promise<Scheduled> {
     const { action } = req;
     const key = actionKey(action.namespace, action.name);
-    const warm = req.warm ?? (await this.#o.warm.forAction(key).catch(() => ({})));
+    const warm = req.warm ?? (await this.#o.warm.forAction(warmKey(req.caller.namespace, action.namespace, action.name)).catch(() => ({})));
     const parent = req.trace ?? ROOT_CONTEXT;
     const placement = await inSpan(parent, 'controller.placement', {}, async (span) => {
       const p = place(this.#pool.candidates(key, action.revision, warm), {
@@ -136,7 +137,7 @@ export class LoadBalancer {
     const span = startSpanIn(parent, `publish ${this.#topics.invoker(placement.invoker)}`, { kind: SpanKind.PRODUCER });
     span.setAttributes({
       [ATTR.activationId]: req.activationId, [ATTR.action]: key, [ATTR.namespace]: req.caller.namespace,
-      [ATTR.invoker]: placement.invoker, [ATTR.controller]: this.#o.controllerId, [ATTR.blocking]: req.blocking, [ATTR.messagingSystem]: 'kafka',
+      [ATTR.invoker]: placement.invoker, [ATTR.controller]: this.#o.controllerId, [ATTR.blocking]: req.blocking, [ATTR.messagingSystem]: this.#o.bus.system,
       [ATTR.messagingDestination]: this.#topics.invoker(placement.invoker), [ATTR.messagingOperation]: 'publish',
     });
     const headers = injectTraceHeaders(trace.setSpan(parent, span));
@@ -152,6 +153,7 @@ export class LoadBalancer {
       controller: this.#o.controllerId,
       acceptedAt: req.acceptedAt,
       ...(req.cause ? { cause: req.cause } : {}),
+      ...(req.binding ? { binding: req.binding } : {}),
       ...(Object.keys(headers).length > 0 ? { traceContext: headers } : {}),
     };
     const reservation = this.#pool.reserve(placement.invoker, key, action.limits.memory, action.limits.concurrency);
@@ -163,7 +165,7 @@ export class LoadBalancer {
       ...(req.onFinished ? { onFinished: req.onFinished } : {}),
     });
     try {
-      await this.#o.bus.publish(this.#topics.invoker(placement.invoker), [{ key: req.activationId, value: Buffer.from(JSON.stringify(message)), headers }]);
+      await this.#o.bus.publish(this.#topics.invoker(placement.invoker), [{ key: req.activationId, value: encodeActivationMessage(message), headers }]);
     } catch (err) {
       this.#inFlight.delete(req.activationId);
       this.#pool.release(reservation);
@@ -195,33 +197,30 @@ export class LoadBalancer {
     this.#inFlight.clear();
   }
 
-  #onHeartbeat(value: Buffer): void {
-    let hb: InvokerHeartbeat;
-    try {
-      hb = JSON.parse(value.toString('utf8')) as InvokerHeartbeat;
-    } catch {
-      console.error('controller: ignoring a heartbeat that is not JSON');
-      return;
+  #onHeartbeat(m: BusMessage): void {
+    const hb = decodeHeartbeat(m.value);
+    if (!hb.ok) {
+      this.setAsideCount++;
+      return setAside(`controller ${this.#o.controllerId}`, m, hb.reason);
     }
-    if (typeof hb.invoker !== 'string' || typeof hb.userMemory !== 'number') return;
-    this.#pool.onHeartbeat(hb);
+    this.#pool.onHeartbeat(hb.value);
   }
 
-  async #onCompletion(value: Buffer, headers: Record<string, string>): Promise<void> {
-    let msg: CompletionMessage;
-    try {
-      msg = JSON.parse(value.toString('utf8')) as CompletionMessage;
-    } catch {
-      console.error('controller: ignoring a completion that is not JSON');
-      return;
+  async #onCompletion(m: BusMessage): Promise<void> {
+    const decoded = decodeCompletionMessage(m.value);
+    if (!decoded.ok) {
+      // Its activation, if any, is swept like a lost one: the record in the store still answers.
+      this.setAsideCount++;
+      return setAside(`controller ${this.#o.controllerId}`, m, decoded.reason);
     }
+    const msg = decoded.value;
     const entry = this.#inFlight.get(msg.activationId);
     // Unknown ids are completions this controller already swept, or ones addressed to a previous
     // incarnation of it: their records are in the store, nobody here waits for them.
     if (!entry) return;
     // The completion continues the activation's trace: its parent is the invoker's span.
-    await inSpan(extractTraceContext(headers), 'controller.completion', {
-      [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: 'kafka', [ATTR.messagingOperation]: 'process',
+    await inSpan(extractTraceContext(m.headers), 'controller.completion', {
+      [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: this.#o.bus.system, [ATTR.messagingOperation]: 'process',
     }, async () => {
       this.#finish(msg.activationId, entry);
       this.#pool.recordOutcome(entry.reservation.invoker, msg.systemError ? 'systemError' : 'success');

@@ -1,10 +1,11 @@
 // The invoker's settings from PHOTON_* environment variables, with a clear error for bad values.
 import { hostname } from 'node:os';
 import type { InvokerOptions } from '../invoker/start-invoker.js';
+import { parseNetworkIsolation } from '../shared/config/network-isolation.js';
 
 export type InvokerSettings = Pick<InvokerOptions, 'invokerId' | 'isolation' | 'userMemoryMb' | 'namespaceFloor' | 'namespaceCeiling' | 'nat' | 'namespaceIdBase' | 'namespaceIdCount' | 'namespacePerActivation'>;
 
-export function invokerEnv(env: NodeJS.ProcessEnv = process.env): InvokerSettings {
+export function invokerEnv(env: NodeJS.ProcessEnv): InvokerSettings {
   const num = (name: string): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;
@@ -19,10 +20,10 @@ export function invokerEnv(env: NodeJS.ProcessEnv = process.env): InvokerSetting
     if (raw === 'off' || raw === 'false' || raw === '0') return false;
     throw new Error(`${name} must be on or off, got '${raw}'`);
   };
-  const isolation = flag('PHOTON_NETWORK_ISOLATION');
+  const isolation = parseNetworkIsolation(env.PHOTON_NETWORK_ISOLATION);
   const out: InvokerSettings = { invokerId: env.PHOTON_INVOKER_ID || `invoker-${hostname()}` };
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(out.invokerId)) throw new Error(`PHOTON_INVOKER_ID must be 1-64 of [A-Za-z0-9_.-], got '${out.invokerId}'`);
-  if (isolation !== undefined) out.isolation = isolation ? 'on' : 'off';
+  if (isolation !== undefined) out.isolation = isolation;
   const userMemoryMb = num('PHOTON_USER_MEMORY_MB');
   if (userMemoryMb !== undefined) out.userMemoryMb = userMemoryMb;
   const floor = num('PHOTON_NETNS_FLOOR');

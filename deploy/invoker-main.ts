@@ -7,16 +7,17 @@ import { startTelemetry } from './telemetry.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { KafkaBus } from '../shared/bus/kafka-bus.js';
 import { serviceEnv } from '../shared/config/service-env.js';
+import { topics } from '../shared/bus/topics.js';
 import { createRedisStores } from '../shared/store/redis-stores.js';
 import { startInvoker } from '../invoker/start-invoker.js';
 import { invokerEnv } from './invoker-env.js';
 
 const telemetry = await startTelemetry('photon-invoker');
-const env = serviceEnv();
-const settings = invokerEnv();
+const env = serviceEnv(process.env);
+const settings = invokerEnv(process.env);
 const stores = await createRedisStores({ url: env.redisUrl, prefix: env.redisPrefix, activationRetentionMs: env.activationRetentionMs });
 const bus = new KafkaBus({ brokers: env.kafkaBrokers, clientId: settings.invokerId });
-const invoker = await startInvoker({ ...settings, bus, stores });
+const invoker = await startInvoker({ ...settings, bus, stores, topics: topics(env.topicPrefix) });
 const ns = invoker.namespaces.stats();
 console.log(`photon invoker ${settings.invokerId} serving (user memory ${invoker.pool.stats().userMemoryMb} MB, network isolation ${invoker.namespaces.isolation}, ${ns.free} namespaces cached; Kafka ${env.kafkaBrokers.join(',')}, Redis ${env.redisUrl})`);
 

@@ -7,6 +7,7 @@ import { startTelemetry } from './telemetry.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { startController } from '../controller/controller.js';
 import { configFromEnv } from '../controller/config.js';
+import { InProcessAlarmScheduler } from '../controller/alarms/in-process-alarm-scheduler.js';
 import { startInvoker } from '../invoker/start-invoker.js';
 import { InProcessBus } from '../shared/bus/in-process-bus.js';
 import { KafkaBus } from '../shared/bus/kafka-bus.js';
@@ -18,7 +19,7 @@ import { invokerEnv } from './invoker-env.js';
 const telemetry = await startTelemetry('photon-standalone');
 const bus = new InProcessBus();
 // Records are kept for the retention and within a size bound (PHOTON_ACTIVATION_MAX_BYTES).
-const { activationRetentionMs, activationMaxBytes } = serviceEnv();
+const { activationRetentionMs, activationMaxBytes } = serviceEnv(process.env);
 const stores = createMemoryStores({ activationRetentionMs, activationMaxBytes });
 const settings = invokerEnv({ PHOTON_INVOKER_ID: 'standalone0', PHOTON_NETNS_FLOOR: '8', ...process.env });
 const invoker = await startInvoker({
@@ -27,9 +28,11 @@ const invoker = await startInvoker({
   bus,
   stores,
 });
-// Kafka feeds can read a user's brokers; alarms need Redis (cluster mode) and answer 503 here.
+// Kafka feeds can read a user's brokers; alarms run on an in-process scheduler (their schedules
+// live as long as the process, like everything else standalone keeps).
 const feedBus = (brokers: string[]): KafkaBus => new KafkaBus({ brokers, clientId: 'standalone.feeds' });
-const controller = await startController({ bus, stores, feedBus }, { controllerId: 'standalone', ...configFromEnv() });
+const alarms = new InProcessAlarmScheduler();
+const controller = await startController({ bus, stores, feedBus, alarms }, { controllerId: 'standalone', ...configFromEnv(process.env) });
 const auth = `${GUEST_UUID}:${GUEST_KEY}`;
 const api = controller.url;
 

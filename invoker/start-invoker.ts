@@ -1,8 +1,6 @@
 // One invoker, assembled: a namespace cache filled to its floor, an isolate pool over it, and the
 // service that feeds it from the bus. Used by the cluster entry point and standalone mode alike.
-import { effectiveCapabilities, missingCapabilities } from '../native/capabilities.js';
-import { createNamespaceCache, uncachedNamespaces, type NamespaceCache } from '../native/index.js';
-import { DEFAULT_ID_COUNT, defaultIdBase, invokerTag } from '../native/naming.js';
+import { DEFAULT_ID_COUNT, createNamespaceCache, defaultIdBase, effectiveCapabilities, invokerTag, missingCapabilities, uncachedNamespaces, type NamespaceCache } from '../native/index.js';
 import type { MessageBus } from '../shared/bus/message-bus.js';
 import { topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import type { Stores } from '../shared/store/stores.js';
@@ -18,7 +16,7 @@ export interface InvokerOptions {
   /**
    * 'on' fails at start without CAP_SYS_ADMIN/CAP_NET_ADMIN; 'off' runs functions without network
    * isolation (said loudly); 'auto' (standalone mode) is 'on' where the privileges allow it and
-   * 'off', said loudly, where they do not. Default PHOTON_NETWORK_ISOLATION, else 'on'.
+   * 'off', said loudly, where they do not. Default 'on' (entry points parse PHOTON_NETWORK_ISOLATION).
    */
   isolation?: 'on' | 'off' | 'auto';
   /** MB of isolate memory (OpenWhisk's userMemory). Default 2048. */
@@ -84,7 +82,7 @@ export async function startInvoker(options: InvokerOptions): Promise<RunningInvo
     const service = await startInvokerService({
       invokerId: options.invokerId,
       bus: options.bus,
-      topics: options.topics ?? defaultTopics(),
+      topics: options.topics ?? defaultTopics(''),
       stores: options.stores,
       runner: new PoolActionRunner(pool, namespaces),
       ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),

@@ -63,14 +63,8 @@ export interface ResolvedCacheOptions {
   clock: Clock;
 }
 
-export function isolationFromEnv(value: string | undefined): 'on' | 'off' {
-  const v = (value ?? '').trim().toLowerCase();
-  if (v === '' || v === 'on') return 'on';
-  if (v === 'off') return 'off';
-  throw new Error(`PHOTON_NETWORK_ISOLATION must be 'on' or 'off', not '${value}'`);
-}
-
-export function resolveCacheOptions(o: NamespaceCacheOptions, env: NodeJS.ProcessEnv = process.env): ResolvedCacheOptions {
+/** Library code reads no environment: PHOTON_NETWORK_ISOLATION is parsed by the entry points (shared/config/network-isolation.ts) and arrives as `isolation`. */
+export function resolveCacheOptions(o: NamespaceCacheOptions): ResolvedCacheOptions {
   if (!o.invokerId) throw new Error('invokerId is required');
   const tag = invokerTag(o.invokerId);
   const floor = o.floor ?? 40;
@@ -86,7 +80,7 @@ export function resolveCacheOptions(o: NamespaceCacheOptions, env: NodeJS.Proces
     ceiling,
     keepAliveMs,
     janitorIntervalMs: o.janitorIntervalMs ?? Math.min(keepAliveMs, 10_000),
-    isolation: o.isolation ?? isolationFromEnv(env.PHOTON_NETWORK_ISOLATION),
+    isolation: o.isolation ?? 'on',
     nat: o.nat ?? false,
     idBase,
     idCount,

@@ -315,6 +315,7 @@ class PhotonNamespaceCache implements NamespaceCache {
   }
 
   private destroy(ns: NetworkNamespace): void {
+    this.pool.destroyed(ns);
     const k = this.kernelOf.get(ns);
     this.kernelOf.delete(ns);
     this.links.delete(ns);

@@ -9,7 +9,7 @@ import type { AlarmFeedConfig, FeedBinding } from '../../shared/model/trigger.js
 import type { Identity } from '../../shared/store/auth-store.js';
 import type { Stores } from '../../shared/store/stores.js';
 import { extendedRecord, newActivationId } from '../activation-json.js';
-import { ApiError, MESSAGES } from '../api-error.js';
+import { ApiError, MESSAGES, apiErrorOf } from '../api-error.js';
 import { AlarmConfigError, type AlarmScheduler, type AlarmTick } from '../alarms/alarm-scheduler.js';
 import { feedConfig, type FeedActionName } from './feed-validation.js';
 import { identityOfFeed } from './feed-identity.js';
@@ -183,7 +183,9 @@ export class FeedService {
     const activationId = createHash('sha256').update(`${feedId(b)}|${tick.tickId}`).digest('hex').slice(0, 32);
     try {
       await firer.fire(identity, b.trigger, config.payload, { activationId, annotations: [{ key: 'tick', value: tick.tickId }] });
-    } catch (err) {
+    } catch (caught) {
+      // The feed's status says what OpenWhisk's provider would have seen: the fire's HTTP answer.
+      const err = apiErrorOf(caught) ?? caught;
       if (err instanceof ApiError && err.status === 404) {
         await this.deleteFeedOf(b.namespace, b.trigger);
         return;
@@ -193,7 +195,7 @@ export class FeedService {
         await this.#d.alarms?.unschedule(b.namespace, b.trigger);
         return;
       }
-      throw err; // retried by the scheduler with the same tick id
+      throw caught; // retried by the scheduler with the same tick id
     }
     if (config.feed !== 'once') return;
     if (config.deleteAfterFire === 'rules') {

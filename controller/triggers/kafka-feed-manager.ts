@@ -8,7 +8,7 @@ import type { BusMessage, MessageBus, Subscription } from '../../shared/bus/mess
 import type { FeedBinding, KafkaFeedConfig } from '../../shared/model/trigger.js';
 import type { Stores } from '../../shared/store/stores.js';
 import { extractTraceContext } from '../../shared/tracing/trace-headers.js';
-import { ApiError } from '../api-error.js';
+import { ApiError, apiErrorOf } from '../api-error.js';
 import { MessageBatcher, type BatchLimits } from './message-batcher.js';
 import type { TriggerFirer } from './trigger-firer.js';
 import { identityOfFeed } from './feed-identity.js';
@@ -231,7 +231,9 @@ export class KafkaFeedManager {
         const annotations = [{ key: FEED_ANNOTATION, value: id }, { key: OFFSETS_ANNOTATION, value: Object.fromEntries(last) }];
         await this.#o.firer.fire(identity, b.trigger, { messages }, { activationId, annotations, trace: extractTraceContext(batch[0]!.headers) });
         break;
-      } catch (err) {
+      } catch (caught) {
+        // The feed's status says what OpenWhisk's provider would have seen: the fire's HTTP answer.
+        const err = apiErrorOf(caught) ?? caught;
         if (err instanceof ApiError && err.status >= 400 && err.status < 500 && ![408, 409, 429].includes(err.status)) {
           // OpenWhisk's provider disables the trigger's feed on such errors (e.g. trigger deleted).
           await this.#o.stores.feeds.put({ ...b, active: false, reason: `Automatically disabled: firing the trigger answered ${err.status}: ${err.message}` });

@@ -11,15 +11,18 @@ import type { Identity } from '../../shared/store/auth-store.js';
 import type { Stores } from '../../shared/store/stores.js';
 import { ATTR } from '../../shared/tracing/attributes.js';
 import { inSpan } from '../../shared/tracing/in-span.js';
+import { mergeParameters } from '../../shared/model/parameters.js';
+import { EntityNotFoundError, ThrottledError } from '../activation/activation-errors.js';
+import type { ActivationService } from '../activation/activation-service.js';
 import { newActivationId } from '../activation-json.js';
-import { ApiError, MESSAGES } from '../api-error.js';
-import type { LoadBalancer } from '../load-balancer.js';
 import type { Throttler } from '../throttler.js';
 import { retryPolicyOf } from './trigger-validation.js';
 
 export interface TriggerFirerDeps {
   stores: Stores;
-  balancer: LoadBalancer;
+  /** Rule activations go the one activation path: admitted (both throttles), scheduled, released. */
+  activations: ActivationService;
+  /** Only for the fire's own throttle (firesPerMinute). */
   throttler: Throttler;
   /** Most dead letters kept per trigger. */
   deadLetterCap?: number;
@@ -55,21 +58,21 @@ export class TriggerFirer {
     this.#d = deps;
   }
 
-  /** The trigger activation id, or undefined when the trigger has no active rule (the API's 204). 404/429 as ApiError. */
+  /** The trigger activation id, or undefined when the trigger has no active rule (the API's 204). EntityNotFoundError, ThrottledError. */
   async fire(identity: Identity, triggerName: string, event: Record<string, unknown>, options: FireOptions = {}): Promise<string | undefined> {
     const { stores, throttler } = this.#d;
     const namespace = identity.namespace;
     const activationId = options.activationId ?? newActivationId();
     return inSpan(options.trace ?? ROOT_CONTEXT, 'controller.trigger.fire', { [ATTR.namespace]: namespace, [ATTR.trigger]: `${namespace}/${triggerName}`, [ATTR.activationId]: activationId }, async (_span, ctx) => {
       const trigger = await stores.triggers.get(namespace, triggerName);
-      if (!trigger) throw new ApiError(404, MESSAGES.notFound);
+      if (!trigger) throw new EntityNotFoundError('trigger', `${namespace}/${triggerName}`);
       if (options.activationId && (await stores.activations.get(activationId))) return activationId;
       await throttler.checkFireRate(identity);
       const rules = (await stores.rules.list(namespace, { limit: MAX_RULES, skip: 0 }))
         .filter((r) => r.status === 'active' && r.trigger.namespace === namespace && r.trigger.name === triggerName);
       if (rules.length === 0) return undefined;
       const start = Date.now();
-      const params = { ...Object.fromEntries(trigger.parameters.map((kv) => [kv.key, kv.value])), ...event };
+      const params = mergeParameters(trigger.parameters, event);
       const policy = retryPolicyOf(trigger.annotations);
       const logs = await Promise.all(rules.map((rule) => this.#runRule(identity, trigger, rule, params, activationId, policy, Boolean(options.activationId), ctx)));
       const record: ActivationRecord = {
@@ -95,36 +98,33 @@ export class TriggerFirer {
   async #runRule(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, deterministic: boolean, ctx: Context): Promise<RuleLog> {
     const ruleName = `${rule.namespace}/${rule.name}`;
     const actionName = `${rule.action.namespace}/${rule.action.name}`;
-    const action = await this.#d.stores.actions.get(rule.action.namespace, rule.action.name);
-    if (!action) return { statusCode: 1, success: false, rule: ruleName, action: actionName, error: `The action '${actionName}' does not exist.` };
     // A re-fired batch gets the same activation ids: the invoker runs a redelivered id only once.
     const id = deterministic ? createHash('sha256').update(`${cause}:${ruleName}`).digest('hex').slice(0, 32) : newActivationId();
     try {
-      await this.#schedule(identity, trigger, rule, params, cause, policy, [id], ctx);
+      await this.#schedule(identity, rule, params, cause, [id], ctx, (ids, record) => this.#failed(identity, trigger, rule, params, cause, policy, ids, record, ctx));
       return { statusCode: 0, success: true, activationId: id, rule: ruleName, action: actionName };
     } catch (err) {
-      const message = err instanceof ApiError ? err.message : String(err);
+      if (err instanceof EntityNotFoundError) return { statusCode: 1, success: false, rule: ruleName, action: actionName, error: err.message };
+      const message = err instanceof ThrottledError ? err.message : String(err);
       return { statusCode: 1, success: false, activationId: id, rule: ruleName, action: actionName, error: message };
     }
   }
 
-  /** Publishes the attempt whose id is last in `ids`; follows its outcome for the retry policy. */
-  async #schedule(identity: Identity, trigger: Trigger, rule: Rule, params: Record<string, unknown>, cause: string, policy: RetryPolicy, ids: string[], ctx: Context): Promise<void> {
+  /** Starts the attempt whose id is last in `ids` (the activation service admits it like any invoke); follows its outcome. */
+  async #schedule(identity: Identity, rule: Rule, params: Record<string, unknown>, cause: string, ids: string[], ctx: Context,
+    onFailure: (ids: string[], record: ActivationRecord | undefined) => Promise<void>): Promise<void> {
     const activationId = ids[ids.length - 1]!;
-    const action = await this.#d.stores.actions.get(rule.action.namespace, rule.action.name);
-    if (!action) {
-      await this.#deadLetter(trigger, rule, params, cause, ids, 'action missing', `The action '${rule.action.namespace}/${rule.action.name}' does not exist.`);
-      return;
-    }
-    const scheduled = await this.#d.balancer.schedule({ activationId, action, caller: identity, params, blocking: false, acceptedAt: Date.now(), cause, trace: ctx });
+    const started = await this.#d.activations.start({
+      caller: identity, action: rule.action, params, blocking: false, activationId, cause, trace: ctx,
+    });
     // Followed even without retries: a failed async activation ends in the dead-letter list, never silently.
-    void scheduled.finished.then(async () => {
+    void started.finished.then(async () => {
       // Closing resolves every waiter without an outcome: this controller stops following, it does
       // not judge activations that are still running.
       if (this.#closed) return;
       const record = await this.#readRecord(activationId);
       if (record?.response.success) return;
-      await this.#failed(identity, trigger, rule, params, cause, policy, ids, record, ctx);
+      await onFailure(ids, record);
     }).catch((err: unknown) => console.error(`controller: following rule activation ${activationId} failed:`, err));
   }
 
@@ -138,10 +138,15 @@ export class TriggerFirer {
     const delay = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** (attempt - 1));
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
-      this.#schedule(identity, trigger, rule, params, cause, policy, [...ids, newActivationId()], ctx).catch(async (err: unknown) => {
-        // No invoker or no bus right now: counts as a failed attempt.
+      const next = [...ids, newActivationId()];
+      this.#schedule(identity, rule, params, cause, next, ctx, (later, record) => this.#failed(identity, trigger, rule, params, cause, policy, later, record, ctx)).catch(async (err: unknown) => {
+        if (err instanceof EntityNotFoundError) {
+          await this.#deadLetter(trigger, rule, params, cause, next, 'action missing', err.message);
+          return;
+        }
+        // Throttled, no invoker or no bus right now: counts as a failed attempt.
         await this.#failed(identity, trigger, rule, params, cause, policy, [...ids, `unscheduled:${String(err)}`], undefined, ctx);
-      });
+      }).catch((err: unknown) => console.error(`controller: retrying a rule activation of ${cause} failed:`, err));
     }, delay);
     timer.unref();
     this.#timers.add(timer);

@@ -44,13 +44,19 @@ export function validateRulePut(namespace: string, name: string, body: Record<st
   };
 }
 
-/** "/ns/name", "ns/name" or "name" (the caller's namespace); "_" is the caller's namespace too. */
+/**
+ * "/ns/name", "ns/name" or "name" (the caller's namespace); "_" is the caller's namespace too. An
+ * action may be in a package: "/ns/pkg/name" (what the openwhisk client sends for "pkg/name"),
+ * answered with the namespace path "ns/pkg".
+ */
 export function entityRef(raw: unknown, field: string, callerNamespace: string): EntityRef {
   if (typeof raw !== 'string' || raw.length === 0) throw new ApiError(400, `The rule needs '${field}': a name like "/${callerNamespace}/my-${field}".`);
   const parts = raw.replace(/^\//, '').split('/');
-  if (parts.length > 2) throw new ApiError(400, `'${field}' '${raw}' names a package entity; photon has no packages: use "/namespace/name".`);
-  const [ns, name] = parts.length === 2 ? [parts[0]!, parts[1]!] : [callerNamespace, parts[0]!];
-  return { namespace: ns === '_' ? callerNamespace : validateName(ns, `${field} namespace`), name: validateName(name, `${field} name`) };
+  const inPackage = parts.length === 3 && raw.startsWith('/') && field === 'action';
+  if (parts.length > 2 && !inPackage) throw new ApiError(400, `'${field}' '${raw}' is not valid: use "/namespace/name"${field === 'action' ? ' or "/namespace/package/name"' : ''}.`);
+  const [ns, name] = parts.length >= 2 ? [parts[0]!, parts[parts.length - 1]!] : [callerNamespace, parts[0]!];
+  const namespace = ns === '_' ? callerNamespace : validateName(ns, `${field} namespace`);
+  return { namespace: inPackage ? `${namespace}/${validateName(parts[1]!, 'package name')}` : namespace, name: validateName(name, `${field} name`) };
 }
 
 /** The trigger's retry policy from its `photon:retry` annotation; strict: 400 on a malformed one. */

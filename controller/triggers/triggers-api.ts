@@ -7,6 +7,8 @@ import { readJsonObject } from '../http-body.js';
 import { ACTIVATION_ID_HEADER } from '../invoke-api.js';
 import { validateName } from '../action-validation.js';
 import { validateRulePut, validateTriggerPut } from './trigger-validation.js';
+import { EntityNotFoundError } from '../activation/activation-errors.js';
+import { resolveAction } from '../packages/package-resolver.js';
 
 export function triggerJson(t: Trigger, rules?: Rule[]): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -103,10 +105,15 @@ export const rulesApi = {
     // OpenWhisk refuses to change a rule that is active: disable it first.
     if (existing && existing.status === 'active') throw new ApiError(409, `Rule '${r.namespace}/${name}' is active; disable it (POST {"status": "inactive"}) before updating it.`);
     const input = validateRulePut(r.namespace, name, body, existing);
-    const [trigger, action] = await Promise.all([stores.triggers.get(input.trigger.namespace, input.trigger.name), stores.actions.get(input.action.namespace, input.action.name)]);
+    const trigger = await stores.triggers.get(input.trigger.namespace, input.trigger.name);
     if (!trigger) throw new ApiError(404, `The trigger '/${input.trigger.namespace}/${input.trigger.name}' named by the rule does not exist.`);
-    if (!action) throw new ApiError(404, `The action '/${input.action.namespace}/${input.action.name}' named by the rule does not exist.`);
-    if (input.action.namespace !== r.namespace && !action.publish) throw new ApiError(403, `The action '/${input.action.namespace}/${input.action.name}' is not published: a rule can only name your own or published actions.`);
+    // The action as an activation will find it: through its package or binding, with the one
+    // entitlement check (another namespace's action only inside a shared package, else 403).
+    const missing = new ApiError(404, `The action '/${input.action.namespace}/${input.action.name}' named by the rule does not exist.`);
+    const ref = await resolveAction(stores.packages, r.deps.entitlement, r.identity, input.action).catch((err: unknown) => {
+      throw err instanceof EntityNotFoundError ? missing : err;
+    });
+    if (!(await stores.actions.get(ref.namespace, ref.name))) throw missing;
     const result = await stores.rules.put(input, { overwrite });
     if (result.outcome === 'exists') throw new ApiError(409, MESSAGES.exists);
     return { status: 200, body: ruleJson(result.entity) };

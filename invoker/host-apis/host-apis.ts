@@ -6,7 +6,7 @@
 // context has no activation in flight: nothing a function starts outlives its activations.
 import net from 'node:net';
 import type http from 'node:http';
-import type { NamespaceSockets, NetworkNamespace } from '../../native/contracts.js';
+import type { NamespaceSockets, NetworkNamespace } from '../../native/index.js';
 import type { GuestMessage, HostMessage } from '../isolate/guest-protocol.js';
 import { namespaceFetch } from './namespace-fetch.js';
 

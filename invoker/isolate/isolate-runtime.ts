@@ -22,8 +22,12 @@ const LOADER_SOURCE = guestFile('guest-module-loader.js');
 const GUEST_SCRIPT = `((send, hostFs) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE})))`;
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
-/** Why an isolate stopped serving: its own limits, or the host disposing it on purpose. */
-export type DisposeReason = 'timeout' | 'memory' | 'evicted' | 'retired' | 'closed' | 'internal';
+/**
+ * Why an isolate stopped serving, the one enum from V8 up to the pool's events: its own limits
+ * (timeout, memory), the pool's decisions (keep-alive and memory-pressure evictions, a developer
+ * error retiring it, collateral of another activation's limit, closed), or internal failure.
+ */
+export type DisposeReason = 'timeout' | 'memory' | 'keep-alive' | 'memory-pressure' | 'developer-error' | 'collateral' | 'closed' | 'internal';
 
 /** A call into the guest that did not complete because the isolate was disposed under it. */
 export interface Aborted {

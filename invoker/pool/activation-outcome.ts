@@ -15,35 +15,58 @@ export interface ActivationInput {
   actionName: string;
   /** Epoch ms the caller wants the activation done by; the pool also bounds it by the action's timeout. */
   deadline?: number;
-  actionVersion?: string;
-  apiKey?: string;
-  transactionId?: string;
 }
 
 /** How the isolate that ran the activation was obtained. */
 export type StartKind = 'warm' | 'prewarm' | 'cold';
 
+/** Why a pool did not run an activation at all (no isolate was involved). */
+export type PoolRefusal = 'limits' | 'unknown-kind' | 'closed' | 'queue-full';
+
+/**
+ * The one result type from the isolate to the activation record: the pool produces it, the
+ * ActionRunner hands it on unchanged, and the invoker's record is built from it with recordTimes()
+ * (the only place start, duration, waitTime and initTime are computed).
+ */
 export interface ActivationOutcome {
   activationId: string;
+  /** Set when the pool refused the activation (limits it cannot honour, closed, queue full): nothing ran; response says why. */
+  refused?: PoolRefusal;
   response: ActivationResponse;
   /** `<ISO time> stdout|stderr: line`, truncated at the action's log limit with OpenWhisk's notice. */
   logs: string[];
-  /** epoch ms; when init ran, start = run start - initTime so that end - start includes init. */
-  start: number;
   /** epoch ms the run itself (not the init) started */
   runStart: number;
   end: number;
   /** ms spent initialising the code (compile + top-level), present when init ran for this activation. */
   initTime?: number;
-  /** ms between pool.run() and the start of init or run: queueing for capacity and, for cold starts, creating the isolate (OpenWhisk counts container creation there too). */
-  waitTime: number;
+  /** ms inside the pool before init or run started: queueing for capacity and, for cold starts, creating the isolate. */
+  poolWaitMs: number;
   startKind: StartKind;
-  isolateId: string;
+  /** The isolate that ran it; null when the pool refused. */
+  isolateId: string | null;
   namespaceId: number | null;
   /** Cold starts only: ms creating the isolate (namespace acquisition included) before init. */
   phases?: { createMs: number; namespaceMs: number };
-  /** timeout (always), limits, initTime, waitTime, isolateStart, isolate, namespaceId, freshContext. */
+  /** What only the pool knows: timeout (always), limits, isolateStart, isolate, namespaceId, freshContext. */
   annotations: KeyValue[];
+}
+
+/** The record's times, OpenWhisk's way, whole ms: for a cold start `start` is the run start minus initTime, so duration includes init; waitTime runs from the controller's acceptance to that start. */
+export interface RecordTimes {
+  start: number;
+  end: number;
+  duration: number;
+  waitTime: number;
+  initTime?: number;
+}
+
+export function recordTimes(o: Pick<ActivationOutcome, 'runStart' | 'end' | 'initTime'>, acceptedAt: number): RecordTimes {
+  const start = Math.round(o.runStart - (o.initTime ?? 0));
+  const end = Math.round(o.end);
+  const t: RecordTimes = { start, end, duration: Math.max(0, end - start), waitTime: Math.max(0, start - acceptedAt) };
+  if (o.initTime !== undefined) t.initTime = Math.round(o.initTime * 1000) / 1000;
+  return t;
 }
 
 export const MESSAGES = {

@@ -7,18 +7,19 @@
 // a prewarmed blank isolate of the same memory size (already bound to a namespace, so a cold
 // start only compiles the code) → a new isolate, if the user-memory budget allows it, after
 // evicting idle isolates in greedy-dual order if needed → otherwise a FIFO queue.
+import { invokerKind } from '../kinds/action-kinds.js';
 import { ActionPackages } from '../code/action-packages.js';
 import { DEFAULT_LIMITS } from '../../shared/model/action.js';
 import type { Action } from '../../shared/model/action.js';
-import type { NamespaceCache } from '../../native/contracts.js';
+import type { NamespaceCache } from '../../native/index.js';
 import type { DisposeReason } from '../isolate/isolate-runtime.js';
 import { ActivationLog } from './activation-log.js';
-import type { ActivationInput, ActivationOutcome, StartKind } from './activation-outcome.js';
+import type { ActivationInput, ActivationOutcome, PoolRefusal, StartKind } from './activation-outcome.js';
 import { MESSAGES, developerError, internalError } from './activation-outcome.js';
 import { GreedyDual } from './greedy-dual.js';
 import { classify } from './outcome-builder.js';
-import type { DisposeCause } from './pool-events.js';
-import { PoolEvents, causeToReason, reasonToCause } from './pool-events.js';
+import { PoolEvents } from './pool-events.js';
+import { nextState, type IsolateEvent } from './isolate-lifecycle.js';
 import { checkLimits } from './action-limits.js';
 import { PooledIsolate, wantsFreshContext } from './pooled-isolate.js';
 import type { Execution } from './pooled-isolate.js';
@@ -50,6 +51,8 @@ export interface IsolatePoolOptions {
   namespacePerActivation?: boolean;
   /** Prefix of isolate ids, e.g. the invoker id. */
   idPrefix?: string;
+  /** An illegal lifecycle transition throws (tests) instead of being reported as an `error` event. */
+  strictLifecycle?: boolean;
   /** Where archive actions are unpacked (once per revision); default one of the pool's own, with V8 code cache. */
   packages?: ActionPackages;
 }
@@ -69,6 +72,8 @@ export interface PoolStats {
 export interface WarmIsolateInfo {
   isolateId: string;
   actionKey: string;
+  /** The warm registry's key (shared/store/warm-registry.ts warmKey): actionKey without the revision. */
+  warmKey: string;
   /** The action's owner namespace, name and revision. */
   action: { namespace: string; name: string; revision: string };
   namespaceId: number | null;
@@ -116,6 +121,7 @@ export class IsolatePool {
       maxQueued: options.maxQueued ?? Number.POSITIVE_INFINITY,
       namespacePerActivation: options.namespacePerActivation ?? false,
       idPrefix: options.idPrefix ?? 'iso',
+      strictLifecycle: options.strictLifecycle ?? false,
     };
     this.prewarmTarget = this.opts.prewarm.count;
   }
@@ -132,20 +138,21 @@ export class IsolatePool {
     const received = Date.now();
     const limits = checkLimits(action.limits);
     const log = new ActivationLog(typeof limits === 'string' ? 0 : limits.logs);
-    if (typeof limits === 'string') return this.failed(activation, internalError(limits), received, log);
-    if (this.closed) return this.failed(activation, internalError('The invoker is shutting down.'), received, log);
+    if (typeof limits === 'string') return this.refused(activation, 'limits', limits, received, log);
+    if (this.closed) return this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
+    if (!invokerKind(action.exec.kind)) return this.refused(activation, 'unknown-kind', `The action kind '${action.exec.kind}' has no runtime on this invoker.`, received, log);
     const key = actionKey(action, activation.namespace);
     const complete = limits.timeout === action.limits.timeout && limits.memory === action.limits.memory && limits.logs === action.limits.logs && limits.concurrency === action.limits.concurrency;
     const pending: Pending = { action: complete ? action : { ...action, limits }, key, log, activationId: activation.activationId, resolve: () => undefined };
     let placement = this.tryPlace(pending, this.queue.length === 0);
     if (!placement) {
-      if (this.queue.length >= this.opts.maxQueued) return this.failed(activation, internalError('Too many activations are waiting for capacity.'), received, log);
+      if (this.queue.length >= this.opts.maxQueued) return this.refused(activation, 'queue-full', 'Too many activations are waiting for capacity.', received, log);
       placement = await new Promise<Placement | null>((resolve) => {
         pending.resolve = resolve;
         this.queue.push(pending);
         this.events.emit({ type: 'queued', activationId: activation.activationId, actionKey: key, queueLength: this.queue.length });
       });
-      if (!placement) return this.failed(activation, internalError('The invoker is shutting down.'), received, log);
+      if (!placement) return this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
     }
     return this.execute(placement, pending.action, params, activation, received, log);
   }
@@ -173,8 +180,8 @@ export class IsolatePool {
     const out: WarmIsolateInfo[] = [];
     for (const s of this.slots.values()) {
       const action = s.isolate?.action;
-      if (s.key !== null && action && !s.retiring) {
-        out.push({ isolateId: s.id, actionKey: s.key, action: { namespace: action.namespace, name: action.name, revision: action.revision }, namespaceId: s.isolate?.namespace?.id ?? null, inFlight: s.inFlight, concurrency: s.concurrency });
+      if (s.key !== null && action && s.state === 'warm') {
+        out.push({ isolateId: s.id, actionKey: s.key, warmKey: s.key.slice(0, s.key.length - action.revision.length - 1), action: { namespace: action.namespace, name: action.name, revision: action.revision }, namespaceId: s.isolate?.namespace?.id ?? null, inFlight: s.inFlight, concurrency: s.concurrency });
       }
     }
     return out;
@@ -194,7 +201,7 @@ export class IsolatePool {
   sweep(): void {
     const now = Date.now();
     for (const s of [...this.slots.values()]) {
-      if (s.key !== null && s.isolate && s.inFlight === 0 && now - s.lastUsed >= this.opts.keepAliveMs) this.evict(s, 'keep-alive');
+      if (s.state === 'warm' && s.inFlight === 0 && now - s.lastUsed >= this.opts.keepAliveMs) this.evict(s, 'keep-alive');
     }
     const hw = this.opts.rssHighWaterMb;
     if (hw !== undefined && process.memoryUsage.rss() / 1048576 > hw) {
@@ -212,17 +219,17 @@ export class IsolatePool {
     if (this.closed) return null;
     let best: Slot | null = null;
     for (const s of this.byKey.get(p.key) ?? []) {
-      if (s.retiring || s.gone || s.inFlight >= s.concurrency) continue;
+      if ((s.state !== 'warm' && s.state !== 'initialising') || s.inFlight >= s.concurrency) continue;
       if (!best || s.inFlight > best.inFlight) best = s; // pack: keeps the others idle and evictable
     }
     if (best) {
       best.inFlight++;
-      return { slot: best, kind: best.readyDone ? 'warm' : best.startKind, owner: false };
+      return { slot: best, kind: best.state === 'warm' ? 'warm' : best.startKind, owner: false };
     }
     if (!allowNew) return null;
     const mem = p.action.limits.memory;
     for (const s of this.slots.values()) {
-      if (s.key === null && s.isolate && !s.gone && s.memoryMb === mem) {
+      if (s.state === 'blank' && s.memoryMb === mem) {
         this.bind(s, p, 'prewarm');
         return { slot: s, kind: 'prewarm', owner: true };
       }
@@ -239,6 +246,7 @@ export class IsolatePool {
   }
 
   private bind(slot: Slot, p: Pending, kind: 'prewarm' | 'cold'): void {
+    this.transition(slot, 'bind');
     slot.key = p.key;
     slot.startKind = kind;
     slot.concurrency = this.opts.namespacePerActivation ? 1 : p.action.limits.concurrency;
@@ -261,7 +269,7 @@ export class IsolatePool {
     } catch (e) {
       return { ok: false, response: internalError(`Could not start an isolate: ${e instanceof Error ? e.message : String(e)}`) };
     }
-    if (slot.gone) return { ok: false, response: internalError('The isolate was disposed before it started.') };
+    if (slot.state !== 'initialising') return { ok: false, response: internalError('The isolate was disposed before it started.') };
     const createMs = performance.now() - t0;
     const t1 = performance.now();
     const initStart = Date.now();
@@ -277,7 +285,7 @@ export class IsolatePool {
       this.disposeSlot(slot, 'developer-error');
       return { ok: false, response: developerError(installed.message), initMs, initStart };
     }
-    slot.readyDone = true;
+    this.transition(slot, 'installed');
     this.gd.recordUse(p.key, createMs + initMs);
     this.events.emit({ type: 'warmed', isolateId: slot.id, namespaceId: isolate.namespace?.id ?? null, actionKey: p.key, startKind: slot.startKind, initMs });
     return { ok: true, isolate, initMs, initStart, createMs };
@@ -293,7 +301,7 @@ export class IsolatePool {
     if (!ready.ok) {
       this.release(slot);
       const end = Date.now();
-      return this.outcome(a, slot, pl.kind, ready.response, log, received, Math.round(end - (initTime ?? 0)), end, end, initTime, ready.timedOut ?? false, initStart ?? end, null);
+      return this.outcome(a, slot, pl.kind, ready.response, log, received, end, end, initTime, ready.timedOut ?? false, initStart ?? end, null);
     }
     if (!pl.owner) {
       this.gd.recordUse(pl.slot.key!);
@@ -307,17 +315,13 @@ export class IsolatePool {
       __OW_ACTION_NAME: a.actionName,
       __OW_NAMESPACE: a.namespace,
       __OW_DEADLINE: String(deadline),
-      __OW_ACTION_VERSION: a.actionVersion ?? action.version,
+      __OW_ACTION_VERSION: action.version,
     };
-    if (a.apiKey !== undefined) env.__OW_API_KEY = a.apiKey;
-    if (a.transactionId !== undefined) env.__OW_TRANSACTION_ID = a.transactionId;
-    const merged: Record<string, unknown> = {};
-    // init parameters are environment variables of the action (pooled-isolate.ts), not arguments.
-    for (const kv of action.parameters) if (kv.init !== true) merged[kv.key] = kv.value;
-    Object.assign(merged, params);
     let exec: Execution;
     try {
-      exec = await ready.isolate.execute(JSON.stringify(merged), JSON.stringify(env), log, limits.timeout);
+      // params arrive merged (the action's defaults under the invocation's): the controller's
+      // activation service does it once, with shared/model/parameters.ts.
+      exec = await ready.isolate.execute(JSON.stringify(params), JSON.stringify(env), log, limits.timeout);
     } catch (e) {
       // Only the platform can fail here (a namespace per activation could not be had, params
       // that are not JSON): the activation is a whisk internal error, the isolate is kept.
@@ -326,17 +330,17 @@ export class IsolatePool {
       if (!ready.isolate.disposed) {
         this.release(slot);
         const end = Date.now();
-        return this.outcome(a, slot, pl.kind, internalError(`The activation could not run: ${message}`), log, received, runStart, runStart, end, undefined, false, initStart ?? runStart, null);
+        return this.outcome(a, slot, pl.kind, internalError(`The activation could not run: ${message}`), log, received, runStart, end, undefined, false, initStart ?? runStart, null);
       }
     }
     const end = Date.now();
     const c = classify(exec.result, limits.timeout, this.opts.resultLimitBytes);
     if (c.note !== undefined) log.note(c.note);
-    if (c.fate === 'retire') slot.retiring = true;
-    if (c.fate === 'gone' && !slot.gone) this.disposeSlot(slot, exec.result.kind === 'aborted' && exec.result.own ? (exec.result.reason === 'memory' ? 'memory' : 'timeout') : 'collateral');
+    if (c.fate === 'retire') this.transition(slot, 'retire');
+    if (c.fate === 'gone') this.disposeSlot(slot, exec.result.kind === 'aborted' && exec.result.own ? (exec.result.reason === 'memory' ? 'memory' : 'timeout') : 'collateral');
     this.release(slot);
     const init = initTime ?? exec.initMs;
-    const out = this.outcome(a, slot, pl.kind, c.response, log, received, Math.round(runStart - (init ?? 0)), runStart, end, init, c.timedOut, initStart ?? runStart, exec.namespaceId, ready.isolate.freshContext);
+    const out = this.outcome(a, slot, pl.kind, c.response, log, received, runStart, end, init, c.timedOut, initStart ?? runStart, exec.namespaceId, ready.isolate.freshContext);
     // The cold path's own phases, for tracing: creating the isolate (with its namespace) before init.
     if (pl.owner && pl.kind === 'cold') out.phases = { createMs: ready.createMs, namespaceMs: ready.isolate.namespaceMs };
     return out;
@@ -349,8 +353,8 @@ export class IsolatePool {
       this.refillSoon = false;
       setImmediate(() => this.ensurePrewarms());
     }
-    if (slot.retiring && slot.inFlight <= 0) this.disposeSlot(slot, 'developer-error');
-    else if (slot.inFlight === 0 && slot.key !== null && !slot.gone) {
+    if (slot.state === 'retiring' && slot.inFlight <= 0) this.disposeSlot(slot, 'developer-error');
+    else if (slot.inFlight === 0 && slot.state === 'warm' && slot.key !== null) {
       slot.priority = this.gd.priority(slot.key, slot.memoryMb);
       if (this.events.listening) this.events.emit({ type: 'idle', isolateId: slot.id, namespaceId: slot.isolate?.namespace?.id ?? null, actionKey: slot.key });
     }
@@ -405,7 +409,7 @@ export class IsolatePool {
 
   private idleByPriority(): Slot[] {
     const idle: Slot[] = [];
-    for (const s of this.slots.values()) if (s.isolate && !s.gone && s.inFlight === 0) idle.push(s);
+    for (const s of this.slots.values()) if ((s.state === 'blank' || s.state === 'warm') && s.inFlight === 0) idle.push(s);
     const prio = (s: Slot): number => (s.key === null ? Number.NEGATIVE_INFINITY : s.priority);
     return idle.sort((x, y) => prio(x) - prio(y));
   }
@@ -451,8 +455,9 @@ export class IsolatePool {
     created.then(
       (isolate) => {
         slot.isolate = isolate;
+        this.transition(slot, 'created');
         this.events.emit({ type: 'created', isolateId: id, namespaceId: isolate.namespace?.id ?? null, memoryMb, prewarm, ms: performance.now() - t0 });
-        if (slot.gone) isolate.dispose(causeToReason(slot.cause ?? 'closed'));
+        if (slot.state === 'gone') isolate.dispose(slot.cause ?? 'closed');
         else if (prewarm) this.drain();
       },
       (e: unknown) => {
@@ -468,7 +473,7 @@ export class IsolatePool {
     if (this.closed || this.queue.length > 0 || Date.now() < this.prewarmPausedUntil) return;
     const { memoryMb } = this.opts.prewarm;
     let have = 0;
-    for (const s of this.slots.values()) if (s.key === null && !s.gone) have++;
+    for (const s of this.slots.values()) if (s.state === 'creating' || s.state === 'blank') have++;
     for (; have < this.prewarmTarget && this.fits(memoryMb); have++) this.addSlot(memoryMb, true);
   }
 
@@ -477,7 +482,7 @@ export class IsolatePool {
     const { count } = this.opts.prewarm;
     if (this.coldMisses === 0 && this.prewarmTarget > count) this.prewarmTarget--;
     this.coldMisses = 0;
-    const blank = [...this.slots.values()].filter((s) => s.key === null && s.isolate && !s.gone);
+    const blank = [...this.slots.values()].filter((s) => s.state === 'blank');
     if (blank.length > this.prewarmTarget) this.evict(blank[0]!, 'keep-alive');
   }
 
@@ -486,22 +491,33 @@ export class IsolatePool {
     return this.prewarmTarget;
   }
 
-  private disposeSlot(slot: Slot, cause: DisposeCause): void {
-    if (slot.gone) return;
+  private disposeSlot(slot: Slot, cause: DisposeReason): void {
+    if (slot.state === 'gone') return;
+    this.transition(slot, 'dispose');
     slot.cause ??= cause;
-    if (slot.isolate) slot.isolate.dispose(causeToReason(cause));
+    if (slot.isolate) slot.isolate.dispose(cause);
     else {
       // Still being created: it is disposed as soon as creation finishes (see addSlot).
-      this.gone(slot, causeToReason(cause));
+      this.gone(slot, cause);
+    }
+  }
+
+  /** The only way a slot's state changes (isolate-lifecycle.ts); illegal events throw in a strict pool. */
+  private transition(slot: Slot, event: IsolateEvent): void {
+    try {
+      slot.state = nextState(slot.id, slot.state, event);
+    } catch (err) {
+      if (this.opts.strictLifecycle) throw err;
+      this.events.emit({ type: 'error', message: (err as Error).message });
     }
   }
 
   /** The slot's isolate is gone (or never came): forget it and let waiting work use the capacity. */
   private gone(slot: Slot, reason: DisposeReason): void {
     if (!this.slots.has(slot.id)) return;
-    slot.gone = true;
+    this.transition(slot, 'gone');
     this.slots.delete(slot.id);
-    const cause: DisposeCause = slot.cause ?? reasonToCause(reason);
+    const cause: DisposeReason = slot.cause ?? reason;
     if (slot.key !== null) {
       const set = this.byKey.get(slot.key);
       set?.delete(slot);
@@ -517,22 +533,19 @@ export class IsolatePool {
     }
   }
 
-  private failed(a: ActivationInput, response: ActivationOutcome['response'], received: number, log: ActivationLog): ActivationOutcome {
+  private refused(a: ActivationInput, reason: PoolRefusal, message: string, received: number, log: ActivationLog): ActivationOutcome {
     const now = Date.now();
-    return { activationId: a.activationId, response, logs: log.lines(), start: now, runStart: now, end: now, waitTime: now - received, startKind: 'cold', isolateId: '', namespaceId: null, annotations: [{ key: 'timeout', value: false }] };
+    return { activationId: a.activationId, refused: reason, response: internalError(message), logs: log.lines(), runStart: now, end: now, poolWaitMs: now - received, startKind: 'cold', isolateId: null, namespaceId: null, annotations: [{ key: 'timeout', value: false }] };
   }
 
-  private outcome(a: ActivationInput, slot: Slot, kind: StartKind, response: ActivationOutcome['response'], log: ActivationLog, received: number, start: number, runStart: number, end: number,
+  private outcome(a: ActivationInput, slot: Slot, kind: StartKind, response: ActivationOutcome['response'], log: ActivationLog, received: number, runStart: number, end: number,
     initTime: number | undefined, timedOut: boolean, waitEnd: number, namespaceId: number | null, fresh = false): ActivationOutcome {
     const limits = slot.isolate?.action?.limits;
-    const waitTime = Math.max(0, waitEnd - received);
     const out: ActivationOutcome = {
-      activationId: a.activationId, response, logs: log.lines(), start, runStart, end, waitTime, startKind: kind, isolateId: slot.id, namespaceId,
+      activationId: a.activationId, response, logs: log.lines(), runStart, end, poolWaitMs: Math.max(0, waitEnd - received), startKind: kind, isolateId: slot.id, namespaceId,
       annotations: [
         ...(limits ? [{ key: 'limits', value: limits }] : []),
         { key: 'timeout', value: timedOut },
-        { key: 'waitTime', value: waitTime },
-        ...(initTime !== undefined ? [{ key: 'initTime', value: Math.round(initTime * 1000) / 1000 }] : []),
         { key: 'isolateStart', value: kind },
         { key: 'isolate', value: slot.id },
         { key: 'namespaceId', value: namespaceId },

@@ -1,36 +1,25 @@
 // The execution layer as the invoker service sees it (service/action-runner.ts): an ActionRunner
 // over an IsolatePool.
 import type { WarmCounts } from '../../shared/store/warm-registry.js';
-import { actionKey } from '../../shared/store/warm-registry.js';
-import type { NamespaceCache } from '../../native/contracts.js';
+import type { NamespaceCache } from '../../native/index.js';
 import type { ActionRunner, RunOutcome, RunRequest, RunnerStats } from '../service/action-runner.js';
 import type { IsolatePool } from './isolate-pool.js';
 
-/** Contract: run() resolves for everything a function does and rejects only when the pool cannot serve at all. */
+/** Contract: ActionRunner's; run() answers the pool's outcome as it is (refusals included). */
 export class PoolActionRunner implements ActionRunner {
   constructor(
     private readonly pool: IsolatePool,
     private readonly namespaces: NamespaceCache,
   ) {}
 
-  async run(request: RunRequest): Promise<RunOutcome> {
+  run(request: RunRequest): Promise<RunOutcome> {
     const { action } = request;
-    const o = await this.pool.run(action, request.params, {
+    return this.pool.run(action, request.params, {
       activationId: request.activationId,
       namespace: request.namespace,
       actionName: `/${action.namespace}/${action.name}`,
       deadline: request.deadline,
     });
-    // An outcome without an isolate is the pool refusing work (closed, limits it cannot honour).
-    if (o.isolateId === '' && o.response.status === 'whisk internal error') throw new Error(String(o.response.result.error));
-    const out: RunOutcome = { response: o.response, logs: o.logs, runStart: o.runStart, end: o.end, start: o.startKind, isolateId: o.isolateId, annotations: o.annotations };
-    if (o.initTime !== undefined) out.initTime = o.initTime;
-    if (o.namespaceId !== null) out.namespaceId = o.namespaceId;
-    if (o.phases) {
-      out.createTime = o.phases.createMs;
-      out.namespaceTime = o.phases.namespaceMs;
-    }
-    return out;
   }
 
   stats(): RunnerStats {
@@ -41,8 +30,7 @@ export class PoolActionRunner implements ActionRunner {
   warmSnapshot(): Record<string, WarmCounts> {
     const out: Record<string, WarmCounts> = {};
     for (const w of this.pool.warmIsolates()) {
-      const key = actionKey(w.action.namespace, w.action.name);
-      const c = (out[key] ??= { revision: w.action.revision, warm: 0, idle: 0, busy: 0 });
+      const c = (out[w.warmKey] ??= { revision: w.action.revision, warm: 0, idle: 0, busy: 0 });
       // Several revisions may be warm at once during an update; the registry keeps the newest seen.
       if (c.revision !== w.action.revision) continue;
       c.warm++;
@@ -51,4 +39,34 @@ export class PoolActionRunner implements ActionRunner {
     }
     return out;
   }
+
+  onWarmChange(listener: (changed: Record<string, WarmCounts | null>) => void): () => void {
+    let last = this.warmSnapshot();
+    let timer: NodeJS.Timeout | undefined;
+    const flush = (): void => {
+      timer = undefined;
+      const now = this.warmSnapshot();
+      const changed: Record<string, WarmCounts | null> = {};
+      let any = false;
+      for (const [k, c] of Object.entries(now)) {
+        const p = last[k];
+        if (!p || p.revision !== c.revision || p.warm !== c.warm || p.idle !== c.idle || p.busy !== c.busy) { changed[k] = c; any = true; }
+      }
+      for (const k of Object.keys(last)) if (!(k in now)) { changed[k] = null; any = true; }
+      last = now;
+      if (any) listener(changed);
+    };
+    const off = this.pool.events.subscribe((e) => {
+      if (e.type === 'queued' || e.type === 'created' || e.type === 'error' || timer) return;
+      timer = setTimeout(flush, WARM_FLUSH_MS);
+      timer.unref();
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }
 }
+
+/** How long pool events are gathered before the changed warm counts are reported: one write per burst. */
+const WARM_FLUSH_MS = 20;

@@ -1,7 +1,6 @@
 // What the pool tells the rest of the invoker (warm-isolate registry, tracing, metrics).
 import type { DisposeReason } from '../isolate/isolate-runtime.js';
 
-export type DisposeCause = 'timeout' | 'memory' | 'keep-alive' | 'memory-pressure' | 'developer-error' | 'collateral' | 'closed' | 'internal';
 
 /** Every event names the isolate and the network namespace it holds (null: none yet / per activation). */
 export type PoolEvent =
@@ -11,7 +10,7 @@ export type PoolEvent =
   | { type: 'idle'; isolateId: string; namespaceId: number | null; actionKey: string }
   | { type: 'queued'; activationId: string; actionKey: string; queueLength: number }
   | { type: 'evicted'; isolateId: string; namespaceId: number | null; actionKey: string | null; cause: 'keep-alive' | 'memory-pressure' }
-  | { type: 'disposed'; isolateId: string; namespaceId: number | null; actionKey: string | null; cause: DisposeCause }
+  | { type: 'disposed'; isolateId: string; namespaceId: number | null; actionKey: string | null; cause: DisposeReason }
   | { type: 'error'; message: string };
 
 export type PoolListener = (event: PoolEvent) => void;
@@ -38,36 +37,5 @@ export class PoolEvents {
         // A listener's failure must not break the pool's bookkeeping.
       }
     }
-  }
-}
-
-/** The isolate layer's reason for a pool-level cause (and back, for disposals V8 decided). */
-export function causeToReason(cause: DisposeCause): DisposeReason {
-  switch (cause) {
-    case 'timeout':
-    case 'memory':
-    case 'closed':
-    case 'internal':
-      return cause;
-    case 'keep-alive':
-    case 'memory-pressure':
-      return 'evicted';
-    case 'developer-error':
-    case 'collateral':
-      return 'retired';
-  }
-}
-
-export function reasonToCause(reason: DisposeReason): DisposeCause {
-  switch (reason) {
-    case 'timeout':
-    case 'memory':
-    case 'closed':
-    case 'internal':
-      return reason;
-    case 'evicted':
-      return 'memory-pressure';
-    case 'retired':
-      return 'developer-error';
   }
 }

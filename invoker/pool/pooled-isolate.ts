@@ -1,8 +1,9 @@
 // One isolate of the pool with everything bound to it: its network namespace (held for the
 // isolate's whole life and returned to the cache when it is disposed), the host APIs that open
 // sockets in that namespace, and the routing of guest log lines to the activations in flight.
+import { loadCode } from '../kinds/action-kinds.js';
 import type { Action } from '../../shared/model/action.js';
-import type { NamespaceCache, NetworkNamespace } from '../../native/contracts.js';
+import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
 import { HostApis } from '../host-apis/host-apis.js';
 import { ACTION_ROOT, packageKey, type ActionPackages } from '../code/action-packages.js';
 import type { ActionFiles, GuestConfig, GuestMessage } from '../isolate/guest-protocol.js';
@@ -129,7 +130,8 @@ export class PooledIsolate {
     const main = this.main!;
     this.track(main.id, log);
     try {
-      return await main.install(action.exec.code, action.exec.main ?? 'main', this.guestConfig(action), timeoutMs, this.files);
+      const { code, entry } = loadCode(action);
+      return await main.install(code, entry, this.guestConfig(action), timeoutMs, this.files);
     } finally {
       this.untrack(main.id, log);
     }
@@ -154,7 +156,8 @@ export class PooledIsolate {
         }
         this.contexts.set(ctx.id, ctx);
         this.track(ctx.id, log);
-        const installed = await ctx.install(action.exec.code, action.exec.main ?? 'main', this.guestConfig(action), timeoutMs, this.files);
+        const { code, entry } = loadCode(action);
+        const installed = await ctx.install(code, entry, this.guestConfig(action), timeoutMs, this.files);
         initMs = performance.now() - t0;
         if ('kind' in installed) return { result: installed, initMs, namespaceId: ns?.id ?? null };
         if (!installed.ok) return { result: { kind: 'developer-error', message: installed.message }, initMs, namespaceId: ns?.id ?? null };

@@ -1,11 +1,13 @@
 // The pool's bookkeeping for one isolate, from the moment its memory is reserved (before the
 // isolate exists) until it is gone. Kept apart from PooledIsolate so that capacity and placement
 // decisions stay synchronous while creation is asynchronous.
+import { warmKey } from '../../shared/store/warm-registry.js';
 import type { Action } from '../../shared/model/action.js';
 import type { ActivationResponse } from '../../shared/model/activation-record.js';
 import type { ActivationLog } from './activation-log.js';
 import type { StartKind } from './activation-outcome.js';
-import type { DisposeCause } from './pool-events.js';
+import type { DisposeReason } from '../isolate/isolate-runtime.js';
+import type { IsolateState } from './isolate-lifecycle.js';
 import type { PooledIsolate } from './pooled-isolate.js';
 
 /** initStart: epoch ms the code init began (after the isolate existed). */
@@ -30,10 +32,10 @@ export interface Slot {
   priority: number;
   /** Settles when the action is installed (or failed to); set when the slot is bound to an action. */
   ready: Promise<Readiness> | null;
-  readyDone: boolean;
-  retiring: boolean;
-  gone: boolean;
-  cause: DisposeCause | null;
+  /** Where it is in its life (isolate-lifecycle.ts); changed only through the pool's transition(). */
+  state: IsolateState;
+  /** The first reason it was disposed for. */
+  cause: DisposeReason | null;
 }
 
 /** An activation waiting to be placed; `resolve(null)` means the pool closed. */
@@ -57,12 +59,12 @@ export interface Placement {
  * (OpenWhisk matches on the invocation namespace too: warm state must not leak across callers).
  */
 export function actionKey(action: Action, invokingNamespace: string): string {
-  return `${invokingNamespace}|${action.namespace}/${action.name}@${action.revision}`;
+  return `${warmKey(invokingNamespace, action.namespace, action.name)}@${action.revision}`;
 }
 
 export function newSlot(id: string, memoryMb: number, created: Promise<PooledIsolate>): Slot {
   return {
     id, memoryMb, created, isolate: null, key: null, startKind: 'cold', concurrency: 1, inFlight: 0, lastUsed: Date.now(),
-    priority: 0, ready: null, readyDone: false, retiring: false, gone: false, cause: null,
+    priority: 0, ready: null, state: 'creating', cause: null,
   };
 }

@@ -1,8 +1,8 @@
 // What the invoker's service layer needs from the execution layer (invoker/pool): run one
 // activation of an action and report how it went, and describe its capacity and warm isolates
 // for heartbeats and the warm-isolate registry.
-import type { Action, KeyValue } from '../../shared/model/action.js';
-import type { ActivationResponse } from '../../shared/model/activation-record.js';
+import type { Action } from '../../shared/model/action.js';
+import type { ActivationOutcome } from '../pool/activation-outcome.js';
 import type { WarmCounts } from '../../shared/store/warm-registry.js';
 
 export interface RunRequest {
@@ -15,23 +15,12 @@ export interface RunRequest {
   deadline: number;
 }
 
-export interface RunOutcome {
-  response: Omit<ActivationResponse, 'statusCode' | 'success'>;
-  logs: string[];
-  /** epoch ms the run (not the init) started and ended */
-  runStart: number;
-  end: number;
-  /** ms initialising the code (compile and top level) when this activation did; absent for warm starts */
-  initTime?: number;
-  /** cold starts: ms creating the isolate before init, of which namespaceTime getting its namespace */
-  createTime?: number;
-  namespaceTime?: number;
-  start: 'warm' | 'prewarm' | 'cold';
-  isolateId?: string;
-  namespaceId?: number;
-  /** e.g. `timeout: true` when the time limit stopped the run */
-  annotations: KeyValue[];
-}
+/**
+ * What a run gives back: the pool's ActivationOutcome unchanged (one result type from isolate to
+ * record). `refused` set means nothing ran (limits, closed, queue full): the invoker records a whisk
+ * internal error; recordTimes() turns the rest into the record's start, duration, waitTime, initTime.
+ */
+export type RunOutcome = ActivationOutcome;
 
 export interface RunnerStats {
   /** MB budget for isolates (OpenWhisk's userMemory) */
@@ -43,13 +32,18 @@ export interface RunnerStats {
 
 // Contract:
 // - run() never rejects for anything the function does: timeouts, memory bombs, thrown errors,
-//   bad results all come back as an outcome with the matching status. It rejects only when the
-//   runner itself cannot serve (closed, no namespace can be had), which the caller records as a
-//   whisk internal error.
+//   bad results all come back as an outcome with the matching status. When the runner cannot
+//   serve (closed, limits it cannot honour, queue full) it answers an outcome with `refused` set;
+//   it rejects only on a bug, which the caller records as a whisk internal error too.
 // - run() may wait in a FIFO queue when capacity is exhausted.
-// - warmSnapshot() keys are actionKey(owner namespace, name).
+// - warmSnapshot() keys are warmKey(invoking namespace, owner namespace, name), the identity the
+//   runner shares warm isolates by (shared/store/warm-registry.ts).
+// - onWarmChange() reports, shortly after the runner's warm isolates change (created, idle, busy,
+//   disposed), the keys whose counts changed: counts, or null when none is warm any more.
+//   Coalesced: one report per burst of changes, not one per activation.
 export interface ActionRunner {
   run(request: RunRequest): Promise<RunOutcome>;
   stats(): RunnerStats;
   warmSnapshot(): Record<string, WarmCounts>;
+  onWarmChange(listener: (changed: Record<string, WarmCounts | null>) => void): () => void;
 }

@@ -7,10 +7,10 @@
 // completion again and does not run the action twice).
 import { SpanKind, SpanStatusCode, TraceFlags, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Action } from '../../shared/model/action.js';
-import type { ActivationMessage } from '../../shared/model/activation-message.js';
-import { ACTIVATION_MESSAGE_VERSION } from '../../shared/model/activation-message.js';
+import { decodeActivationMessage, type ActivationMessage } from '../../shared/model/activation-message.js';
 import { STATUS_CODES, type ActivationRecord, type ActivationResponse, type ActivationStatus } from '../../shared/model/activation-record.js';
-import { COMPLETION_MESSAGE_VERSION, type CompletionMessage } from '../../shared/model/completion-message.js';
+import { COMPLETION_MESSAGE_VERSION, encodeCompletionMessage, type CompletionMessage } from '../../shared/model/completion-message.js';
+import { setAside } from '../../shared/bus/set-aside.js';
 import type { BusMessage, MessageBus } from '../../shared/bus/message-bus.js';
 import type { Topics } from '../../shared/bus/topics.js';
 import type { ActionStore } from '../../shared/store/action-store.js';
@@ -18,6 +18,7 @@ import type { ActivationStore } from '../../shared/store/activation-store.js';
 import { ATTR, TRACER_NAME } from '../../shared/tracing/attributes.js';
 import { inSpan, startSpanIn } from '../../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../../shared/tracing/trace-headers.js';
+import { recordTimes } from '../pool/activation-outcome.js';
 import type { ActionRunner, RunOutcome } from './action-runner.js';
 import type { InvokerMetrics } from './invoker-metrics.js';
 
@@ -56,19 +57,21 @@ export class ActivationHandler {
   }
 
   async handle(message: BusMessage): Promise<void> {
-    const msg = parseActivationMessage(message.value);
-    if (!msg) {
+    const decoded = decodeActivationMessage(message.value);
+    if (!decoded.ok) {
       // A message nobody can act on must not block the partition; nothing waits for it either,
       // since without an id there is no activation to answer.
       this.counters.malformed++;
-      console.error(`invoker ${this.options.invokerId}: dropping malformed activation message at ${message.topic}@${message.offset ?? '?'}`);
+      setAside(`invoker ${this.options.invokerId}`, message, decoded.reason);
       return;
     }
+    const msg = decoded.value;
     const parent = extractTraceContext(message.headers);
     const consumedAt = Date.now();
     if (message.timestamp !== undefined && Number.isFinite(message.timestamp)) {
-      // The wait in Kafka: from the broker's acceptance of the message to this consumer taking it.
-      startSpanIn(parent, 'kafka.wait', { startTime: Math.min(message.timestamp, consumedAt) }).end(consumedAt);
+      // The wait in the bus (span `kafka.wait` on Kafka): from the broker's acceptance of the
+      // message to this consumer taking it.
+      startSpanIn(parent, `${this.options.bus.system}.wait`, { startTime: Math.min(message.timestamp, consumedAt) }).end(consumedAt);
     }
     const span = startSpanIn(parent, 'invoker.activation', {
       kind: SpanKind.CONSUMER,
@@ -77,7 +80,7 @@ export class ActivationHandler {
         [ATTR.action]: `${msg.action.namespace}/${msg.action.name}`,
         [ATTR.namespace]: msg.namespace,
         [ATTR.invoker]: this.options.invokerId,
-        [ATTR.messagingSystem]: 'kafka',
+        [ATTR.messagingSystem]: this.options.bus.system,
         [ATTR.messagingOperation]: 'process',
       },
     });
@@ -130,27 +133,28 @@ export class ActivationHandler {
     } catch (err) {
       return this.#record(span, msg, action, received, this.#now(), internalError(`the invoker could not run the action: ${String(err)}`));
     }
+    if (outcome.refused) {
+      return this.#record(span, msg, action, received, this.#now(), internalError(`the invoker could not run the action: ${String(outcome.response.result.error)}`));
+    }
     this.counters.ran++;
     // Unsampled (or tracing off): the phase spans would be no-ops, so skip building them.
     if (span.isRecording()) {
-      span.setAttribute(ATTR.isolateStart, outcome.start);
+      span.setAttribute(ATTR.isolateStart, outcome.startKind);
       traceRunPhases(ctx, received, outcome, {
-        [ATTR.isolateStart]: outcome.start,
-        ...(outcome.isolateId !== undefined ? { [ATTR.isolateId]: outcome.isolateId } : {}),
-        ...(outcome.namespaceId !== undefined ? { [ATTR.netnsId]: outcome.namespaceId } : {}),
+        [ATTR.isolateStart]: outcome.startKind,
+        ...(outcome.isolateId !== null ? { [ATTR.isolateId]: outcome.isolateId } : {}),
+        ...(outcome.namespaceId !== null ? { [ATTR.netnsId]: outcome.namespaceId } : {}),
       });
     }
-    // OpenWhisk's timing: for cold starts `start` is the run start minus initTime, so that
-    // duration includes init. Whole milliseconds, as OpenWhisk's records have them.
-    const start = Math.round(outcome.runStart - (outcome.initTime ?? 0));
-    const record = this.#record(span, msg, action, start, Math.round(outcome.end), response(outcome.response.status, outcome.response.result), outcome.logs);
+    const times = recordTimes(outcome, msg.acceptedAt);
+    const record = this.#record(span, msg, action, times.start, times.end, response(outcome.response.status, outcome.response.result), outcome.logs);
     // The pool's annotations describe the run (isolate, namespace, timeout); the invoker's own
-    // (path, limits in OpenWhisk's units, waitTime from the controller's acceptance) win on a clash.
+    // (path, limits in OpenWhisk's units) win on a clash; waitTime and initTime are recordTimes'.
     const merged = new Map<string, unknown>();
     for (const a of outcome.annotations) merged.set(a.key, a.value);
     for (const a of record.annotations) merged.set(a.key, a.value);
-    merged.set('waitTime', Math.max(0, start - msg.acceptedAt));
-    if (outcome.initTime !== undefined) merged.set('initTime', Math.round(outcome.initTime * 1000) / 1000);
+    merged.set('waitTime', times.waitTime);
+    if (times.initTime !== undefined) merged.set('initTime', times.initTime);
     record.annotations = [...merged].map(([key, value]) => ({ key, value }));
     return record;
   }
@@ -176,6 +180,8 @@ export class ActivationHandler {
       { key: 'path', value: `${msg.action.namespace}/${msg.action.name}` },
       { key: 'invoker', value: this.options.invokerId },
     ];
+    // OpenWhisk's record of an action invoked through a package binding names the binding.
+    if (msg.binding) annotations.push({ key: 'binding', value: msg.binding });
     if (action) annotations.push({ key: 'kind', value: action.exec.kind }, { key: 'limits', value: { ...action.limits, logs: Math.round(action.limits.logs / (1024 * 1024)) } });
     if ((traceFlags & TraceFlags.SAMPLED) !== 0 && trace.isSpanContextValid(span.spanContext())) annotations.push({ key: 'traceId', value: traceId });
     return {
@@ -203,18 +209,18 @@ export class ActivationHandler {
       systemError: record.response.status === 'whisk internal error',
     };
     if (msg.blocking) {
-      const inline = JSON.stringify({ ...completion, record });
-      if (Buffer.byteLength(inline) <= MAX_INLINE_RECORD_BYTES) {
-        await this.#publish(msg, Buffer.from(inline), ctx);
+      const inline = encodeCompletionMessage({ ...completion, record });
+      if (inline.length <= MAX_INLINE_RECORD_BYTES) {
+        await this.#publish(msg, inline, ctx);
         return;
       }
     }
-    await this.#publish(msg, Buffer.from(JSON.stringify(completion)), ctx);
+    await this.#publish(msg, encodeCompletionMessage(completion), ctx);
   }
 
   async #publish(msg: ActivationMessage, value: Buffer, ctx: Context): Promise<void> {
     const topic = this.options.topics.completed(msg.controller);
-    await inSpan(ctx, `publish ${topic}`, { [ATTR.messagingSystem]: 'kafka', [ATTR.messagingDestination]: topic, [ATTR.messagingOperation]: 'publish' }, async (_span, inPublish) => {
+    await inSpan(ctx, `publish ${topic}`, { [ATTR.messagingSystem]: this.options.bus.system, [ATTR.messagingDestination]: topic, [ATTR.messagingOperation]: 'publish' }, async (_span, inPublish) => {
       await this.options.bus.publish(topic, [{ key: msg.activationId, value, headers: injectTraceHeaders(inPublish) }]);
     }, SpanKind.PRODUCER);
   }
@@ -232,16 +238,14 @@ const MAX_LOG_EVENTS = 100;
 function traceRunPhases(ctx: Context, received: number, outcome: RunOutcome, isolateAttrs: Record<string, string | number>): void {
   const tracer = trace.getTracer(TRACER_NAME);
   const initStart = outcome.runStart - (outcome.initTime ?? 0);
-  const acquireStart = initStart - (outcome.createTime ?? 0);
+  const acquireStart = initStart - (outcome.phases?.createMs ?? 0);
   tracer.startSpan('invoker.dequeue', { startTime: received }, ctx).end(Math.max(received, acquireStart));
   const acquire = tracer.startSpan('isolate.acquire', { startTime: acquireStart, attributes: isolateAttrs }, ctx);
   const inAcquire = trace.setSpan(ctx, acquire);
-  if (outcome.createTime !== undefined) {
+  if (outcome.phases !== undefined) {
     const create = tracer.startSpan('isolate.create', { startTime: acquireStart }, inAcquire);
-    if (outcome.namespaceTime !== undefined) {
-      tracer.startSpan('netns.acquire', { startTime: acquireStart, attributes: isolateAttrs[ATTR.netnsId] !== undefined ? { [ATTR.netnsId]: isolateAttrs[ATTR.netnsId] } : {} }, trace.setSpan(ctx, create))
-        .end(acquireStart + outcome.namespaceTime);
-    }
+    tracer.startSpan('netns.acquire', { startTime: acquireStart, attributes: isolateAttrs[ATTR.netnsId] !== undefined ? { [ATTR.netnsId]: isolateAttrs[ATTR.netnsId] } : {} }, trace.setSpan(ctx, create))
+      .end(acquireStart + outcome.phases.namespaceMs);
     create.end(initStart);
   }
   if (outcome.initTime !== undefined) tracer.startSpan('isolate.compile', { startTime: initStart }, inAcquire).end(outcome.runStart);
@@ -265,18 +269,3 @@ function errorText(res: ActivationResponse): string {
   return typeof e === 'string' ? e : JSON.stringify(e ?? res.status);
 }
 
-export function parseActivationMessage(value: Buffer): ActivationMessage | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const m = parsed as Partial<ActivationMessage>;
-  if (m.v !== ACTIVATION_MESSAGE_VERSION) return undefined;
-  if (typeof m.activationId !== 'string' || typeof m.controller !== 'string' || typeof m.namespace !== 'string') return undefined;
-  if (!m.action || typeof m.action.namespace !== 'string' || typeof m.action.name !== 'string') return undefined;
-  if (typeof m.params !== 'object' || m.params === null) return undefined;
-  return m as ActivationMessage;
-}

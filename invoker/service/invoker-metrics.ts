@@ -1,5 +1,5 @@
 // The invoker's OpenTelemetry metrics: activations by status, wait/init/run latency, isolate
-// starts by kind, and gauges for warm isolates, free namespaces and Kafka lag. Instruments come
+// starts by kind, and gauges for warm isolates, free namespaces and the bus lag (photon.kafka.lag on Kafka). Instruments come
 // from @opentelemetry/api, so without a metrics SDK (the default) they cost a no-op call.
 import { metrics, type Counter, type Histogram } from '@opentelemetry/api';
 import type { ActivationRecord } from '../../shared/model/activation-record.js';
@@ -14,7 +14,8 @@ export class InvokerMetrics {
   readonly #run: Histogram;
   readonly #invoker: string;
 
-  constructor(invokerId: string, runner: ActionRunner, lag: () => Promise<number>) {
+  /** busSystem names the lag gauge after the bus: photon.kafka.lag on Kafka. */
+  constructor(invokerId: string, runner: ActionRunner, lag: () => Promise<number>, busSystem: string) {
     this.#invoker = invokerId;
     const meter = metrics.getMeter('photon');
     const attrs = { [ATTR.invoker]: invokerId };
@@ -31,7 +32,7 @@ export class InvokerMetrics {
     meter.createObservableGauge('photon.netns.free', { description: 'Free network namespaces in the invoker cache' }).addCallback((r) => {
       r.observe(runner.stats().freeNamespaces, attrs);
     });
-    meter.createObservableGauge('photon.kafka.lag', { description: "Activations on the invoker's topic not yet acknowledged" }).addCallback(async (r) => {
+    meter.createObservableGauge(`photon.${busSystem}.lag`, { description: "Activations on the invoker's topic not yet acknowledged" }).addCallback(async (r) => {
       try {
         r.observe(await lag(), attrs);
       } catch {

@@ -1,9 +1,10 @@
 // An invoker as a service: consumes its own topic into the execution layer with back-pressure,
-// heartbeats its capacity to every controller, keeps its warm-isolate registry entry fresh, and
+// heartbeats its capacity to every controller, keeps its warm-isolate registry entry current (pool
+// events between heartbeats, a full replace with each), and
 // drains on shutdown (stop taking work, finish what runs, commit, leave the registry).
 import type { MessageBus, Subscription } from '../../shared/bus/message-bus.js';
 import { TOPIC_RETENTION_MS, type Topics } from '../../shared/bus/topics.js';
-import { HEARTBEAT_VERSION, type InvokerHeartbeat } from '../../shared/model/invoker-health.js';
+import { HEARTBEAT_VERSION, encodeHeartbeat, type InvokerHeartbeat } from '../../shared/model/invoker-health.js';
 import type { Stores } from '../../shared/store/stores.js';
 import { ActivationHandler, type HandlerCounters } from './activation-handler.js';
 import type { ActionRunner } from './action-runner.js';
@@ -33,7 +34,7 @@ export async function startInvokerService(options: InvokerServiceOptions): Promi
   // Entries outlive three missed heartbeats, then vanish without anyone deleting them.
   const registryTtlMs = heartbeatMs * 3;
   const topic = topics.invoker(invokerId);
-  const metrics = new InvokerMetrics(invokerId, runner, () => bus.lag(topic, topic));
+  const metrics = new InvokerMetrics(invokerId, runner, () => bus.lag(topic, topic), bus.system);
   const handler = new ActivationHandler({ invokerId, bus, topics, actions: stores.actions, activations: stores.activations, runner, metrics });
   await bus.ensureTopics([topic], { retentionMs: TOPIC_RETENTION_MS.invoker });
   await bus.ensureTopics([topics.health], { retentionMs: TOPIC_RETENTION_MS.health });
@@ -51,10 +52,19 @@ export async function startInvokerService(options: InvokerServiceOptions): Promi
       accepting,
     };
     await Promise.all([
-      bus.publish(topics.health, [{ key: invokerId, value: Buffer.from(JSON.stringify(heartbeat)) }]),
+      bus.publish(topics.health, [{ key: invokerId, value: encodeHeartbeat(heartbeat) }]),
       accepting ? stores.warm.replace(invokerId, runner.warmSnapshot(), registryTtlMs) : Promise.resolve(),
     ]);
   };
+  // Between heartbeats the registry follows the pool's events (coalesced by the runner), so a
+  // controller sees a new warm isolate, or one going away, without waiting for the next beat.
+  const stopWarm = runner.onWarmChange((changed) => {
+    if (!accepting) return;
+    for (const [key, counts] of Object.entries(changed)) {
+      stores.warm.set(invokerId, key, counts ?? { revision: '', warm: 0, idle: 0, busy: 0 }, registryTtlMs)
+        .catch((err: unknown) => console.error(`invoker ${invokerId}: warm registry update failed:`, err));
+    }
+  });
   let beating = false;
   const timer = setInterval(() => {
     if (beating) return;
@@ -80,6 +90,7 @@ export async function startInvokerService(options: InvokerServiceOptions): Promi
     counters: handler.counters,
     async drain() {
       accepting = false;
+      stopWarm();
       await beat().catch(() => undefined);
       await subscription.close();
       clearInterval(timer);

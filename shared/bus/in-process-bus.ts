@@ -1,5 +1,5 @@
 // The standalone bus: MessageBus inside one process, same contract as the Kafka adapter
-// (at-least-once per group, ordered per topic, back-pressure by maxInFlight). Messages are kept
+// (at-least-once per group, started in order per topic, handled concurrently up to maxInFlight). Messages are kept
 // per topic until every group that subscribed has acknowledged them, so a subscriber that closes
 // without acknowledging hands its messages to the next subscriber of the group.
 import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './message-bus.js';
@@ -28,6 +28,7 @@ interface TopicLog {
 }
 
 export class InProcessBus implements MessageBus {
+  readonly system = 'in-process';
   readonly #topics = new Map<string, TopicLog>();
   #closed = false;
 

@@ -7,6 +7,7 @@
 // commit position (resolveOffset) so that a long activation does not hold back the next ones.
 import { Kafka, logLevel, type Consumer, type Producer, type Admin, type EachBatchPayload, type IHeaders, type Message } from 'kafkajs';
 import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './message-bus.js';
+import { CapacityGate } from './capacity-gate.js';
 import { PartitionProgress } from './partition-progress.js';
 
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -23,6 +24,7 @@ export interface KafkaBusOptions {
 }
 
 export class KafkaBus implements MessageBus {
+  readonly system = 'kafka';
   readonly #kafka: Kafka;
   readonly #options: Required<KafkaBusOptions>;
   #producer: Producer | undefined;
@@ -185,9 +187,9 @@ export class KafkaBus implements MessageBus {
 /** One subscription: a consumer whose handlers run concurrently and commit in order. */
 class KafkaFeed {
   readonly #progress = new Map<string, PartitionProgress>();
-  #inFlight = 0;
+  /** maxInFlight handler slots, shared by the (up to four) partitions consumed concurrently. */
+  readonly #slots: CapacityGate;
   #closing = false;
-  #wakeCapacity: (() => void) | undefined;
   #commitScheduled = false;
   readonly #handlers = new Set<Promise<void>>();
 
@@ -195,7 +197,9 @@ class KafkaFeed {
     private readonly consumer: Consumer,
     private readonly options: SubscribeOptions,
     private readonly retryDelayMs: number,
-  ) {}
+  ) {
+    this.#slots = new CapacityGate(options.maxInFlight);
+  }
 
   async start(): Promise<void> {
     const { consumer, options } = this;
@@ -214,7 +218,7 @@ class KafkaFeed {
 
   async close(): Promise<void> {
     this.#closing = true;
-    this.#wakeCapacity?.();
+    this.#slots.close();
     await Promise.allSettled([...this.#handlers]);
     await this.#commit();
     await this.consumer.disconnect();
@@ -224,15 +228,7 @@ class KafkaFeed {
     const key = `${batch.topic}:${batch.partition}`;
     for (const message of batch.messages) {
       if (this.#closing || !isRunning() || isStale()) return;
-      while (this.#inFlight >= Math.max(1, this.options.maxInFlight)) {
-        await new Promise<void>((resolve) => {
-          this.#wakeCapacity = resolve;
-          setTimeout(resolve, 1_000);
-        });
-        this.#wakeCapacity = undefined;
-        if (this.#closing || !isRunning() || isStale()) return;
-        await heartbeat();
-      }
+      if (!this.#slots.tryAcquire() && !(await this.#waitForSlot(isRunning, isStale, heartbeat))) return;
       let progress = this.#progress.get(key);
       if (!progress) {
         progress = new PartitionProgress(BigInt(message.offset));
@@ -250,7 +246,6 @@ class KafkaFeed {
         headers: decodeHeaders(message.headers),
         timestamp: Number(message.timestamp),
       };
-      this.#inFlight++;
       const running = this.#run(busMessage, progress, offset);
       this.#handlers.add(running);
       void running.finally(() => this.#handlers.delete(running));
@@ -273,8 +268,33 @@ class KafkaFeed {
       progress.finished(offset);
       this.#scheduleCommit();
     } finally {
-      this.#inFlight--;
-      this.#wakeCapacity?.();
+      this.#slots.release();
+    }
+  }
+
+  /**
+   * Waits in line for a handler slot, heartbeating every second meanwhile so the group keeps the
+   * partition. False (holding nothing) when the feed closes or loses the partition first.
+   */
+  async #waitForSlot(isRunning: () => boolean, isStale: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
+    const slot = this.#slots.acquire();
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const granted = await Promise.race([slot, new Promise<'tick'>((r) => { timer = setTimeout(() => r('tick'), 1_000); })]);
+      clearTimeout(timer);
+      if (granted === false) return false;
+      const gone = this.#closing || !isRunning() || isStale();
+      if (granted === true) {
+        if (!gone) return true;
+        this.#slots.release();
+        return false;
+      }
+      if (gone) {
+        // Still queued: a slot granted later goes straight back.
+        void slot.then((ok) => { if (ok) this.#slots.release(); });
+        return false;
+      }
+      await heartbeat();
     }
   }
 

@@ -3,11 +3,17 @@
 //
 // Contract:
 // - publish() resolves once the bus has durably accepted the message (Kafka: acked by the broker).
-// - subscribe() delivers each message of `topic` to one subscriber of `group`, in order per key.
-//   `handle` resolving is the acknowledgement: the adapter commits the message only after it,
-//   so a subscriber that dies before acknowledging gets the message again (at-least-once).
-// - At most `maxInFlight` messages are handed to `handle` at once: the back-pressure the invoker
-//   needs to never take more work than it has capacity for.
+// - subscribe() delivers each message of `topic` to one subscriber of `group`. Messages are
+//   *started* in order per partition (Kafka; per topic in-process), but up to `maxInFlight`
+//   handlers run concurrently, so handling is NOT in order per key: a later message may finish,
+//   and make its side effects, before an earlier one. A subscriber that needs order per key uses
+//   maxInFlight 1 (or orders by itself, as the Kafka feed manager does with its batches).
+//   `handle` resolving is the acknowledgement: the adapter commits a message only after it and
+//   every earlier message of its partition resolved, so a subscriber that dies before
+//   acknowledging gets the message again (at-least-once).
+// - At most `maxInFlight` messages are handed to `handle` at once, across all of the
+//   subscription's partitions: the back-pressure the invoker needs to never take more work than
+//   it has capacity for. A freed slot goes to a waiting message at once.
 // - headers carry W3C trace context (traceparent, tracestate) unchanged.
 
 export interface BusMessage {
@@ -37,6 +43,8 @@ export interface Subscription {
 }
 
 export interface MessageBus {
+  /** What the bus is, for spans and metrics (OpenTelemetry's messaging.system): 'kafka', 'in-process'. Code above the bus names nothing else. */
+  readonly system: string;
   /** Creates missing topics; `retentionMs` bounds how long their messages are kept (Kafka). */
   ensureTopics(topics: string[], options?: { retentionMs?: number }): Promise<void>;
   /** Whether `topic` exists, without creating it (a broker's auto-create must not be triggered). */

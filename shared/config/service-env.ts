@@ -13,6 +13,8 @@ export interface ServiceEnv {
   activationRetentionMs: number;
   /** PHOTON_ACTIVATION_MAX_BYTES, else 256 MiB — standalone's in-memory records only */
   activationMaxBytes: number;
+  /** PHOTON_TOPIC_PREFIX, else '' — every bus topic and consumer group starts with it */
+  topicPrefix: string;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -22,12 +24,14 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   return value;
 }
 
-export function serviceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
+/** Called by entry points only, with their process.env: library code reads no environment. */
+export function serviceEnv(env: NodeJS.ProcessEnv): ServiceEnv {
   return {
     redisUrl: env.PHOTON_REDIS_URL || env.REDIS_URL || 'redis://127.0.0.1:6379',
     redisPrefix: env.PHOTON_REDIS_PREFIX ?? 'photon:',
     kafkaBrokers: (env.PHOTON_KAFKA_BROKERS || env.KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     activationRetentionMs: positive(env, 'PHOTON_ACTIVATION_RETENTION_MS', DEFAULT_ACTIVATION_RETENTION_MS),
     activationMaxBytes: positive(env, 'PHOTON_ACTIVATION_MAX_BYTES', DEFAULT_ACTIVATION_MAX_BYTES),
+    topicPrefix: env.PHOTON_TOPIC_PREFIX ?? '',
   };
 }

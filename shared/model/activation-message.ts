@@ -1,6 +1,7 @@
 // What a controller publishes to an invoker's topic: a reference to the action, never its code
 // (OpenWhisk's ActivationMessage, openwhisk-notes §1.2). Versioned so that mixed versions of
 // controllers and invokers can tell what they are reading.
+import { fail, isRecord, parseVersioned, wrongField, type Decoded } from './message-codec.js';
 
 export const ACTIVATION_MESSAGE_VERSION = 1;
 
@@ -24,6 +25,28 @@ export interface ActivationMessage {
   acceptedAt: number;
   /** Activation that caused this one (trigger fires). */
   cause?: string;
+  /** The package binding the action was invoked through (`ns/binding`): the record's `binding` annotation. */
+  binding?: string;
   /** W3C trace context; also carried in Kafka headers. */
   traceContext?: Record<string, string>;
+}
+
+/** The one encoder, used by the controller. */
+export function encodeActivationMessage(m: ActivationMessage): Buffer {
+  return Buffer.from(JSON.stringify(m));
+}
+
+/** The one validating decoder, used by the invoker (and tests). */
+export function decodeActivationMessage(value: Buffer): Decoded<ActivationMessage> {
+  const p = parseVersioned(value, ACTIVATION_MESSAGE_VERSION, 'activation message');
+  if (!p.ok) return p;
+  const m = p.value;
+  const bad = wrongField(m, 'string', ['activationId', 'revision', 'namespace', 'subject', 'controller']) ?? wrongField(m, 'number', ['acceptedAt']) ?? wrongField(m, 'boolean', ['blocking']);
+  if (bad) return fail(`activation message: '${bad}' is missing or of the wrong type`);
+  if (!isRecord(m.action) || wrongField(m.action, 'string', ['namespace', 'name', 'version'])) return fail("activation message: 'action' must be {namespace, name, version}");
+  if (!isRecord(m.params)) return fail("activation message: 'params' must be an object");
+  if (m.cause !== undefined && typeof m.cause !== 'string') return fail("activation message: 'cause' must be a string");
+  if (m.binding !== undefined && typeof m.binding !== 'string') return fail("activation message: 'binding' must be a string");
+  if (m.traceContext !== undefined && (!isRecord(m.traceContext) || Object.values(m.traceContext).some((x) => typeof x !== 'string'))) return fail("activation message: 'traceContext' must map names to strings");
+  return { ok: true, value: m as unknown as ActivationMessage };
 }

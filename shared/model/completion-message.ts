@@ -2,6 +2,7 @@
 // durable: the record itself for blocking calls (so the HTTP answer needs no store read), or just
 // the id for non-blocking ones. `systemError` feeds the controller's view of invoker health.
 import type { ActivationRecord } from './activation-record.js';
+import { fail, isRecord, parseVersioned, wrongField, type Decoded } from './message-codec.js';
 
 export const COMPLETION_MESSAGE_VERSION = 1;
 
@@ -12,4 +13,25 @@ export interface CompletionMessage {
   systemError: boolean;
   /** Present for blocking activations whose record fits the message limit. */
   record?: ActivationRecord;
+}
+
+/** The one encoder, used by the invoker. */
+export function encodeCompletionMessage(m: CompletionMessage): Buffer {
+  return Buffer.from(JSON.stringify(m));
+}
+
+/** The one validating decoder, used by the controller. */
+export function decodeCompletionMessage(value: Buffer): Decoded<CompletionMessage> {
+  const p = parseVersioned(value, COMPLETION_MESSAGE_VERSION, 'completion');
+  if (!p.ok) return p;
+  const m = p.value;
+  const bad = wrongField(m, 'string', ['activationId', 'invoker']) ?? wrongField(m, 'boolean', ['systemError']);
+  if (bad) return fail(`completion: '${bad}' is missing or of the wrong type`);
+  if (m.record !== undefined) {
+    const r = m.record;
+    if (!isRecord(r) || r.activationId !== m.activationId || !isRecord(r.response) || typeof r.response.status !== 'string' || !Array.isArray(r.logs) || !Array.isArray(r.annotations)) {
+      return fail('completion: its record is not an activation record of the same id');
+    }
+  }
+  return { ok: true, value: m as unknown as CompletionMessage };
 }

@@ -17,6 +17,7 @@ export function createMemoryStores(options: StoreOptions = {}): Stores {
     throttles: new MemoryThrottleStore(),
     triggers: new MemoryEntityStore(),
     rules: new MemoryEntityStore(),
+    packages: new MemoryEntityStore(),
     feeds: new MemoryFeedStore(),
     close: async () => undefined,
   };

@@ -48,6 +48,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     throttles: translatingUnavailable(new RedisThrottleStore(redis, prefix)),
     triggers: translatingUnavailable(new RedisEntityStore(redis, prefix, 'trigger')),
     rules: translatingUnavailable(new RedisEntityStore(redis, prefix, 'rule')),
+    packages: translatingUnavailable(new RedisEntityStore(redis, prefix, 'package')),
     feeds: translatingUnavailable(new RedisFeedStore(redis, prefix)),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());

@@ -4,6 +4,7 @@ import type { ActivationStore } from './activation-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { EntityStore } from './entity-store.js';
 import type { FeedStore } from './feed-store.js';
+import type { Package } from '../model/package.js';
 import type { Rule, Trigger } from '../model/trigger.js';
 import type { ThrottleStore } from './throttle-store.js';
 import type { WarmRegistry } from './warm-registry.js';
@@ -16,6 +17,8 @@ export interface Stores {
   throttles: ThrottleStore;
   triggers: EntityStore<Trigger>;
   rules: EntityStore<Rule>;
+  /** Packages and bindings; the actions of package `p` are stored under the namespace `ns/p`. */
+  packages: EntityStore<Package>;
   feeds: FeedStore;
   /** Releases connections; the stores must not be used afterwards. */
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 // The warm-isolate registry: which invoker holds warm isolates of which action. Invokers write it
-// as their pools change and refresh it with every heartbeat; controllers read it to place an
+// as their pools change (pool events, coalesced) and replace it with every heartbeat; controllers read it to place an
 // activation where an idle warm isolate of its action already is.
 
 export interface WarmCounts {
@@ -16,7 +16,9 @@ export interface WarmCounts {
 // - replace() sets an invoker's whole snapshot (actions absent from it are gone); set() changes
 //   one action's counts and removes it when warm is 0. Both extend the invoker's expiry.
 // - forAction() answers, per live invoker, the counts for one action; forInvoker() one invoker's.
-// - Keys are actionKey(namespace, name): the action's owner namespace, not the caller's.
+// - Keys are warmKey(invoking namespace, owner namespace, name): the identity the invoker's pool
+//   shares a warm isolate by (warm state never crosses invoking namespaces), minus the revision,
+//   which is in the counts.
 export interface WarmRegistry {
   replace(invoker: string, snapshot: Record<string, WarmCounts>, ttlMs: number): Promise<void>;
   set(invoker: string, actionKey: string, counts: WarmCounts, ttlMs: number): Promise<void>;
@@ -28,4 +30,9 @@ export interface WarmRegistry {
 
 export function actionKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
+}
+
+/** The registry's key: who invokes which action. The pool's isolate key is this plus `@revision`. */
+export function warmKey(invokingNamespace: string, owner: string, name: string): string {
+  return `${invokingNamespace}|${owner}/${name}`;
 }

@@ -66,6 +66,30 @@ export function busConformance(name: string, fixture: () => BusFixture): void {
       expect(peak).toBeGreaterThan(1);
     });
 
+    it('handles messages of one key concurrently: a later one may finish first (no order per key is promised)', async () => {
+      const f = fixture();
+      const bus = f.bus();
+      const topic = f.topic('samekey');
+      await bus.ensureTopics([topic]);
+      const finished: number[] = [];
+      let secondDone!: () => void;
+      const second = new Promise<void>((r) => { secondDone = r; });
+      const sub = await bus.subscribe({
+        topic, group: uniquePrefix('g'), maxInFlight: 2, fromBeginning: true,
+        handle: async (m) => {
+          const n = JSON.parse(m.value.toString()).n as number;
+          // The first waits for the second: a bus that serialised a key would never get here.
+          if (n === 1) await second;
+          finished.push(n);
+          if (n === 2) secondDone();
+        },
+      });
+      await bus.publish(topic, [{ key: 'same', value: json({ n: 1 }) }, { key: 'same', value: json({ n: 2 }) }]);
+      await waitFor('both handled', () => finished.length === 2, { timeoutMs: 20_000 });
+      await sub.close();
+      expect(finished).toEqual([2, 1]);
+    });
+
     it('redelivers a message whose handler failed', async () => {
       const f = fixture();
       const bus = f.bus();

@@ -11,7 +11,7 @@ describeActionContract(
   async () => {
     cache = createNamespaceCache({ invokerId: 'tic', idBase: 61440, idCount: 64, floor: 4, ceiling: 48, isolation: 'on' });
     await cache.start();
-    const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 1, memoryMb: 128 }, userMemoryMb: 4096, idPrefix: 'tic' });
+    const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 1, memoryMb: 128 }, userMemoryMb: 4096, strictLifecycle: true, idPrefix: 'tic' });
     await pool.start();
     return pool;
   },

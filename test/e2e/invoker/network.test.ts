@@ -22,7 +22,7 @@ const closers: (() => Promise<void> | void)[] = [];
 beforeAll(async () => {
   cache = recording(createNamespaceCache({ invokerId: 'tin', idBase: 61504, idCount: 64, floor: 4, ceiling: 32, isolation: 'on' }));
   await cache.start();
-  pool = new IsolatePool({ namespaces: cache, prewarm: { count: 1, memoryMb: 128 }, userMemoryMb: 4096, idPrefix: 'tin' });
+  pool = new IsolatePool({ namespaces: cache, prewarm: { count: 1, memoryMb: 128 }, userMemoryMb: 4096, strictLifecycle: true, idPrefix: 'tin' });
   await pool.start();
 });
 
@@ -98,7 +98,7 @@ describe('reaching out', () => {
     const any = await hostServer('0.0.0.0');
     const offCache = createNamespaceCache({ invokerId: 'tio', idBase: 61568, idCount: 64, floor: 1, ceiling: 4, isolation: 'off', log: () => undefined });
     await offCache.start();
-    const offPool = new IsolatePool({ namespaces: offCache, prewarm: { count: 0, memoryMb: 128 }, idPrefix: 'tio' });
+    const offPool = new IsolatePool({ namespaces: offCache, prewarm: { count: 0, memoryMb: 128 }, strictLifecycle: true, idPrefix: 'tio' });
     try {
       const probe = makeAction(PROBE);
       const o = await offPool.run(probe, { loopbackPort: loopback.port, anyPort: any.port }, activation(probe));
@@ -185,7 +185,7 @@ describe('listening', () => {
 
 describe('namespaces held by isolates', () => {
   it('reuses a warm isolate with its namespace, and an evicted isolate returns its namespace to the cache', async () => {
-    const own = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, keepAliveMs: 400, sweepIntervalMs: 50, idPrefix: 'tik' });
+    const own = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, strictLifecycle: true, keepAliveMs: 400, sweepIntervalMs: 50, idPrefix: 'tik' });
     await own.start();
     const events: PoolEvent[] = [];
     own.events.subscribe((e) => events.push(e));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../controller/api-error.js';
-import { authenticate, parseBasicAuth, resolveNamespace } from '../../../controller/auth.js';
+import { authenticate, parseBasicAuth, resolveNamespacePath } from '../../../controller/auth.js';
 import { ensureGuest, GUEST_KEY, GUEST_UUID } from '../../../shared/store/guest.js';
 import { MemoryAuthStore } from '../../../shared/store/memory-auth-store.js';
 
@@ -24,16 +24,14 @@ describe('auth', () => {
     await expect(authenticate({ authorization: basic(`${GUEST_UUID}:${GUEST_KEY}`) }, store)).resolves.toMatchObject({ namespace: 'guest' });
   });
 
-  it('resolves _ to the own namespace and refuses others with 403', () => {
+  it('resolves _ to the own namespace, keeps a package path, and refuses malformed paths with 400', () => {
     const id = { namespace: 'alice', subject: 'u', limits: {} };
-    expect(resolveNamespace('_', id)).toBe('alice');
-    expect(resolveNamespace('alice', id)).toBe('alice');
-    expect(() => resolveNamespace('bob', id)).toThrow(ApiError);
-    try {
-      resolveNamespace('bob', id);
-    } catch (err) {
-      expect((err as ApiError).status).toBe(403);
-    }
+    expect(resolveNamespacePath('_', id)).toBe('alice');
+    expect(resolveNamespacePath('alice', id)).toBe('alice');
+    expect(resolveNamespacePath('_/pkg', id)).toBe('alice/pkg');
+    // Another namespace is entitlement.ts's decision (403 there, tested with the API).
+    expect(resolveNamespacePath('bob', id)).toBe('bob');
+    for (const bad of ['a/b/c', '/a', 'a/']) expect(() => resolveNamespacePath(bad, id)).toThrow(ApiError);
   });
 });
 

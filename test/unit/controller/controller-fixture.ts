@@ -1,5 +1,6 @@
 // An in-process photon for controller tests: InProcessBus + memory stores + the real controller
 // on 127.0.0.1:0, with fake invokers above the bus and a small fetch-based API client.
+import type { AlarmScheduler } from '../../../controller/alarms/alarm-scheduler.js';
 import { startController, type ControllerOptions, type RunningController } from '../../../controller/controller.js';
 import { InProcessBus } from '../../../shared/bus/in-process-bus.js';
 import type { MessageBus } from '../../../shared/bus/message-bus.js';
@@ -39,10 +40,10 @@ export interface Backend {
   readyTimeoutMs?: number;
 }
 
-export async function startFixture(options: ControllerOptions & { invokers?: number; backend?: Backend } = {}): Promise<Fixture> {
-  const { invokers: count = 1, backend, ...controllerOptions } = options;
+export async function startFixture(options: ControllerOptions & { invokers?: number; backend?: Backend; alarms?: AlarmScheduler } = {}): Promise<Fixture> {
+  const { invokers: count = 1, backend, alarms, ...controllerOptions } = options;
   const { bus, stores, topics, readyTimeoutMs = 5_000 } = backend ?? { bus: new InProcessBus(), stores: createMemoryStores(), topics: makeTopics(uniquePrefix('ctl')) };
-  const controller = await startController({ bus, stores, topics }, { port: 0, controllerId: 'controller0', ...controllerOptions });
+  const controller = await startController({ bus, stores, topics, ...(alarms ? { alarms } : {}) }, { port: 0, controllerId: 'controller0', ...controllerOptions });
   const invokers: FakeInvoker[] = [];
   const addInvoker = async (id: string, userMemory?: number): Promise<FakeInvoker> => {
     const inv = new FakeInvoker({ id, bus, stores, topics, ...(userMemory ? { userMemory } : {}) });

@@ -8,9 +8,10 @@ import type { MessageBus, Subscription } from '../../../shared/bus/message-bus.j
 import type { Topics } from '../../../shared/bus/topics.js';
 import type { ActivationMessage } from '../../../shared/model/activation-message.js';
 import type { ActivationRecord } from '../../../shared/model/activation-record.js';
-import { COMPLETION_MESSAGE_VERSION, type CompletionMessage } from '../../../shared/model/completion-message.js';
-import { HEARTBEAT_VERSION, type InvokerHeartbeat } from '../../../shared/model/invoker-health.js';
-import { actionKey } from '../../../shared/store/warm-registry.js';
+import { COMPLETION_MESSAGE_VERSION, encodeCompletionMessage, type CompletionMessage } from '../../../shared/model/completion-message.js';
+import { HEARTBEAT_VERSION, encodeHeartbeat, type InvokerHeartbeat } from '../../../shared/model/invoker-health.js';
+import { decodeActivationMessage } from '../../../shared/model/activation-message.js';
+import { warmKey } from '../../../shared/store/warm-registry.js';
 import type { Stores } from '../../../shared/store/stores.js';
 
 export interface FakeInvokerOptions {
@@ -39,7 +40,9 @@ export class FakeInvoker {
     const topic = this.#o.topics.invoker(this.id);
     await this.#o.bus.ensureTopics([topic, this.#o.topics.health]);
     this.#sub = await this.#o.bus.subscribe({ topic, group: topic, maxInFlight: 64, fromBeginning: true, handle: async (m) => {
-      const message = JSON.parse(m.value.toString('utf8')) as ActivationMessage;
+      const decoded = decodeActivationMessage(m.value);
+      if (!decoded.ok) throw new Error(decoded.reason);
+      const message = decoded.value;
       this.received.push({ message, headers: m.headers });
       // Runs detached so a slow activation does not hold up the ones behind it.
       void this.#run(message);
@@ -50,7 +53,7 @@ export class FakeInvoker {
 
   async heartbeat(): Promise<void> {
     const hb: InvokerHeartbeat = { v: HEARTBEAT_VERSION, invoker: this.id, userMemory: this.#o.userMemory, busyMemory: 0, freeNamespaces: 40, at: Date.now(), accepting: this.accepting };
-    await this.#o.bus.publish(this.#o.topics.health, [{ key: this.id, value: Buffer.from(JSON.stringify(hb)) }]).catch(() => undefined);
+    await this.#o.bus.publish(this.#o.topics.health, [{ key: this.id, value: encodeHeartbeat(hb) }]).catch(() => undefined);
   }
 
   /** Stops heartbeats and consumption, as a killed invoker would. */
@@ -74,17 +77,17 @@ export class FakeInvoker {
     const record: ActivationRecord = {
       namespace: m.namespace, name: m.action.name, version: m.action.version, subject: m.subject, activationId: m.activationId,
       start, end, duration: end - start, response, logs: [`${new Date(start).toISOString()} stdout: ran ${m.action.name}`],
-      annotations: [{ key: 'path', value: `${m.action.namespace}/${m.action.name}` }, { key: 'kind', value: action?.exec.kind ?? 'nodejs:20' }, { key: 'waitTime', value: start - m.acceptedAt }],
+      annotations: [{ key: 'path', value: `${m.action.namespace}/${m.action.name}` }, { key: 'kind', value: action?.exec.kind ?? 'nodejs:20' }, { key: 'waitTime', value: start - m.acceptedAt }, ...(m.binding ? [{ key: 'binding', value: m.binding }] : [])],
       publish: false,
       // Like the real invoker: a rule's activation names the trigger activation that caused it.
       ...(m.cause ? { cause: m.cause } : {}),
     };
     const first = await this.#o.stores.activations.putIfAbsent(record);
-    await this.#o.stores.warm.set(this.id, actionKey(m.action.namespace, m.action.name), { revision: m.revision, warm: 1, idle: 1, busy: 0 }, 5_000);
+    await this.#o.stores.warm.set(this.id, warmKey(m.namespace, m.action.namespace, m.action.name), { revision: m.revision, warm: 1, idle: 1, busy: 0 }, 5_000);
     const completion: CompletionMessage = {
       v: COMPLETION_MESSAGE_VERSION, activationId: m.activationId, invoker: this.id, systemError: false,
       ...(m.blocking && first ? { record } : {}),
     };
-    await this.#o.bus.publish(this.#o.topics.completed(m.controller), [{ key: m.activationId, value: Buffer.from(JSON.stringify(completion)) }]);
+    await this.#o.bus.publish(this.#o.topics.completed(m.controller), [{ key: m.activationId, value: encodeCompletionMessage(completion) }]);
   }
 }

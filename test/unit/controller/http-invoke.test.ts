@@ -1,7 +1,7 @@
 // Invoke and activations through the REST API, in one process (see http-api.test.ts).
 import { propagation, type Context, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { actionKey } from '../../../shared/store/warm-registry.js';
+import { warmKey } from '../../../shared/store/warm-registry.js';
 import { waitFor } from '../../harness/wait-for.js';
 import { startFixture, HELLO, type Fixture } from './controller-fixture.js';
 
@@ -162,7 +162,7 @@ describe('REST API: invoke', () => {
     const other = invokers.find((i) => i !== home)!;
     const revision = (await stores.actions.get('guest', 'hello'))!.revision;
     expect(created.body.version).toBe('0.0.1');
-    await stores.warm.set(other.id, actionKey('guest', 'hello'), { revision, warm: 1, idle: 1, busy: 0 }, 5_000);
+    await stores.warm.set(other.id, warmKey('guest', 'guest', 'hello'), { revision, warm: 1, idle: 1, busy: 0 }, 5_000);
     expect((await api('POST', `${A}/hello?blocking=true`)).status).toBe(200);
     expect(other.received).toHaveLength(1);
   });

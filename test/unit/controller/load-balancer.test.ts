@@ -87,6 +87,22 @@ describe('LoadBalancer', () => {
     expect(lb.invokers()[0]).toMatchObject({ id: 'a', inFlight: 0, reservedMb: 0 });
   });
 
+  it('sets aside completions and heartbeats it cannot decode (bad JSON, wrong shape, unknown version) and goes on with the next', async () => {
+    const { lb, bus, topics, received, complete } = await setup(['a']);
+    const s = await lb.schedule(req(action('after-garbage'), false));
+    await waitFor('delivered', () => received.get('a')!.length === 1);
+    await bus.publish(topics.completed('c0'), [
+      { value: Buffer.from('not json') },
+      { value: json({ v: 99, activationId: s.invoker, invoker: 'a', systemError: false }) },
+      { value: json({ v: COMPLETION_MESSAGE_VERSION, activationId: 42, invoker: 'a', systemError: false }) },
+    ]);
+    await bus.publish(topics.health, [{ value: json({ v: HEARTBEAT_VERSION, invoker: 'z', userMemory: 'lots' }) }, { value: json([1, 2]) }]);
+    await complete(received.get('a')![0]!.activationId, 'a');
+    await s.finished;
+    await waitFor('all five set aside', () => lb.setAsideCount === 5);
+    expect(lb.invokers().map((i) => i.id)).toEqual(['a']);
+  });
+
   it('throws NoInvokersError without usable invokers', async () => {
     const { lb } = await setup([]);
     await expect(lb.schedule(req(action('x')))).rejects.toBeInstanceOf(NoInvokersError);

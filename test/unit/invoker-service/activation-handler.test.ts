@@ -14,13 +14,14 @@ import { waitFor } from '../../harness/wait-for.js';
 
 class ScriptedRunner implements ActionRunner {
   runs: RunRequest[] = [];
-  next: (r: RunRequest) => Promise<RunOutcome> = async () => ({
-    response: { status: 'success', result: { ok: true } }, logs: ['2026-01-01T00:00:00.000Z stdout: hi'],
-    runStart: 1_000, end: 1_005, initTime: 3, start: 'cold', isolateId: 'i1', namespaceId: 7, annotations: [],
+  next: (r: RunRequest) => Promise<RunOutcome> = async (r) => ({
+    activationId: r.activationId, response: { status: 'success', statusCode: 0, success: true, result: { ok: true } }, logs: ['2026-01-01T00:00:00.000Z stdout: hi'],
+    runStart: 1_000, end: 1_005, initTime: 3, poolWaitMs: 1, startKind: 'cold', isolateId: 'i1', namespaceId: 7, annotations: [],
   });
   async run(r: RunRequest): Promise<RunOutcome> { this.runs.push(r); return this.next(r); }
   stats() { return { userMemory: 1024, busyMemory: 0, freeNamespaces: 3 }; }
   warmSnapshot() { return {}; }
+  onWarmChange() { return () => undefined; }
 }
 
 describe('ActivationHandler', () => {
@@ -51,7 +52,15 @@ describe('ActivationHandler', () => {
   }
 
   it('stores the record before publishing a completion that carries it', async () => {
+    // The order of the two side effects, as they happen: a handler that published first fails here.
+    const order: string[] = [];
+    const putIfAbsent = stores.activations.putIfAbsent.bind(stores.activations);
+    stores.activations.putIfAbsent = async (r) => { const first = await putIfAbsent(r); order.push('stored'); return first; };
+    const publish = bus.publish.bind(bus);
+    bus.publish = async (topic, messages) => { order.push('published'); return publish(topic, messages); };
+    handler = new ActivationHandler({ invokerId: 'inv0', bus, topics: t, actions: stores.actions, activations: stores.activations, runner });
     await handler.handle({ topic: 'x', value: await message(), headers: {} });
+    expect(order).toEqual(['stored', 'published']);
     const record = await stores.activations.get('a'.repeat(32));
     expect(record?.response).toEqual({ status: 'success', statusCode: 0, success: true, result: { ok: true } });
     expect(record?.start).toBe(997);
@@ -60,6 +69,17 @@ describe('ActivationHandler', () => {
     await waitFor('the completion', () => completions.length === 1);
     expect(completions[0]!.record?.activationId).toBe('a'.repeat(32));
     expect(runner.runs[0]!.params).toEqual({ x: 1 });
+  });
+
+  it('records a whisk internal error when the runner refuses the activation (a typed outcome, nothing ran)', async () => {
+    runner.next = async (r) => ({
+      activationId: r.activationId, refused: 'closed', response: { status: 'whisk internal error', statusCode: 3, success: false, result: { error: 'The invoker is shutting down.' } },
+      logs: [], runStart: 0, end: 0, poolWaitMs: 0, startKind: 'cold', isolateId: null, namespaceId: null, annotations: [],
+    });
+    await handler.handle({ topic: 'x', value: await message(), headers: {} });
+    const record = await stores.activations.get('a'.repeat(32));
+    expect(record?.response).toMatchObject({ status: 'whisk internal error', result: { error: 'the invoker could not run the action: The invoker is shutting down.' } });
+    expect(handler.counters.ran).toBe(0);
   });
 
   it('does not run a redelivered activation again, but answers it again', async () => {

@@ -19,6 +19,7 @@ const runner: ActionRunner = {
   run: async () => { throw new Error('not used'); },
   stats: () => ({ userMemory: 1024, busyMemory: 0, freeNamespaces: 7 }),
   warmSnapshot: () => ({ 'guest/a': { revision: 'r', warm: 2, idle: 1, busy: 1 }, 'guest/b': { revision: 'r', warm: 1, idle: 1, busy: 0 } }),
+  onWarmChange: () => () => undefined,
 };
 
 function record(status: ActivationRecord['response']['status'], start: string, init?: number): ActivationRecord {
@@ -31,7 +32,7 @@ function record(status: ActivationRecord['response']['status'], start: string, i
 
 describe('InvokerMetrics', () => {
   it('counts activations by status and starts by kind, and observes warm isolates, free namespaces and lag', async () => {
-    const m = new InvokerMetrics('inv7', runner, async () => 5);
+    const m = new InvokerMetrics('inv7', runner, async () => 5, 'kafka');
     m.recorded(record('success', 'cold', 4));
     m.recorded(record('success', 'warm'));
     m.recorded(record('application error', 'warm'));

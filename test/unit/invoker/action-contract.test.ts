@@ -6,7 +6,7 @@ import { fakeNamespaceCache } from './fixtures.js';
 describeActionContract(
   'fake namespaces',
   async () => {
-    const pool = new IsolatePool({ namespaces: fakeNamespaceCache(), prewarm: { count: 1, memoryMb: 128 }, userMemoryMb: 4096 });
+    const pool = new IsolatePool({ namespaces: fakeNamespaceCache(), prewarm: { count: 1, memoryMb: 128 }, userMemoryMb: 4096, strictLifecycle: true });
     await pool.start();
     return pool;
   },

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 function newPool(options: Partial<IsolatePoolOptions> = {}): { pool: IsolatePool; ns: FakeNamespaceCache; events: PoolEvent[] } {
   const ns = fakeNamespaceCache();
-  const pool = new IsolatePool({ namespaces: ns, prewarm: { count: 0, memoryMb: 128 }, ...options });
+  const pool = new IsolatePool({ namespaces: ns, prewarm: { count: 0, memoryMb: 128 }, strictLifecycle: true, ...options });
   const events: PoolEvent[] = [];
   pool.events.subscribe((e) => events.push(e));
   pools.push(pool);
@@ -105,7 +105,7 @@ describe('capacity', () => {
     const outs = await Promise.all([...running, ...queued]);
     expect(outs.map((o) => o.response.result)).toEqual([{ tag: 'a' }, { tag: 'b' }, { tag: 'c' }, { tag: 'd' }]);
     expect(events.filter((e) => e.type === 'queued')).toHaveLength(2);
-    expect(outs[2]!.waitTime).toBeGreaterThanOrEqual(100);
+    expect(outs[2]!.poolWaitMs).toBeGreaterThanOrEqual(100);
     expect(pool.stats().usedMemoryMb).toBeLessThanOrEqual(256);
   });
 
@@ -134,6 +134,14 @@ describe('capacity', () => {
     expect(ns.outstanding.size).toBe(0);
   });
 
+  it('refuses an action whose kind has no registered runtime (invoker/kinds/action-kinds.ts), typed, without an isolate', async () => {
+    const { pool, ns } = newPool({ userMemoryMb: 512 });
+    const a = hello();
+    const o = await pool.run({ ...a, exec: { ...a.exec, kind: 'python:3' } }, {}, activation(a));
+    expect(o).toMatchObject({ refused: 'unknown-kind', isolateId: null, response: { status: 'whisk internal error', result: { error: "The action kind 'python:3' has no runtime on this invoker." } } });
+    expect(ns.outstanding.size).toBe(0);
+  });
+
   it('answers a whisk internal error beyond maxQueued', async () => {
     const { pool } = newPool({ userMemoryMb: 128, maxQueued: 1 });
     const s = slow(200);
@@ -142,6 +150,8 @@ describe('capacity', () => {
     const queued = pool.run(other, {}, activation(other));
     const refused = await pool.run(other, {}, activation(other));
     expect(refused.response).toMatchObject({ status: 'whisk internal error', result: { error: 'Too many activations are waiting for capacity.' } });
+    // A typed refusal, not an outcome with an empty isolate id.
+    expect(refused).toMatchObject({ refused: 'queue-full', isolateId: null });
     expect((await running).response.status).toBe('success');
     expect((await queued).response.status).toBe('success');
   });
@@ -188,7 +198,7 @@ describe('isolate life', () => {
     const queued = pool.run(s, {}, activation(s));
     await waitFor('the first activation to start', () => pool.stats().inFlight === 1 && pool.stats().queued === 1);
     await pool.close();
-    expect((await queued).response).toMatchObject({ status: 'whisk internal error' });
+    expect(await queued).toMatchObject({ refused: 'closed', response: { status: 'whisk internal error' } });
     expect((await running).response.status).toBe('whisk internal error');
     expect(ns.outstanding.size).toBe(0);
     expect(ns.acquired.length).toBe(ns.released.length);
@@ -196,14 +206,31 @@ describe('isolate life', () => {
 });
 
 describe('PoolActionRunner', () => {
-  it('reports capacity and a warm snapshot keyed by owner namespace and name', async () => {
+  it('reports warm-count changes from pool events (coalesced), keyed as the pool shares isolates, until the isolate goes', async () => {
+    const { pool, ns } = newPool({ userMemoryMb: 1024 });
+    const runner = new PoolActionRunner(pool, ns);
+    const reports: Array<Record<string, unknown>> = [];
+    const off = runner.onWarmChange((changed) => reports.push(changed));
+    const a = hello();
+    const key = `guest|guest/${a.name}`;
+    await runner.run({ action: a, params: {}, activationId: 'e'.repeat(32), namespace: 'guest', deadline: Date.now() + 5000 });
+    await waitFor('a warm report', () => reports.some((r) => JSON.stringify(r[key]) === JSON.stringify({ revision: a.revision, warm: 1, idle: 1, busy: 0 })));
+    const before = reports.length;
+    for (const w of pool.warmIsolates()) expect(w.warmKey).toBe(key);
+    await pool.close();
+    await waitFor('the isolate gone', () => reports.slice(before).some((r) => key in r && r[key] === null));
+    off();
+  });
+
+
+  it('reports capacity and a warm snapshot keyed like the pool shares isolates (invoking namespace, owner, name)', async () => {
     const { pool, ns } = newPool({ userMemoryMb: 1024 });
     const runner = new PoolActionRunner(pool, ns);
     const a = hello();
     const out = await runner.run({ action: a, params: {}, activationId: 'f'.repeat(32), namespace: 'guest', deadline: Date.now() + 5000 });
-    expect(out.start).toBe('cold');
+    expect(out.startKind).toBe('cold');
     expect(out.response.status).toBe('success');
-    expect(runner.warmSnapshot()).toEqual({ [`guest/${a.name}`]: { revision: a.revision, warm: 1, idle: 1, busy: 0 } });
+    expect(runner.warmSnapshot()).toEqual({ [`guest|guest/${a.name}`]: { revision: a.revision, warm: 1, idle: 1, busy: 0 } });
     expect(runner.stats()).toMatchObject({ userMemory: 1024, busyMemory: 0 });
   });
 });

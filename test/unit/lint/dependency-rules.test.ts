@@ -59,9 +59,19 @@ describe('dependency rules', () => {
   it('accepts the allowed shapes', () => {
     const out = cruise({
       'shared/bus/kafka-bus.ts': "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n",
-      'invoker/c.ts': "import { n } from '../native/n.js';\nimport { k } from '../shared/bus/kafka-bus.js';\nexport const y = [n, k];\n",
+      'invoker/c.ts': "import { n } from '../native/index.js';\nimport { k } from '../shared/bus/kafka-bus.js';\nexport const y = [n, k];\n",
+      'native/index.ts': "export { n } from './n.js';\n",
       'native/n.ts': "import koffi from 'koffi';\nexport const n = koffi;\n",
     });
     expect(out).toBe('');
+  });
+
+  it('rejects invoker/ reaching past native/index.ts', () => {
+    const out = cruise({
+      'invoker/c.ts': "import { n } from '../native/n.js';\nexport const y = n;\n",
+      'native/index.ts': "export { n } from './n.js';\n",
+      'native/n.ts': 'export const n = 1;\n',
+    });
+    expect(out).toContain('invoker-uses-native-index');
   });
 });

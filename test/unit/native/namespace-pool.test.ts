@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdAllocator } from '../../../native/id-allocator.js';
-import { NamespacePool } from '../../../native/namespace-pool.js';
+import { IllegalNamespaceTransitionError, NamespacePool } from '../../../native/namespace-pool.js';
 
 class FakeClock {
   t = 0;
@@ -143,5 +143,37 @@ describe('IdAllocator', () => {
   });
   it('rejects blocks outside 16 bits', () => {
     expect(() => new IdAllocator(65000, 1024)).toThrow(RangeError);
+  });
+});
+
+describe('NamespacePool per-namespace states (NAMESPACE_TRANSITIONS)', () => {
+  it('follows free → leased → detached (unlinking) → leased → free, and trim/drain end it', () => {
+    const pool = new NamespacePool<{ id: number }>({ floor: 1, ceiling: 4, keepAliveMs: 0 }, new FakeClock());
+    const a = item(1);
+    pool.add(a);
+    expect(pool.stateOf(a)).toBe('free');
+    expect(pool.take()).toBe(a);
+    expect(pool.stateOf(a)).toBe('leased');
+    pool.forget(a);
+    expect(pool.stateOf(a)).toBe('detached');
+    pool.lease(a);
+    pool.give(a);
+    expect(pool.stateOf(a)).toBe('free');
+    const b = item(2);
+    pool.lease(b);
+    pool.forget(b);
+    pool.destroyed(b);
+    expect(pool.stateOf(b)).toBe('new'); // gone: forgotten by the pool
+    expect(pool.drain()).toEqual([a]);
+    expect(pool.stateOf(a)).toBe('new');
+  });
+
+  it('throws on an event the namespace\'s state does not allow', () => {
+    const pool = new NamespacePool<{ id: number }>({ floor: 1, ceiling: 4, keepAliveMs: 0 }, new FakeClock());
+    const a = item(1);
+    pool.add(a);
+    expect(() => pool.forget(a)).toThrow(IllegalNamespaceTransitionError); // a free one is not held by anyone
+    expect(() => pool.add(a)).toThrow("namespace 1: 'add' is not allowed in state 'free'");
+    expect(() => pool.lease(a)).toThrow(IllegalNamespaceTransitionError);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isolationFromEnv, resolveCacheOptions } from '../../../native/cache-options.js';
+import { resolveCacheOptions } from '../../../native/cache-options.js';
+import { parseNetworkIsolation } from '../../../shared/config/network-isolation.js';
 import { isolationUnavailableMessage, missingCapabilities } from '../../../native/capabilities.js';
 import { defaultRouteInterface, linkElements, policyRuleset } from '../../../native/egress-policy.js';
 import { ipv4ListenAddress } from '../../../native/namespace-sockets.js';
@@ -20,17 +21,21 @@ describe('capabilities', () => {
 
 describe('options', () => {
   it('defaults to the thesis numbers and isolation on', () => {
-    const o = resolveCacheOptions({ invokerId: 'inv0' }, {});
+    const o = resolveCacheOptions({ invokerId: 'inv0' });
     expect(o).toMatchObject({ floor: 40, ceiling: 800, keepAliveMs: 60_000, isolation: 'on', nat: false, idCount: 1024, tag: 'inv0' });
   });
   it('reads PHOTON_NETWORK_ISOLATION and rejects anything but on/off', () => {
-    expect(resolveCacheOptions({ invokerId: 'a' }, { PHOTON_NETWORK_ISOLATION: 'off' }).isolation).toBe('off');
-    expect(resolveCacheOptions({ invokerId: 'a', isolation: 'on' }, { PHOTON_NETWORK_ISOLATION: 'off' }).isolation).toBe('on');
-    expect(isolationFromEnv(undefined)).toBe('on');
-    expect(() => isolationFromEnv('no')).toThrow(/on' or 'off/);
+    // Parsed once, by the entry points (shared/config/network-isolation.ts); the cache takes the value.
+    expect(parseNetworkIsolation(' OFF ')).toBe('off');
+    expect(parseNetworkIsolation('on')).toBe('on');
+    expect(parseNetworkIsolation(undefined)).toBeUndefined();
+    expect(() => parseNetworkIsolation('no')).toThrow(/on' or 'off/);
+    expect(() => parseNetworkIsolation('true')).toThrow(/on' or 'off/);
+    expect(resolveCacheOptions({ invokerId: 'a' }).isolation).toBe('on');
+    expect(resolveCacheOptions({ invokerId: 'a', isolation: 'off' }).isolation).toBe('off');
   });
   it('refuses a ceiling larger than the id block', () => {
-    expect(() => resolveCacheOptions({ invokerId: 'a', ceiling: 100, idCount: 64 }, {})).toThrow(RangeError);
+    expect(() => resolveCacheOptions({ invokerId: 'a', ceiling: 100, idCount: 64 })).toThrow(RangeError);
   });
 });
 

@@ -315,6 +315,37 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
       });
     });
 
+    describe('packages', () => {
+      const pkg = (name: string, extra: Record<string, unknown> = {}) => ({ namespace: 'ns', name, parameters: [{ key: 'p', value: 1 }], annotations: [], publish: false, ...extra });
+      it('packages and bindings: create 0.0.1, exists, overwrite bumps, the binding survives a round trip, list per namespace, delete', async () => {
+        const { packages } = await stores();
+        expect(await packages.put(pkg('utils'), { overwrite: false })).toMatchObject({ outcome: 'created', entity: { name: 'utils', version: '0.0.1', publish: false } });
+        expect((await packages.put(pkg('utils', { publish: true }), { overwrite: false })).outcome).toBe('exists');
+        expect((await packages.put(pkg('utils', { publish: true }), { overwrite: true })).entity).toMatchObject({ version: '0.0.2', publish: true });
+        const bound = pkg('mine', { binding: { namespace: 'other', name: 'shared' } });
+        await packages.put(bound, { overwrite: false });
+        expect((await packages.get('ns', 'mine'))!.binding).toEqual({ namespace: 'other', name: 'shared' });
+        expect((await packages.get('ns', 'utils'))!.binding).toBeUndefined();
+        await packages.put({ ...pkg('elsewhere'), namespace: 'ns2' }, { overwrite: false });
+        expect((await packages.list('ns', { limit: 10, skip: 0 })).map((p) => p.name)).toEqual(['mine', 'utils']);
+        expect((await packages.delete('ns', 'utils'))?.name).toBe('utils');
+        expect(await packages.get('ns', 'utils')).toBeUndefined();
+        expect((await packages.list('ns2', { limit: 10, skip: 0 })).map((p) => p.name)).toEqual(['elsewhere']);
+      });
+
+      it('actions of a package live under the namespace path ns/pkg, apart from the namespace\'s own', async () => {
+        const { actions } = await stores();
+        await actions.put(actionInput('ns', 'a'), { overwrite: false });
+        await actions.put(actionInput('ns/pkg', 'a', 'function main() { return {pkg: true}; }'), { overwrite: false });
+        expect((await actions.get('ns/pkg', 'a'))!.exec.code).toContain('pkg: true');
+        expect((await actions.get('ns', 'a'))!.exec.code).not.toContain('pkg: true');
+        expect((await actions.list('ns/pkg', { limit: 10, skip: 0 })).map((a) => `${a.namespace}/${a.name}`)).toEqual(['ns/pkg/a']);
+        expect((await actions.list('ns', { limit: 10, skip: 0 })).map((a) => `${a.namespace}/${a.name}`)).toEqual(['ns/a']);
+        expect((await actions.delete('ns/pkg', 'a'))?.namespace).toBe('ns/pkg');
+        expect(await actions.get('ns', 'a')).toBeDefined();
+      });
+    });
+
     describe('feeds', () => {
       const binding = (trigger: string) => ({ namespace: 'ns', trigger, subject: 's', active: true, created: 1, config: { kind: 'kafka' as const, topic: 'x', brokers: [], isJSONData: false, isBinaryKey: false, isBinaryValue: false } });
       it('bindings: put, get, list across namespaces, delete', async () => {

@@ -1,0 +1,6 @@
+// The canonical action kinds both sides agree on: what an action's exec.kind holds once the
+// controller has resolved its aliases (controller/kinds/), and what the invoker looks its runtime
+// up by (invoker/kinds/).
+
+/** The one Node.js runtime photon has. */
+export const NODEJS_KIND = 'nodejs:20';

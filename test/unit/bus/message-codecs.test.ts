@@ -1,0 +1,50 @@
+// The one encoder and validating decoder per bus message: what one side encodes the other decodes
+// unchanged, and hostile bytes (not JSON, wrong shapes, an unknown version) are a reason, never a throw.
+import { describe, expect, it } from 'vitest';
+import { decodeActivationMessage, encodeActivationMessage, type ActivationMessage } from '../../../shared/model/activation-message.js';
+import { decodeCompletionMessage, encodeCompletionMessage, type CompletionMessage } from '../../../shared/model/completion-message.js';
+import { decodeHeartbeat, encodeHeartbeat, type InvokerHeartbeat } from '../../../shared/model/invoker-health.js';
+
+const activation: ActivationMessage = {
+  v: 1, activationId: 'a'.repeat(32), action: { namespace: 'guest', name: 'hello', version: '0.0.1' }, revision: 'r', namespace: 'guest',
+  subject: 's', params: { x: [1] }, blocking: true, controller: 'c0', acceptedAt: 5, cause: 'b'.repeat(32), traceContext: { traceparent: 'tp' },
+};
+const completion: CompletionMessage = {
+  v: 1, activationId: 'a'.repeat(32), invoker: 'i0', systemError: false,
+  record: { namespace: 'guest', name: 'hello', version: '0.0.1', subject: 's', activationId: 'a'.repeat(32), start: 1, end: 2, duration: 1, response: { status: 'success', statusCode: 0, success: true, result: {} }, logs: [], annotations: [], publish: false },
+};
+const heartbeat: InvokerHeartbeat = { v: 1, invoker: 'i0', userMemory: 1024, busyMemory: 0, freeNamespaces: 3, at: 7, accepting: true };
+const j = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
+
+describe('bus message codecs', () => {
+  it('round-trip every message', () => {
+    expect(decodeActivationMessage(encodeActivationMessage(activation))).toEqual({ ok: true, value: activation });
+    expect(decodeCompletionMessage(encodeCompletionMessage(completion))).toEqual({ ok: true, value: completion });
+    expect(decodeHeartbeat(encodeHeartbeat(heartbeat))).toEqual({ ok: true, value: heartbeat });
+  });
+
+  it('refuse an unknown version with a reason that says so', () => {
+    for (const [decode, m] of [[decodeActivationMessage, activation], [decodeCompletionMessage, completion], [decodeHeartbeat, heartbeat]] as const) {
+      const d = decode(j({ ...m, v: 2 }));
+      expect(d.ok).toBe(false);
+      expect(!d.ok && d.reason).toContain('unknown version 2');
+    }
+  });
+
+  it('refuse hostile bytes and shapes without throwing', () => {
+    const bad: Buffer[] = [Buffer.from('{'), Buffer.from('null'), j([1]), j('x'), Buffer.from([0xff, 0xfe])];
+    for (const b of bad) {
+      expect(decodeActivationMessage(b).ok).toBe(false);
+      expect(decodeCompletionMessage(b).ok).toBe(false);
+      expect(decodeHeartbeat(b).ok).toBe(false);
+    }
+    expect(decodeActivationMessage(j({ ...activation, params: null })).ok).toBe(false);
+    expect(decodeActivationMessage(j({ ...activation, action: { namespace: 'guest' } })).ok).toBe(false);
+    expect(decodeActivationMessage(j({ ...activation, acceptedAt: 'now' })).ok).toBe(false);
+    expect(decodeActivationMessage(j({ ...activation, traceContext: { traceparent: 1 } })).ok).toBe(false);
+    expect(decodeCompletionMessage(j({ ...completion, systemError: 'no' })).ok).toBe(false);
+    expect(decodeCompletionMessage(j({ ...completion, record: { ...completion.record, activationId: 'other' } })).ok).toBe(false);
+    expect(decodeHeartbeat(j({ ...heartbeat, userMemory: null })).ok).toBe(false);
+    expect(decodeHeartbeat(j({ ...heartbeat, at: Number.NaN })).ok).toBe(false);
+  });
+});
