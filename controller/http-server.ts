@@ -15,6 +15,7 @@ import { authenticate, resolveNamespace } from './auth.js';
 import { boolParam, type ApiDeps, type ApiRequest, type Reply } from './api-request.js';
 import { invokeApi } from './invoke-api.js';
 import { readJsonObject } from './http-body.js';
+import { installClientErrorHandler, prepareLingeringClose, serverTimeoutOptions, statusHeaders } from './http-edge.js';
 import { isFeedAction } from './triggers/feed-validation.js';
 import { rulesApi, triggersApi } from './triggers/triggers-api.js';
 
@@ -27,7 +28,7 @@ const CORS = {
 const tracer = trace.getTracer(TRACER_NAME);
 
 export function createApiServer(deps: ApiDeps): Server {
-  return createServer((req, res) => {
+  const server = createServer(serverTimeoutOptions(deps.config), (req, res) => {
     // The root of an activation's trace: publish and, across the bus, the invoker's spans hang below.
     // A caller's own traceparent makes photon's spans part of the caller's trace.
     const parent = extractTraceContext(headerRecord(req.headers));
@@ -42,6 +43,8 @@ export function createApiServer(deps: ApiDeps): Server {
       res.end();
     }).finally(() => span.end());
   });
+  installClientErrorHandler(server);
+  return server;
 }
 
 function headerRecord(headers: IncomingMessage['headers']): Record<string, string> {
@@ -63,12 +66,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
     } else if (err instanceof StoreUnavailableError) {
       // A Redis outage: retryable, and already logged once by the store (not once per request).
       reply = { status: 503, body: { error: err.message, code: requestId } };
+    } else if (req.socket.destroyed) {
+      // The client went away (or was timed out) mid-request: nobody to answer, nothing to log.
+      reply = { status: 499 };
     } else {
       console.error(`controller: ${req.method} ${req.url} failed:`, err);
       reply = { status: 500, body: { error: MESSAGES.internal, code: requestId } };
     }
   }
-  const headers: Record<string, string> = { ...CORS, 'x-request-id': requestId, ...(reply.headers ?? {}) };
+  const headers: Record<string, string> = { ...CORS, 'x-request-id': requestId, ...(reply.headers ?? {}), ...statusHeaders(reply.status, reply.headers ?? {}) };
   // Without an SDK the trace id is all zeros: nothing to point a user at.
   if (!/^0+$/.test(traceId)) {
     headers['x-photon-trace-id'] = traceId;
@@ -80,8 +86,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(payload));
   }
-  // A refused body (413) may still be arriving: close instead of reading it to keep the socket.
-  if (!req.complete) headers.connection = 'close';
+  // A refused body (413) may still be arriving: close instead of reading it to keep the socket,
+  // but only after the client could read the answer (http-edge.ts).
+  if (!req.complete) {
+    headers.connection = 'close';
+    prepareLingeringClose(req, res);
+  }
+  if (req.socket.destroyed) return reply.status;
   res.writeHead(reply.status, headers);
   res.end(payload);
   return reply.status;

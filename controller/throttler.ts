@@ -33,7 +33,7 @@ export class Throttler {
   async acquire(identity: Identity, activationId: string, ttlMs: number): Promise<void> {
     const allowed = identity.limits.concurrentInvocations ?? this.#defaults.concurrentInvocations;
     const d = await this.#store.acquireConcurrent(identity.namespace, activationId, allowed, ttlMs);
-    if (!d.allowed) throw new ApiError(429, `Too many concurrent requests in flight (count: ${d.count}, allowed: ${allowed}).`);
+    if (!d.allowed) throw new ApiError(429, `Too many concurrent requests in flight (count: ${d.count}, allowed: ${allowed}).`, { 'retry-after': '1' });
   }
 
   release(identity: Identity, activationId: string): void {
