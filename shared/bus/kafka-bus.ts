@@ -5,11 +5,31 @@
 // the partition has too, so a consumer that dies leaves its unfinished work to the next owner of
 // the partition. Handlers run concurrently up to maxInFlight; the fetch position moves ahead of the
 // commit position (resolveOffset) so that a long activation does not hold back the next ones.
-import { Kafka, logLevel, type Consumer, type Producer, type Admin, type EachBatchPayload, type IHeaders, type Message } from 'kafkajs';
+import { Kafka, logLevel, type logCreator, type Consumer, type Producer, type Admin, type EachBatchPayload, type IHeaders, type Message } from 'kafkajs';
 import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './message-bus.js';
 import { PartitionProgress } from './partition-progress.js';
 
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/** The same kafkajs error is printed at most once per this long (an outage retries many times a second). */
+const LOG_REPEAT_MS = 30_000;
+
+/**
+ * kafkajs's default logger prints a JSON object with a stack for every retry of every connection:
+ * an outage fills the terminal. One plain line per distinct message, repeats held back, says as much.
+ */
+function oneLineLogs(clientId: string): logCreator {
+  const last = new Map<string, number>();
+  return () => ({ log }) => {
+    const broker = typeof log.broker === 'string' ? ` ${log.broker}` : '';
+    const line = `kafka${broker} (${clientId}): ${String(log.message).split('\n')[0]}`;
+    const now = Date.now();
+    if ((last.get(line) ?? -Infinity) > now - LOG_REPEAT_MS) return;
+    if (last.size > 1_000) last.clear();
+    last.set(line, now);
+    console.error(line);
+  };
+}
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -36,6 +56,7 @@ export class KafkaBus implements MessageBus {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.ERROR,
+      logCreator: oneLineLogs(options.clientId),
       retry: { initialRetryTime: 100, retries: 8 },
     });
   }
