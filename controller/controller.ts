@@ -8,6 +8,7 @@ import { topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import { ensureGuest } from '../shared/store/guest.js';
 import type { Stores } from '../shared/store/stores.js';
 import { resolveConfig, type ControllerConfig } from './config.js';
+import { ControllerMetrics } from './controller-metrics.js';
 import { createApiServer } from './http-server.js';
 import { IdentityCache } from './identity-cache.js';
 import { LoadBalancer } from './load-balancer.js';
@@ -47,8 +48,9 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   const { createGuest = true, ...overrides } = options;
   const config = resolveConfig(overrides);
   if (createGuest) await ensureGuest(deps.stores.auth);
+  const metrics = new ControllerMetrics(config.controllerId, { accessLog: config.accessLog });
   const balancer = new LoadBalancer({
-    bus: deps.bus,
+    bus: metrics.metered(deps.bus, deps.topics ?? defaultTopics()),
     activations: deps.stores.activations,
     warm: deps.stores.warm,
     controllerId: config.controllerId,
@@ -79,7 +81,7 @@ export async function startController(deps: ControllerDeps, options: ControllerO
       return cut > 0 ? identities.authenticate(apiKey.slice(0, cut), apiKey.slice(cut + 1)) : undefined;
     },
   });
-  const server = createApiServer({ stores: deps.stores, balancer, throttler, identities, config, firer, feeds });
+  const server = createApiServer({ stores: deps.stores, balancer, throttler, identities, config, firer, feeds }, metrics);
   try {
     await feeds.start();
     await listen(server, config.port, config.host);

@@ -13,6 +13,7 @@ import { activationsApi } from './activations-api.js';
 import { ApiError, MESSAGES } from './api-error.js';
 import { authenticate, resolveNamespace } from './auth.js';
 import { boolParam, type ApiDeps, type ApiRequest, type Reply } from './api-request.js';
+import type { ControllerMetrics } from './controller-metrics.js';
 import { invokeApi } from './invoke-api.js';
 import { readJsonObject } from './http-body.js';
 import { installClientErrorHandler, prepareLingeringClose, serverTimeoutOptions, statusHeaders } from './http-edge.js';
@@ -27,14 +28,16 @@ const CORS = {
 
 const tracer = trace.getTracer(TRACER_NAME);
 
-export function createApiServer(deps: ApiDeps): Server {
+export function createApiServer(deps: ApiDeps, metrics?: ControllerMetrics): Server {
   const server = createServer(serverTimeoutOptions(deps.config), (req, res) => {
+    const startedAt = performance.now();
     // The root of an activation's trace: publish and, across the bus, the invoker's spans hang below.
     // A caller's own traceparent makes photon's spans part of the caller's trace.
     const parent = extractTraceContext(headerRecord(req.headers));
     const span = tracer.startSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent);
     void handle(req, res, deps, span, trace.setSpan(parent, span)).then((status) => {
       span.setAttribute(ATTR.httpStatus, status);
+      metrics?.answered(req, res, status, startedAt);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     }, (err: unknown) => {
       console.error(`controller: ${req.method} ${req.url} could not be answered:`, err);
@@ -93,7 +96,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
     prepareLingeringClose(req, res);
   }
   if (req.socket.destroyed) return reply.status;
-  res.writeHead(reply.status, headers);
+  // setHeader, not writeHead(status, headers): the metrics and access log read them back.
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.writeHead(reply.status);
   res.end(payload);
   return reply.status;
 }
