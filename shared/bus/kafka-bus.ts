@@ -11,6 +11,15 @@ import { PartitionProgress } from './partition-progress.js';
 
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The longest kafkajs waits between two attempts. Its default (30 s, exponential from 100 ms) made
+ * recovery after a broker restart take from 10 s to over a minute: a heartbeat publish or the
+ * controller's health consumer could be asleep in a 12-30 s back-off when the broker came back,
+ * and a consumer whose retries ran out restarted after 30 s as a new member that waited out the
+ * old one's session. Retrying at least once a second bounds it.
+ */
+const MAX_RETRY_MS = 1_000;
+
 /** The same kafkajs error is printed at most once per this long (an outage retries many times a second). */
 const LOG_REPEAT_MS = 30_000;
 
@@ -57,7 +66,7 @@ export class KafkaBus implements MessageBus {
       brokers: options.brokers,
       logLevel: logLevel.ERROR,
       logCreator: oneLineLogs(options.clientId),
-      retry: { initialRetryTime: 100, retries: 8 },
+      retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 8 },
     });
   }
 
@@ -98,6 +107,21 @@ export class KafkaBus implements MessageBus {
       lag += Number(p.high) - (c < 0 ? Number(p.low) : c);
     }
     return lag;
+  }
+
+  /**
+   * Operators only (cluster.sh down --purge), never while the cluster runs: deletes the topics
+   * whose names start with `topicPrefix` and the consumer groups starting with any of `groupPrefixes`.
+   */
+  async purge(topicPrefix: string, groupPrefixes: string[]): Promise<{ topics: string[]; groups: string[] }> {
+    if (topicPrefix === '') throw new Error('purge needs a topic prefix');
+    const admin = await this.#connectedAdmin();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+    const wanted = groupPrefixes.filter((g) => g !== '');
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => wanted.some((p) => g.startsWith(p)));
+    if (groups.length > 0) await admin.deleteGroups(groups);
+    return { topics, groups };
   }
 
   async #connectedAdmin(): Promise<Admin> {
@@ -151,7 +175,10 @@ export class KafkaBus implements MessageBus {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 20_000,
-      retry: { initialRetryTime: 100, retries: 20 },
+      // Retries every ≤ 1 s for about 5 min before the consumer crashes: a crash restarts it as a
+      // new group member, and the broker then holds the rebalance until the old member's session
+      // (10 s) expires. Keeping the member through a broker restart is what bounds recovery.
+      retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 300 },
     });
     const feed = new KafkaFeed(consumer, options, this.#options.retryDelayMs);
     await feed.start();
@@ -175,7 +202,7 @@ export class KafkaBus implements MessageBus {
   #connectedProducer(): Promise<Producer> {
     if (this.#producer) return Promise.resolve(this.#producer);
     this.#producerReady ??= (async () => {
-      const producer = this.#kafka.producer({ allowAutoTopicCreation: true, retry: { initialRetryTime: 100, retries: 10 } });
+      const producer = this.#kafka.producer({ allowAutoTopicCreation: true, retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 10 } });
       await producer.connect();
       this.#producer = producer;
       return producer;
