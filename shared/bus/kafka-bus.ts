@@ -12,11 +12,8 @@ import { PartitionProgress } from './partition-progress.js';
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /**
- * The longest kafkajs waits between two attempts. Its default (30 s, exponential from 100 ms) made
- * recovery after a broker restart take from 10 s to over a minute: a heartbeat publish or the
- * controller's health consumer could be asleep in a 12-30 s back-off when the broker came back,
- * and a consumer whose retries ran out restarted after 30 s as a new member that waited out the
- * old one's session. Retrying at least once a second bounds it.
+ * The longest kafkajs waits between two attempts. Its default (30 s, exponential from 100 ms) let
+ * a heartbeat publish, or a crashed consumer's restart, sleep up to 30 s after the broker was back.
  */
 const MAX_RETRY_MS = 1_000;
 
@@ -169,18 +166,22 @@ export class KafkaBus implements MessageBus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const consumer = this.#kafka.consumer({
-      groupId: options.group,
+    const consumerFor = (groupId: string): Consumer => this.#kafka.consumer({
+      groupId,
       maxWaitTimeInMs: 250,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 20_000,
-      // Retries every ≤ 1 s for about 5 min before the consumer crashes: a crash restarts it as a
-      // new group member, and the broker then holds the rebalance until the old member's session
-      // (10 s) expires. Keeping the member through a broker restart is what bounds recovery.
-      retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 300 },
+      retry: {
+        initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 300,
+        // kafkajs restarts a crashed consumer (a broker restart crashes it at once: "no broker
+        // available") as a NEW member of the same group, and the broker holds that join until the
+        // old member's session (10 s) expires. A subscription that needs no position of its own
+        // rejoins under a fresh group instead (KafkaFeed), which the broker admits at once.
+        ...(options.freshGroupOnFailure ? { restartOnFailure: async () => false } : {}),
+      },
     });
-    const feed = new KafkaFeed(consumer, options, this.#options.retryDelayMs);
+    const feed = new KafkaFeed(consumerFor, options, this.#options.retryDelayMs);
     await feed.start();
     const subscription: Subscription = {
       close: async () => {
@@ -219,19 +220,30 @@ class KafkaFeed {
   #wakeCapacity: (() => void) | undefined;
   #commitScheduled = false;
   readonly #handlers = new Set<Promise<void>>();
+  #consumer: Consumer;
+  #generation = 0;
 
   constructor(
-    private readonly consumer: Consumer,
+    private readonly consumerFor: (group: string) => Consumer,
     private readonly options: SubscribeOptions,
     private readonly retryDelayMs: number,
-  ) {}
+  ) {
+    this.#consumer = consumerFor(options.group);
+  }
 
   async start(): Promise<void> {
-    const { consumer, options } = this;
+    await this.#run(this.#consumer);
+  }
+
+  async #run(consumer: Consumer): Promise<void> {
+    const { options } = this;
     await consumer.connect();
     // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
     // assignment starts from the committed offsets and redelivers anything unfinished.
     consumer.on(consumer.events.GROUP_JOIN, () => this.#progress.clear());
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (options.freshGroupOnFailure && !payload.restart && !this.#closing && consumer === this.#consumer) void this.#renew();
+    });
     await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
       autoCommit: false,
@@ -241,12 +253,28 @@ class KafkaFeed {
     });
   }
 
+  /** freshGroupOnFailure: a new consumer in a new group, tried every second until it runs. */
+  async #renew(): Promise<void> {
+    while (!this.#closing) {
+      await this.#consumer.disconnect().catch(() => undefined);
+      this.#generation += 1;
+      this.#consumer = this.consumerFor(`${this.options.group}.${this.#generation}`);
+      this.#progress.clear();
+      try {
+        await this.#run(this.#consumer);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, MAX_RETRY_MS));
+      }
+    }
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     this.#wakeCapacity?.();
     await Promise.allSettled([...this.#handlers]);
     await this.#commit();
-    await this.consumer.disconnect();
+    await this.#consumer.disconnect();
   }
 
   async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -280,13 +308,13 @@ class KafkaFeed {
         timestamp: Number(message.timestamp),
       };
       this.#inFlight++;
-      const running = this.#run(busMessage, progress, offset);
+      const running = this.#handle(busMessage, progress, offset);
       this.#handlers.add(running);
       void running.finally(() => this.#handlers.delete(running));
     }
   }
 
-  async #run(message: BusMessage, progress: PartitionProgress, offset: bigint): Promise<void> {
+  async #handle(message: BusMessage, progress: PartitionProgress, offset: bigint): Promise<void> {
     try {
       for (;;) {
         try {
@@ -326,7 +354,7 @@ class KafkaFeed {
     }
     if (offsets.length === 0) return;
     try {
-      await this.consumer.commitOffsets(offsets);
+      await this.#consumer.commitOffsets(offsets);
     } catch (err) {
       // Lost the partition or the broker: the next owner redelivers from the last commit, and
       // the invoker's record check keeps that from running an activation twice.
