@@ -40,9 +40,17 @@ export function installClientErrorHandler(server: Server): void {
     }
     const status = timeout ? '408 Request Timeout' : '400 Bad Request';
     const body = JSON.stringify({ error: timeout ? 'The request was not received in time.' : 'The request content was malformed.', code: 'edge' });
+    answered.add(socket);
     socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     lingerThenDestroy(socket);
   });
+}
+
+/** Sockets the edge already answered (408/400): a handler still running must not write to them. */
+const answered = new WeakSet<Socket>();
+
+export function answeredByEdge(socket: Socket): boolean {
+  return answered.has(socket) || socket.destroyed;
 }
 
 /** How long a closing connection keeps reading (and dropping) what the client still sends. */

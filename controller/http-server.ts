@@ -16,7 +16,7 @@ import { boolParam, type ApiDeps, type ApiRequest, type Reply } from './api-requ
 import type { ControllerMetrics } from './controller-metrics.js';
 import { invokeApi } from './invoke-api.js';
 import { readJsonObject } from './http-body.js';
-import { installClientErrorHandler, prepareLingeringClose, serverTimeoutOptions, statusHeaders } from './http-edge.js';
+import { answeredByEdge, installClientErrorHandler, prepareLingeringClose, serverTimeoutOptions, statusHeaders } from './http-edge.js';
 import { isFeedAction } from './triggers/feed-validation.js';
 import { rulesApi, triggersApi } from './triggers/triggers-api.js';
 
@@ -69,7 +69,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
     } else if (err instanceof StoreUnavailableError) {
       // A Redis outage: retryable, and already logged once by the store (not once per request).
       reply = { status: 503, body: { error: err.message, code: requestId } };
-    } else if (req.socket.destroyed) {
+    } else if (answeredByEdge(req.socket)) {
       // The client went away (or was timed out) mid-request: nobody to answer, nothing to log.
       reply = { status: 499 };
     } else {
@@ -95,7 +95,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
     headers.connection = 'close';
     prepareLingeringClose(req, res);
   }
-  if (req.socket.destroyed) return reply.status;
+  if (answeredByEdge(req.socket)) return reply.status;
   // setHeader, not writeHead(status, headers): the metrics and access log read them back.
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.writeHead(reply.status);
