@@ -1,7 +1,7 @@
 // An error the REST API answers with: OpenWhisk's `{error, code}` body and its status codes. Any
 // other exception becomes a 500 whose message does not leak internals. Domain errors of the
 // activation path become ApiErrors here (apiErrorOf), at the HTTP edge, and nowhere else.
-import { ActivationError } from './activation/activation-errors.js';
+import { ActivationError, ThrottledError } from './activation/activation-errors.js';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -38,7 +38,9 @@ export function apiErrorOf(err: unknown): ApiError | undefined {
   switch (err.reason) {
     case 'not-found': return new ApiError(404, MESSAGES.notFound);
     case 'forbidden': return new ApiError(403, MESSAGES.notAuthorized);
-    case 'throttled': return new ApiError(429, err.message);
+    // Retry-After (http-edge.ts adds 60 s to a 429 without one): a concurrency slot frees as soon
+    // as an activation ends, a per-minute budget only as the minute rolls on.
+    case 'throttled': return new ApiError(429, err.message, err instanceof ThrottledError && err.limit === 'concurrentInvocations' ? { 'retry-after': '1' } : {});
     case 'no-invokers': return new ApiError(503, MESSAGES.noInvokers);
     case 'not-scheduled': return new ApiError(503, 'The activation could not be handed to an invoker; try again.');
   }

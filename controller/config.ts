@@ -12,6 +12,12 @@ export interface ControllerConfig {
   payloadLimitBytes: number;
   /** Longest exec.code (text, or the base64 of an archive) an action may have: OpenWhisk's 48 MB. */
   codeLimitBytes: number;
+  /** The whole request (headers and body) must arrive within this, else 408 (OpenWhisk: 90 s). */
+  requestTimeoutMs: number;
+  /** The request headers must arrive within this, else 408. */
+  headersTimeoutMs: number;
+  /** One JSON line per request on stdout (activation id, status, duration); off by default. */
+  accessLog: boolean;
   /** Longest a blocking invoke waits before answering 202 (max-wait-for-blocking-activation). */
   blockingWaitMs: number;
   /** An invoker whose last heartbeat is older than this gets no work. */
@@ -44,6 +50,9 @@ export const DEFAULT_CONTROLLER_CONFIG: Readonly<ControllerConfig> = Object.free
   payloadLimitBytes: 1024 * 1024,
   codeLimitBytes: 48 * 1024 * 1024,
   blockingWaitMs: 60_000,
+  requestTimeoutMs: 90_000,
+  headersTimeoutMs: 60_000,
+  accessLog: false,
   heartbeatStaleMs: 3_000,
   invokerForgetMs: 10 * 60_000,
   invokerProbationMs: 10_000,
@@ -82,11 +91,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ControllerConfig>
   };
   if (env.PHOTON_CONTROLLER_ID) out.controllerId = env.PHOTON_CONTROLLER_ID;
   if (env.PHOTON_CONTROLLER_HOST) out.host = env.PHOTON_CONTROLLER_HOST;
+  if (env.PHOTON_ACCESS_LOG) out.accessLog = /^(on|true|1)$/.test(env.PHOTON_ACCESS_LOG);
   const fields: Array<[keyof ControllerConfig, string]> = [
     ['port', 'PHOTON_CONTROLLER_PORT'],
     ['payloadLimitBytes', 'PHOTON_PAYLOAD_LIMIT_BYTES'],
     ['codeLimitBytes', 'PHOTON_CODE_LIMIT_BYTES'],
     ['blockingWaitMs', 'PHOTON_BLOCKING_WAIT_MS'],
+    ['requestTimeoutMs', 'PHOTON_REQUEST_TIMEOUT_MS'],
+    ['headersTimeoutMs', 'PHOTON_HEADERS_TIMEOUT_MS'],
     ['heartbeatStaleMs', 'PHOTON_HEARTBEAT_STALE_MS'],
     ['controllerShare', 'PHOTON_CONTROLLER_SHARE'],
     ['completionGraceMs', 'PHOTON_COMPLETION_GRACE_MS'],

@@ -11,6 +11,7 @@ import { resolveConfig, type ControllerConfig } from './config.js';
 import { ActivationService } from './activation/activation-service.js';
 import { Entitlement } from './entitlement.js';
 import { installSystemPackages } from './packages/system-installer.js';
+import { ControllerMetrics } from './controller-metrics.js';
 import { createApiServer } from './http-server.js';
 import { IdentityCache } from './identity-cache.js';
 import { LoadBalancer } from './load-balancer.js';
@@ -53,8 +54,11 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   const config = resolveConfig(overrides);
   if (createGuest) await ensureGuest(deps.stores.auth);
   if (install) await installSystemPackages(deps.stores);
+  const metrics = new ControllerMetrics(config.controllerId, { accessLog: config.accessLog });
+  // Consumer groups of Kafka feeds carry the cluster's topic prefix, like every other group.
+  const topicNames = deps.topics ?? defaultTopics('');
   const balancer = new LoadBalancer({
-    bus: deps.bus,
+    bus: metrics.metered(deps.bus, topicNames),
     activations: deps.stores.activations,
     warm: deps.stores.warm,
     controllerId: config.controllerId,
@@ -74,8 +78,6 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   });
   const identities = new IdentityCache(deps.stores.auth, config.authCacheMs);
   const firer = new TriggerFirer({ stores: deps.stores, activations, throttler });
-  // Consumer groups of Kafka feeds carry the cluster's topic prefix, like every other group.
-  const topicNames = deps.topics ?? defaultTopics('');
   const kafka = new KafkaFeedManager({
     stores: deps.stores, firer, ownBus: deps.bus, ...(deps.feedBus ? { busFor: deps.feedBus } : {}),
     groupPrefix: topicNames.prefix,
@@ -89,7 +91,7 @@ export async function startController(deps: ControllerDeps, options: ControllerO
       return cut > 0 ? identities.authenticate(apiKey.slice(0, cut), apiKey.slice(cut + 1)) : undefined;
     },
   });
-  const server = createApiServer({ stores: deps.stores, balancer, activations, identities, entitlement, config, firer, feeds });
+  const server = createApiServer({ stores: deps.stores, balancer, activations, identities, entitlement, config, firer, feeds }, metrics);
   try {
     await feeds.start();
     await listen(server, config.port, config.host);

@@ -15,9 +15,11 @@ import { ApiError, MESSAGES, apiErrorOf } from './api-error.js';
 import { authenticate, resolveNamespacePath } from './auth.js';
 import type { Collection, Privilege } from './entitlement.js';
 import { boolParam, type ApiDeps, type ApiRequest, type Reply } from './api-request.js';
+import type { ControllerMetrics } from './controller-metrics.js';
 import { invokeApi } from './invoke-api.js';
 import { packagesApi } from './packages/packages-api.js';
 import { readJsonObject } from './http-body.js';
+import { answeredByEdge, installClientErrorHandler, prepareLingeringClose, serverTimeoutOptions, statusHeaders } from './http-edge.js';
 import { isFeedAction } from './triggers/feed-validation.js';
 import { rulesApi, triggersApi } from './triggers/triggers-api.js';
 
@@ -29,14 +31,16 @@ const CORS = {
 
 const tracer = trace.getTracer(TRACER_NAME);
 
-export function createApiServer(deps: ApiDeps): Server {
-  return createServer((req, res) => {
+export function createApiServer(deps: ApiDeps, metrics?: ControllerMetrics): Server {
+  const server = createServer(serverTimeoutOptions(deps.config), (req, res) => {
+    const startedAt = performance.now();
     // The root of an activation's trace: publish and, across the bus, the invoker's spans hang below.
     // A caller's own traceparent makes photon's spans part of the caller's trace.
     const parent = extractTraceContext(headerRecord(req.headers));
     const span = tracer.startSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent);
     void handle(req, res, deps, span, trace.setSpan(parent, span)).then((status) => {
       span.setAttribute(ATTR.httpStatus, status);
+      metrics?.answered(req, res, status, startedAt);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     }, (err: unknown) => {
       console.error(`controller: ${req.method} ${req.url} could not be answered:`, err);
@@ -45,6 +49,8 @@ export function createApiServer(deps: ApiDeps): Server {
       res.end();
     }).finally(() => span.end());
   });
+  installClientErrorHandler(server);
+  return server;
 }
 
 function headerRecord(headers: IncomingMessage['headers']): Record<string, string> {
@@ -67,12 +73,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
     } else if (err instanceof StoreUnavailableError) {
       // A Redis outage: retryable, and already logged once by the store (not once per request).
       reply = { status: 503, body: { error: err.message, code: requestId } };
+    } else if (answeredByEdge(req.socket)) {
+      // The client went away (or was timed out) mid-request: nobody to answer, nothing to log.
+      reply = { status: 499 };
     } else {
       console.error(`controller: ${req.method} ${req.url} failed:`, err);
       reply = { status: 500, body: { error: MESSAGES.internal, code: requestId } };
     }
   }
-  const headers: Record<string, string> = { ...CORS, 'x-request-id': requestId, ...(reply.headers ?? {}) };
+  const headers: Record<string, string> = { ...CORS, 'x-request-id': requestId, ...(reply.headers ?? {}), ...statusHeaders(reply.status, reply.headers ?? {}) };
   // Without an SDK the trace id is all zeros: nothing to point a user at.
   if (!/^0+$/.test(traceId)) {
     headers['x-photon-trace-id'] = traceId;
@@ -84,9 +93,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(payload));
   }
-  // A refused body (413) may still be arriving: close instead of reading it to keep the socket.
-  if (!req.complete) headers.connection = 'close';
-  res.writeHead(reply.status, headers);
+  // A refused body (413) may still be arriving: close instead of reading it to keep the socket,
+  // but only after the client could read the answer (http-edge.ts).
+  if (!req.complete) {
+    headers.connection = 'close';
+    prepareLingeringClose(req, res);
+  }
+  if (answeredByEdge(req.socket)) return reply.status;
+  // setHeader, not writeHead(status, headers): the metrics and access log read them back.
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.writeHead(reply.status);
   res.end(payload);
   return reply.status;
 }

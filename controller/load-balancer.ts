@@ -103,6 +103,7 @@ export class LoadBalancer {
       topic: this.#topics.health,
       group: `${this.#o.controllerId}.health.${randomBytes(4).toString('hex')}`,
       maxInFlight: 64,
+      freshGroupOnFailure: true,
       handle: async (m) => this.#onHeartbeat(m),
     }));
     this.#subscriptions.push(await this.#o.bus.subscribe({

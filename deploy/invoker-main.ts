@@ -1,10 +1,13 @@
 // Cluster-mode entry point for one invoker process: Kafka bus, Redis stores, settings from the
 // environment (deploy/README.md has the table). SIGTERM/SIGINT drain it: no new work, running
-// activations finish and commit, its registry entry and namespaces go.
+// activations finish and commit, its registry entry and namespaces go. A failed start removes what
+// it created (namespaces, veths, nft table) and is one line that names the variable to fix.
 // First: stops a process started by the wrong Node before isolated-vm's addon loads.
 import './require-node.js';
 import { startTelemetry } from './telemetry.js';
 import { stopOnSignals } from './stop-on-signals.js';
+import { checkKafka, checkRedis } from './preflight.js';
+import { startOrExplain } from './start-or-explain.js';
 import { KafkaBus } from '../shared/bus/kafka-bus.js';
 import { serviceEnv } from '../shared/config/service-env.js';
 import { topics } from '../shared/bus/topics.js';
@@ -12,13 +15,22 @@ import { createRedisStores } from '../shared/store/redis-stores.js';
 import { startInvoker } from '../invoker/start-invoker.js';
 import { invokerEnv } from './invoker-env.js';
 
-const telemetry = await startTelemetry('photon-invoker');
-const env = serviceEnv(process.env);
-const settings = invokerEnv(process.env);
-const stores = await createRedisStores({ url: env.redisUrl, prefix: env.redisPrefix, activationRetentionMs: env.activationRetentionMs });
-const bus = new KafkaBus({ brokers: env.kafkaBrokers, clientId: settings.invokerId });
-const invoker = await startInvoker({ ...settings, bus, stores, topics: topics(env.topicPrefix) });
-const ns = invoker.namespaces.stats();
-console.log(`photon invoker ${settings.invokerId} serving (user memory ${invoker.pool.stats().userMemoryMb} MB, network isolation ${invoker.namespaces.isolation}, ${ns.free} namespaces cached; Kafka ${env.kafkaBrokers.join(',')}, Redis ${env.redisUrl})`);
+const parts = await startOrExplain('photon invoker', async ({ undo }) => {
+  const env = serviceEnv(process.env);
+  const settings = invokerEnv(process.env);
+  // Before any namespace exists: nothing to remove when the services are not there.
+  await Promise.all([checkKafka(env.kafkaBrokers), checkRedis(env.redisUrl)]);
+  const telemetry = await startTelemetry('photon-invoker');
+  undo(telemetry);
+  const stores = await createRedisStores({ url: env.redisUrl, prefix: env.redisPrefix, activationRetentionMs: env.activationRetentionMs });
+  undo(stores);
+  const bus = new KafkaBus({ brokers: env.kafkaBrokers, clientId: settings.invokerId });
+  undo(bus);
+  // startInvoker removes its own namespaces, veths and nft table when it fails part-way.
+  const invoker = await startInvoker({ ...settings, bus, stores, topics: topics(env.topicPrefix) });
+  const ns = invoker.namespaces.stats();
+  console.log(`photon invoker ${settings.invokerId} serving (user memory ${invoker.pool.stats().userMemoryMb} MB, network isolation ${invoker.namespaces.isolation}, ${ns.free} namespaces cached; Kafka ${env.kafkaBrokers.join(',')}, Redis ${env.redisUrl})`);
+  return { settings, invoker, bus, stores, telemetry };
+});
 
-stopOnSignals(`photon invoker ${settings.invokerId}`, 'draining', [invoker, bus, stores, telemetry]);
+stopOnSignals(`photon invoker ${parts.settings.invokerId}`, 'draining', [parts.invoker, parts.bus, parts.stores, parts.telemetry]);

@@ -1,12 +1,16 @@
 // Standalone photon (OpenWhisk's standalone/lean mode): controller and invoker in one process on
 // the in-process bus and in-memory stores, behind the same interfaces as the cluster. Nothing to
-// install but node_modules; state lives only as long as the process.
+// install but node_modules; state lives only as long as the process. The banner is printed only
+// once an invocation would succeed (the controller sees the invoker); a failed start removes
+// what it created and says in one line what to fix.
 // First: stops a process started by the wrong Node before isolated-vm's addon loads.
 import './require-node.js';
 import { startTelemetry } from './telemetry.js';
 import { stopOnSignals } from './stop-on-signals.js';
+import { checkPort, StartupError } from './preflight.js';
+import { startOrExplain } from './start-or-explain.js';
 import { startController } from '../controller/controller.js';
-import { configFromEnv } from '../controller/config.js';
+import { configFromEnv, resolveConfig } from '../controller/config.js';
 import { InProcessAlarmScheduler } from '../controller/alarms/in-process-alarm-scheduler.js';
 import { startInvoker } from '../invoker/start-invoker.js';
 import { InProcessBus } from '../shared/bus/in-process-bus.js';
@@ -16,23 +20,40 @@ import { serviceEnv } from '../shared/config/service-env.js';
 import { GUEST_KEY, GUEST_UUID } from '../shared/store/guest.js';
 import { invokerEnv } from './invoker-env.js';
 
-const telemetry = await startTelemetry('photon-standalone');
-const bus = new InProcessBus();
-// Records are kept for the retention and within a size bound (PHOTON_ACTIVATION_MAX_BYTES).
-const { activationRetentionMs, activationMaxBytes } = serviceEnv(process.env);
-const stores = createMemoryStores({ activationRetentionMs, activationMaxBytes });
-const settings = invokerEnv({ PHOTON_INVOKER_ID: 'standalone0', PHOTON_NETNS_FLOOR: '8', ...process.env });
-const invoker = await startInvoker({
-  ...settings,
-  isolation: settings.isolation ?? 'auto',
-  bus,
-  stores,
+/** Longest the controller may take to see the invoker's first heartbeat. */
+const READY_TIMEOUT_MS = 30_000;
+
+const parts = await startOrExplain('photon standalone', async ({ undo }) => {
+  const overrides = { controllerId: 'standalone', ...configFromEnv(process.env) };
+  const config = resolveConfig(overrides);
+  const settings = invokerEnv({ PHOTON_INVOKER_ID: 'standalone0', PHOTON_NETNS_FLOOR: '8', ...process.env });
+  // Before the invoker creates namespaces: a taken port is then nothing to clean up.
+  await checkPort(config.host, config.port);
+  const telemetry = await startTelemetry('photon-standalone');
+  undo(telemetry);
+  const bus = new InProcessBus();
+  // Records are kept for the retention and within a size bound (PHOTON_ACTIVATION_MAX_BYTES).
+  const { activationRetentionMs, activationMaxBytes } = serviceEnv(process.env);
+  const stores = createMemoryStores({ activationRetentionMs, activationMaxBytes });
+  undo(stores);
+  undo(bus);
+  const invoker = await startInvoker({ ...settings, isolation: settings.isolation ?? 'auto', bus, stores });
+  undo(invoker);
+  // Kafka feeds can read a user's brokers; alarms run on an in-process scheduler (their schedules
+  // live as long as the process, like everything else standalone keeps). The controller closes it.
+  const feedBus = (brokers: string[]): KafkaBus => new KafkaBus({ brokers, clientId: 'standalone.feeds' });
+  const alarms = new InProcessAlarmScheduler();
+  const controller = await startController({ bus, stores, feedBus, alarms }, overrides);
+  undo(controller);
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (controller.balancer.usableInvokers() === 0) {
+    if (Date.now() > deadline) throw new StartupError(`the controller did not see the invoker within ${READY_TIMEOUT_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { controller, invoker, bus, stores, telemetry };
 });
-// Kafka feeds can read a user's brokers; alarms run on an in-process scheduler (their schedules
-// live as long as the process, like everything else standalone keeps).
-const feedBus = (brokers: string[]): KafkaBus => new KafkaBus({ brokers, clientId: 'standalone.feeds' });
-const alarms = new InProcessAlarmScheduler();
-const controller = await startController({ bus, stores, feedBus, alarms }, { controllerId: 'standalone', ...configFromEnv(process.env) });
+
+const { controller, invoker } = parts;
 const auth = `${GUEST_UUID}:${GUEST_KEY}`;
 const api = controller.url;
 
@@ -50,4 +71,4 @@ Try it (another terminal):
 or with the openwhisk npm client: apihost ${api}, api_key ${auth}.
 Ctrl-C stops it.`);
 
-stopOnSignals('photon standalone', 'stopping', [controller, invoker, bus, stores, telemetry]);
+stopOnSignals('photon standalone', 'stopping', [controller, invoker, parts.bus, parts.stores, parts.telemetry]);

@@ -197,12 +197,12 @@ class PhotonNamespaceCache implements NamespaceCache {
 
   private async startIsolated(): Promise<void> {
     const missing = missingCapabilities(effectiveCapabilities());
-    if (missing.length > 0) throw new Error(isolationUnavailableMessage(missing));
+    if (missing.length > 0) throw Object.assign(new Error(isolationUnavailableMessage(missing)), { code: 'PHOTON_NO_PRIVILEGES' });
     if (!nftAvailable()) {
-      throw new Error(
+      throw Object.assign(new Error(
         'photon: network isolation needs the `nft` command (Debian package nftables) for its egress ' +
           'policy; install it, or set PHOTON_NETWORK_ISOLATION=off to run functions WITHOUT network isolation.',
-      );
+      ), { code: 'PHOTON_NO_PRIVILEGES' });
     }
     this.lock = new OwnerLock(this.o.tag, this.o.invokerId);
     this.checkIdBlockIsFree();

@@ -16,10 +16,11 @@ export class OwnerLock {
     this.fd = openPath(`${LOCK_DIR}/${tag}.lock`, O_RDWR | O_CREAT | O_CLOEXEC, 0o644);
     if (!tryLockExclusive(this.fd)) {
       close(this.fd);
-      throw new Error(
+      // The code lets entry points name the setting that fixes it (PHOTON_INVOKER_ID).
+      throw Object.assign(new Error(
         `photon: invoker id ${invokerId} (tag ${tag}) is already running on this host; ` +
           'its namespaces are in use, not stale. Give each invoker process its own id.',
-      );
+      ), { code: 'PHOTON_INVOKER_ID_IN_USE' });
     }
   }
 

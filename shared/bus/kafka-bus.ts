@@ -5,7 +5,7 @@
 // the partition has too, so a consumer that dies leaves its unfinished work to the next owner of
 // the partition. Handlers run concurrently up to maxInFlight; the fetch position moves ahead of the
 // commit position (resolveOffset) so that a long activation does not hold back the next ones.
-import { Kafka, logLevel, type Consumer, type Producer, type Admin, type EachBatchPayload, type IHeaders, type Message } from 'kafkajs';
+import { Kafka, logLevel, type logCreator, type Consumer, type Producer, type Admin, type EachBatchPayload, type IHeaders, type Message } from 'kafkajs';
 import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './message-bus.js';
 import { CapacityGate } from './capacity-gate.js';
 import { PartitionProgress } from './partition-progress.js';
@@ -13,6 +13,32 @@ import { PartitionProgress } from './partition-progress.js';
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 // How long ensureTopics retries a broker's retriable answers (a topic not yet in its metadata).
 const ENSURE_TOPICS_MS = 15_000;
+
+/**
+ * The longest kafkajs waits between two attempts. Its default (30 s, exponential from 100 ms) let
+ * a heartbeat publish, or a crashed consumer's restart, sleep up to 30 s after the broker was back.
+ */
+const MAX_RETRY_MS = 1_000;
+
+/** The same kafkajs error is printed at most once per this long (an outage retries many times a second). */
+const LOG_REPEAT_MS = 30_000;
+
+/**
+ * kafkajs's default logger prints a JSON object with a stack for every retry of every connection:
+ * an outage fills the terminal. One plain line per distinct message, repeats held back, says as much.
+ */
+function oneLineLogs(clientId: string): logCreator {
+  const last = new Map<string, number>();
+  return () => ({ log }) => {
+    const broker = typeof log.broker === 'string' ? ` ${log.broker}` : '';
+    const line = `kafka${broker} (${clientId}): ${String(log.message).split('\n')[0]}`;
+    const now = Date.now();
+    if ((last.get(line) ?? -Infinity) > now - LOG_REPEAT_MS) return;
+    if (last.size > 1_000) last.clear();
+    last.set(line, now);
+    console.error(line);
+  };
+}
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -40,7 +66,8 @@ export class KafkaBus implements MessageBus {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.ERROR,
-      retry: { initialRetryTime: 100, retries: 8 },
+      logCreator: oneLineLogs(options.clientId),
+      retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 8 },
     });
   }
 
@@ -100,6 +127,21 @@ export class KafkaBus implements MessageBus {
     return lag;
   }
 
+  /**
+   * Operators only (cluster.sh down --purge), never while the cluster runs: deletes the topics
+   * whose names start with `topicPrefix` and the consumer groups starting with any of `groupPrefixes`.
+   */
+  async purge(topicPrefix: string, groupPrefixes: string[]): Promise<{ topics: string[]; groups: string[] }> {
+    if (topicPrefix === '') throw new Error('purge needs a topic prefix');
+    const admin = await this.#connectedAdmin();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+    const wanted = groupPrefixes.filter((g) => g !== '');
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => wanted.some((p) => g.startsWith(p)));
+    if (groups.length > 0) await admin.deleteGroups(groups);
+    return { topics, groups };
+  }
+
   async #connectedAdmin(): Promise<Admin> {
     if (!this.#admin) {
       const admin = this.#kafka.admin();
@@ -145,15 +187,22 @@ export class KafkaBus implements MessageBus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const consumer = this.#kafka.consumer({
-      groupId: options.group,
+    const consumerFor = (groupId: string): Consumer => this.#kafka.consumer({
+      groupId,
       maxWaitTimeInMs: 250,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 20_000,
-      retry: { initialRetryTime: 100, retries: 20 },
+      retry: {
+        initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 300,
+        // kafkajs restarts a crashed consumer (a broker restart crashes it at once: "no broker
+        // available") as a NEW member of the same group, and the broker holds that join until the
+        // old member's session (10 s) expires. A subscription that needs no position of its own
+        // rejoins under a fresh group instead (KafkaFeed), which the broker admits at once.
+        ...(options.freshGroupOnFailure ? { restartOnFailure: async () => false } : {}),
+      },
     });
-    const feed = new KafkaFeed(consumer, options, this.#options.retryDelayMs);
+    const feed = new KafkaFeed(consumerFor, options, this.#options.retryDelayMs);
     await feed.start();
     const subscription: Subscription = {
       close: async () => {
@@ -175,7 +224,7 @@ export class KafkaBus implements MessageBus {
   #connectedProducer(): Promise<Producer> {
     if (this.#producer) return Promise.resolve(this.#producer);
     this.#producerReady ??= (async () => {
-      const producer = this.#kafka.producer({ allowAutoTopicCreation: true, retry: { initialRetryTime: 100, retries: 10 } });
+      const producer = this.#kafka.producer({ allowAutoTopicCreation: true, retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 10 } });
       await producer.connect();
       this.#producer = producer;
       return producer;
@@ -192,21 +241,31 @@ class KafkaFeed {
   #closing = false;
   #commitScheduled = false;
   readonly #handlers = new Set<Promise<void>>();
+  #consumer: Consumer;
+  #generation = 0;
 
   constructor(
-    private readonly consumer: Consumer,
+    private readonly consumerFor: (group: string) => Consumer,
     private readonly options: SubscribeOptions,
     private readonly retryDelayMs: number,
   ) {
     this.#slots = new CapacityGate(options.maxInFlight);
+    this.#consumer = consumerFor(options.group);
   }
 
   async start(): Promise<void> {
-    const { consumer, options } = this;
+    await this.#run(this.#consumer);
+  }
+
+  async #run(consumer: Consumer): Promise<void> {
+    const { options } = this;
     await consumer.connect();
     // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
     // assignment starts from the committed offsets and redelivers anything unfinished.
     consumer.on(consumer.events.GROUP_JOIN, () => this.#progress.clear());
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (options.freshGroupOnFailure && !payload.restart && !this.#closing && consumer === this.#consumer) void this.#renew();
+    });
     await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
       autoCommit: false,
@@ -216,12 +275,28 @@ class KafkaFeed {
     });
   }
 
+  /** freshGroupOnFailure: a new consumer in a new group, tried every second until it runs. */
+  async #renew(): Promise<void> {
+    while (!this.#closing) {
+      await this.#consumer.disconnect().catch(() => undefined);
+      this.#generation += 1;
+      this.#consumer = this.consumerFor(`${this.options.group}.${this.#generation}`);
+      this.#progress.clear();
+      try {
+        await this.#run(this.#consumer);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, MAX_RETRY_MS));
+      }
+    }
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     this.#slots.close();
     await Promise.allSettled([...this.#handlers]);
     await this.#commit();
-    await this.consumer.disconnect();
+    await this.#consumer.disconnect();
   }
 
   async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -246,13 +321,13 @@ class KafkaFeed {
         headers: decodeHeaders(message.headers),
         timestamp: Number(message.timestamp),
       };
-      const running = this.#run(busMessage, progress, offset);
+      const running = this.#handle(busMessage, progress, offset);
       this.#handlers.add(running);
       void running.finally(() => this.#handlers.delete(running));
     }
   }
 
-  async #run(message: BusMessage, progress: PartitionProgress, offset: bigint): Promise<void> {
+  async #handle(message: BusMessage, progress: PartitionProgress, offset: bigint): Promise<void> {
     try {
       for (;;) {
         try {
@@ -317,7 +392,7 @@ class KafkaFeed {
     }
     if (offsets.length === 0) return;
     try {
-      await this.consumer.commitOffsets(offsets);
+      await this.#consumer.commitOffsets(offsets);
     } catch (err) {
       // Lost the partition or the broker: the next owner redelivers from the last commit, and
       // the invoker's record check keeps that from running an activation twice.

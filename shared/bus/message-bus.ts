@@ -35,6 +35,12 @@ export interface SubscribeOptions {
   /** Start from the oldest retained message when the group has no committed position. */
   fromBeginning?: boolean;
   handle(message: BusMessage): Promise<void>;
+  /**
+   * For broadcast subscriptions that need no position of their own (heartbeats): when the
+   * consumer fails (a broker restart), it goes on under a fresh group (`group`.N) at the newest
+   * messages instead of rejoining its group, which Kafka holds for the old member's session.
+   */
+  freshGroupOnFailure?: boolean;
 }
 
 export interface Subscription {
