@@ -32,7 +32,8 @@ export class MemoryEntityStore<T extends Entity> implements EntityStore<T> {
   async list(namespace: string, options: ListOptions): Promise<T[]> {
     return [...this.#docs.values()]
       .filter((d) => d.namespace === namespace)
-      .sort((a, b) => b.updated - a.updated || a.name.localeCompare(b.name))
+      // Newest first; a tie (same millisecond) by name descending, as Redis' ZREVRANGE orders equal scores.
+      .sort((a, b) => b.updated - a.updated || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0))
       .slice(options.skip, options.skip + options.limit)
       .map((d) => structuredClone(d));
   }
