@@ -17,6 +17,6 @@ const stores = await createRedisStores({ url: env.redisUrl, prefix: env.redisPre
 const bus = new KafkaBus({ brokers: env.kafkaBrokers, clientId: settings.invokerId });
 const invoker = await startInvoker({ ...settings, bus, stores, topics: topics(env.topicPrefix) });
 const ns = invoker.namespaces.stats();
-console.log(`photon invoker ${settings.invokerId} serving (user memory ${invoker.pool.stats().userMemoryMb} MB, network isolation ${invoker.namespaces.isolation}, ${ns.free} namespaces cached; Kafka ${env.kafkaBrokers.join(',')}, Redis ${env.redisUrl})`);
+console.log(`photon invoker ${settings.invokerId} serving (user memory ${invoker.userMemoryMb} MB, isolates ${invoker.pool ? 'inline' : 'in sandbox processes'}, network isolation ${invoker.namespaces.isolation}, ${ns.free} namespaces cached; Kafka ${env.kafkaBrokers.join(',')}, Redis ${env.redisUrl})`);
 
 stopOnSignals(`photon invoker ${settings.invokerId}`, 'draining', [invoker, bus, stores, telemetry]);

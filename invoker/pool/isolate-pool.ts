@@ -11,6 +11,7 @@ import { invokerKind } from '../kinds/action-kinds.js';
 import { DEFAULT_LIMITS } from '../../shared/model/action.js';
 import type { Action } from '../../shared/model/action.js';
 import type { NamespaceCache } from '../../native/index.js';
+import type { NamespaceNetwork } from '../host-apis/namespace-network.js';
 import type { DisposeReason } from '../isolate/isolate-runtime.js';
 import { ActivationLog } from './activation-log.js';
 import type { ActivationInput, ActivationOutcome, PoolRefusal, StartKind } from './activation-outcome.js';
@@ -27,6 +28,8 @@ import { actionKey, newSlot } from './slot.js';
 
 export interface IsolatePoolOptions {
   namespaces: NamespaceCache;
+  /** Where host APIs get their sockets (a sandbox process: from its supervisor). Default: `namespaces.sockets` in this process. */
+  network?: NamespaceNetwork;
   /** MB of isolate memory limits the pool may hold, prewarms included (OpenWhisk's userMemory). Default 2048. */
   userMemoryMb?: number;
   /**
@@ -90,7 +93,7 @@ export class IsolatePool {
   private readonly byKey = new Map<string, Set<Slot>>();
   private readonly queue: Pending[] = [];
   private readonly gd = new GreedyDual();
-  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb'>> & { rssHighWaterMb?: number };
+  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb' | 'network'>> & { rssHighWaterMb?: number; network?: NamespaceNetwork };
   private seq = 0;
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
@@ -111,6 +114,7 @@ export class IsolatePool {
       keepAliveMs,
       sweepIntervalMs: options.sweepIntervalMs ?? Math.max(50, Math.min(keepAliveMs / 10, 30_000)),
       rssHighWaterMb: options.rssHighWaterMb,
+      ...(options.network ? { network: options.network } : {}),
       resultLimitBytes: options.resultLimitBytes ?? 1024 * 1024,
       maxQueued: options.maxQueued ?? Number.POSITIVE_INFINITY,
       namespacePerActivation: options.namespacePerActivation ?? false,
@@ -141,6 +145,7 @@ export class IsolatePool {
     let placement = this.tryPlace(pending, this.queue.length === 0);
     if (!placement) {
       if (this.queue.length >= this.opts.maxQueued) return this.refused(activation, 'queue-full', 'Too many activations are waiting for capacity.', received, log);
+      activation.onPhase?.('queued');
       placement = await new Promise<Placement | null>((resolve) => {
         pending.resolve = resolve;
         this.queue.push(pending);
@@ -287,6 +292,7 @@ export class IsolatePool {
 
   private async execute(pl: Placement, action: Action, params: Record<string, unknown>, a: ActivationInput, received: number, log: ActivationLog): Promise<ActivationOutcome> {
     const slot = pl.slot;
+    if (pl.owner || slot.state !== 'warm') a.onPhase?.('init');
     const ready = await slot.ready!;
     const initTime = pl.owner ? ready.initMs : undefined;
     // OpenWhisk's waitTime runs until init starts (cold: after the isolate was created) or, without
@@ -302,6 +308,7 @@ export class IsolatePool {
       if (this.events.listening) this.events.emit({ type: 'reused', isolateId: slot.id, namespaceId: ready.isolate.namespace?.id ?? null, actionKey: slot.key!, activationId: a.activationId });
     }
     const limits = action.limits;
+    a.onPhase?.('run');
     const runStart = Date.now();
     const deadline = Math.min(a.deadline ?? Number.POSITIVE_INFINITY, runStart + limits.timeout);
     const env: Record<string, string> = {
@@ -438,6 +445,7 @@ export class IsolatePool {
       id,
       memoryMb,
       namespaces: this.opts.namespaces,
+      ...(this.opts.network ? { network: this.opts.network } : {}),
       namespacePerActivation: this.opts.namespacePerActivation,
       resultLimit: this.opts.resultLimitBytes,
       onGone: (_iso, reason) => this.gone(slot, reason),

@@ -5,6 +5,7 @@ import { loadCode } from '../kinds/action-kinds.js';
 import type { Action } from '../../shared/model/action.js';
 import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
 import { HostApis } from '../host-apis/host-apis.js';
+import { localNamespaceNetwork, type NamespaceNetwork } from '../host-apis/namespace-network.js';
 import type { GuestConfig, GuestMessage } from '../isolate/guest-protocol.js';
 import type { DisposeReason, GuestContext, InstallResult, IsolateRuntime, RunResult } from '../isolate/isolate-runtime.js';
 import { createIsolateRuntime } from '../isolate/isolate-runtime.js';
@@ -14,6 +15,8 @@ export interface PooledIsolateOptions {
   id: string;
   memoryMb: number;
   namespaces: NamespaceCache;
+  /** Where host APIs get their sockets; default: made in this process from `namespaces.sockets`. */
+  network?: NamespaceNetwork;
   /**
    * Benchmark baseline only (the thesis's experiment without a namespace cache): the isolate holds
    * no namespace; each activation acquires one and releases it when done. Implies concurrency 1.
@@ -197,7 +200,7 @@ export class PooledIsolate {
   private newHostApis(ns: NetworkNamespace): HostApis {
     return new HostApis({
       namespace: ns,
-      sockets: this.options.namespaces.sockets,
+      network: this.options.network ?? localNamespaceNetwork(this.options.namespaces.sockets),
       maxResponseBytes: this.options.maxResponseBytes,
       deliver: (ctxId, msg) => {
         if (this.main?.id === ctxId) this.main.deliver(msg);
