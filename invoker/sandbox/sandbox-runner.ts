@@ -156,6 +156,11 @@ export class SandboxRunner implements ActionRunner {
     return this.allSlots().map((s) => s.proc?.child.pid);
   }
 
+  /** Which ordinary sandbox a namespace is placed on (its cordon), quarantine aside. */
+  placement(namespace: string): number {
+    return hash(namespace) % this.count;
+  }
+
   isQuarantined(namespace: string): boolean {
     const until = this.quarantined.get(namespace);
     return until !== undefined && until > Date.now();
@@ -184,7 +189,7 @@ export class SandboxRunner implements ActionRunner {
   private place(namespace: string): Slot {
     if (this.isQuarantined(namespace)) return (this.quarantineSlot ??= this.newSlot(QUARANTINE));
     this.quarantined.delete(namespace);
-    return this.slots[hash(namespace) % this.count]!;
+    return this.slots[this.placement(namespace)]!;
   }
 
   private newSlot(index: number): Slot {
