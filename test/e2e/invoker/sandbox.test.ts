@@ -126,6 +126,37 @@ describe('a hostile tenant costs only its sandbox', () => {
   }, 30_000);
 });
 
+describe('no activation is lost when a sandbox goes', () => {
+  it('an activation sharing the killed sandbox with the hostile one is recorded as a whisk internal error, not re-run', async () => {
+    const { hostile } = tenants('collateral');
+    let innocent = '';
+    for (let i = 0; !innocent; i++) if (runner.placement(`innocent-${i}`) === runner.placement(hostile)) innocent = `innocent-${i}`;
+    const slow = makeAction('async function main() { await new Promise((r) => setTimeout(r, 4000)); return { slow: true }; }', { limits: { timeout: 10_000 } });
+    const innocentRun = run(slow, innocent);
+    const bad = await run(makeAction('function main() { const a = []; a[2 ** 32 - 2] = 1; a.sort(); return {}; }', { limits: { timeout: 500 } }), hostile);
+    expect(bad.response.result.error).toBe('The action exceeded its time limits of 500 milliseconds.');
+    const o = await innocentRun;
+    expect(o.response.status).toBe('whisk internal error');
+    expect(o.response.result.error).toBe('The sandbox process running this activation was killed because another activation in it exceeded its limits.');
+    expect(runner.isQuarantined(innocent)).toBe(false);
+  }, 30_000);
+
+  it('a sandbox that dies on its own (as under the OOM killer) with one activation in flight: that one gets the memory message', async () => {
+    const ns = `lonely-${randomBytes(3).toString('hex')}`;
+    const slow = makeAction('async function main() { await new Promise((r) => setTimeout(r, 5000)); return {}; }', { limits: { timeout: 10_000 } });
+    await run(HELLO, ns); // the sandbox is up and idle
+    const pid = runner.pids()[runner.placement(ns)]!;
+    const pending = run(slow, ns);
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(pid, 'SIGKILL');
+    const o = await pending;
+    expect(o.response.status).toBe('action developer error');
+    expect(o.response.result.error).toBe('The action exhausted its memory and was aborted.');
+    const after = await run(HELLO, `${ns}-next`);
+    expect(after.response.result).toEqual({ hello: 'world' });
+  }, 30_000);
+});
+
 describe('the sandbox process itself (its lowest layer, driven directly)', () => {
   it('cannot connect to Redis, Kafka or a controller, cannot enter a namespace, cannot read root-only files', async () => {
     const secret = `/tmp/photon-sandbox-secret-${process.pid}`;
