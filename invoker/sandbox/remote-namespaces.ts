@@ -24,6 +24,12 @@ export class RemoteNamespaces implements NamespaceCache, NamespaceNetwork {
   private readonly sockWaiters = new Map<number, Waiter<net.Socket>>();
   private readonly serverWaiters = new Map<number, Waiter<net.Server>>();
   private readonly servers = new Map<number, net.Server>();
+  /**
+   * Connections the supervisor accepted for a listener whose server has not been emitted yet: Node
+   * hands a received server over only after listen() on it (asynchronously), while a received
+   * socket is emitted at once, so an 'accept' can overtake its 'server'.
+   */
+  private readonly early = new Map<number, net.Socket[]>();
   private leased = 0;
 
   constructor(
@@ -94,6 +100,10 @@ export class RemoteNamespaces implements NamespaceCache, NamespaceNetwork {
           this.servers.set(req, server);
           server.once('close', () => this.servers.delete(req));
           resolve(server);
+          const early = this.early.get(req);
+          this.early.delete(req);
+          // After the caller's continuation has attached its 'connection' listener.
+          if (early) setImmediate(() => { for (const sock of early) server.emit('connection', sock); });
         },
         reject,
       });
@@ -129,13 +139,22 @@ export class RemoteNamespaces implements NamespaceCache, NamespaceNetwork {
         if (msg.error !== undefined || !server) w?.reject(new Error(msg.error ?? 'no server'));
         else if (w) w.resolve(server);
         else server.close();
+        if (!w || !server) {
+          for (const sock of this.early.get(msg.req) ?? []) sock.destroy();
+          this.early.delete(msg.req);
+        }
         break;
       }
       case 'accept': {
         const sock = handle as net.Socket | undefined;
         const server = this.servers.get(msg.req);
-        if (server && sock) server.emit('connection', sock);
-        else sock?.destroy();
+        if (!sock) break;
+        if (server) server.emit('connection', sock);
+        else if (this.serverWaiters.has(msg.req)) {
+          const list = this.early.get(msg.req) ?? [];
+          list.push(sock);
+          this.early.set(msg.req, list);
+        } else sock.destroy();
         break;
       }
       default:
