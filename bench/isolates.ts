@@ -323,19 +323,21 @@ async function throughputAll(modes: Mode[], cached: NamespaceCache): Promise<Map
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = os.loadavg()[0]!.toFixed(2);
-  const cache = createNamespaceCache({ invokerId: 'tib', idBase: 58368, idCount: 2048, floor: 160, ceiling: 2000, isolation: 'on', log: quiet });
-  process.stderr.write('filling the namespace cache…\n');
-  await cache.start();
   if (process.argv.includes('--hop')) {
     // Only the supervisor→sandbox hop (npm run bench:isolates -- --hop): a quick look at its cost.
+    const small = createNamespaceCache({ invokerId: 'tibh', idBase: 63616, idCount: 64, floor: 8, ceiling: 32, isolation: 'on', log: quiet });
+    await small.start();
     try {
-      const hop = await sandboxHop(cache);
+      const hop = await sandboxHop(small);
       console.log(`warm hello world, interleaved, ${N_WARM} each: inline p50 ${ms(pct(hop.inline, 0.5))} p99 ${ms(pct(hop.inline, 0.99))}; through a sandbox process p50 ${ms(pct(hop.sandbox, 0.5))} p99 ${ms(pct(hop.sandbox, 0.99))}; added at p50 ${ms(pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5))}; sandbox RSS ${hop.sandboxRssMb.toFixed(1)} MB`);
     } finally {
-      await cache.close();
+      await small.close();
     }
     return;
   }
+  const cache = createNamespaceCache({ invokerId: 'tib', idBase: 58368, idCount: 2048, floor: 160, ceiling: 2000, isolation: 'on', log: quiet });
+  process.stderr.write('filling the namespace cache…\n');
+  await cache.start();
   try {
     process.stderr.write('cold starts…\n');
     const cs = await coldStarts(cache);

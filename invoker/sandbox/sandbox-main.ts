@@ -2,6 +2,7 @@
 // and empty network namespace): the invoker's unchanged IsolatePool, with namespaces and sockets
 // asked of the supervisor over the IPC channel. It takes no work of its own: runs arrive as
 // messages, outcomes go back as messages. When the supervisor goes away, so does the sandbox.
+import type { Action } from '../../shared/model/action.js';
 import { IsolatePool } from '../pool/isolate-pool.js';
 import { PoolActionRunner } from '../pool/pool-action-runner.js';
 import { RemoteNamespaces } from './remote-namespaces.js';
@@ -22,12 +23,18 @@ const pool = new IsolatePool({
 const runner = new PoolActionRunner(pool, remote);
 runner.onWarmChange(() => send({ t: 'warm', snapshot: runner.warmSnapshot() }));
 
+/** Actions by key as the supervisor sent them (it tracks what was sent, and says when to forget). */
+const actions = new Map<string, Action>();
+
 // The supervisor's death closes the channel: nothing here may outlive it.
 process.on('disconnect', () => process.exit(0));
 process.on('message', (msg: ToSandbox, handle: unknown) => {
   if (msg.t === 'run') {
     let told = false;
-    void pool.run(msg.action, msg.params, {
+    if (msg.action) actions.set(msg.actionKey, msg.action);
+    const action = actions.get(msg.actionKey);
+    if (!action) throw new Error(`sandbox: action ${msg.actionKey} was never sent`); // a supervisor bug: crash loudly
+    void pool.run(action, msg.params, {
       activationId: msg.activationId,
       namespace: msg.namespace,
       actionName: msg.actionName,
@@ -40,6 +47,8 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
         send({ t: 'phase', id: msg.id, phase });
       },
     }).then((outcome) => send({ t: 'done', id: msg.id, outcome, busyMb: pool.busyMemoryMb() }));
+  } else if (msg.t === 'forget-actions') {
+    actions.clear();
   } else if (msg.t === 'close') {
     void pool.close().then(() => process.exit(0));
   } else remote.receive(msg, handle);

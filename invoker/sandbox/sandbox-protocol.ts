@@ -16,7 +16,10 @@ export interface SandboxConfig {
 export interface RunMessage {
   t: 'run';
   id: number;
-  action: Action;
+  /** namespace/name@revision: the sandbox keeps the actions it was sent, so a warm run carries no code. */
+  actionKey: string;
+  /** Present the first time this sandbox sees actionKey (or after 'forget-actions'). */
+  action?: Action;
   params: Record<string, unknown>;
   activationId: string;
   namespace: string;
@@ -31,6 +34,7 @@ export type ToSandbox =
   | { t: 'sock'; req: number; error?: string }
   | { t: 'server'; req: number; error?: string }
   | { t: 'accept'; req: number }
+  | { t: 'forget-actions' }
   | { t: 'close' };
 
 /** Sandbox → supervisor. 'phase' is sent only when an activation queued or waited for an init (a warm run sends none). */

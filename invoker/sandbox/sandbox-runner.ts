@@ -63,7 +63,12 @@ interface Slot {
   inFlight: Map<number, InFlight>;
   killedByUs: boolean;
   generation: number;
+  /** Action keys this sandbox process was sent (it keeps them; a warm run then carries no code). */
+  knownActions: Set<string>;
 }
+
+/** Actions a sandbox keeps before the supervisor tells it to forget them all (bounds its memory). */
+const KNOWN_ACTIONS_MAX = 2000;
 
 const QUARANTINE = -1;
 
@@ -117,7 +122,16 @@ export class SandboxRunner implements ActionRunner {
         if (!slot.inFlight.has(f.id)) return; // settled while the sandbox was starting
         f.dispatched = Date.now();
         this.arm(f);
-        slot.proc!.send({ t: 'run', id: f.id, action, params: request.params, activationId: request.activationId, namespace: request.namespace, actionName: `/${action.namespace}/${action.name}`, deadline: request.deadline });
+        const actionKey = `${action.namespace}/${action.name}@${action.revision}`;
+        const known = slot.knownActions.has(actionKey);
+        if (!known) {
+          if (slot.knownActions.size >= KNOWN_ACTIONS_MAX) {
+            slot.knownActions.clear();
+            slot.proc!.send({ t: 'forget-actions' });
+          }
+          slot.knownActions.add(actionKey);
+        }
+        slot.proc!.send({ t: 'run', id: f.id, actionKey, ...(known ? {} : { action }), params: request.params, activationId: request.activationId, namespace: request.namespace, actionName: `/${action.namespace}/${action.name}`, deadline: request.deadline });
       };
       if (slot.proc?.alive && slot.ready === READY) dispatch();
       else void slot.ready.then(dispatch);
@@ -193,7 +207,7 @@ export class SandboxRunner implements ActionRunner {
   }
 
   private newSlot(index: number): Slot {
-    const slot: Slot = { index, proc: null, ready: Promise.resolve(), busyMb: 0, warm: {}, inFlight: new Map(), killedByUs: false, generation: 0 };
+    const slot: Slot = { index, proc: null, ready: Promise.resolve(), busyMb: 0, warm: {}, inFlight: new Map(), killedByUs: false, generation: 0, knownActions: new Set() };
     this.startProcess(slot);
     return slot;
   }
@@ -202,6 +216,7 @@ export class SandboxRunner implements ActionRunner {
     slot.generation++;
     slot.killedByUs = false;
     slot.busyMb = 0;
+    slot.knownActions = new Set();
     const name = slot.index === QUARANTINE ? 'q' : String(slot.index);
     const config: SandboxConfig = {
       id: `${this.o.invokerId}-sb${name}.${slot.generation}`,
