@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
-import { localNamespaceNetwork, type NamespaceNetwork } from '../host-apis/namespace-network.js';
+import { connectingSocket, localNamespaceNetwork, whenConnected, type NamespaceNetwork } from '../host-apis/namespace-network.js';
 import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
 import { spawnSandbox, type SpawnedSandbox } from './sandbox-spawn.js';
 
@@ -120,7 +120,17 @@ export class SandboxProcess {
         if (!ns) return this.send({ t: 'sock', req: m.req, error: 'the namespace is not leased to this sandbox' });
         const abort = new AbortController();
         this.connects.set(m.req, abort);
-        this.network.connect(ns, m.host, m.port, abort.signal).then(
+        let connecting: net.Socket;
+        try {
+          connecting = connectingSocket(this.o.namespaces.sockets, ns, m.host, m.port);
+        } catch (e) {
+          this.connects.delete(m.req);
+          return this.send({ t: 'sock', req: m.req, error: errorText(e) });
+        }
+        // Paused: once connected, Node would start reading here, and bytes the peer sends at once
+        // (a banner, a whole answer) would be consumed on this side before the handle is passed.
+        connecting.pause();
+        whenConnected(connecting, abort.signal).then(
           (sock) => {
             this.connects.delete(m.req);
             // Sent without keepOpen: Node closes this side's copy once it is written.
@@ -142,7 +152,9 @@ export class SandboxProcess {
         if (!ns) return this.send({ t: 'server', req: m.req, error: 'the namespace is not leased to this sandbox' });
         this.network.listen(ns, m.host, m.port, m.backlog).then(
           (server) => {
-            // Until this side's copy is closed it may accept a connection: forward it to the sandbox.
+            // Until this side's copy is closed it may accept a connection: forward it to the sandbox,
+            // unread (pauseOnConnect is Node's own, read at each accept).
+            (server as net.Server & { pauseOnConnect: boolean }).pauseOnConnect = true;
             server.on('connection', (sock: net.Socket) => this.send({ t: 'accept', req: m.req }, sock, (err) => { if (err) sock.destroy(); }));
             this.send({ t: 'server', req: m.req }, server, () => server.close());
           },
