@@ -157,6 +157,27 @@ describe('no activation is lost when a sandbox goes', () => {
   }, 30_000);
 });
 
+describe('shutting down', () => {
+  it('close() ends within its bound even with a wedged sandbox; the wedged activation gets one record; nothing is left behind', async () => {
+    const own = new SandboxRunner({ invokerId: 'tsbc', namespaces: cache, count: 1, graceMs: GRACE_MS, prewarm: { count: 0, memoryMb: 128 }, log: (l) => logLines.push(l) });
+    await own.start();
+    const pid = own.pids()[0]!;
+    const inUse = cache.stats().inUse;
+    const wedged = own.run({ action: makeAction('function main() { const a = []; a[2 ** 32 - 2] = 1; a.sort(); return {}; }', { limits: { timeout: 60_000 } }), params: {}, activationId: randomBytes(16).toString('hex'), namespace: 'wedged', deadline: Date.now() + 60_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    await own.close(1000);
+    expect(Date.now() - t0).toBeLessThan(1000 + 2000);
+    const o = await wedged;
+    expect(o.response.status).toBe('whisk internal error');
+    expect(o.response.result.error).toBe('The invoker shut down before the activation ended.');
+    expect(() => process.kill(pid, 0)).toThrow(); // the process is gone
+    expect(cache.stats().inUse).toBeLessThanOrEqual(inUse); // its namespaces went back
+    const after = await own.run({ action: HELLO, params: {}, activationId: randomBytes(16).toString('hex'), namespace: 'late', deadline: Date.now() + 5000 });
+    expect(after.refused).toBe('closed');
+  }, 30_000);
+});
+
 describe('the sandbox process itself (its lowest layer, driven directly)', () => {
   it('cannot connect to Redis, Kafka or a controller, cannot enter a namespace, cannot read root-only files', async () => {
     const secret = `/tmp/photon-sandbox-secret-${process.pid}`;
