@@ -157,6 +157,24 @@ describe('no activation is lost when a sandbox goes', () => {
   }, 30_000);
 });
 
+describe('blast radius (cordons by namespace)', () => {
+  it('a killed sandbox costs exactly the other tenants with activations in flight on it, none elsewhere', async () => {
+    const { hostile } = tenants('blast');
+    const slow = makeAction('async function main() { await new Promise((r) => setTimeout(r, 3000)); return { ok: true }; }', { limits: { timeout: 10_000 } });
+    const others = Array.from({ length: 12 }, (_, i) => `tenant-blast-${i}`);
+    const runs = others.map((ns) => run(slow, ns).then((o) => ({ ns, o })));
+    await new Promise((r) => setTimeout(r, 300));
+    const bad = await run(makeAction('function main() { const a = []; a[2 ** 32 - 2] = 1; a.sort(); return {}; }', { limits: { timeout: 500 } }), hostile);
+    expect(bad.response.result.error).toBe('The action exceeded its time limits of 500 milliseconds.');
+    const results = await Promise.all(runs);
+    const sameSandbox = results.filter((r) => runner.placement(r.ns) === runner.placement(hostile));
+    const elsewhere = results.filter((r) => runner.placement(r.ns) !== runner.placement(hostile));
+    for (const r of sameSandbox) expect(r.o.response.status).toBe('whisk internal error');
+    for (const r of elsewhere) expect(r.o.response.result).toEqual({ ok: true });
+    console.log(`blast radius: ${sameSandbox.length} of ${others.length} other tenants with an activation in flight lost it (internal error); ${elsewhere.length} unaffected`);
+  }, 30_000);
+});
+
 describe('shutting down', () => {
   it('close() ends within its bound even with a wedged sandbox; the wedged activation gets one record; nothing is left behind', async () => {
     const own = new SandboxRunner({ invokerId: 'tsbc', namespaces: cache, count: 1, graceMs: GRACE_MS, prewarm: { count: 0, memoryMb: 128 }, log: (l) => logLines.push(l) });
