@@ -26,8 +26,9 @@ runner.onWarmChange(() => send({ t: 'warm', snapshot: runner.warmSnapshot() }));
 /** Actions by key as the supervisor sent them (it tracks what was sent, and says when to forget). */
 const actions = new Map<string, Action>();
 
-// The supervisor's death closes the channel: nothing here may outlive it.
-process.on('disconnect', () => process.exit(0));
+// The supervisor's death closes the channel: nothing here may outlive it. SIGKILL, not exit():
+// exit() runs teardown that can wait for an isolate thread wedged in uninterruptible code.
+process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 process.on('message', (msg: ToSandbox, handle: unknown) => {
   if (msg.t === 'run') {
     let told = false;

@@ -3,7 +3,8 @@
 // namespace's action keeps answering; and a sandbox process, driven directly, can reach nothing
 // it must not (Redis, Kafka, a controller port, another namespace, the supervisor's files).
 import { randomBytes } from 'node:crypto';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNamespaceCache, type NamespaceCache } from '../../../native/index.js';
 import { SandboxRunner } from '../../../invoker/sandbox/sandbox-runner.js';
 import { spawnSandbox } from '../../../invoker/sandbox/sandbox-spawn.js';
+import { removeStaleCgroups } from '../../../invoker/sandbox/sandbox-cgroup.js';
+import { waitFor } from '../../harness/wait-for.js';
 import type { RunOutcome } from '../../../invoker/service/action-runner.js';
 import type { Action } from '../../../shared/model/action.js';
 import { makeAction } from '../../unit/invoker/fixtures.js';
@@ -193,6 +196,19 @@ describe('shutting down', () => {
     expect(cache.stats().inUse).toBeLessThanOrEqual(inUse); // its namespaces went back
     const after = await own.run({ action: HELLO, params: {}, activationId: randomBytes(16).toString('hex'), namespace: 'late', deadline: Date.now() + 5000 });
     expect(after.refused).toBe('closed');
+  }, 30_000);
+});
+
+describe('a supervisor killed by SIGKILL', () => {
+  it('takes its sandbox with it, even one wedged in uninterruptible code', async () => {
+    const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', fileURLToPath(new URL('./sandbox-supervisor-fixture.ts', import.meta.url)), `tsbk${process.pid}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    const pid = Number(await waitFor('the sandbox pid', () => /SANDBOX (\d+)/.exec(out)?.[1], { timeoutMs: 20_000 }));
+    await new Promise((r) => child.once('exit', r));
+    const alive = (): boolean => { try { process.kill(pid, 0); return /\) ([A-Z])/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1] !== 'Z'; } catch { return false; } };
+    await waitFor('the sandbox to be gone', () => (alive() ? undefined : true), { timeoutMs: 5000 });
+    removeStaleCgroups(`photon-tsbk${process.pid}-sb-`);
   }, 30_000);
 });
 
