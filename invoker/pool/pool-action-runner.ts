@@ -50,7 +50,9 @@ export class PoolActionRunner implements ActionRunner {
       let any = false;
       for (const [k, c] of Object.entries(now)) {
         const p = last[k];
-        if (!p || p.revision !== c.revision || p.warm !== c.warm || p.idle !== c.idle || p.busy !== c.busy) { changed[k] = c; any = true; }
+        // Isolates coming and going (and revisions) are reported at once; idle/busy flips with every
+        // activation and is left to the heartbeat's full replace, so a steady load writes nothing.
+        if (!p || p.revision !== c.revision || p.warm !== c.warm) { changed[k] = c; any = true; }
       }
       for (const k of Object.keys(last)) if (!(k in now)) { changed[k] = null; any = true; }
       last = now;

@@ -38,9 +38,9 @@ export interface RunnerStats {
 // - run() may wait in a FIFO queue when capacity is exhausted.
 // - warmSnapshot() keys are warmKey(invoking namespace, owner namespace, name), the identity the
 //   runner shares warm isolates by (shared/store/warm-registry.ts).
-// - onWarmChange() reports, shortly after the runner's warm isolates change (created, idle, busy,
-//   disposed), the keys whose counts changed: counts, or null when none is warm any more.
-//   Coalesced: one report per burst of changes, not one per activation.
+// - onWarmChange() reports, shortly after the runner's warm isolates change (created, disposed,
+//   another revision), the keys whose counts changed: counts, or null when none is warm any more.
+//   Coalesced: one report per burst; idle/busy alone is left to the heartbeat's warmSnapshot().
 export interface ActionRunner {
   run(request: RunRequest): Promise<RunOutcome>;
   stats(): RunnerStats;
