@@ -8,6 +8,7 @@ import { PoolActionRunner } from '../pool/pool-action-runner.js';
 import { RemoteNamespaces } from './remote-namespaces.js';
 import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
 
+const WARM_REFRESH_MS = 1000;
 const config = JSON.parse(process.argv[2] ?? '{}') as SandboxConfig;
 const send = (m: FromSandbox): void => {
   if (process.connected) process.send!(m);
@@ -21,7 +22,18 @@ const pool = new IsolatePool({
   ...(config.prewarm ? { prewarm: config.prewarm } : {}),
 });
 const runner = new PoolActionRunner(pool, remote);
-runner.onWarmChange(() => send({ t: 'warm', snapshot: runner.warmSnapshot() }));
+// Isolates coming and going are sent at once (the supervisor reports them to the registry);
+// idle/busy counts, which the supervisor's heartbeat reads, ride on a once-a-second refresh.
+let lastSent = '';
+const sendWarm = (): void => {
+  const snapshot = runner.warmSnapshot();
+  const json = JSON.stringify(snapshot);
+  if (json === lastSent) return;
+  lastSent = json;
+  send({ t: 'warm', snapshot });
+};
+runner.onWarmChange(sendWarm);
+setInterval(sendWarm, WARM_REFRESH_MS).unref();
 
 /** Actions by key as the supervisor sent them (it tracks what was sent, and says when to forget). */
 const actions = new Map<string, Action>();

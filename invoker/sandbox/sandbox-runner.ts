@@ -359,7 +359,8 @@ export class SandboxRunner implements ActionRunner {
     let any = false;
     for (const [k, c] of Object.entries(now)) {
       const p = this.lastMerged[k];
-      if (!p || p.revision !== c.revision || p.warm !== c.warm || p.idle !== c.idle || p.busy !== c.busy) { changed[k] = c; any = true; }
+      // As PoolActionRunner: isolates coming and going (and revisions) are reported; idle/busy is the heartbeat's.
+      if (!p || p.revision !== c.revision || p.warm !== c.warm) { changed[k] = c; any = true; }
     }
     for (const k of Object.keys(this.lastMerged)) if (!(k in now)) { changed[k] = null; any = true; }
     this.lastMerged = now;
