@@ -12,6 +12,8 @@ import { runInNewContext } from 'node:vm';
 import os from 'node:os';
 import { createIsolateRuntime } from '../invoker/isolate/isolate-runtime.js';
 import { IsolatePool } from '../invoker/pool/isolate-pool.js';
+import { SandboxRunner } from '../invoker/sandbox/sandbox-runner.js';
+import { readFileSync } from 'node:fs';
 import type { ActivationOutcome } from '../invoker/pool/activation-outcome.js';
 import type { NamespaceCache, NetworkNamespace } from '../native/contracts.js';
 import { createNamespaceCache } from '../native/namespace-cache.js';
@@ -126,6 +128,42 @@ async function warmOverhead(cache: NamespaceCache): Promise<number[]> {
   }
   await pool.close();
   return samples;
+}
+
+/**
+ * The supervisor→sandbox hop (invoker/sandbox/): the same warm hello world through an inline pool
+ * and through a sandbox process (one, unprivileged, in its cgroup), interleaved in the same run,
+ * plus the resident memory of that sandbox process with one warm isolate.
+ */
+async function sandboxHop(cache: NamespaceCache): Promise<{ inline: number[]; sandbox: number[]; sandboxRssMb: number }> {
+  const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, idPrefix: 'tib-h' });
+  const runner = new SandboxRunner({ invokerId: 'tib', namespaces: cache, count: 1, prewarm: { count: 0, memoryMb: 128 }, log: quiet });
+  await runner.start();
+  const a = benchAction('hop', HELLO);
+  const viaSandbox = (): Promise<ActivationOutcome> => runner.run({ action: a, params: { name: 'x' }, activationId: activation(a).activationId, namespace: 'guest', deadline: Date.now() + a.limits.timeout });
+  try {
+    for (let i = 0; i < 500; i++) {
+      check(await pool.run(a, { name: 'x' }, activation(a)), 'warm-up inline');
+      check(await viaSandbox(), 'warm-up sandbox');
+    }
+    const inline: number[] = [];
+    const sandbox: number[] = [];
+    for (let i = 0; i < N_WARM; i++) {
+      const t0 = performance.now();
+      const o1 = await pool.run(a, { name: 'x' }, activation(a));
+      const t1 = performance.now();
+      const o2 = await viaSandbox();
+      sandbox.push(performance.now() - t1);
+      inline.push(t1 - t0);
+      if (o1.startKind !== 'warm' || o2.startKind !== 'warm') throw new Error('expected warm starts');
+    }
+    const pid = runner.pids()[0];
+    const rss = pid === undefined ? NaN : Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+    return { inline, sandbox, sandboxRssMb: rss };
+  } finally {
+    await pool.close();
+    await runner.close();
+  }
 }
 
 /** The same call without the pool: one isolated-vm round trip into the guest's run wrapper. */
@@ -286,6 +324,18 @@ async function throughputAll(modes: Mode[], cached: NamespaceCache): Promise<Map
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = os.loadavg()[0]!.toFixed(2);
+  if (process.argv.includes('--hop')) {
+    // Only the supervisor→sandbox hop (npm run bench:isolates -- --hop): a quick look at its cost.
+    const small = createNamespaceCache({ invokerId: 'tibh', idBase: 63616, idCount: 64, floor: 8, ceiling: 32, isolation: 'on', log: quiet });
+    await small.start();
+    try {
+      const hop = await sandboxHop(small);
+      console.log(`warm hello world, interleaved, ${N_WARM} each: inline p50 ${ms(pct(hop.inline, 0.5))} p99 ${ms(pct(hop.inline, 0.99))}; through a sandbox process p50 ${ms(pct(hop.sandbox, 0.5))} p99 ${ms(pct(hop.sandbox, 0.99))}; added at p50 ${ms(pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5))}; sandbox RSS ${hop.sandboxRssMb.toFixed(1)} MB`);
+    } finally {
+      await small.close();
+    }
+    return;
+  }
   const cache = createNamespaceCache({ invokerId: 'tib', idBase: 58368, idCount: 2048, floor: 160, ceiling: 2000, isolation: 'on', log: quiet });
   process.stderr.write('filling the namespace cache…\n');
   await cache.start();
@@ -296,6 +346,8 @@ async function main(): Promise<void> {
     process.stderr.write('warm calls…\n');
     const warm = await warmOverhead(cache);
     const bare = await bareCall();
+    process.stderr.write('warm calls through a sandbox process…\n');
+    const hop = await sandboxHop(cache);
     process.stderr.write(`density (${N_DENSITY} warm isolates)…\n`);
     const dense = await density(cache);
     process.stderr.write('zip action of npm packages (npm install, cold with and without code cache, warm, RSS)…\n');
@@ -317,6 +369,10 @@ async function main(): Promise<void> {
     console.log(`  of which code init                            p50 ${ms(pct(cs.prewarmInit, 0.5)).padEnd(9)} p99 ${ms(pct(cs.prewarmInit, 0.99)).padEnd(9)}`);
     console.log(`warm call, whole pool.run() of hello world      p50 ${ms(pct(warm, 0.5)).padEnd(9)} p99 ${ms(pct(warm, 0.99)).padEnd(9)}  ≤ 50 µs   AWS/Google/Azure warm median 25/79/320 ms (ATC'18)`);
     console.log(`  of which the isolate call alone (no pool)     p50 ${ms(pct(bare, 0.5)).padEnd(9)} p99 ${ms(pct(bare, 0.99)).padEnd(9)}            (isolated-vm round trip + guest run wrapper)`);
+    const added = pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5);
+    console.log(`warm call through a sandbox process (same run)  p50 ${ms(pct(hop.sandbox, 0.5)).padEnd(9)} p99 ${ms(pct(hop.sandbox, 0.99)).padEnd(9)}  ≤ +100 µs (issue 13)`);
+    console.log(`  inline, interleaved with it                   p50 ${ms(pct(hop.inline, 0.5)).padEnd(9)} p99 ${ms(pct(hop.inline, 0.99)).padEnd(9)}            hop adds ${ms(added)} at p50 (×${(pct(hop.sandbox, 0.5) / pct(hop.inline, 0.5)).toFixed(2)})`);
+    console.log(`RSS of one sandbox process (one warm isolate)   ${hop.sandboxRssMb.toFixed(1)} MB`);
     console.log(`RSS per warm hello-world isolate                ${dense.perIsolateMb.toFixed(2)} MB (${dense.count} isolates measured)   ≤ 2 MB    Photons@Graal 10–15 MB; JVM 50–90 MB`);
     console.log(`warm isolates in 8 GB (extrapolated from ${dense.count})    ${fits}                             ≥ 2000    SEUSS 50,000+ cached vs 3,000`);
     console.log(`zip action, npm deps (${(zr.zipBytes / 1048576).toFixed(1)} MB zip, ${zr.modules} modules required), new isolate + cached namespace:`);

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { InvokerOptions } from '../invoker/start-invoker.js';
 import { parseNetworkIsolation } from '../shared/config/network-isolation.js';
 
-export type InvokerSettings = Pick<InvokerOptions, 'invokerId' | 'isolation' | 'userMemoryMb' | 'namespaceFloor' | 'namespaceCeiling' | 'nat' | 'namespaceIdBase' | 'namespaceIdCount' | 'namespacePerActivation'>;
+export type InvokerSettings = Pick<InvokerOptions, 'invokerId' | 'isolation' | 'userMemoryMb' | 'namespaceFloor' | 'namespaceCeiling' | 'nat' | 'namespaceIdBase' | 'namespaceIdCount' | 'namespacePerActivation' | 'sandbox' | 'sandboxes'>;
 
 export function invokerEnv(env: NodeJS.ProcessEnv): InvokerSettings {
   const num = (name: string): number | undefined => {
@@ -35,6 +35,13 @@ export function invokerEnv(env: NodeJS.ProcessEnv): InvokerSettings {
   const idCount = num('PHOTON_NETNS_ID_COUNT');
   if (idCount !== undefined) out.namespaceIdCount = idCount;
   if (flag('PHOTON_NETNS_PER_ACTIVATION')) out.namespacePerActivation = true;
+  const sandbox = env.PHOTON_SANDBOX;
+  if (sandbox !== undefined && sandbox !== '') {
+    if (sandbox !== 'inline' && sandbox !== 'process') throw new Error(`PHOTON_SANDBOX must be inline or process, got '${sandbox}'`);
+    out.sandbox = sandbox;
+  }
+  const sandboxes = num('PHOTON_SANDBOXES');
+  if (sandboxes !== undefined) out.sandboxes = Math.max(1, sandboxes);
   const nat = flag('PHOTON_NETNS_NAT');
   if (nat !== undefined) out.nat = nat;
   return out;

@@ -29,7 +29,7 @@ const parts = await startOrExplain('photon invoker', async ({ undo }) => {
   // startInvoker removes its own namespaces, veths and nft table when it fails part-way.
   const invoker = await startInvoker({ ...settings, bus, stores, topics: topics(env.topicPrefix) });
   const ns = invoker.namespaces.stats();
-  console.log(`photon invoker ${settings.invokerId} serving (user memory ${invoker.pool.stats().userMemoryMb} MB, network isolation ${invoker.namespaces.isolation}, ${ns.free} namespaces cached; Kafka ${env.kafkaBrokers.join(',')}, Redis ${env.redisUrl})`);
+  console.log(`photon invoker ${settings.invokerId} serving (user memory ${invoker.userMemoryMb} MB, isolates ${invoker.pool ? 'inline' : 'in sandbox processes'}, network isolation ${invoker.namespaces.isolation}, ${ns.free} namespaces cached; Kafka ${env.kafkaBrokers.join(',')}, Redis ${env.redisUrl})`);
   return { settings, invoker, bus, stores, telemetry };
 });
 

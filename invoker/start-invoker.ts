@@ -7,6 +7,8 @@ import type { Stores } from '../shared/store/stores.js';
 import { IsolatePool } from './pool/isolate-pool.js';
 import { PoolActionRunner } from './pool/pool-action-runner.js';
 import { startInvokerService, type InvokerService } from './service/invoker-service.js';
+import type { ActionRunner } from './service/action-runner.js';
+import { SandboxRunner } from './sandbox/sandbox-runner.js';
 
 export interface InvokerOptions {
   invokerId: string;
@@ -32,11 +34,23 @@ export interface InvokerOptions {
   /** Benchmark baseline only (the thesis's "no cache"): a new namespace for every activation. */
   namespacePerActivation?: boolean;
   heartbeatMs?: number;
+  /**
+   * Where isolates run: 'inline' in this process (the default), or 'process': this invoker becomes
+   * a supervisor of `sandboxes` unprivileged sandbox processes that it can kill (invoker/sandbox/).
+   * Entry points parse PHOTON_SANDBOX.
+   */
+  sandbox?: 'inline' | 'process';
+  /** Sandbox processes for ordinary placement (default 2). */
+  sandboxes?: number;
 }
 
 export interface RunningInvoker {
   readonly service: InvokerService;
-  readonly pool: IsolatePool;
+  /** The isolate pool of this process; null when isolates run in sandbox processes. */
+  readonly pool: IsolatePool | null;
+  readonly runner: ActionRunner;
+  /** MB of isolate memory this invoker offers (OpenWhisk's userMemory). */
+  readonly userMemoryMb: number;
   readonly namespaces: NamespaceCache;
   /** Graceful: stop taking work, finish running activations, commit, leave the registry, delete namespaces. */
   close(): Promise<void>;
@@ -71,6 +85,7 @@ export async function startInvoker(options: InvokerOptions): Promise<RunningInvo
   });
   // The floor is filled before the invoker takes any work (thesis Algorithm 4.3).
   await namespaces.start();
+  if (options.sandbox === 'process') return startSupervisor(options, namespaces);
   const pool = new IsolatePool({
     namespaces,
     idPrefix: options.invokerId,
@@ -79,17 +94,20 @@ export async function startInvoker(options: InvokerOptions): Promise<RunningInvo
   });
   try {
     await pool.start();
+    const runner = new PoolActionRunner(pool, namespaces);
     const service = await startInvokerService({
       invokerId: options.invokerId,
       bus: options.bus,
       topics: options.topics ?? defaultTopics(''),
       stores: options.stores,
-      runner: new PoolActionRunner(pool, namespaces),
+      runner,
       ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     });
     return {
       service,
       pool,
+      runner,
+      userMemoryMb: pool.stats().userMemoryMb,
       namespaces,
       async close() {
         await service.drain();
@@ -99,6 +117,45 @@ export async function startInvoker(options: InvokerOptions): Promise<RunningInvo
     };
   } catch (err) {
     await pool.close().catch(() => undefined);
+    await namespaces.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Process mode: this invoker supervises sandbox processes that run the isolates (invoker/sandbox/). */
+async function startSupervisor(options: InvokerOptions, namespaces: NamespaceCache): Promise<RunningInvoker> {
+  const runner = new SandboxRunner({
+    invokerId: options.invokerId,
+    namespaces,
+    ...(options.sandboxes !== undefined ? { count: options.sandboxes } : {}),
+    ...(options.userMemoryMb !== undefined ? { userMemoryMb: options.userMemoryMb } : {}),
+  });
+  try {
+    await runner.start();
+    const service = await startInvokerService({
+      invokerId: options.invokerId,
+      bus: options.bus,
+      topics: options.topics ?? defaultTopics(''),
+      stores: options.stores,
+      runner,
+      ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+    });
+    return {
+      service,
+      pool: null,
+      runner,
+      userMemoryMb: runner.stats().userMemory,
+      namespaces,
+      async close() {
+        // Bounded even with a wedged sandbox: every activation settles by its time limit + grace
+        // (its sandbox is killed then), and close() kills a sandbox that does not exit in 5 s.
+        await service.drain();
+        await runner.close();
+        await namespaces.close();
+      },
+    };
+  } catch (err) {
+    await runner.close().catch(() => undefined);
     await namespaces.close().catch(() => undefined);
     throw err;
   }

@@ -1,18 +1,20 @@
 // The host side of what a function may do beyond computing: timers, fetch and TCP listen/connect.
 // One HostApis per isolate, bound to the isolate's network namespace for its whole life: every
-// socket comes from NamespaceSockets of that namespace (`new net.Socket({fd}).connect()` for
-// outgoing connections, `server.listen({fd})` for listeners), so a function only ever sees its own
-// namespace's network. Resources are owned per context and released by endScope() when the
-// context has no activation in flight: nothing a function starts outlives its activations.
-import net from 'node:net';
+// socket is opened in that namespace (`new net.Socket({fd}).connect()` for outgoing connections,
+// `server.listen({fd})` for listeners), so a function only ever sees its own namespace's network.
+// Where the sockets come from is a NamespaceNetwork: made here (inline), or made by the supervisor
+// and handed over (sandbox processes). Resources are owned per context and released by endScope()
+// when the context has no activation in flight: nothing a function starts outlives its activations.
+import type net from 'node:net';
 import type http from 'node:http';
-import type { NamespaceSockets, NetworkNamespace } from '../../native/index.js';
+import type { NetworkNamespace } from '../../native/index.js';
 import type { GuestMessage, HostMessage } from '../isolate/guest-protocol.js';
 import { namespaceFetch } from './namespace-fetch.js';
+import type { NamespaceNetwork } from './namespace-network.js';
 
 export interface HostApisOptions {
   namespace: NetworkNamespace;
-  sockets: NamespaceSockets;
+  network: NamespaceNetwork;
   /** Sends a message into one context of the isolate (fire-and-forget). */
   deliver(contextId: number, msg: HostMessage): void;
   /** Largest fetch response body, bytes (default 16 MB). */
@@ -27,6 +29,8 @@ interface ContextResources {
   servers: Map<number, net.Server>;
   conns: Map<number, net.Socket>;
   requests: Set<http.ClientRequest>;
+  /** Aborted by endScope(): stops connects still waiting for their socket. */
+  scope: AbortController;
 }
 
 /**
@@ -70,7 +74,7 @@ export class HostApis {
         break;
       }
       case 'fetch':
-        namespaceFetch(msg, (host, port) => this.connectSocket(host, port), {
+        namespaceFetch(msg, (host, port) => this.options.network.connect(this.options.namespace, host, port, r.scope.signal), {
           maxBodyBytes: this.maxResponseBytes,
           maxRedirects: 20,
           budget: this.budget,
@@ -115,6 +119,7 @@ export class HostApis {
     const r = this.contexts.get(contextId);
     if (!r) return;
     this.contexts.delete(contextId);
+    r.scope.abort();
     for (const t of r.timers.values()) clearTimeout(t);
     for (const req of r.requests) req.destroy();
     for (const s of r.servers.values()) s.close();
@@ -129,23 +134,10 @@ export class HostApis {
   private resources(contextId: number): ContextResources {
     let r = this.contexts.get(contextId);
     if (!r) {
-      r = { timers: new Map(), servers: new Map(), conns: new Map(), requests: new Set() };
+      r = { timers: new Map(), servers: new Map(), conns: new Map(), requests: new Set(), scope: new AbortController() };
       this.contexts.set(contextId, r);
     }
     return r;
-  }
-
-  /** A connecting TCP socket opened inside the namespace (the fd is created there by setns). */
-  private connectSocket(host: string, port: number): net.Socket {
-    const fd = this.options.sockets.tcpSocket(this.options.namespace);
-    // manualStart: a socket made from an fd starts reading at once, and reading an unconnected
-    // TCP socket fails with ENOTCONN when connect() waits for a name lookup; Node starts reading
-    // itself once connected (the option is Node's own, used for child_process stdio).
-    const options: net.SocketConstructorOpts & { manualStart: boolean } = { fd, readable: true, writable: true, manualStart: true };
-    const sock = new net.Socket(options);
-    // The fd is AF_INET (namespaces are IPv4-only): names must resolve to IPv4 ('localhost' → 127.0.0.1).
-    sock.connect({ port, host, family: 4 });
-    return sock;
   }
 
   private adopt(r: ContextResources, sock: net.Socket, deliver: (m: HostMessage) => void): number {
@@ -162,55 +154,45 @@ export class HostApis {
   }
 
   private listen(r: ContextResources, id: number, host: string, port: number, deliver: (m: HostMessage) => void): void {
-    let fd: number;
-    try {
-      fd = this.options.sockets.tcpListen(this.options.namespace, host, port, 511);
-    } catch (e) {
-      deliver({ op: 'listen-error', id, message: errorText(e) });
-      return;
-    }
-    const server = net.createServer((sock) => {
-      const conn = this.adopt(r, sock, deliver);
-      deliver({
-        op: 'accept', id, conn,
-        remoteAddress: sock.remoteAddress ?? '', remotePort: sock.remotePort ?? 0, localAddress: sock.localAddress ?? '', localPort: sock.localPort ?? 0,
-      });
-    });
-    r.servers.set(id, server);
-    server.once('error', (e) => {
-      r.servers.delete(id);
-      deliver({ op: 'listen-error', id, message: errorText(e) });
-    });
-    server.listen({ fd }, () => {
-      const a = server.address();
-      const bound = typeof a === 'object' && a !== null ? a : { address: host, port };
-      deliver({ op: 'listening', id, host: bound.address, port: bound.port });
-    });
+    this.options.network.listen(this.options.namespace, host, port, 511).then(
+      (server) => {
+        if (r.scope.signal.aborted) {
+          server.close(); // the scope ended while the listener was being made
+          return;
+        }
+        server.on('connection', (sock: net.Socket) => {
+          const conn = this.adopt(r, sock, deliver);
+          deliver({
+            op: 'accept', id, conn,
+            remoteAddress: sock.remoteAddress ?? '', remotePort: sock.remotePort ?? 0, localAddress: sock.localAddress ?? '', localPort: sock.localPort ?? 0,
+          });
+        });
+        r.servers.set(id, server);
+        server.once('error', (e) => {
+          r.servers.delete(id);
+          deliver({ op: 'listen-error', id, message: errorText(e) });
+        });
+        const a = server.address();
+        const bound = typeof a === 'object' && a !== null ? a : { address: host, port };
+        deliver({ op: 'listening', id, host: bound.address, port: bound.port });
+      },
+      (e: unknown) => deliver({ op: 'listen-error', id, message: errorText(e) }),
+    );
   }
 
   private connect(r: ContextResources, id: number, host: string, port: number, deliver: (m: HostMessage) => void): void {
-    let sock: net.Socket;
-    try {
-      sock = this.connectSocket(host, port);
-    } catch (e) {
-      deliver({ op: 'connect-error', id, message: errorText(e) });
-      return;
-    }
-    // Until connected the socket is owned here, so that endScope() also stops half-open connects.
-    const pendingConn = -++this.connSeq;
-    r.conns.set(pendingConn, sock);
-    const onError = (e: Error): void => {
-      r.conns.delete(pendingConn);
-      sock.destroy();
-      deliver({ op: 'connect-error', id, message: errorText(e) });
-    };
-    sock.once('error', onError);
-    sock.once('connect', () => {
-      sock.off('error', onError);
-      r.conns.delete(pendingConn);
-      const conn = this.adopt(r, sock, deliver);
-      deliver({ op: 'connected', id, conn, localAddress: sock.localAddress ?? '', localPort: sock.localPort ?? 0 });
-    });
+    // Until connected the socket is owned by the network, which endScope() stops through r.scope.
+    this.options.network.connect(this.options.namespace, host, port, r.scope.signal).then(
+      (sock) => {
+        if (r.scope.signal.aborted) {
+          sock.destroy();
+          return;
+        }
+        const conn = this.adopt(r, sock, deliver);
+        deliver({ op: 'connected', id, conn, localAddress: sock.localAddress ?? '', localPort: sock.localPort ?? 0 });
+      },
+      (e: unknown) => deliver({ op: 'connect-error', id, message: errorText(e) }),
+    );
   }
 }
 

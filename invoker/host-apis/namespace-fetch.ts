@@ -5,10 +5,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 
-/** Opens a TCP connection inside the function's namespace; the socket is connecting when returned. */
-export type NamespaceConnector = (host: string, port: number) => net.Socket;
+/** Opens a TCP connection inside the function's namespace; resolves once connected. */
+export type NamespaceConnector = (host: string, port: number) => Promise<net.Socket>;
 
 export interface FetchRequest {
   url: string;
@@ -66,9 +67,14 @@ function exchange(req: FetchRequest, connect: NamespaceConnector, options: Fetch
   for (const [k, v] of req.headers) headers[k] = v;
   if (req.body !== null && headers['content-length'] === undefined) headers['content-length'] = String(req.body.byteLength);
   return new Promise<FetchResponse>((resolve, reject) => {
-    const createConnection = (): net.Socket => {
-      const raw = connect(host, port);
-      return secure ? tls.connect({ socket: raw, servername: host }) : raw;
+    // Asynchronous createConnection (Node's ClientRequest takes the socket through `oncreate`):
+    // a sandbox gets its sockets from the supervisor, which takes a message round trip.
+    const createConnection = (_opts: unknown, oncreate: (err: Error | null, socket: Duplex) => void): undefined => {
+      connect(host, port).then(
+        (raw) => oncreate(null, secure ? tls.connect({ socket: raw, servername: host }) : raw),
+        (e: unknown) => oncreate(e instanceof Error ? e : new Error(String(e)), undefined as unknown as Duplex),
+      );
+      return undefined;
     };
     const request = (secure ? https : http).request(
       { method: req.method, host, port, path: `${url.pathname}${url.search}`, headers, createConnection },

@@ -15,6 +15,12 @@ export interface ActivationInput {
   actionName: string;
   /** Epoch ms the caller wants the activation done by; the pool also bounds it by the action's timeout. */
   deadline?: number;
+  /**
+   * Told, synchronously, when the activation starts waiting for capacity ('queued'), waits for an
+   * init, its own or another's ('init', init runs under the action's timeout), and starts its run
+   * ('run', under the timeout): a supervisor outside the process times its kill deadline by these.
+   */
+  onPhase?(phase: 'queued' | 'init' | 'run'): void;
 }
 
 /** How the isolate that ran the activation was obtained. */
@@ -74,6 +80,7 @@ export const MESSAGES = {
   timeoutInit: (ms: number): string => `The action exceeded its time limits of ${ms} milliseconds during initialization.`,
   memory: 'The action exhausted its memory and was aborted.',
   collateral: 'The isolate running this activation was disposed because another activation in it exceeded its limits.',
+  sandboxCollateral: 'The sandbox process running this activation was killed because another activation in it exceeded its limits.',
   logsTruncated: (limit: number): string => `Logs were truncated because the total bytes size exceeds the limit of ${limit} bytes.`,
   tooLarge: (size: number, limit: number, truncated: string): string =>
     `The action produced a response that exceeded the allowed length: ${size} > ${limit} bytes. The truncated response was: ${truncated}`,

@@ -12,6 +12,7 @@ import { ActionPackages } from '../code/action-packages.js';
 import { DEFAULT_LIMITS } from '../../shared/model/action.js';
 import type { Action } from '../../shared/model/action.js';
 import type { NamespaceCache } from '../../native/index.js';
+import type { NamespaceNetwork } from '../host-apis/namespace-network.js';
 import type { DisposeReason } from '../isolate/isolate-runtime.js';
 import { ActivationLog } from './activation-log.js';
 import type { ActivationInput, ActivationOutcome, PoolRefusal, StartKind } from './activation-outcome.js';
@@ -28,6 +29,8 @@ import { actionKey, newSlot } from './slot.js';
 
 export interface IsolatePoolOptions {
   namespaces: NamespaceCache;
+  /** Where host APIs get their sockets (a sandbox process: from its supervisor). Default: `namespaces.sockets` in this process. */
+  network?: NamespaceNetwork;
   /** MB of isolate memory limits the pool may hold, prewarms included (OpenWhisk's userMemory). Default 2048. */
   userMemoryMb?: number;
   /**
@@ -95,7 +98,7 @@ export class IsolatePool {
   private readonly gd = new GreedyDual();
   /** Archive actions unpacked once per revision, shared by its isolates. */
   readonly packages: ActionPackages;
-  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb' | 'packages'>> & { rssHighWaterMb?: number };
+  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb' | 'packages' | 'network'>> & { rssHighWaterMb?: number; network?: NamespaceNetwork };
   private seq = 0;
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
@@ -117,6 +120,7 @@ export class IsolatePool {
       keepAliveMs,
       sweepIntervalMs: options.sweepIntervalMs ?? Math.max(50, Math.min(keepAliveMs / 10, 30_000)),
       rssHighWaterMb: options.rssHighWaterMb,
+      ...(options.network ? { network: options.network } : {}),
       resultLimitBytes: options.resultLimitBytes ?? 1024 * 1024,
       maxQueued: options.maxQueued ?? Number.POSITIVE_INFINITY,
       namespacePerActivation: options.namespacePerActivation ?? false,
@@ -147,6 +151,7 @@ export class IsolatePool {
     let placement = this.tryPlace(pending, this.queue.length === 0);
     if (!placement) {
       if (this.queue.length >= this.opts.maxQueued) return this.refused(activation, 'queue-full', 'Too many activations are waiting for capacity.', received, log);
+      activation.onPhase?.('queued');
       placement = await new Promise<Placement | null>((resolve) => {
         pending.resolve = resolve;
         this.queue.push(pending);
@@ -293,6 +298,7 @@ export class IsolatePool {
 
   private async execute(pl: Placement, action: Action, params: Record<string, unknown>, a: ActivationInput, received: number, log: ActivationLog): Promise<ActivationOutcome> {
     const slot = pl.slot;
+    if (pl.owner || slot.state !== 'warm') a.onPhase?.('init');
     const ready = await slot.ready!;
     const initTime = pl.owner ? ready.initMs : undefined;
     // OpenWhisk's waitTime runs until init starts (cold: after the isolate was created) or, without
@@ -308,6 +314,7 @@ export class IsolatePool {
       if (this.events.listening) this.events.emit({ type: 'reused', isolateId: slot.id, namespaceId: ready.isolate.namespace?.id ?? null, actionKey: slot.key!, activationId: a.activationId });
     }
     const limits = action.limits;
+    a.onPhase?.('run');
     const runStart = Date.now();
     const deadline = Math.min(a.deadline ?? Number.POSITIVE_INFINITY, runStart + limits.timeout);
     const env: Record<string, string> = {
@@ -444,6 +451,7 @@ export class IsolatePool {
       id,
       memoryMb,
       namespaces: this.opts.namespaces,
+      ...(this.opts.network ? { network: this.opts.network } : {}),
       namespacePerActivation: this.opts.namespacePerActivation,
       resultLimit: this.opts.resultLimitBytes,
       packages: this.packages,

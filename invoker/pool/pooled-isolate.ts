@@ -6,6 +6,7 @@ import type { Action } from '../../shared/model/action.js';
 import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
 import { HostApis } from '../host-apis/host-apis.js';
 import { ACTION_ROOT, packageKey, type ActionPackages } from '../code/action-packages.js';
+import { localNamespaceNetwork, type NamespaceNetwork } from '../host-apis/namespace-network.js';
 import type { ActionFiles, GuestConfig, GuestMessage } from '../isolate/guest-protocol.js';
 import type { DisposeReason, GuestContext, InstallResult, IsolateRuntime, RunResult } from '../isolate/isolate-runtime.js';
 import { createIsolateRuntime } from '../isolate/isolate-runtime.js';
@@ -15,6 +16,8 @@ export interface PooledIsolateOptions {
   id: string;
   memoryMb: number;
   namespaces: NamespaceCache;
+  /** Where host APIs get their sockets; default: made in this process from `namespaces.sockets`. */
+  network?: NamespaceNetwork;
   /**
    * Benchmark baseline only (the thesis's experiment without a namespace cache): the isolate holds
    * no namespace; each activation acquires one and releases it when done. Implies concurrency 1.
@@ -214,7 +217,7 @@ export class PooledIsolate {
   private newHostApis(ns: NetworkNamespace): HostApis {
     return new HostApis({
       namespace: ns,
-      sockets: this.options.namespaces.sockets,
+      network: this.options.network ?? localNamespaceNetwork(this.options.namespaces.sockets),
       maxResponseBytes: this.options.maxResponseBytes,
       deliver: (ctxId, msg) => {
         if (this.main?.id === ctxId) this.main.deliver(msg);

@@ -1,11 +1,16 @@
 // Host APIs in real namespaces (root): what a function can reach through fetch and tcp, listening
 // on a port inside its own namespace, two functions on the same port, and the namespace an
-// isolate holds for its life.
+// isolate holds for its life. The first two groups run twice: with isolates in this process
+// (inline) and in sandbox processes (PHOTON_SANDBOX=process), where every socket is made by the
+// supervisor in the function's namespace and passed to the sandbox as a file descriptor.
 import http from 'node:http';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
+import type { ActivationInput, ActivationOutcome } from '../../../invoker/pool/activation-outcome.js';
+import { SandboxRunner } from '../../../invoker/sandbox/sandbox-runner.js';
+import type { Action } from '../../../shared/model/action.js';
 import type { PoolEvent } from '../../../invoker/pool/pool-events.js';
 import type { NetworkNamespace } from '../../../native/index.js';
 import { createNamespaceCache } from '../../../native/index.js';
@@ -15,20 +20,37 @@ import { connectFrom, fetchToken } from '../native/helpers.js';
 import type { RecordingCache } from './recording-cache.js';
 import { recording } from './recording-cache.js';
 
+/** What the cases need of the execution layer: run one activation (an IsolatePool, or sandboxes). */
+interface Runs {
+  run(action: Action, params: Record<string, unknown>, a: ActivationInput): Promise<ActivationOutcome>;
+}
+
 let cache: RecordingCache;
-let pool: IsolatePool;
+let inline: IsolatePool;
+let sandboxes: SandboxRunner;
+let pool: Runs;
 const closers: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
   cache = recording(createNamespaceCache({ invokerId: 'tin', idBase: 61504, idCount: 64, floor: 4, ceiling: 32, isolation: 'on' }));
   await cache.start();
-  pool = new IsolatePool({ namespaces: cache, prewarm: { count: 1, memoryMb: 128 }, userMemoryMb: 4096, strictLifecycle: true, idPrefix: 'tin' });
-  await pool.start();
-});
+  inline = new IsolatePool({ namespaces: cache, prewarm: { count: 1, memoryMb: 128 }, userMemoryMb: 4096, strictLifecycle: true, idPrefix: 'tin' });
+  await inline.start();
+  sandboxes = new SandboxRunner({ invokerId: 'tin', namespaces: cache, count: 2, userMemoryMb: 4096, prewarm: { count: 1, memoryMb: 128 } });
+  await sandboxes.start();
+}, 60_000);
+
+const MODES: [string, () => Runs][] = [
+  ['inline', () => inline],
+  ['in sandbox processes', () => ({
+    run: (action, params, a) => sandboxes.run({ action, params, activationId: a.activationId, namespace: a.namespace, deadline: Date.now() + action.limits.timeout }),
+  })],
+];
 
 afterAll(async () => {
   for (const c of closers.reverse()) await c();
-  await pool?.close();
+  await inline?.close();
+  await sandboxes?.close();
   await cache?.close();
 });
 
@@ -71,6 +93,11 @@ async function main(p) {
   if (p.external) out.fetchExternal = await race(fetch('http://' + p.external + ':' + p.anyPort + '/'), 800);
   return out;
 }`;
+
+describe.each(MODES)('%s', (_mode, runs) => {
+beforeAll(() => {
+  pool = runs();
+});
 
 describe('reaching out', () => {
   it('cannot reach host loopback services or the host side of its veth through fetch or tcp', async () => {
@@ -181,6 +208,8 @@ describe('listening', () => {
     expect(oa!.response.result).toEqual({ self: 'A from 127.0.0.1', port: 18082 });
     expect(ob!.response.result).toEqual({ self: 'B from 127.0.0.1', port: 18082 });
   });
+});
+
 });
 
 describe('namespaces held by isolates', () => {

@@ -186,13 +186,13 @@ describe("zip actions: Node's CommonJS resolution", () => {
   });
 
   it("compiles a module on the invoker's thread once per context: re-requires after delete require.cache compile in the isolate", async () => {
-    const before = await photon.invoker.pool.packages.compiles();
+    const before = await photon.packages.compiles();
     const r = await deployAndRun({
       'index.js': "exports.main = () => { let n = 0; for (let i = 0; i < 50; i++) { delete require.cache[require.resolve('./m')]; n += require('./m').one } return { n } }",
       'm.js': 'exports.one = 1',
     });
     expect(r.result).toEqual({ n: 50 });
-    const after = await photon.invoker.pool.packages.compiles();
+    const after = await photon.packages.compiles();
     // index.js and m.js once each: the other 49 loads of m.js were compiled by the guest.
     expect(after.uncached + after.cached - (before.uncached + before.cached)).toBe(2);
   });

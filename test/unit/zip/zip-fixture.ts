@@ -4,6 +4,7 @@
 import { startController, type RunningController } from '../../../controller/controller.js';
 import type { ControllerConfig } from '../../../controller/config.js';
 import { startInvoker, type RunningInvoker } from '../../../invoker/start-invoker.js';
+import type { ActionPackages } from '../../../invoker/code/action-packages.js';
 import { InProcessBus } from '../../../shared/bus/in-process-bus.js';
 import { topics as makeTopics } from '../../../shared/bus/topics.js';
 import { GUEST_KEY, GUEST_UUID } from '../../../shared/store/guest.js';
@@ -13,6 +14,8 @@ import { uniquePrefix } from '../../harness/unique-prefix.js';
 export interface ZipPhoton {
   controller: RunningController;
   invoker: RunningInvoker;
+  /** The inline pool's unpacked archives (compile counts): these tests run isolates in-process. */
+  packages: ActionPackages;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON shapes
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   put(name: string, exec: Record<string, unknown>, extra?: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -43,9 +46,12 @@ export async function startZipPhoton(config: Partial<ControllerConfig> = {}): Pr
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
+  if (!invoker.pool) throw new Error('the zip tests run isolates inline, not in sandbox processes');
+  const packages = invoker.pool.packages;
   return {
     controller,
     invoker,
+    packages,
     api,
     put: (name, exec, extra = {}) => api('PUT', `/api/v1/namespaces/_/actions/${name}?overwrite=true`, { exec: { kind: 'nodejs:20', ...exec }, ...extra }),
     async invoke(name, params = {}) {

@@ -52,10 +52,10 @@ describe('a zip of npm packages', () => {
 
   it("compiles each module once per revision: a second isolate of it loads from V8's code cache", async () => {
     expect((await photon.put('cc', { code: slowZip.toString('base64'), main: 'slow.main' })).status).toBe(200);
-    const before = await photon.invoker.pool.packages.compiles();
+    const before = await photon.packages.compiles();
     const first = await photon.invoke('cc', { name: 'A', email: 'a@example.com' });
     expect(first.response.result).toMatchObject({ valid: true });
-    const afterFirst = await photon.invoker.pool.packages.compiles();
+    const afterFirst = await photon.packages.compiles();
     const modules = afterFirst.uncached - before.uncached;
     expect(modules).toBeGreaterThan(20);
     expect(afterFirst.cached - before.cached).toBe(0);
@@ -64,7 +64,7 @@ describe('a zip of npm packages', () => {
     expect([a.response.result.valid, b.response.result.valid]).toEqual([true, true]);
     const isolates = new Set([a, b].map((r) => r.annotations.find((x: { key: string }) => x.key === 'isolate')?.value));
     expect(isolates.size).toBe(2);
-    const afterSecond = await photon.invoker.pool.packages.compiles();
+    const afterSecond = await photon.packages.compiles();
     expect(afterSecond.cached - afterFirst.cached).toBe(modules);
     expect(afterSecond.uncached - afterFirst.uncached).toBe(0);
     expect(afterSecond.rejected).toBe(0);

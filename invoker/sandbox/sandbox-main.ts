@@ -1,0 +1,71 @@
+// Entry point of a sandbox process (started by sandbox-spawn.ts, unprivileged, in its own cgroup
+// and empty network namespace): the invoker's unchanged IsolatePool, with namespaces and sockets
+// asked of the supervisor over the IPC channel. It takes no work of its own: runs arrive as
+// messages, outcomes go back as messages. When the supervisor goes away, so does the sandbox.
+import type { Action } from '../../shared/model/action.js';
+import { IsolatePool } from '../pool/isolate-pool.js';
+import { PoolActionRunner } from '../pool/pool-action-runner.js';
+import { RemoteNamespaces } from './remote-namespaces.js';
+import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
+
+const WARM_REFRESH_MS = 1000;
+const config = JSON.parse(process.argv[2] ?? '{}') as SandboxConfig;
+const send = (m: FromSandbox): void => {
+  if (process.connected) process.send!(m);
+};
+const remote = new RemoteNamespaces(config.isolation, send);
+const pool = new IsolatePool({
+  namespaces: remote,
+  network: remote,
+  idPrefix: config.id,
+  userMemoryMb: config.userMemoryMb,
+  ...(config.prewarm ? { prewarm: config.prewarm } : {}),
+});
+const runner = new PoolActionRunner(pool, remote);
+// Isolates coming and going are sent at once (the supervisor reports them to the registry);
+// idle/busy counts, which the supervisor's heartbeat reads, ride on a once-a-second refresh.
+let lastSent = '';
+const sendWarm = (): void => {
+  const snapshot = runner.warmSnapshot();
+  const json = JSON.stringify(snapshot);
+  if (json === lastSent) return;
+  lastSent = json;
+  send({ t: 'warm', snapshot });
+};
+runner.onWarmChange(sendWarm);
+setInterval(sendWarm, WARM_REFRESH_MS).unref();
+
+/** Actions by key as the supervisor sent them (it tracks what was sent, and says when to forget). */
+const actions = new Map<string, Action>();
+
+// The supervisor's death closes the channel: nothing here may outlive it. SIGKILL, not exit():
+// exit() runs teardown that can wait for an isolate thread wedged in uninterruptible code.
+process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+process.on('message', (msg: ToSandbox, handle: unknown) => {
+  if (msg.t === 'run') {
+    let told = false;
+    if (msg.action) actions.set(msg.actionKey, msg.action);
+    const action = actions.get(msg.actionKey);
+    if (!action) throw new Error(`sandbox: action ${msg.actionKey} was never sent`); // a supervisor bug: crash loudly
+    void pool.run(action, msg.params, {
+      activationId: msg.activationId,
+      namespace: msg.namespace,
+      actionName: msg.actionName,
+      deadline: msg.deadline,
+      // A warm run says nothing (no extra message on the hot path): the supervisor's kill deadline
+      // already counts from dispatch. Queueing and inits move it, so they are told, and the run after them.
+      onPhase: (phase) => {
+        if (phase === 'run' && !told) return;
+        told = true;
+        send({ t: 'phase', id: msg.id, phase });
+      },
+    }).then((outcome) => send({ t: 'done', id: msg.id, outcome, busyMb: pool.busyMemoryMb() }));
+  } else if (msg.t === 'forget-actions') {
+    actions.clear();
+  } else if (msg.t === 'close') {
+    void pool.close().then(() => process.exit(0));
+  } else remote.receive(msg, handle);
+});
+
+await pool.start();
+send({ t: 'ready' });

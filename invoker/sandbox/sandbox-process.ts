@@ -1,0 +1,177 @@
+// The supervisor's handle on one sandbox process: starts it (sandbox-spawn.ts), answers its
+// requests for namespaces and sockets from the supervisor's own NamespaceCache, and when it exits
+// for any reason gives back every namespace it held and deletes its cgroups.
+import type { ChildProcess } from 'node:child_process';
+import type net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
+import { connectingSocket, localNamespaceNetwork, whenConnected, type NamespaceNetwork } from '../host-apis/namespace-network.js';
+import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
+import { spawnSandbox, type SpawnedSandbox } from './sandbox-spawn.js';
+
+const ENTRY = fileURLToPath(new URL('./sandbox-main.ts', import.meta.url));
+
+export interface SandboxProcessOptions {
+  config: SandboxConfig;
+  /** cgroup name (unique on the machine). */
+  cgroupName: string;
+  namespaces: NamespaceCache;
+  /** cgroup limits: memory (MB) and tasks (threads count). */
+  memoryLimitMb: number;
+  pidsLimit: number;
+  confine?: boolean;
+  /** Every message that is not a namespace/socket request: ready, done, phase, warm. */
+  onMessage(m: FromSandbox): void;
+  /** Once, after the process exited and its namespaces went back. `killedBy` is set when the supervisor killed it. */
+  onExit(code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+/**
+ * Contract: every namespace a sandbox acquired is released exactly once, when it releases it or
+ * when the process is gone; a socket or server is handed over once and closed on this side (so the
+ * sandbox holds the only copy); requests of a dead sandbox are dropped; kill() is SIGKILL.
+ */
+export class SandboxProcess {
+  readonly id: string;
+  readonly missing: string[];
+  private readonly spawned: SpawnedSandbox;
+  private readonly leases = new Map<number, NetworkNamespace>();
+  private readonly connects = new Map<number, AbortController>();
+  private readonly network: NamespaceNetwork;
+  private exited = false;
+  readonly exitedPromise: Promise<void>;
+
+  constructor(private readonly o: SandboxProcessOptions) {
+    this.id = o.config.id;
+    this.network = localNamespaceNetwork(o.namespaces.sockets);
+    this.spawned = spawnSandbox({
+      name: o.cgroupName,
+      entry: ENTRY,
+      args: [JSON.stringify(o.config)],
+      memoryMb: o.memoryLimitMb,
+      pids: o.pidsLimit,
+      ...(o.confine !== undefined ? { confine: o.confine } : {}),
+    });
+    this.missing = this.spawned.missing;
+    const child = this.spawned.child;
+    child.on('message', (m: FromSandbox) => this.onMessage(m));
+    child.on('error', () => undefined); // a send to a dead channel: the exit handler settles everything
+    this.exitedPromise = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exited = true;
+        for (const c of this.connects.values()) c.abort();
+        this.connects.clear();
+        for (const ns of this.leases.values()) o.namespaces.release(ns);
+        this.leases.clear();
+        void this.spawned.cgroup?.remove();
+        o.onExit(code, signal);
+        resolve();
+      });
+    });
+  }
+
+  get child(): ChildProcess {
+    return this.spawned.child;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  get leasedNamespaces(): number {
+    return this.leases.size;
+  }
+
+  send(m: ToSandbox, handle?: net.Socket | net.Server, done?: (err: Error | null) => void): void {
+    const child = this.spawned.child;
+    if (this.exited || !child.connected) {
+      done?.(new Error('the sandbox is gone'));
+      return;
+    }
+    child.send(m, handle, {}, (err) => done?.(err));
+  }
+
+  kill(): void {
+    if (!this.exited) this.spawned.child.kill('SIGKILL');
+  }
+
+  private onMessage(m: FromSandbox): void {
+    switch (m.t) {
+      case 'acquire':
+        this.o.namespaces.acquire().then(
+          (ns) => {
+            if (this.exited) return this.o.namespaces.release(ns);
+            this.leases.set(ns.id, ns);
+            this.send({ t: 'ns', req: m.req, ns: { id: ns.id, name: ns.name, hostAddress: ns.hostAddress, functionAddress: ns.functionAddress } });
+          },
+          (e: unknown) => this.send({ t: 'ns', req: m.req, error: errorText(e) }),
+        );
+        break;
+      case 'release': {
+        const ns = this.leases.get(m.nsId);
+        if (ns) {
+          this.leases.delete(m.nsId);
+          this.o.namespaces.release(ns);
+        }
+        break;
+      }
+      case 'connect': {
+        const ns = this.leases.get(m.nsId);
+        if (!ns) return this.send({ t: 'sock', req: m.req, error: 'the namespace is not leased to this sandbox' });
+        const abort = new AbortController();
+        this.connects.set(m.req, abort);
+        let connecting: net.Socket;
+        try {
+          connecting = connectingSocket(this.o.namespaces.sockets, ns, m.host, m.port);
+        } catch (e) {
+          this.connects.delete(m.req);
+          return this.send({ t: 'sock', req: m.req, error: errorText(e) });
+        }
+        // Paused: once connected, Node would start reading here, and bytes the peer sends at once
+        // (a banner, a whole answer) would be consumed on this side before the handle is passed.
+        connecting.pause();
+        whenConnected(connecting, abort.signal).then(
+          (sock) => {
+            this.connects.delete(m.req);
+            // Sent without keepOpen: Node closes this side's copy once it is written.
+            this.send({ t: 'sock', req: m.req }, sock, (err) => { if (err) sock.destroy(); });
+          },
+          (e: unknown) => {
+            this.connects.delete(m.req);
+            if (!abort.signal.aborted) this.send({ t: 'sock', req: m.req, error: errorText(e) });
+          },
+        );
+        break;
+      }
+      case 'cancel':
+        this.connects.get(m.req)?.abort();
+        this.connects.delete(m.req);
+        break;
+      case 'listen': {
+        const ns = this.leases.get(m.nsId);
+        if (!ns) return this.send({ t: 'server', req: m.req, error: 'the namespace is not leased to this sandbox' });
+        this.network.listen(ns, m.host, m.port, m.backlog).then(
+          (server) => {
+            // Until this side's copy is closed it may accept a connection: forward it to the sandbox,
+            // unread (pauseOnConnect is Node's own, read at each accept).
+            (server as net.Server & { pauseOnConnect: boolean }).pauseOnConnect = true;
+            server.on('connection', (sock: net.Socket) => this.send({ t: 'accept', req: m.req }, sock, (err) => { if (err) sock.destroy(); }));
+            this.send({ t: 'server', req: m.req }, server, () => server.close());
+          },
+          (e: unknown) => this.send({ t: 'server', req: m.req, error: errorText(e) }),
+        );
+        break;
+      }
+      default:
+        this.o.onMessage(m);
+    }
+  }
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code !== undefined && !e.message.includes(code) ? `${code}: ${e.message}` : e.message;
+  }
+  return String(e);
+}

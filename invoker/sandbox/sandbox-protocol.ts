@@ -1,0 +1,50 @@
+// The messages between the supervisor (the invoker) and one sandbox process, over Node's IPC
+// channel (a Unix socket; socket and server handles travel with the message as passed fds).
+import type { Action } from '../../shared/model/action.js';
+import type { WarmCounts } from '../../shared/store/warm-registry.js';
+import type { NetworkNamespace } from '../../native/index.js';
+import type { ActivationOutcome } from '../pool/activation-outcome.js';
+
+/** What a sandbox is started with (its one command-line argument, JSON). */
+export interface SandboxConfig {
+  id: string;
+  userMemoryMb: number;
+  isolation: 'on' | 'off';
+  prewarm?: { count: number; memoryMb: number; max?: number };
+}
+
+export interface RunMessage {
+  t: 'run';
+  id: number;
+  /** namespace/name@revision: the sandbox keeps the actions it was sent, so a warm run carries no code. */
+  actionKey: string;
+  /** Present the first time this sandbox sees actionKey (or after 'forget-actions'). */
+  action?: Action;
+  params: Record<string, unknown>;
+  activationId: string;
+  namespace: string;
+  actionName: string;
+  deadline: number;
+}
+
+/** Supervisor → sandbox. 'sock' carries a connected net.Socket, 'server' a listening net.Server, 'accept' a socket the supervisor accepted for listener `req` before its copy closed. */
+export type ToSandbox =
+  | RunMessage
+  | { t: 'ns'; req: number; ns?: NetworkNamespace; error?: string }
+  | { t: 'sock'; req: number; error?: string }
+  | { t: 'server'; req: number; error?: string }
+  | { t: 'accept'; req: number }
+  | { t: 'forget-actions' }
+  | { t: 'close' };
+
+/** Sandbox → supervisor. 'phase' is sent only when an activation queued or waited for an init (a warm run sends none). */
+export type FromSandbox =
+  | { t: 'ready' }
+  | { t: 'done'; id: number; outcome: ActivationOutcome; busyMb: number }
+  | { t: 'phase'; id: number; phase: 'queued' | 'init' | 'run' }
+  | { t: 'warm'; snapshot: Record<string, WarmCounts> }
+  | { t: 'acquire'; req: number }
+  | { t: 'release'; nsId: number }
+  | { t: 'connect'; req: number; nsId: number; host: string; port: number }
+  | { t: 'listen'; req: number; nsId: number; host: string; port: number; backlog: number }
+  | { t: 'cancel'; req: number };

@@ -1,0 +1,78 @@
+// Starts one sandbox process with the strongest drop of privilege this machine allows, without
+// native code in the sandbox:
+//   sh (root, writes its own pid into the sandbox's cgroups, so nothing runs outside them)
+//   → unshare --net (a network namespace of its own with only a downed loopback: the sandbox can
+//     open no connection anywhere, Redis, Kafka and the controller included; function sockets
+//     are created by the supervisor and passed over the IPC channel)
+//   → setpriv (uid/gid 65534, no supplementary groups, empty capability sets and bounding set,
+//     no_new_privs: no setns, no mount, no raw sockets, no setuid binaries)
+//   → node --no-node-snapshot --import tsx <entry> (the same node binary: process.execPath).
+// Where a step is impossible (not root, a tool missing) the sandbox runs without it and `missing`
+// says so; the caller prints it loudly, as network isolation does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSandboxCgroup, type SandboxCgroup } from './sandbox-cgroup.js';
+
+/** uid and gid of the sandbox: nobody/nogroup, which owns no file of the supervisor's. */
+export const SANDBOX_UID = 65534;
+export const SANDBOX_GID = 65534;
+const UNSHARE = '/usr/bin/unshare';
+const SETPRIV = '/usr/bin/setpriv';
+/** The repository root: tsx is resolved from here, and the entry is a path under it. */
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface SpawnSandboxOptions {
+  /** cgroup name, unique on the machine, e.g. photon-<invoker>-sb-<n>-<pid>-<seq>. */
+  name: string;
+  /** A .ts or .js file run by node (with tsx). */
+  entry: string;
+  args: string[];
+  memoryMb: number;
+  pids: number;
+  /** Off only for tests of the layers above: run unconfined (said in `missing`). */
+  confine?: boolean;
+}
+
+export interface SpawnedSandbox {
+  child: ChildProcess;
+  cgroup: SandboxCgroup | null;
+  /** Confinement steps this sandbox runs without, with why; empty when fully confined. */
+  missing: string[];
+}
+
+export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
+  const missing: string[] = [];
+  const root = process.getuid?.() === 0;
+  const confine = o.confine ?? true;
+  const node = [process.execPath, '--no-node-snapshot', '--import', 'tsx', o.entry, ...o.args];
+  let argv = node;
+  let cgroup: SandboxCgroup | null = null;
+  if (!confine) missing.push('all confinement (turned off)');
+  else if (!root) missing.push('uid drop, capability drop, network namespace and cgroups (the supervisor is not root)');
+  else {
+    if (existsSync(SETPRIV)) {
+      argv = [SETPRIV, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_GID}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--', ...argv];
+    } else missing.push(`uid and capability drop (${SETPRIV} not found)`);
+    if (existsSync(UNSHARE)) argv = [UNSHARE, '--net', '--', ...argv];
+    else missing.push(`own network namespace (${UNSHARE} not found): the sandbox shares the host's network`);
+    cgroup = createSandboxCgroup(o.name, { memoryMb: o.memoryMb, pids: o.pids });
+    missing.push(...cgroup.missing.map((m) => `cgroup ${m}`));
+  }
+  // The shell runs as root only to join the cgroups, then execs the chain above (same pid).
+  const script = 'for f in $PHOTON_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; unset PHOTON_CGROUP_PROCS; exec "$@"';
+  const env: Record<string, string> = {
+    // Nothing of the supervisor's environment (bus and store addresses, credentials) is passed on.
+    PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+    PHOTON_CGROUP_PROCS: cgroup ? cgroup.procs.join(' ') : '',
+    TMPDIR: '/tmp',
+  };
+  const child = spawn('/bin/sh', ['-c', script, 'photon-sandbox', ...argv], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
+  return { child, cgroup, missing };
+}

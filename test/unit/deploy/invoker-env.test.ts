@@ -1,0 +1,15 @@
+// PHOTON_SANDBOX / PHOTON_SANDBOXES, parsed once at the entry point (deploy/invoker-env.ts).
+import { describe, expect, it } from 'vitest';
+import { invokerEnv } from '../../../deploy/invoker-env.js';
+
+describe('invoker settings: sandbox mode', () => {
+  it('defaults to inline (nothing set) and takes process or inline', () => {
+    expect(invokerEnv({ PHOTON_INVOKER_ID: 'i0' }).sandbox).toBeUndefined();
+    expect(invokerEnv({ PHOTON_INVOKER_ID: 'i0', PHOTON_SANDBOX: 'process', PHOTON_SANDBOXES: '3' })).toMatchObject({ sandbox: 'process', sandboxes: 3 });
+    expect(invokerEnv({ PHOTON_INVOKER_ID: 'i0', PHOTON_SANDBOX: 'inline' }).sandbox).toBe('inline');
+  });
+
+  it('refuses anything else', () => {
+    expect(() => invokerEnv({ PHOTON_INVOKER_ID: 'i0', PHOTON_SANDBOX: 'yes' })).toThrow(/PHOTON_SANDBOX must be inline or process/);
+  });
+});
