@@ -85,78 +85,78 @@ export async function startInvoker(options: InvokerOptions): Promise<RunningInvo
   });
   // The floor is filled before the invoker takes any work (thesis Algorithm 4.3).
   await namespaces.start();
-  if (options.sandbox === 'process') return startSupervisor(options, namespaces);
+  const execution = options.sandbox === 'process' ? supervised(options, namespaces) : inline(options, namespaces);
+  try {
+    await execution.start();
+    const service = await startInvokerService({
+      invokerId: options.invokerId,
+      bus: options.bus,
+      topics: options.topics ?? defaultTopics(''),
+      stores: options.stores,
+      runner: execution.runner,
+      ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+    });
+    return {
+      service,
+      pool: execution.pool,
+      runner: execution.runner,
+      userMemoryMb: execution.userMemoryMb(),
+      namespaces,
+      async close() {
+        // In process mode this is bounded even with a wedged sandbox: every activation settles by
+        // its time limit + grace (its sandbox is killed then), and the runner kills a sandbox that
+        // does not exit in 5 s.
+        await service.drain();
+        await execution.close();
+        await namespaces.close();
+      },
+    };
+  } catch (err) {
+    await execution.close().catch(() => undefined);
+    await namespaces.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Where the isolates run, behind the one ActionRunner the service feeds. */
+interface Execution {
+  readonly runner: ActionRunner;
+  readonly pool: IsolatePool | null;
+  start(): Promise<void>;
+  userMemoryMb(): number;
+  close(): Promise<void>;
+}
+
+/** Inline mode: the isolate pool lives in this process. */
+function inline(options: InvokerOptions, namespaces: NamespaceCache): Execution {
   const pool = new IsolatePool({
     namespaces,
     idPrefix: options.invokerId,
     ...(options.userMemoryMb !== undefined ? { userMemoryMb: options.userMemoryMb } : {}),
     ...(options.namespacePerActivation ? { namespacePerActivation: true } : {}),
   });
-  try {
-    await pool.start();
-    const runner = new PoolActionRunner(pool, namespaces);
-    const service = await startInvokerService({
-      invokerId: options.invokerId,
-      bus: options.bus,
-      topics: options.topics ?? defaultTopics(''),
-      stores: options.stores,
-      runner,
-      ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
-    });
-    return {
-      service,
-      pool,
-      runner,
-      userMemoryMb: pool.stats().userMemoryMb,
-      namespaces,
-      async close() {
-        await service.drain();
-        await pool.close();
-        await namespaces.close();
-      },
-    };
-  } catch (err) {
-    await pool.close().catch(() => undefined);
-    await namespaces.close().catch(() => undefined);
-    throw err;
-  }
+  return {
+    runner: new PoolActionRunner(pool, namespaces),
+    pool,
+    start: () => pool.start(),
+    userMemoryMb: () => pool.stats().userMemoryMb,
+    close: () => pool.close(),
+  };
 }
 
 /** Process mode: this invoker supervises sandbox processes that run the isolates (invoker/sandbox/). */
-async function startSupervisor(options: InvokerOptions, namespaces: NamespaceCache): Promise<RunningInvoker> {
+function supervised(options: InvokerOptions, namespaces: NamespaceCache): Execution {
   const runner = new SandboxRunner({
     invokerId: options.invokerId,
     namespaces,
     ...(options.sandboxes !== undefined ? { count: options.sandboxes } : {}),
     ...(options.userMemoryMb !== undefined ? { userMemoryMb: options.userMemoryMb } : {}),
   });
-  try {
-    await runner.start();
-    const service = await startInvokerService({
-      invokerId: options.invokerId,
-      bus: options.bus,
-      topics: options.topics ?? defaultTopics(''),
-      stores: options.stores,
-      runner,
-      ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
-    });
-    return {
-      service,
-      pool: null,
-      runner,
-      userMemoryMb: runner.stats().userMemory,
-      namespaces,
-      async close() {
-        // Bounded even with a wedged sandbox: every activation settles by its time limit + grace
-        // (its sandbox is killed then), and close() kills a sandbox that does not exit in 5 s.
-        await service.drain();
-        await runner.close();
-        await namespaces.close();
-      },
-    };
-  } catch (err) {
-    await runner.close().catch(() => undefined);
-    await namespaces.close().catch(() => undefined);
-    throw err;
-  }
+  return {
+    runner,
+    pool: null,
+    start: () => runner.start(),
+    userMemoryMb: () => runner.stats().userMemory,
+    close: () => runner.close(),
+  };
 }
