@@ -78,3 +78,13 @@ export async function startFixture(options: ControllerOptions & { invokers?: num
 }
 
 export const HELLO = { exec: { kind: 'nodejs:20', code: 'function main(params) { return params; }' } };
+
+/** The HTTP status an `openwhisk` client call failed with, or undefined when it succeeded. */
+export async function statusOf(p: Promise<unknown>): Promise<number | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (err) {
+    return (err as { statusCode?: number }).statusCode;
+  }
+}

@@ -5,7 +5,7 @@
 import openwhisk from 'openwhisk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../harness/wait-for.js';
-import { GUEST_AUTH, startFixture, type Fixture } from './controller-fixture.js';
+import { GUEST_AUTH, startFixture, statusOf, type Fixture } from './controller-fixture.js';
 
 let f: Fixture;
 let ow: ReturnType<typeof openwhisk>;
@@ -16,14 +16,6 @@ beforeAll(async () => {
 afterAll(async () => f.close());
 
 const CODE = 'function main(params) { return params; }';
-const statusOf = async (p: Promise<unknown>): Promise<number | undefined> => {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return (err as { statusCode?: number }).statusCode;
-  }
-};
 
 describe('official openwhisk npm client: packages', () => {
   it('as the client\'s packages integration test: list, 404 for a missing one, create/get/delete, update bumps to 0.0.2', async () => {

@@ -2,7 +2,7 @@
 // compatibility the REST API exists for (openwhisk-notes §3.2–3.3).
 import openwhisk from 'openwhisk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GUEST_AUTH, startFixture, type Fixture } from './controller-fixture.js';
+import { GUEST_AUTH, startFixture, statusOf, type Fixture } from './controller-fixture.js';
 
 let f: Fixture;
 let ow: ReturnType<typeof openwhisk>;
@@ -13,14 +13,6 @@ beforeAll(async () => {
 afterAll(async () => f.close());
 
 const CODE = 'function main(params) { return params; }';
-const statusOf = async (p: Promise<unknown>): Promise<number | undefined> => {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return (err as { statusCode?: number }).statusCode;
-  }
-};
 
 describe('official openwhisk npm client against photon', () => {
   it('lists namespaces and reads one with namespaces.get', async () => {
