@@ -1,14 +1,10 @@
 // The controller's metrics, as an operator scrapes them: a real standalone process with the
 // Prometheus exporter on, some traffic (a success, a blocking wait that runs out, refusals), then
 // its /metrics lists every controller metric; the access log has one line per request.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { GUEST_KEY, GUEST_UUID } from '../../../shared/store/guest.js';
+import { startStandalone } from '../../harness/standalone-process.js';
 import { waitFor } from '../../harness/wait-for.js';
-
-const root = resolve(import.meta.dirname, '../../..');
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -20,24 +16,12 @@ async function freePort(): Promise<number> {
 
 it('after traffic, /metrics lists the controller metrics and the access log has a line per request', async () => {
   const metricsPort = await freePort();
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'deploy/standalone.ts'], {
-    cwd: root,
-    env: {
-      ...process.env, PHOTON_CONTROLLER_PORT: '0', PHOTON_INVOKER_ID: 'su-metrics', PHOTON_NETWORK_ISOLATION: 'off', PHOTON_ACCESS_LOG: 'on',
-      OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort), OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const photon = await startStandalone({
+    PHOTON_INVOKER_ID: 'su-metrics', PHOTON_NETWORK_ISOLATION: 'off', PHOTON_ACCESS_LOG: 'on',
+    OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort), OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
   });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const { api, headers } = photon;
   try {
-    const api = await waitFor('the banner', () => {
-      if (child.exitCode !== null) throw new Error(out);
-      return /API host:\s+(http:\/\/\S+)/.exec(out)?.[1];
-    }, { timeoutMs: 60_000 });
-    const headers = { authorization: `Basic ${Buffer.from(`${GUEST_UUID}:${GUEST_KEY}`).toString('base64')}`, 'content-type': 'application/json' };
     const A = `${api}/api/v1/namespaces/_/actions`;
     const code = 'async function main(p) { if (p.sleep) await new Promise((r) => setTimeout(r, p.sleep)); return { ok: true }; }';
     expect((await fetch(`${A}/m`, { method: 'PUT', headers, body: JSON.stringify({ exec: { kind: 'nodejs:20', code } }) })).status).toBe(200);
@@ -64,14 +48,11 @@ it('after traffic, /metrics lists the controller metrics and the access log has 
     expect(text).toMatch(/^photon_controller_blocking_timeouts_total\{.*\} 1$/m);
     expect(text).toMatch(/^photon_controller_activations_published_total\{.*\} 2$/m);
 
-    const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = photon.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.activationId === okId)).toMatchObject({ method: 'POST', status: 200, route: '/api/v1/namespaces/{namespace}/actions/{name}' });
     expect(lines.filter((l) => l.status === 401)).toHaveLength(1);
     expect(lines.every((l) => typeof l.durationMs === 'number')).toBe(true);
   } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      expect(await exited, out).toBe(0);
-    }
+    expect(await photon.stop(), photon.output()).toBe(0);
   }
 });
