@@ -39,6 +39,8 @@ export interface CompositionEngineOptions {
 const CLAIM_BATCH = 100;
 /** Every this many ticks the owner re-checks its own quiet steps. */
 const QUIET_CHECK_TICKS = 10;
+/** Most progress records kept as a read cache (the store stays the truth; a stale entry only costs a re-read). */
+const CACHE_MAX = 10_000;
 
 export class CompositionEngine implements CompositionRunner {
   /** This incarnation: a restarted controller with the same id is a new owner and claims the old one's records. */
@@ -47,6 +49,12 @@ export class CompositionEngine implements CompositionRunner {
   readonly counters = { started: 0, resumed: 0, finished: 0 };
   readonly #o: CompositionEngineOptions;
   readonly #waiters = new Map<string, Array<(r: ActivationRecord | undefined) => void>>();
+  /**
+   * The progress this controller last wrote, by composition: saves the store read before the next
+   * step on the hot path. Only a cache: a version another controller has moved on makes the
+   * compare-and-set fail, and the step is decided again from the store's copy.
+   */
+  readonly #cache = new Map<string, { version: number; data: string }>();
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
   #ticks = 0;
@@ -93,6 +101,7 @@ export class CompositionEngine implements CompositionRunner {
     // A nested composition started again after a crash may exist already: it runs, and reports to its parent.
     if (await this.#o.stores.progress.create({ id, owner: this.owner, data: toData(s) })) {
       this.counters.started++;
+      this.#remember(id, 1, s);
       this.#act(id, s);
     }
     return { activationId: id, action, invoker: '', finished };
@@ -100,6 +109,11 @@ export class CompositionEngine implements CompositionRunner {
 
   /** A step ended with `record` (its completion, a nested composition's end, or a record found on takeover). */
   async onStepDone(id: string, stepId: string, record: ActivationRecord): Promise<void> {
+    const cached = this.#cache.get(id);
+    if (cached) {
+      const s = JSON.parse(cached.data) as CompositionState;
+      if (s.current?.id === stepId && (await this.#advance(id, cached.version, s, afterRecord(s, s.current, record)))) return;
+    }
     const p = await this.#o.stores.progress.get(id);
     if (!p) return;
     const s = p.data as unknown as CompositionState;
@@ -115,11 +129,23 @@ export class CompositionEngine implements CompositionRunner {
     await this.#advance(id, p.version, s, afterRefusal(s, step, err));
   }
 
-  /** Writes the next state with compare-and-set; only the writer that wins acts on it. */
-  async #advance(id: string, version: number, s: CompositionState, next: Next): Promise<void> {
+  /** Writes the next state with compare-and-set; only the writer that wins acts on it (and answers true). */
+  async #advance(id: string, version: number, s: CompositionState, next: Next): Promise<boolean> {
     this.#settle(s, id, next);
     const v = await this.#o.stores.progress.replace(id, version, toData(s));
-    if (v !== undefined) this.#act(id, s);
+    if (v === undefined) {
+      this.#cache.delete(id);
+      return false;
+    }
+    this.#remember(id, v, s);
+    this.#act(id, s);
+    return true;
+  }
+
+  #remember(id: string, version: number, s: CompositionState): void {
+    this.#cache.delete(id);
+    if (this.#cache.size >= CACHE_MAX) this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.set(id, { version, data: JSON.stringify(s) });
   }
 
   #settle(s: CompositionState, id: string, next: Next): void {
@@ -159,10 +185,12 @@ export class CompositionEngine implements CompositionRunner {
   async #complete(id: string, s: CompositionState): Promise<void> {
     const record = compositionRecord(id, s);
     const stored = (await this.#o.stores.activations.putIfAbsent(record)) ? record : ((await this.#o.stores.activations.get(id)) ?? record);
-    await this.#o.stores.progress.remove(id);
-    this.counters.finished++;
+    // The record is durable: callers may have it before the progress is dropped.
     for (const w of this.#waiters.get(id) ?? []) w(stored);
     this.#waiters.delete(id);
+    this.#cache.delete(id);
+    await this.#o.stores.progress.remove(id);
+    this.counters.finished++;
     if (s.parent) await this.onStepDone(s.parent, id, stored);
   }
 
