@@ -100,6 +100,15 @@ describe('openwhisk-composer compositions, deployed with its client, run unchang
     expect(names.filter((n) => n === 'inc')).toHaveLength(50);
   }, 120_000);
 
+  it('a composition that invokes itself stops at the nesting limit instead of running forever', async () => {
+    await deploy('c-rec', composer.sequence('inc', '/_/c-rec'));
+    const rec = await run('c-rec', { value: 0 });
+    expect(rec.response).toMatchObject({ success: false, result: { error: 'Too many actions in the composition.' } });
+    const nested = (await cluster.stores.activations.list('guest', { name: 'c-rec', limit: 10_000, skip: 0 })).filter((r) => ann(r, 'conductor') === true);
+    // The top one and 50 nested ones: each level's conductor answered the refusal of the next with the error.
+    expect(nested).toHaveLength(51);
+  }, 120_000);
+
   it('a sequence of /whisk.system/utils actions on real isolates', async () => {
     await wsk.actions.create({ name: 'split-sort', sequence: ['/whisk.system/utils/split', '/whisk.system/utils/sort'] } as never);
     const result = await wsk.actions.invoke({ name: 'split-sort', params: { payload: 'c\nb\na' }, blocking: true, result: true });
