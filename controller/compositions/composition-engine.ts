@@ -13,6 +13,7 @@
 // same id (it runs at least once, its record is written once). A composition that has ended but
 // whose record was not yet written is finished by whoever claims it.
 import { createHash, randomBytes } from 'node:crypto';
+import type { Context } from '@opentelemetry/api';
 import { LIMIT_RANGES, type Action } from '../../shared/model/action.js';
 import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import type { ProgressRecord } from '../../shared/store/progress-store.js';
@@ -102,7 +103,7 @@ export class CompositionEngine implements CompositionRunner {
     if (await this.#o.stores.progress.create({ id, owner: this.owner, data: toData(s) })) {
       this.counters.started++;
       this.#remember(id, 1, s);
-      this.#act(id, s);
+      this.#act(id, s, req.trace);
     }
     return { activationId: id, action, invoker: '', finished };
   }
@@ -158,13 +159,14 @@ export class CompositionEngine implements CompositionRunner {
     s.steps++;
   }
 
-  #act(id: string, s: CompositionState): void {
-    const work = s.result ? this.#complete(id, s) : this.#launch(id, s);
+  /** `trace`: the caller's, for the first step; later steps start traces of their own (the state does not carry one). */
+  #act(id: string, s: CompositionState, trace?: Context): void {
+    const work = s.result ? this.#complete(id, s) : this.#launch(id, s, trace);
     work.catch((err: unknown) => console.error(`controller: composition ${id} could not go on (its owner looks again later):`, err));
   }
 
   /** Starts the current step; its end (or refusal) advances the composition. */
-  async #launch(id: string, s: CompositionState): Promise<void> {
+  async #launch(id: string, s: CompositionState, trace?: Context): Promise<void> {
     const step = s.current!;
     const ref = parseActionName(step.target, s.caller.namespace);
     let started: StartedActivation;
@@ -172,7 +174,7 @@ export class CompositionEngine implements CompositionRunner {
       if (!ref) throw new Error(`'${step.target}' is not an action name`);
       started = await this.#o.activations.start({
         caller: s.caller, action: ref, params: step.params, blocking: true, activationId: step.id, cause: id, causedBy: 'sequence',
-        parent: { id, depth: s.depth }, primitive: step.phase === 'conductor',
+        parent: { id, depth: s.depth }, primitive: step.phase === 'conductor', ...(trace ? { trace } : {}),
       });
     } catch (err) {
       return this.#refused(id, step, err);
