@@ -4,6 +4,7 @@
 // figures printed beside the goals of the pipeline issue and the published anchors.
 //
 //   npm run bench:pipeline            (root, Kafka and Redis up: npm run services:up)
+//   BENCH_ONLY=sequence npm run bench:pipeline   (just the sequence row, on its own cluster)
 //   BENCH_SECONDS=3 BENCH_LATENCY_N=300 BENCH_COLD_N=30 BENCH_ROUNDS=5 BENCH_WINDOW=1 BENCH_TRACING_ROUNDS=10 npm run bench:pipeline
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -115,6 +116,37 @@ const print = (s: string): void => {
 
 console.log(`bench:pipeline — 1 controller + 1 invoker as processes, real Kafka and Redis, ${SECONDS} s per throughput point\n`);
 
+/**
+ * A 5-component sequence of hello world beside 5 single warm invokes, measured alternately in the
+ * same run (so drift and neighbours hit both alike): what the controller adds per step (a progress
+ * record read and compare-and-set in the store, the step's admission) against a client's own round trips.
+ */
+async function sequenceRow(c: ProcessCluster, n: number): Promise<void> {
+  await create(c, 'hello', HELLO);
+  const r = await c.api('PUT', 'namespaces/_/actions/hello5?overwrite=true', { exec: { kind: 'sequence', components: Array.from({ length: 5 }, () => '/guest/hello') } });
+  if (r.status !== 200) throw new Error(`create hello5 answered ${r.status}: ${JSON.stringify(r.json)}`);
+  for (let i = 0; i < 20; i++) { await invoke(c, 'hello'); await invoke(c, 'hello5'); }
+  const single: number[] = [];
+  const seq: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    await invoke(c, 'hello');
+    single.push(performance.now() - t);
+    t = performance.now();
+    await invoke(c, 'hello5');
+    seq.push(performance.now() - t);
+  }
+  const p50 = quantile(seq, 0.5);
+  const five = 5 * quantile(single, 0.5);
+  print('sequence of 5 hello-world actions, blocking, concurrency 1');
+  print(`  photon p50 ${ms(p50)}, p99 ${ms(quantile(seq, 0.99))}   5 × single warm p50 ${ms(five)} (same run) → ${(p50 / five).toFixed(2)}×   goal ≤ 1.2×`);
+}
+
+if (process.env.BENCH_ONLY === 'sequence') {
+  await withCluster({ label: 'namespace cache', isolation: 'on' }, 58624 + 128, (c) => sequenceRow(c, LATENCY_N));
+  process.exit(0);
+}
+
 // An OTLP/HTTP sink that accepts and drops spans: tracing's cost is what photon pays to produce
 // and export them, not what a collector does afterwards.
 let exportedBatches = 0;
@@ -164,6 +196,7 @@ await withCluster(setups[1]!, 58624 + 128, async (c) => {
     const shared = await throughput(c, 'hello64', k, SECONDS);
     print(`  c=${String(k).padStart(2)}  ${perIsolate.toFixed(0).padStart(6)}/s (concurrency-1 action)   ${shared.toFixed(0).padStart(6)}/s (one isolate, limits.concurrency 64)   goal ≥ 2,000/s; OpenWhisk#5506: producer queueing at ~100 rps`);
   }
+  await sequenceRow(c, LATENCY_N);
   const coldLat = await cold(c, COLD_N);
   print(`first invoke after create (cold start, cached namespace): p50 ${ms(quantile(coldLat, 0.5))}, p99 ${ms(quantile(coldLat, 0.99))}   goal p50 ≤ 20 ms; OpenWhisk container cold start 700–1300 ms, Photons@Graal 90% < 100 ms`);
 });

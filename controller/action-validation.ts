@@ -48,7 +48,7 @@ function validateExec(raw: unknown): Action['exec'] {
   // The registry (kinds/action-kinds.ts) says which kinds exist and how each checks its exec.
   const registered = typeof kind === 'string' ? actionKind(kind) : undefined;
   if (!registered) {
-    throw new ApiError(400, `exec.kind ${JSON.stringify(kind)} is not supported: use one of ${kindNames().join(', ')} (sequences, blackbox images and other runtimes are not available).`);
+    throw new ApiError(400, `exec.kind ${JSON.stringify(kind)} is not supported: use one of ${kindNames().join(', ')} (blackbox images and other runtimes are not available).`);
   }
   if (registered.validateExec) return registered.validateExec(raw, registered.kind);
   if (typeof raw.code !== 'string') throw new ApiError(400, 'exec.code must be a string holding the JavaScript source of the action, or a base64 zip or tar.gz archive.');

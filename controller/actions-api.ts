@@ -11,10 +11,14 @@ import { boolParam, paging, type ApiRequest, type Reply } from './api-request.js
 import { readJsonObject } from './http-body.js';
 import { resolveAction } from './packages/package-resolver.js';
 import { PACKAGE_MESSAGES } from './packages/package-validation.js';
+import { SEQUENCE_KIND } from '../shared/model/action-kinds.js';
+import { checkSequence } from './compositions/sequence-check.js';
 
 /** The entity as OpenWhisk answers it; revision stays internal. `namespace` is `ns/pkg` for an action in a package. */
 export function actionJson(a: Action, withCode = true): Record<string, unknown> {
   const { code, ...execWithoutCode } = a.exec;
+  // A sequence has components, never code (OpenWhisk's SequenceExec).
+  if (a.exec.kind === SEQUENCE_KIND) withCode = false;
   return {
     namespace: a.namespace,
     name: a.name,
@@ -94,6 +98,10 @@ export const actionsApi = {
     const existing = overwrite ? await r.deps.stores.actions.get(ref.path, ref.name) : undefined;
     const input = validateActionPut(ref.path, ref.name, body, existing);
     if (body.exec !== undefined) await checkActionCode(input.exec, r.deps.config.codeLimitBytes);
+    if (body.exec !== undefined && input.exec.kind === SEQUENCE_KIND) {
+      const { stores, entitlement, config } = r.deps;
+      input.exec.components = await checkSequence({ stores, entitlement, maxLength: config.sequenceMaxLength }, r.identity, { namespace: ref.path, name: ref.name }, input.exec.components ?? []);
+    }
     const result = await r.deps.stores.actions.put(input, { overwrite });
     if (result.outcome === 'exists') throw new ApiError(409, MESSAGES.exists);
     return { status: 200, body: actionJson(result.action) };

@@ -41,6 +41,10 @@ export interface ControllerConfig {
   feedBatchMaxWaitMs: number;
   /** How often every controller re-reads the feed bindings (a feed created elsewhere starts here). */
   feedReconcileMs: number;
+  /** Most atomic actions in a sequence (nested ones inlined), and the step budget of conductor actions (OpenWhisk's actionSequenceLimit, 50). */
+  sequenceMaxLength: number;
+  /** A controller that has not said it runs for this long is gone: other controllers take over its sequences and compositions. */
+  compositionLeaseMs: number;
 }
 
 export const DEFAULT_CONTROLLER_CONFIG: Readonly<ControllerConfig> = Object.freeze({
@@ -68,6 +72,8 @@ export const DEFAULT_CONTROLLER_CONFIG: Readonly<ControllerConfig> = Object.free
   feedBatchMaxMessages: 500,
   feedBatchMaxWaitMs: 1_000,
   feedReconcileMs: 1_000,
+  sequenceMaxLength: 50,
+  compositionLeaseMs: 3_000,
 });
 
 export function resolveConfig(overrides: Partial<ControllerConfig> = {}): ControllerConfig {
@@ -107,6 +113,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ControllerConfig>
     ['feedBatchMaxMessages', 'PHOTON_FEED_BATCH_MAX_MESSAGES'],
     ['feedBatchMaxWaitMs', 'PHOTON_FEED_BATCH_MAX_WAIT_MS'],
     ['feedReconcileMs', 'PHOTON_FEED_RECONCILE_MS'],
+    ['sequenceMaxLength', 'PHOTON_SEQUENCE_MAX_LENGTH'],
+    ['compositionLeaseMs', 'PHOTON_COMPOSITION_LEASE_MS'],
   ];
   for (const [field, name] of fields) {
     const n = num(name);

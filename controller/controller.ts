@@ -9,6 +9,7 @@ import { ensureGuest } from '../shared/store/guest.js';
 import type { Stores } from '../shared/store/stores.js';
 import { resolveConfig, type ControllerConfig } from './config.js';
 import { ActivationService } from './activation/activation-service.js';
+import { CompositionEngine } from './compositions/composition-engine.js';
 import { Entitlement } from './entitlement.js';
 import { installSystemPackages } from './packages/system-installer.js';
 import { ControllerMetrics } from './controller-metrics.js';
@@ -45,6 +46,8 @@ export interface RunningController {
   port: number;
   config: ControllerConfig;
   balancer: LoadBalancer;
+  /** Runs sequences and conductor actions; its counters say how many it took over. */
+  compositions: CompositionEngine;
   /** Stops the HTTP server and the bus subscriptions; the bus and stores stay open (their owner closes them). */
   close(): Promise<void>;
 }
@@ -76,6 +79,11 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   const activations = new ActivationService({
     stores: deps.stores, balancer, throttler, entitlement, slotTtlMs: ActivationService.slotTtlMs(config.completionGraceMs, config.sweepIntervalMs),
   });
+  const compositions = new CompositionEngine({
+    stores: deps.stores, activations, controllerId: config.controllerId, maxLength: config.sequenceMaxLength,
+    leaseMs: config.compositionLeaseMs, stepGraceMs: config.completionGraceMs,
+  });
+  activations.useCompositions(compositions);
   const identities = new IdentityCache(deps.stores.auth, config.authCacheMs);
   const firer = new TriggerFirer({ stores: deps.stores, activations, throttler });
   const kafka = new KafkaFeedManager({
@@ -93,9 +101,11 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   });
   const server = createApiServer({ stores: deps.stores, balancer, activations, identities, entitlement, config, firer, feeds }, metrics);
   try {
+    await compositions.startTakeover();
     await feeds.start();
     await listen(server, config.port, config.host);
   } catch (err) {
+    compositions.close();
     firer.close();
     await feeds.close().catch(() => undefined);
     await balancer.close();
@@ -107,7 +117,9 @@ export async function startController(deps: ControllerDeps, options: ControllerO
     port,
     config: { ...config, port },
     balancer,
+    compositions,
     async close() {
+      compositions.close();
       firer.close();
       await feeds.close();
       // No new connections from here (a proxy in front fails over); requests already in progress

@@ -45,6 +45,8 @@ export interface ScheduleRequest {
   blocking: boolean;
   acceptedAt: number;
   cause?: string;
+  /** 'sequence' for a step of a composition (the record's causedBy). */
+  causedBy?: string;
   /** The package binding the action was invoked through (`ns/binding`), for the record. */
   binding?: string;
   /** The trace this activation continues (the HTTP request's or the trigger fire's span). */
@@ -154,6 +156,7 @@ export class LoadBalancer {
       controller: this.#o.controllerId,
       acceptedAt: req.acceptedAt,
       ...(req.cause ? { cause: req.cause } : {}),
+      ...(req.causedBy ? { causedBy: req.causedBy } : {}),
       ...(req.binding ? { binding: req.binding } : {}),
       ...(Object.keys(headers).length > 0 ? { traceContext: headers } : {}),
     };

@@ -1,6 +1,6 @@
-// The one activation path of the controller. Every caller (the invoke API, the trigger firer; next
-// sequences, conductor actions and web actions) starts an activation here, and every one goes
-// through the same steps:
+// The one activation path of the controller. Every caller (the invoke API, the trigger firer, the
+// steps of sequences and conductor actions; next web actions) starts an activation here, whatever
+// the action's kind, and every one goes through the same steps:
 //
 //   resolve  the action from the store, through its package or binding (packages/package-resolver.ts),
 //            after the one entitlement check (EntityNotFoundError, NotAuthorizedError)
@@ -11,12 +11,15 @@
 //   release  the concurrency slot, once, when the activation finishes (completed or swept) or
 //            when a step after admit fails
 //
+// A sequence or a conductor action (isComposition) is resolved and admitted here like any action,
+// then handed to the CompositionRunner (compositions/composition-engine.ts), which runs its steps
+// through start() again; it holds no concurrency slot of its own, its components each take one.
+//
 // Errors are domain errors (activation-errors.ts); HTTP statuses are made at the REST edge.
-import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
-import { LIMIT_RANGES, type Action } from '../../shared/model/action.js';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { LIMIT_RANGES } from '../../shared/model/action.js';
 import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import { mergeParameters } from '../../shared/model/parameters.js';
-import type { Identity } from '../../shared/store/auth-store.js';
 import type { Stores } from '../../shared/store/stores.js';
 import { warmKey, type WarmCounts } from '../../shared/store/warm-registry.js';
 import { inSpan } from '../../shared/tracing/in-span.js';
@@ -26,6 +29,7 @@ import { resolveAction } from '../packages/package-resolver.js';
 import type { LoadBalancer } from '../load-balancer.js';
 import type { Throttler } from '../throttler.js';
 import { ActivationError, EntityNotFoundError, NotScheduledError } from './activation-errors.js';
+import { isComposition, type ActivationRequest, type CompositionRunner, type StartedActivation } from './activation-request.js';
 
 export interface ActivationServiceDeps {
   stores: Stores;
@@ -37,36 +41,21 @@ export interface ActivationServiceDeps {
   entitlement?: Entitlement;
 }
 
-export interface ActivationRequest {
-  caller: Identity;
-  /** The action to run as the caller names it: namespace path (`ns`, `ns/pkg` or `ns/binding`) and name. */
-  action: { namespace: string; name: string };
-  /** The invocation's parameters; the package's, the binding's and the action's defaults are merged under them here, once. */
-  params: Record<string, unknown>;
-  blocking: boolean;
-  /** Given by callers that must be idempotent (a re-fired feed batch); default a fresh id. */
-  activationId?: string;
-  /** The activation that caused this one (a trigger's). */
-  cause?: string;
-  /** The trace this activation continues. */
-  trace?: Context;
-}
-
-export interface StartedActivation {
-  activationId: string;
-  action: Action;
-  invoker: string;
-  /** Resolves when the activation finishes (completed or swept), with its record when it was blocking; never rejects. */
-  finished: Promise<ActivationRecord | undefined>;
-}
+export type { ActivationRequest, StartedActivation, CompositionRunner };
 
 export class ActivationService {
   readonly #d: ActivationServiceDeps;
   readonly #entitlement: Entitlement;
+  #compositions: CompositionRunner | undefined;
 
   constructor(deps: ActivationServiceDeps) {
     this.#d = deps;
     this.#entitlement = deps.entitlement ?? new Entitlement(deps.stores.packages);
+  }
+
+  /** Who runs sequences and conductor actions; without one they are refused as not scheduled. */
+  useCompositions(runner: CompositionRunner): void {
+    this.#compositions = runner;
   }
 
   /** The concurrency slot's TTL for a controller config: past the longest allowed run, its grace and a sweep. */
@@ -102,12 +91,19 @@ export class ActivationService {
       throw new EntityNotFoundError('action', key);
     }
     const action = got.value;
+    const params = mergeParameters(...ref.packageLayers, action.parameters, req.params);
+
+    if (!req.primitive && isComposition(action)) {
+      throttler.release(caller, activationId);
+      if (!this.#compositions) throw new NotScheduledError(activationId, new Error('this controller runs no compositions'));
+      return this.#compositions.start({ ...req, activationId }, action, params, { acceptedAt, ...(ref.binding ? { binding: ref.binding } : {}) });
+    }
 
     // schedule; release is the balancer's onFinished from here on.
     try {
       const scheduled = await balancer.schedule({
-        activationId, action, caller, params: mergeParameters(...ref.packageLayers, action.parameters, req.params), blocking: req.blocking,
-        acceptedAt, warm, trace, ...(req.cause ? { cause: req.cause } : {}), ...(ref.binding ? { binding: ref.binding } : {}),
+        activationId, action, caller, params, blocking: req.blocking,
+        acceptedAt, warm, trace, ...(req.cause ? { cause: req.cause } : {}), ...(req.causedBy ? { causedBy: req.causedBy } : {}), ...(ref.binding ? { binding: ref.binding } : {}),
         onFinished: () => throttler.release(caller, activationId),
       });
       return { activationId, action, invoker: scheduled.invoker, finished: scheduled.finished };

@@ -8,11 +8,13 @@
 // canonical names both sides agree on (shared/model/action-kinds.ts).
 import type { ControllerActionKind } from './action-kind.js';
 import { nodejsKind } from './nodejs-kind.js';
+import { sequenceKind } from './sequence-kind.js';
 
 export type { ControllerActionKind };
 
 const KINDS: readonly ControllerActionKind[] = [
   nodejsKind,
+  sequenceKind,
 ];
 
 const BY_ALIAS = new Map(KINDS.flatMap((k) => k.aliases.map((a) => [a, k] as const)));

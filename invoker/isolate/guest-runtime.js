@@ -306,7 +306,14 @@
     }
     try { const v = jsonStringify(e); return v === undefined ? StringCtor(e) : jsonParse(v); } catch { return StringCtor(e); }
   }
-  function requireStub(name) { throw new Error("Cannot find module '" + name + "': require is not available, bundle the action's dependencies"); }
+  // OpenWhisk's Node.js runtime ships the `openwhisk` client, and the conductor actions that
+  // openwhisk-composer generates require it at load even though only their parallel combinators
+  // call it. photon gives functions no client yet: the module loads, and calling it says so.
+  function openwhiskUnavailable() { throw new Error("the 'openwhisk' client is not available inside photon functions"); }
+  function requireStub(name) {
+    if (name === 'openwhisk') return openwhiskUnavailable;
+    throw new Error("Cannot find module '" + name + "': require is not available, bundle the action's dependencies");
+  }
   function pick(obj, path) {
     let v = obj;
     for (const part of path.split('.')) { if (v === null || v === undefined) return undefined; v = v[part]; }

@@ -182,6 +182,8 @@ export class ActivationHandler {
     ];
     // OpenWhisk's record of an action invoked through a package binding names the binding.
     if (msg.binding) annotations.push({ key: 'binding', value: msg.binding });
+    // A component of a sequence or conductor action says so, as OpenWhisk's invoker writes it.
+    if (msg.causedBy) annotations.push({ key: 'causedBy', value: msg.causedBy });
     if (action) annotations.push({ key: 'kind', value: action.exec.kind }, { key: 'limits', value: { ...action.limits, logs: Math.round(action.limits.logs / (1024 * 1024)) } });
     if ((traceFlags & TraceFlags.SAMPLED) !== 0 && trace.isSpanContextValid(span.spanContext())) annotations.push({ key: 'traceId', value: traceId });
     return {

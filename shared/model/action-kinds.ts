@@ -4,3 +4,6 @@
 
 /** The one Node.js runtime photon has. */
 export const NODEJS_KIND = 'nodejs:20';
+
+/** OpenWhisk's sequence: run by the controller (controller/compositions/), never by an invoker. */
+export const SEQUENCE_KIND = 'sequence';

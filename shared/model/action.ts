@@ -21,7 +21,10 @@ export interface ActionLimits {
 
 export interface ActionExec {
   kind: string;
+  /** The code; '' for a sequence, which has components instead. */
   code: string;
+  /** A sequence's components, fully qualified (`/ns/name`, `/ns/pkg/name`), in order. */
+  components?: string[];
   /** Entry point name; default `main`. */
   main?: string;
   binary?: boolean;

@@ -25,6 +25,8 @@ export interface ActivationMessage {
   acceptedAt: number;
   /** Activation that caused this one (trigger fires). */
   cause?: string;
+  /** Why the controller ran it: 'sequence' for a component of a sequence or conductor action (the record's causedBy annotation). */
+  causedBy?: string;
   /** The package binding the action was invoked through (`ns/binding`): the record's `binding` annotation. */
   binding?: string;
   /** W3C trace context; also carried in Kafka headers. */
@@ -47,6 +49,7 @@ export function decodeActivationMessage(value: Buffer): Decoded<ActivationMessag
   if (!isRecord(m.params)) return fail("activation message: 'params' must be an object");
   if (m.cause !== undefined && typeof m.cause !== 'string') return fail("activation message: 'cause' must be a string");
   if (m.binding !== undefined && typeof m.binding !== 'string') return fail("activation message: 'binding' must be a string");
+  if (m.causedBy !== undefined && typeof m.causedBy !== 'string') return fail("activation message: 'causedBy' must be a string");
   if (m.traceContext !== undefined && (!isRecord(m.traceContext) || Object.values(m.traceContext).some((x) => typeof x !== 'string'))) return fail("activation message: 'traceContext' must map names to strings");
   return { ok: true, value: m as unknown as ActivationMessage };
 }

@@ -4,6 +4,7 @@ import { MemoryActivationStore } from './memory-activation-store.js';
 import { MemoryAuthStore } from './memory-auth-store.js';
 import { MemoryEntityStore } from './memory-entity-store.js';
 import { MemoryFeedStore } from './memory-feed-store.js';
+import { MemoryProgressStore } from './memory-progress-store.js';
 import { MemoryThrottleStore } from './memory-throttle-store.js';
 import { MemoryWarmRegistry } from './memory-warm-registry.js';
 import type { StoreOptions, Stores } from './stores.js';
@@ -19,6 +20,7 @@ export function createMemoryStores(options: StoreOptions = {}): Stores {
     rules: new MemoryEntityStore(),
     packages: new MemoryEntityStore(),
     feeds: new MemoryFeedStore(),
+    progress: new MemoryProgressStore(),
     close: async () => undefined,
   };
 }

@@ -6,6 +6,7 @@ import { RedisActivationStore } from './redis-activation-store.js';
 import { RedisAuthStore } from './redis-auth-store.js';
 import { RedisEntityStore } from './redis-entity-store.js';
 import { RedisFeedStore } from './redis-feed-store.js';
+import { RedisProgressStore } from './redis-progress-store.js';
 import { RedisThrottleStore } from './redis-throttle-store.js';
 import { translatingUnavailable } from './redis-unavailable.js';
 import { RedisWarmRegistry } from './redis-warm-registry.js';
@@ -50,6 +51,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     rules: translatingUnavailable(new RedisEntityStore(redis, prefix, 'rule')),
     packages: translatingUnavailable(new RedisEntityStore(redis, prefix, 'package')),
     feeds: translatingUnavailable(new RedisFeedStore(redis, prefix)),
+    progress: translatingUnavailable(new RedisProgressStore(redis, prefix)),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },

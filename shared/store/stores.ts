@@ -5,6 +5,7 @@ import type { AuthStore } from './auth-store.js';
 import type { EntityStore } from './entity-store.js';
 import type { FeedStore } from './feed-store.js';
 import type { Package } from '../model/package.js';
+import type { ProgressStore } from './progress-store.js';
 import type { Rule, Trigger } from '../model/trigger.js';
 import type { ThrottleStore } from './throttle-store.js';
 import type { WarmRegistry } from './warm-registry.js';
@@ -20,6 +21,8 @@ export interface Stores {
   /** Packages and bindings; the actions of package `p` are stored under the namespace `ns/p`. */
   packages: EntityStore<Package>;
   feeds: FeedStore;
+  /** Progress of sequences and conductor actions in flight (controller only). */
+  progress: ProgressStore;
   /** Releases connections; the stores must not be used afterwards. */
   close(): Promise<void>;
 }

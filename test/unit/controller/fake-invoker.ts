@@ -77,7 +77,7 @@ export class FakeInvoker {
     const record: ActivationRecord = {
       namespace: m.namespace, name: m.action.name, version: m.action.version, subject: m.subject, activationId: m.activationId,
       start, end, duration: end - start, response, logs: [`${new Date(start).toISOString()} stdout: ran ${m.action.name}`],
-      annotations: [{ key: 'path', value: `${m.action.namespace}/${m.action.name}` }, { key: 'kind', value: action?.exec.kind ?? 'nodejs:20' }, { key: 'waitTime', value: start - m.acceptedAt }, ...(m.binding ? [{ key: 'binding', value: m.binding }] : [])],
+      annotations: [{ key: 'path', value: `${m.action.namespace}/${m.action.name}` }, { key: 'kind', value: action?.exec.kind ?? 'nodejs:20' }, { key: 'waitTime', value: start - m.acceptedAt }, ...(m.binding ? [{ key: 'binding', value: m.binding }] : []), ...(m.causedBy ? [{ key: 'causedBy', value: m.causedBy }] : [])],
       publish: false,
       // Like the real invoker: a rule's activation names the trigger activation that caused it.
       ...(m.cause ? { cause: m.cause } : {}),

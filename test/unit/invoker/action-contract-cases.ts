@@ -105,6 +105,11 @@ export function describeActionContract(label: string, open: () => Promise<Isolat
         expect(o.response.status).toBe('action developer error');
         expect(String(o.response.result.error)).toContain("Cannot find module 'fs'");
       });
+
+      it("loads require('openwhisk') as a stub that throws when called (Composer's conductors require it at load)", async () => {
+        const o = await run("const openwhisk = require('openwhisk'); function main() { try { openwhisk({}); return { called: true } } catch (e) { return { type: typeof openwhisk, message: e.message } } }");
+        expect(o.response.result).toEqual({ type: 'function', message: "the 'openwhisk' client is not available inside photon functions" });
+      });
     });
 
     describe('what a function sees', () => {

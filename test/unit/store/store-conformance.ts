@@ -384,5 +384,44 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         expect(await feeds.deadLetters('ns', 't', { limit: 10, skip: 0 })).toEqual([]);
       });
     });
+
+    describe('composition progress', () => {
+      it('create once, compare-and-set replace, remove', async () => {
+        const { progress } = await stores();
+        expect(await progress.create({ id: 'c1', owner: 'o1', data: { steps: 1, list: [], obj: {} } })).toBe(true);
+        expect(await progress.create({ id: 'c1', owner: 'o2', data: {} })).toBe(false);
+        expect(await progress.get('c1')).toEqual({ id: 'c1', owner: 'o1', version: 1, data: { steps: 1, list: [], obj: {} } });
+        expect(await progress.replace('c1', 1, { steps: 2 })).toBe(2);
+        // A second writer that read version 1 loses: only one controller advances a step.
+        expect(await progress.replace('c1', 1, { steps: 9 })).toBeUndefined();
+        expect((await progress.get('c1'))!.data).toEqual({ steps: 2 });
+        await progress.remove('c1');
+        expect(await progress.get('c1')).toBeUndefined();
+        expect(await progress.replace('c1', 2, {})).toBeUndefined();
+      });
+
+      it('records of an owner that stopped saying it is alive are claimed once, by one claimer; a live owner keeps its own', async () => {
+        const { progress } = await stores();
+        await progress.alive('dead', 150);
+        // Claimers say they are alive first, as the engine does: a silent claimer's records are orphans too.
+        for (const o of ['live', 'me', 'you']) await progress.alive(o, 60_000);
+        for (const id of ['d1', 'd2']) await progress.create({ id, owner: 'dead', data: { id } });
+        await progress.create({ id: 'l1', owner: 'live', data: {} });
+        expect(await progress.claimOrphans('me', 10)).toEqual([]);
+        await sleep(250);
+        const [a, b] = await Promise.all([progress.claimOrphans('me', 10), progress.claimOrphans('you', 10)]);
+        const claimed = [...a, ...b];
+        expect(claimed.map((r) => r.id).sort()).toEqual(['d1', 'd2']);
+        for (const r of claimed) {
+          expect(r.version).toBe(2);
+          expect((await progress.get(r.id))!.owner).toBe(r.owner);
+        }
+        expect((await progress.get('l1'))!.owner).toBe('live');
+        const mine = a.length > 0 ? 'me' : 'you';
+        expect((await progress.owned(mine, 10)).map((r) => r.id).sort()).toEqual(claimed.filter((r) => r.owner === mine).map((r) => r.id).sort());
+        // The old owner's late write fails: its version is gone.
+        expect(await progress.replace('d1', 1, {})).toBeUndefined();
+      });
+    });
   });
 }
