@@ -53,8 +53,15 @@ export function answeredByEdge(socket: Socket): boolean {
   return answered.has(socket) || socket.destroyed;
 }
 
-/** How long a closing connection keeps reading (and dropping) what the client still sends. */
-const LINGER_MS = 2_000;
+/**
+ * How long a closing connection keeps reading (and dropping) what the client still sends: while
+ * data keeps arriving (at most this long without any), and never longer than the total. An idle
+ * bound alone would let a client that dribbles a byte a second hold the socket; a total alone cut
+ * off an honest client sending a large refused body from a loaded machine, which then saw a reset
+ * instead of the 413.
+ */
+const LINGER_IDLE_MS = 2_000;
+const LINGER_TOTAL_MS = 30_000;
 /** …and how much of it, so a refused 1 GB upload costs at most this much reading. */
 const LINGER_BYTES = 64 * 1024 * 1024;
 
@@ -81,17 +88,24 @@ export function prepareLingeringClose(req: IncomingMessage, res: ServerResponse)
 function lingerThenDestroy(socket: Socket): void {
   let read = 0;
   const done = (): void => {
-    clearTimeout(timer);
+    clearTimeout(idle);
+    clearTimeout(total);
     socket.destroy();
   };
-  const timer = setTimeout(done, LINGER_MS);
-  timer.unref();
+  const idle = setTimeout(done, LINGER_IDLE_MS);
+  const total = setTimeout(done, LINGER_TOTAL_MS);
+  idle.unref();
+  total.unref();
   socket.on('data', (chunk: Buffer) => {
     read += chunk.length;
     if (read > LINGER_BYTES) done();
+    else idle.refresh();
   });
   socket.once('end', done);
-  socket.once('close', () => clearTimeout(timer));
+  socket.once('close', () => {
+    clearTimeout(idle);
+    clearTimeout(total);
+  });
   socket.on('error', () => undefined);
   socket.resume();
 }

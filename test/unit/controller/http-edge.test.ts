@@ -19,10 +19,11 @@ interface Wire {
   ended: Promise<{ text: string; error?: string; afterMs: number }>;
 }
 
-function open(port: number): Promise<Wire> {
+/** `halfOpen`: keep sending after the server has closed its side, as an HTTP client uploading a body does. */
+function open(port: number, halfOpen = false): Promise<Wire> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: halfOpen });
     const chunks: Buffer[] = [];
     const ended = new Promise<{ text: string; error?: string; afterMs: number }>((done) => {
       let error: string | undefined;
@@ -106,6 +107,33 @@ describe('HTTP edge: a refused body', () => {
       }
     });
   }
+});
+
+describe('HTTP edge: a refused body sent steadily for longer than the idle linger', () => {
+  // A large refused body from a slow or loaded client keeps arriving for seconds after the 413.
+  // The edge keeps reading while data keeps coming (up to its byte and total bounds), so the
+  // client finishes sending without a reset; with a fixed 2 s linger it was reset mid-body.
+  it('reads and drops the rest of the body without resetting the client', async () => {
+    const { controller } = await start({ payloadLimitBytes: 64 * 1024 });
+    const w = await open(controller.port, true);
+    const total = 4 * 1024 * 1024;
+    w.socket.write(`POST /api/v1/namespaces/_/actions/big HTTP/1.1\r\nhost: x\r\nauthorization: ${AUTH}\r\ncontent-type: application/json\r\ncontent-length: ${total}\r\n\r\n`);
+    const piece = Buffer.alloc(128 * 1024, 0x20);
+    let written = 0;
+    let writeError: string | undefined;
+    w.socket.on('error', (e: NodeJS.ErrnoException) => { writeError = e.code ?? e.message; });
+    // 32 pieces, one every 120 ms: about 3.8 s of steady sending, well past a 2 s idle bound.
+    while (written < total && !w.socket.destroyed) {
+      w.socket.write(piece);
+      written += piece.length;
+      await sleep(120);
+    }
+    w.socket.end();
+    const end = await w.ended;
+    expect(end.text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(writeError, `the client was cut off after ${written} of ${total} bytes`).toBeUndefined();
+    expect(written).toBe(total);
+  });
 });
 
 describe('HTTP edge: status headers', () => {
