@@ -8,6 +8,7 @@ import { topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import { ensureGuest } from '../shared/store/guest.js';
 import type { Stores } from '../shared/store/stores.js';
 import { resolveConfig, type ControllerConfig } from './config.js';
+import { ActionApiKeys } from './activation/action-api-key.js';
 import { ActivationService } from './activation/activation-service.js';
 import { Entitlement } from './entitlement.js';
 import { installSystemPackages } from './packages/system-installer.js';
@@ -75,6 +76,7 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   const entitlement = new Entitlement(deps.stores.packages);
   const activations = new ActivationService({
     stores: deps.stores, balancer, throttler, entitlement, slotTtlMs: ActivationService.slotTtlMs(config.completionGraceMs, config.sweepIntervalMs),
+    apiKeys: new ActionApiKeys(deps.stores.auth, config.actionKeyGraceMs ?? config.completionGraceMs),
   });
   const identities = new IdentityCache(deps.stores.auth, config.authCacheMs);
   const firer = new TriggerFirer({ stores: deps.stores, activations, throttler });

@@ -49,6 +49,8 @@ export interface ScheduleRequest {
   binding?: string;
   /** The trace this activation continues (the HTTP request's or the trigger fire's span). */
   trace?: Context;
+  /** The activation-scoped key the function gets as __OW_API_KEY (provide-api-key actions only). */
+  apiKey?: string;
   /** The warm registry's entry for the caller and action (warmKey), if the caller already read it (saves a round trip). */
   warm?: Record<string, WarmCounts>;
   /** Runs once when the activation finishes, completed or swept: releases throttles. */
@@ -155,6 +157,7 @@ export class LoadBalancer {
       acceptedAt: req.acceptedAt,
       ...(req.cause ? { cause: req.cause } : {}),
       ...(req.binding ? { binding: req.binding } : {}),
+      ...(req.apiKey ? { apiKey: req.apiKey } : {}),
       ...(Object.keys(headers).length > 0 ? { traceContext: headers } : {}),
     };
     const reservation = this.#pool.reserve(placement.invoker, key, action.limits.memory, action.limits.concurrency);

@@ -6,7 +6,8 @@
 //            after the one entitlement check (EntityNotFoundError, NotAuthorizedError)
 //   admit    the namespace's throttles: invocations per minute and a concurrent-activation slot
 //            (ThrottledError), the same for every caller
-//   schedule placement and publication by the LoadBalancer (NoInvokersError, NotScheduledError)
+//   schedule placement and publication by the LoadBalancer (NoInvokersError, NotScheduledError),
+//            with an activation-scoped key for `provide-api-key` actions (action-api-key.ts)
 //   await    optional: wait for the record up to a limit (awaitRecord)
 //   release  the concurrency slot, once, when the activation finishes (completed or swept) or
 //            when a step after admit fails
@@ -26,6 +27,7 @@ import { resolveAction } from '../packages/package-resolver.js';
 import type { LoadBalancer } from '../load-balancer.js';
 import type { Throttler } from '../throttler.js';
 import { ActivationError, EntityNotFoundError, NotScheduledError } from './activation-errors.js';
+import type { ActionApiKeys } from './action-api-key.js';
 
 export interface ActivationServiceDeps {
   stores: Stores;
@@ -35,6 +37,8 @@ export interface ActivationServiceDeps {
   slotTtlMs: number;
   /** The authorisation check; default one over stores.packages. */
   entitlement?: Entitlement;
+  /** Mints __OW_API_KEY for `provide-api-key` actions; without it no function gets a key. */
+  apiKeys?: ActionApiKeys;
 }
 
 export interface ActivationRequest {
@@ -105,9 +109,11 @@ export class ActivationService {
 
     // schedule; release is the balancer's onFinished from here on.
     try {
+      const apiKey = await this.#d.apiKeys?.forActivation(caller, action);
       const scheduled = await balancer.schedule({
         activationId, action, caller, params: mergeParameters(...ref.packageLayers, action.parameters, req.params), blocking: req.blocking,
         acceptedAt, warm, trace, ...(req.cause ? { cause: req.cause } : {}), ...(ref.binding ? { binding: ref.binding } : {}),
+        ...(apiKey ? { apiKey } : {}),
         onFinished: () => throttler.release(caller, activationId),
       });
       return { activationId, action, invoker: scheduled.invoker, finished: scheduled.finished };
