@@ -45,6 +45,9 @@ const parts = await startOrExplain('photon standalone', async ({ undo }) => {
   const alarms = new InProcessAlarmScheduler();
   const controller = await startController({ bus, stores, feedBus, alarms }, overrides);
   undo(controller);
+  // Functions reach this controller (and nothing else of the host) through the egress policy;
+  // PHOTON_API_HOST_FOR_ACTIONS names another URL for it (a proxy in front, say).
+  await invoker.exposeApi(settings.apiHost ?? controller.url);
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (controller.balancer.usableInvokers() === 0) {
     if (Date.now() > deadline) throw new StartupError(`the controller did not see the invoker within ${READY_TIMEOUT_MS / 1000} s`);
