@@ -3,7 +3,7 @@
 // controller's URL; cluster: PHOTON_API_HOST_FOR_ACTIONS); the namespace cache opens exactly that
 // address and port to functions (native/egress-policy.ts) and says what they must dial for it.
 import { lookup } from 'node:dns/promises';
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { NamespaceCache } from '../native/index.js';
 
 /** The API URL functions see, set once the API has been exposed to them; undefined until then. */
@@ -30,6 +30,7 @@ export class ApiHost {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`the API host for actions must be http or https, got '${url}'`);
     const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
     const name = parsed.hostname.replace(/^\[|\]$/g, '');
+    if (isIPv6(name)) throw new Error(`functions reach the API over IPv4 only (their namespaces are IPv4-only): give an IPv4 URL for it, got '${url}'`);
     const address = isIPv4(name) ? name : (await lookup(name, { family: 4 })).address;
     const seen = await this.namespaces.exposeApi({ address, port });
     // A name stays a name for functions (TLS and virtual hosts need it) unless the policy had to

@@ -26,6 +26,7 @@ describe('ApiHost', () => {
     await expect(api.expose('127.0.0.1:3233 accept')).rejects.toThrow(/must be/);
     await expect(api.expose('ftp://10.0.0.5:21')).rejects.toThrow(/http or https/);
     await expect(api.expose('not a url')).rejects.toThrow(/must be a URL/);
+    await expect(api.expose('http://[::1]:3233')).rejects.toThrow(/IPv4 only/);
     expect(c.seen).toEqual([]);
     expect(api.url).toBeUndefined();
   });
