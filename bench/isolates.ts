@@ -259,6 +259,7 @@ async function setupMode(mode: Mode, cached: NamespaceCache): Promise<ModeSetup>
         return ns;
       },
       release: (ns) => cached.release(ns),
+      exposeApi: (target) => cached.exposeApi(target),
       link: (a, b) => cached.link(a, b),
       unlink: (a, b) => cached.unlink(a, b),
       stats: () => cached.stats(),

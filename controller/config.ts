@@ -30,6 +30,11 @@ export interface ControllerConfig {
   controllerShare: number;
   /** A completion missing this long past the action's timeout means the activation was lost. */
   completionGraceMs: number;
+  /**
+   * How long past an action's timeout its activation-scoped __OW_API_KEY keeps working (it must
+   * outlive queueing at the invoker); undefined means completionGraceMs.
+   */
+  actionKeyGraceMs?: number;
   sweepIntervalMs: number;
   /** How long a successful key check is reused; 0 checks the store on every call. */
   authCacheMs: number;
@@ -108,6 +113,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ControllerConfig>
     ['heartbeatStaleMs', 'PHOTON_HEARTBEAT_STALE_MS'],
     ['controllerShare', 'PHOTON_CONTROLLER_SHARE'],
     ['completionGraceMs', 'PHOTON_COMPLETION_GRACE_MS'],
+    ['actionKeyGraceMs', 'PHOTON_ACTION_KEY_GRACE_MS'],
     ['authCacheMs', 'PHOTON_AUTH_CACHE_MS'],
     ['feedBatchMaxBytes', 'PHOTON_FEED_BATCH_MAX_BYTES'],
     ['feedBatchMaxMessages', 'PHOTON_FEED_BATCH_MAX_MESSAGES'],

@@ -8,6 +8,7 @@ import { topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import { ensureGuest } from '../shared/store/guest.js';
 import type { Stores } from '../shared/store/stores.js';
 import { resolveConfig, type ControllerConfig } from './config.js';
+import { ActionApiKeys } from './activation/action-api-key.js';
 import { ActivationService } from './activation/activation-service.js';
 import { CompositionEngine } from './compositions/composition-engine.js';
 import { Entitlement } from './entitlement.js';
@@ -78,6 +79,7 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   const entitlement = new Entitlement(deps.stores.packages);
   const activations = new ActivationService({
     stores: deps.stores, balancer, throttler, entitlement, slotTtlMs: ActivationService.slotTtlMs(config.completionGraceMs, config.sweepIntervalMs),
+    apiKeys: new ActionApiKeys(deps.stores.auth, config.actionKeyGraceMs ?? config.completionGraceMs),
   });
   const compositions = new CompositionEngine({
     stores: deps.stores, activations, controllerId: config.controllerId, maxLength: config.sequenceMaxLength,

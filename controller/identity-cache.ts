@@ -1,6 +1,7 @@
 // A short-lived cache of successful key checks: every API call authenticates, and two store reads
 // per call would dominate a warm invoke's latency. OpenWhisk caches identities the same way. A
-// revoked key keeps working for at most ttlMs on a controller that has just seen it.
+// revoked key keeps working for at most ttlMs on a controller that has just seen it; an expiring
+// (activation-scoped) key never past its expiry.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuthStore, Identity } from '../shared/store/auth-store.js';
 
@@ -33,7 +34,8 @@ export class IdentityCache {
     // Only successes are cached: a wrong key is always checked against the store.
     if (identity) {
       if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-      this.#entries.set(uuid, { digest, identity, expires: this.#now() + this.#ttlMs });
+      // An activation-scoped key is never reused from here past its own expiry.
+      this.#entries.set(uuid, { digest, identity, expires: Math.min(this.#now() + this.#ttlMs, identity.expiresAt ?? Number.POSITIVE_INFINITY) });
     } else {
       this.#entries.delete(uuid);
     }

@@ -51,6 +51,8 @@ export interface ScheduleRequest {
   binding?: string;
   /** The trace this activation continues (the HTTP request's or the trigger fire's span). */
   trace?: Context;
+  /** The activation-scoped key the function gets as __OW_API_KEY (provide-api-key actions only). */
+  apiKey?: string;
   /** The warm registry's entry for the caller and action (warmKey), if the caller already read it (saves a round trip). */
   warm?: Record<string, WarmCounts>;
   /** Runs once when the activation finishes, completed or swept: releases throttles. */
@@ -158,6 +160,7 @@ export class LoadBalancer {
       ...(req.cause ? { cause: req.cause } : {}),
       ...(req.causedBy ? { causedBy: req.causedBy } : {}),
       ...(req.binding ? { binding: req.binding } : {}),
+      ...(req.apiKey ? { apiKey: req.apiKey } : {}),
       ...(Object.keys(headers).length > 0 ? { traceContext: headers } : {}),
     };
     const reservation = this.#pool.reserve(placement.invoker, key, action.limits.memory, action.limits.concurrency);

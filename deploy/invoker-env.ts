@@ -3,7 +3,10 @@ import { hostname } from 'node:os';
 import type { InvokerOptions } from '../invoker/start-invoker.js';
 import { parseNetworkIsolation } from '../shared/config/network-isolation.js';
 
-export type InvokerSettings = Pick<InvokerOptions, 'invokerId' | 'isolation' | 'userMemoryMb' | 'namespaceFloor' | 'namespaceCeiling' | 'nat' | 'namespaceIdBase' | 'namespaceIdCount' | 'namespacePerActivation' | 'sandbox' | 'sandboxes'>;
+export type InvokerSettings = Pick<InvokerOptions, 'invokerId' | 'isolation' | 'userMemoryMb' | 'namespaceFloor' | 'namespaceCeiling' | 'nat' | 'namespaceIdBase' | 'namespaceIdCount' | 'namespacePerActivation' | 'sandbox' | 'sandboxes' | 'apiHost'>;
+
+/** Where functions find the controller's API when PHOTON_API_HOST_FOR_ACTIONS is not set: a controller on this host, on its default port. */
+export const DEFAULT_API_HOST_FOR_ACTIONS = 'http://127.0.0.1:3233';
 
 export function invokerEnv(env: NodeJS.ProcessEnv): InvokerSettings {
   const num = (name: string): number | undefined => {
@@ -42,6 +45,9 @@ export function invokerEnv(env: NodeJS.ProcessEnv): InvokerSettings {
   }
   const sandboxes = num('PHOTON_SANDBOXES');
   if (sandboxes !== undefined) out.sandboxes = Math.max(1, sandboxes);
+  // Standalone passes its own controller's URL instead (deploy/standalone.ts): only the cluster's
+  // entry point applies the default.
+  if (env.PHOTON_API_HOST_FOR_ACTIONS) out.apiHost = env.PHOTON_API_HOST_FOR_ACTIONS;
   const nat = flag('PHOTON_NETNS_NAT');
   if (nat !== undefined) out.nat = nat;
   return out;

@@ -13,7 +13,7 @@ import { serviceEnv } from '../shared/config/service-env.js';
 import { topics } from '../shared/bus/topics.js';
 import { createRedisStores } from '../shared/store/redis-stores.js';
 import { startInvoker } from '../invoker/start-invoker.js';
-import { invokerEnv } from './invoker-env.js';
+import { DEFAULT_API_HOST_FOR_ACTIONS, invokerEnv } from './invoker-env.js';
 
 const parts = await startOrExplain('photon invoker', async ({ undo }) => {
   const env = serviceEnv(process.env);
@@ -27,9 +27,9 @@ const parts = await startOrExplain('photon invoker', async ({ undo }) => {
   const bus = new KafkaBus({ brokers: env.kafkaBrokers, clientId: settings.invokerId });
   undo(bus);
   // startInvoker removes its own namespaces, veths and nft table when it fails part-way.
-  const invoker = await startInvoker({ ...settings, bus, stores, topics: topics(env.topicPrefix) });
+  const invoker = await startInvoker({ apiHost: DEFAULT_API_HOST_FOR_ACTIONS, ...settings, bus, stores, topics: topics(env.topicPrefix) });
   const ns = invoker.namespaces.stats();
-  console.log(`photon invoker ${settings.invokerId} serving (user memory ${invoker.userMemoryMb} MB, isolates ${invoker.pool ? 'inline' : 'in sandbox processes'}, network isolation ${invoker.namespaces.isolation}, ${ns.free} namespaces cached; Kafka ${env.kafkaBrokers.join(',')}, Redis ${env.redisUrl})`);
+  console.log(`photon invoker ${settings.invokerId} serving (user memory ${invoker.userMemoryMb} MB, isolates ${invoker.pool ? 'inline' : 'in sandbox processes'}, network isolation ${invoker.namespaces.isolation}, ${ns.free} namespaces cached; functions reach the API at ${invoker.apiHost}; Kafka ${env.kafkaBrokers.join(',')}, Redis ${env.redisUrl})`);
   return { settings, invoker, bus, stores, telemetry };
 });
 

@@ -45,6 +45,12 @@ const parts = await startOrExplain('photon standalone', async ({ undo }) => {
   const alarms = new InProcessAlarmScheduler();
   const controller = await startController({ bus, stores, feedBus, alarms }, overrides);
   undo(controller);
+  // Functions reach this controller (and nothing else of the host) through the egress policy;
+  // PHOTON_API_HOST_FOR_ACTIONS names another URL for it (a proxy in front, say).
+  // An explicit PHOTON_API_HOST_FOR_ACTIONS that cannot be used stops the start; the controller's
+  // own URL that cannot (an IPv6 listen address) only costs the call-back, said once.
+  if (settings.apiHost) await invoker.exposeApi(settings.apiHost);
+  else await invoker.exposeApi(controller.url).catch((err: unknown) => console.error(`photon: actions cannot call the API back: ${err instanceof Error ? err.message : String(err)}`));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (controller.balancer.usableInvokers() === 0) {
     if (Date.now() > deadline) throw new StartupError(`the controller did not see the invoker within ${READY_TIMEOUT_MS / 1000} s`);

@@ -9,6 +9,7 @@ import { PoolActionRunner } from './pool/pool-action-runner.js';
 import { startInvokerService, type InvokerService } from './service/invoker-service.js';
 import type { ActionRunner } from './service/action-runner.js';
 import { SandboxRunner } from './sandbox/sandbox-runner.js';
+import { ApiHost } from './api-host.js';
 
 export interface InvokerOptions {
   invokerId: string;
@@ -42,6 +43,12 @@ export interface InvokerOptions {
   sandbox?: 'inline' | 'process';
   /** Sandbox processes for ordinary placement (default 2). */
   sandboxes?: number;
+  /**
+   * Where the controller's API is, as this host reaches it (e.g. http://127.0.0.1:3233): exposed
+   * to functions before the invoker takes work (__OW_API_HOST). Standalone calls exposeApi() once
+   * its controller listens instead. Entry points parse PHOTON_API_HOST_FOR_ACTIONS.
+   */
+  apiHost?: string;
 }
 
 export interface RunningInvoker {
@@ -52,6 +59,10 @@ export interface RunningInvoker {
   /** MB of isolate memory this invoker offers (OpenWhisk's userMemory). */
   readonly userMemoryMb: number;
   readonly namespaces: NamespaceCache;
+  /** Opens the controller's API at `url` to functions and gives them __OW_API_HOST from then on; answers the URL they see. */
+  exposeApi(url: string): Promise<string>;
+  /** The URL functions see as __OW_API_HOST; undefined until the API is exposed. */
+  readonly apiHost: string | undefined;
   /** Graceful: stop taking work, finish running activations, commit, leave the registry, delete namespaces. */
   close(): Promise<void>;
 }
@@ -86,8 +97,10 @@ export async function startInvoker(options: InvokerOptions): Promise<RunningInvo
   // The floor is filled before the invoker takes any work (thesis Algorithm 4.3).
   await namespaces.start();
   const execution = options.sandbox === 'process' ? supervised(options, namespaces) : inline(options, namespaces);
+  const api = new ApiHost(namespaces);
   try {
     await execution.start();
+    if (options.apiHost !== undefined) await api.expose(options.apiHost);
     const service = await startInvokerService({
       invokerId: options.invokerId,
       bus: options.bus,
@@ -95,6 +108,7 @@ export async function startInvoker(options: InvokerOptions): Promise<RunningInvo
       stores: options.stores,
       runner: execution.runner,
       ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+      apiHost: () => api.url,
     });
     return {
       service,
@@ -102,6 +116,10 @@ export async function startInvoker(options: InvokerOptions): Promise<RunningInvo
       runner: execution.runner,
       userMemoryMb: execution.userMemoryMb(),
       namespaces,
+      exposeApi: (url) => api.expose(url),
+      get apiHost() {
+        return api.url;
+      },
       async close() {
         // In process mode this is bounded even with a wedged sandbox: every activation settles by
         // its time limit + grace (its sandbox is killed then), and the runner kills a sandbox that

@@ -44,6 +44,14 @@ export interface NamespaceCache {
    * acquire for no isolation gain, so it is off by default (native/README.md).
    */
   release(ns: NetworkNamespace): void;
+  /**
+   * Lets every function of this cache reach the controller's API at `target` (an IPv4 address and
+   * port as the host reaches it; replaces an earlier target) and nothing else of the host, and
+   * answers the address and port functions must dial for it: the target itself, or, for an API on
+   * the host's loopback, a fixed link-local address the egress policy translates
+   * (egress-policy.ts FUNCTION_API_ADDRESS). Without isolation: the target itself.
+   */
+  exposeApi(target: { address: string; port: number }): Promise<{ address: string; port: number }>;
   /** Allows traffic between two namespaces (both directions), the thesis's "add routes". */
   link(a: NetworkNamespace, b: NetworkNamespace): Promise<void>;
   unlink(a: NetworkNamespace, b: NetworkNamespace): Promise<void>;

@@ -4,7 +4,27 @@
 // `nft` is run only from start/link/unlink/close, never on acquire/release.
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { hostVethPattern, idRangeAddresses, nftTableName } from './naming.js';
+
+/**
+ * The address functions dial for the controller's API when the API listens on the host's loopback
+ * (standalone, or a controller beside the invoker): 127.0.0.1 inside a namespace is the
+ * namespace's own loopback, so the egress policy translates this address (and only the API's
+ * port on it) to the API. Link-local, never assigned to any interface: the translation happens in
+ * prerouting, before any route lookup, and only for this invoker's veths.
+ */
+export const FUNCTION_API_ADDRESS = '169.254.0.1';
+
+/** Where the controller's API listens, as the host reaches it (an IPv4 address and a TCP port). */
+export interface ApiTarget {
+  address: string;
+  port: number;
+}
+
+/** Where the API is, seen from the host: on its loopback, at one of its own addresses, or on another host. */
+export type ApiPlacement = 'loopback' | 'local' | 'remote';
 
 export interface EgressPolicyOptions {
   tag: string;
@@ -47,14 +67,29 @@ export function policyRuleset(o: EgressPolicyOptions): string {
     // host's LAN address, its services on 0.0.0.0) arrives here; only replies to connections the
     // host opened get through, the rest is rejected. The host's 127.0.0.1 is not reachable at all: inside a namespace
     // 127.0.0.1 is that namespace's own loopback.
+    // The one exception: the controller's API (api_in, filled by apiRules(); empty until then).
     '  chain input {',
     '    type filter hook input priority filter - 10; policy accept;',
     `    iifname ${ours} ct state established,related accept`,
+    `    iifname ${ours} jump api_in`,
     `    iifname ${ours} reject with icmpx admin-prohibited`,
+    '  }',
+    '  chain api_in {',
+    '  }',
+    '  chain api_fwd {',
+    '  }',
+    // The API's translations: functions' FUNCTION_API_ADDRESS to a loopback API, and masquerade
+    // toward an API on another host (whose replies must find their way back).
+    '  chain api_dnat {',
+    '    type nat hook prerouting priority dstnat; policy accept;',
+    '  }',
+    '  chain api_snat {',
+    '    type nat hook postrouting priority srcnat; policy accept;',
     '  }',
     '  chain forward {',
     '    type filter hook forward priority filter - 10; policy accept;',
     `    iifname ${ours} oifname ${ours} iifname . ip daddr @links accept`,
+    `    iifname ${ours} jump api_fwd`,
   ];
   if (o.nat) {
     lines.push(
@@ -76,6 +111,48 @@ export function policyRuleset(o: EgressPolicyOptions): string {
   }
   lines.push('}', '');
   return lines.join('\n');
+}
+
+/**
+ * The rules that let functions reach the controller's API and nothing else of the host: they
+ * replace the api_* chains' contents in one transaction. Only TCP to the API's one address and
+ * port is accepted; Redis, Kafka and every other port of the same address stay rejected.
+ */
+export function apiRules(o: Pick<EgressPolicyOptions, 'tag' | 'idBase' | 'idCount'>, target: ApiTarget, placement: ApiPlacement): string {
+  if (!isIPv4(target.address)) throw new Error(`the API's address must be IPv4, got '${target.address}'`);
+  if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535) throw new Error(`the API's port is out of range: ${target.port}`);
+  const table = `inet ${nftTableName(o.tag)}`;
+  const ours = `"${hostVethPattern(o.tag)}"`;
+  const to = `ip daddr ${target.address} tcp dport ${target.port}`;
+  const lines = ['api_in', 'api_fwd', 'api_dnat', 'api_snat'].map((c) => `flush chain ${table} ${c}`);
+  if (placement === 'loopback') {
+    // Loopback is reachable only through the translation (the veths accept 127/8 as a
+    // destination, route_localnet, for this and nothing else: everything else is rejected above).
+    lines.push(
+      `add rule ${table} api_dnat iifname ${ours} ip daddr ${FUNCTION_API_ADDRESS} tcp dport ${target.port} dnat ip to ${target.address}:${target.port}`,
+      `add rule ${table} api_in ${to} ct status dnat accept`,
+    );
+  } else if (placement === 'local') {
+    lines.push(`add rule ${table} api_in ${to} accept`);
+  } else {
+    lines.push(
+      `add rule ${table} api_fwd ${to} accept`,
+      `add rule ${table} api_snat ip saddr ${idRangeAddresses(o.idBase, o.idCount)} ${to} masquerade`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Loopback (127/8, or 0.0.0.0, which reaches the host's own sockets), one of this host's addresses, or another host. */
+export function apiPlacement(address: string, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): ApiPlacement {
+  if (address === '0.0.0.0' || address.startsWith('127.')) return 'loopback';
+  const local = Object.values(interfaces).some((list) => (list ?? []).some((a) => a.address === address));
+  return local ? 'local' : 'remote';
+}
+
+/** What a function dials for the API: FUNCTION_API_ADDRESS in place of a loopback address, the address itself otherwise. */
+export function functionApiTarget(target: ApiTarget, placement: ApiPlacement): ApiTarget {
+  return placement === 'loopback' ? { address: FUNCTION_API_ADDRESS, port: target.port } : target;
 }
 
 export function linkElements(pairs: readonly LinkPair[]): string {
@@ -105,6 +182,15 @@ export class EgressPolicy {
     if (this.options.nat && this.options.uplink) {
       writeFileSync(`/proc/sys/net/ipv4/conf/${this.options.uplink}/forwarding`, '1');
     }
+  }
+
+  /**
+   * Lets functions reach the API at `target` (replacing any earlier target). A remote API also
+   * needs forwarding on the interface its replies arrive on (`uplink`, the default route's).
+   */
+  async allowApi(target: ApiTarget, placement: ApiPlacement, uplink: string | undefined): Promise<void> {
+    await this.serialized(apiRules(this.options, target, placement));
+    if (placement === 'remote' && uplink) writeFileSync(`/proc/sys/net/ipv4/conf/${uplink}/forwarding`, '1');
   }
 
   async link(pairs: readonly LinkPair[]): Promise<void> {

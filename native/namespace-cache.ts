@@ -7,7 +7,7 @@ import type { NamespaceCache, NamespaceSockets, NetworkNamespace } from './contr
 import type { NamespaceCacheOptions, ResolvedCacheOptions } from './cache-options.js';
 import { resolveCacheOptions } from './cache-options.js';
 import { effectiveCapabilities, isolationUnavailableMessage, missingCapabilities } from './capabilities.js';
-import { EgressPolicy, defaultRouteInterface, nftAvailable } from './egress-policy.js';
+import { EgressPolicy, apiPlacement, defaultRouteInterface, functionApiTarget, nftAvailable, type ApiTarget } from './egress-policy.js';
 import type { LinkPair } from './egress-policy.js';
 import { IdAllocator } from './id-allocator.js';
 import { hostVethName, namespaceName, parseHostVethName } from './naming.js';
@@ -139,6 +139,13 @@ class PhotonNamespaceCache implements NamespaceCache {
       return;
     }
     this.pool.give(ns);
+  }
+
+  async exposeApi(target: ApiTarget): Promise<ApiTarget> {
+    if (this.isolation === 'off' || !this.policy) return target;
+    const placement = apiPlacement(target.address);
+    await this.policy.allowApi(placement === 'loopback' && target.address === '0.0.0.0' ? { ...target, address: '127.0.0.1' } : target, placement, defaultRouteInterface());
+    return functionApiTarget(target, placement);
   }
 
   async link(a: NetworkNamespace, b: NetworkNamespace): Promise<void> {

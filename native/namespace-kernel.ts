@@ -89,6 +89,8 @@ export class NamespaceKernel {
       const hostIndex = ifNameToIndex(hostVeth);
       const hostSide = [RtNetlink.ipv4Address(hostIndex, hostAddress, 24)];
       if (options.forwarding) hostSide.push(RtNetlink.ipv4Forwarding(hostIndex, true));
+      // Same batch, no extra round trip: lets the egress policy hand functions a loopback API.
+      hostSide.push(RtNetlink.ipv4RouteLocalnet(hostIndex, true));
       this.nl.run(hostSide);
       inner.run([
         RtNetlink.linkUp(1, true),

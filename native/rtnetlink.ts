@@ -43,6 +43,8 @@ const IFLA_INFO_DATA = 2;
 const VETH_INFO_PEER = 1;
 const IFLA_INET_CONF = 1;
 const IPV4_DEVCONF_FORWARDING = 1;
+/** linux/ip.h: IPV4_DEVCONF_ROUTE_LOCALNET. */
+const IPV4_DEVCONF_ROUTE_LOCALNET = 26;
 const IFA_ADDRESS = 1;
 const IFA_LOCAL = 2;
 const RTA_GATEWAY = 5;
@@ -155,6 +157,19 @@ export class RtNetlink {
       nest(IFLA_AF_SPEC, nest(AF_INET, nest(IFLA_INET_CONF, u32(IPV4_DEVCONF_FORWARDING, on ? 1 : 0)))),
     ]);
     return { type: RTM_NEWLINK, flags: 0, body, operation: `set forwarding on link ${index}` };
+  }
+
+  /**
+   * route_localnet on one interface: packets arriving there may be routed to 127.0.0.0/8. The
+   * egress policy translates functions' API address to a loopback API (egress-policy.ts), which
+   * the kernel would otherwise drop as a martian; its input chain rejects every other packet.
+   */
+  static ipv4RouteLocalnet(index: number, on: boolean): Request {
+    const body = Buffer.concat([
+      ifinfomsg(index, 0, 0),
+      nest(IFLA_AF_SPEC, nest(AF_INET, nest(IFLA_INET_CONF, u32(IPV4_DEVCONF_ROUTE_LOCALNET, on ? 1 : 0)))),
+    ]);
+    return { type: RTM_NEWLINK, flags: 0, body, operation: `set route_localnet on link ${index}` };
   }
 
   static deleteLinkByName(name: string): Request {

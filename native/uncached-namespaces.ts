@@ -45,6 +45,8 @@ export function uncachedNamespaces(tag: string, idBase: number, idCount: number)
       return Promise.resolve(ns);
     },
     release: destroy,
+    // The baseline has no egress policy at all: functions dial the API where it is.
+    exposeApi: (target) => Promise.resolve(target),
     link: () => Promise.resolve(),
     unlink: () => Promise.resolve(),
     stats: () => ({ free: 0, inUse: live.size, created, deleted }),

@@ -6,7 +6,8 @@
 //            after the one entitlement check (EntityNotFoundError, NotAuthorizedError)
 //   admit    the namespace's throttles: invocations per minute and a concurrent-activation slot
 //            (ThrottledError), the same for every caller
-//   schedule placement and publication by the LoadBalancer (NoInvokersError, NotScheduledError)
+//   schedule placement and publication by the LoadBalancer (NoInvokersError, NotScheduledError),
+//            with an activation-scoped key for `provide-api-key` actions (action-api-key.ts)
 //   await    optional: wait for the record up to a limit (awaitRecord)
 //   release  the concurrency slot, once, when the activation finishes (completed or swept) or
 //            when a step after admit fails
@@ -30,6 +31,7 @@ import type { LoadBalancer } from '../load-balancer.js';
 import type { Throttler } from '../throttler.js';
 import { ActivationError, EntityNotFoundError, NotScheduledError } from './activation-errors.js';
 import { isComposition, type ActivationRequest, type CompositionRunner, type StartedActivation } from './activation-request.js';
+import type { ActionApiKeys } from './action-api-key.js';
 
 export interface ActivationServiceDeps {
   stores: Stores;
@@ -39,6 +41,8 @@ export interface ActivationServiceDeps {
   slotTtlMs: number;
   /** The authorisation check; default one over stores.packages. */
   entitlement?: Entitlement;
+  /** Mints __OW_API_KEY for `provide-api-key` actions; without it no function gets a key. */
+  apiKeys?: ActionApiKeys;
 }
 
 export type { ActivationRequest, StartedActivation, CompositionRunner };
@@ -101,9 +105,11 @@ export class ActivationService {
 
     // schedule; release is the balancer's onFinished from here on.
     try {
+      const apiKey = await this.#d.apiKeys?.forActivation(caller, action);
       const scheduled = await balancer.schedule({
         activationId, action, caller, params, blocking: req.blocking,
         acceptedAt, warm, trace, ...(req.cause ? { cause: req.cause } : {}), ...(req.causedBy ? { causedBy: req.causedBy } : {}), ...(ref.binding ? { binding: ref.binding } : {}),
+        ...(apiKey ? { apiKey } : {}),
         onFinished: () => throttler.release(caller, activationId),
       });
       return { activationId, action, invoker: scheduled.invoker, finished: scheduled.finished };

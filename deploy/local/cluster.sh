@@ -8,6 +8,7 @@
 #   PHOTON_CLUSTER_NAME    names a second (third, …) cluster on the same host: its run dir, ids and
 #                          prefixes below all derive from it, so clusters never share anything
 #   PHOTON_PORT_BASE       controller i listens on 127.0.0.1:$((PHOTON_PORT_BASE + i)) (3233)
+#   PHOTON_API_HOST_FOR_ACTIONS  the API functions call back (http://127.0.0.1:$PHOTON_PORT_BASE)
 #   PHOTON_CONTROLLER_ID_PREFIX, PHOTON_INVOKER_ID_PREFIX
 #                          ids are <prefix><i> (controller / invoker, or <name>-controller …)
 #   PHOTON_REDIS_PREFIX    Redis key prefix (photon: or photon:<name>:)
@@ -92,7 +93,9 @@ up() {
   if [ "$own_redis" = 1 ]; then "$here/redis.sh" up; fi
   local common=(PHOTON_KAFKA_BROKERS="$brokers" PHOTON_REDIS_URL="$redis_url" PHOTON_REDIS_PREFIX="$redis_prefix" PHOTON_TOPIC_PREFIX="$topic_prefix")
   for i in $(seq 0 $((invokers - 1))); do
-    start "$invoker_prefix$i" deploy/invoker-main.ts PHOTON_INVOKER_ID="$invoker_prefix$i" "${common[@]}"
+    # Functions call the API back (__OW_API_HOST) at the first controller unless told otherwise.
+    start "$invoker_prefix$i" deploy/invoker-main.ts PHOTON_INVOKER_ID="$invoker_prefix$i" \
+      PHOTON_API_HOST_FOR_ACTIONS="${PHOTON_API_HOST_FOR_ACTIONS:-http://127.0.0.1:$port_base}" "${common[@]}"
   done
   for i in $(seq 0 $((controllers - 1))); do
     start "$controller_prefix$i" deploy/controller-main.ts PHOTON_CONTROLLER_ID="$controller_prefix$i" PHOTON_CONTROLLER_PORT=$((port_base + i)) \

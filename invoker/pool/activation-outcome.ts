@@ -15,6 +15,8 @@ export interface ActivationInput {
   actionName: string;
   /** Epoch ms the caller wants the activation done by; the pool also bounds it by the action's timeout. */
   deadline?: number;
+  /** Extra process.env entries for this activation only (RunRequest.env). */
+  env?: Readonly<Record<string, string>>;
   /**
    * Told, synchronously, when the activation starts waiting for capacity ('queued'), waits for an
    * init, its own or another's ('init', init runs under the action's timeout), and starts its run

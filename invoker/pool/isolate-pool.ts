@@ -318,6 +318,7 @@ export class IsolatePool {
     const runStart = Date.now();
     const deadline = Math.min(a.deadline ?? Number.POSITIVE_INFINITY, runStart + limits.timeout);
     const env: Record<string, string> = {
+      ...a.env,
       __OW_ACTIVATION_ID: a.activationId,
       __OW_ACTION_NAME: a.actionName,
       __OW_NAMESPACE: a.namespace,

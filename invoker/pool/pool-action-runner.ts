@@ -19,6 +19,7 @@ export class PoolActionRunner implements ActionRunner {
       namespace: request.namespace,
       actionName: `/${action.namespace}/${action.name}`,
       deadline: request.deadline,
+      ...(request.env ? { env: request.env } : {}),
     });
   }
 

@@ -54,6 +54,10 @@ export class RemoteNamespaces implements NamespaceCache, NamespaceNetwork {
     this.send({ t: 'release', nsId: ns.id });
   }
 
+  exposeApi(): Promise<{ address: string; port: number }> {
+    return Promise.reject(new Error("the supervisor exposes the controller's API to functions"));
+  }
+
   link(): Promise<void> {
     return Promise.reject(new Error('namespaces are linked by the supervisor'));
   }

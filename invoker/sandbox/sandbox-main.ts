@@ -52,6 +52,7 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
       namespace: msg.namespace,
       actionName: msg.actionName,
       deadline: msg.deadline,
+      ...(msg.env ? { env: msg.env } : {}),
       // A warm run says nothing (no extra message on the hot path): the supervisor's kill deadline
       // already counts from dispatch. Queueing and inits move it, so they are told, and the run after them.
       onPhase: (phase) => {

@@ -25,6 +25,8 @@ export interface RunMessage {
   namespace: string;
   actionName: string;
   deadline: number;
+  /** RunRequest.env: this activation's __OW_API_HOST / __OW_API_KEY. */
+  env?: Record<string, string>;
 }
 
 /** Supervisor → sandbox. 'sock' carries a connected net.Socket, 'server' a listening net.Server, 'accept' a socket the supervisor accepted for listener `req` before its copy closed. */

@@ -131,7 +131,7 @@ export class SandboxRunner implements ActionRunner {
           }
           slot.knownActions.add(actionKey);
         }
-        slot.proc!.send({ t: 'run', id: f.id, actionKey, ...(known ? {} : { action }), params: request.params, activationId: request.activationId, namespace: request.namespace, actionName: `/${action.namespace}/${action.name}`, deadline: request.deadline });
+        slot.proc!.send({ t: 'run', id: f.id, actionKey, ...(known ? {} : { action }), params: request.params, activationId: request.activationId, namespace: request.namespace, actionName: `/${action.namespace}/${action.name}`, deadline: request.deadline, ...(request.env ? { env: { ...request.env } } : {}) });
       };
       if (slot.proc?.alive && slot.ready === READY) dispatch();
       else void slot.ready.then(dispatch);

@@ -13,6 +13,11 @@ export interface RunRequest {
   namespace: string;
   /** epoch ms by which the run must end: start + the action's timeout. */
   deadline: number;
+  /**
+   * More variables the function sees in process.env for this activation only (__OW_API_HOST,
+   * __OW_API_KEY): never kept by the isolate for the next one. The platform's own __OW_* win.
+   */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -38,6 +38,11 @@ export interface ActivationHandlerOptions {
   runner: ActionRunner;
   metrics?: InvokerMetrics;
   now?: () => number;
+  /**
+   * The URL functions reach the controller's API at (__OW_API_HOST), read per activation: it is
+   * known only once the API is exposed to functions (RunningInvoker.exposeApi). Undefined: none.
+   */
+  apiHost?: () => string | undefined;
 }
 
 export interface HandlerCounters {
@@ -54,6 +59,13 @@ export class ActivationHandler {
 
   constructor(private readonly options: ActivationHandlerOptions) {
     this.#now = options.now ?? Date.now;
+  }
+
+  /** OpenWhisk gives every function __OW_API_HOST, and __OW_API_KEY only with `provide-api-key` (the controller decides: the message carries a key or not). */
+  #env(msg: ActivationMessage): { env?: Record<string, string> } {
+    const host = this.options.apiHost?.();
+    if (!host && !msg.apiKey) return {};
+    return { env: { ...(host ? { __OW_API_HOST: host } : {}), ...(msg.apiKey ? { __OW_API_KEY: msg.apiKey } : {}) } };
   }
 
   async handle(message: BusMessage): Promise<void> {
@@ -129,6 +141,7 @@ export class ActivationHandler {
         activationId: msg.activationId,
         namespace: msg.namespace,
         deadline: this.#now() + action.limits.timeout,
+        ...this.#env(msg),
       });
     } catch (err) {
       return this.#record(span, msg, action, received, this.#now(), internalError(`the invoker could not run the action: ${String(err)}`));

@@ -19,6 +19,8 @@ export interface InvokerServiceOptions {
   /** Activations taken off the topic at once; beyond the runner's capacity they wait in its FIFO. */
   maxInFlight?: number;
   heartbeatMs?: number;
+  /** See ActivationHandlerOptions.apiHost. */
+  apiHost?: () => string | undefined;
 }
 
 export interface InvokerService {
@@ -35,7 +37,9 @@ export async function startInvokerService(options: InvokerServiceOptions): Promi
   const registryTtlMs = heartbeatMs * 3;
   const topic = topics.invoker(invokerId);
   const metrics = new InvokerMetrics(invokerId, runner, () => bus.lag(topic, topic), bus.system);
-  const handler = new ActivationHandler({ invokerId, bus, topics, actions: stores.actions, activations: stores.activations, runner, metrics });
+  const handler = new ActivationHandler({ invokerId, bus, topics, actions: stores.actions, activations: stores.activations, runner, metrics,
+    ...(options.apiHost ? { apiHost: options.apiHost } : {}),
+  });
   await bus.ensureTopics([topic], { retentionMs: TOPIC_RETENTION_MS.invoker });
   await bus.ensureTopics([topics.health], { retentionMs: TOPIC_RETENTION_MS.health });
 

@@ -31,6 +31,13 @@ export interface ActivationMessage {
   binding?: string;
   /** W3C trace context; also carried in Kafka headers. */
   traceContext?: Record<string, string>;
+  /**
+   * Only for actions annotated `provide-api-key`: an activation-scoped `uuid:key` the controller
+   * minted for the caller (controller/activation/action-api-key.ts), which the function sees as
+   * __OW_API_KEY. Optional, so version 1 still describes the message: an invoker that predates
+   * it ignores it, and a message without it gives the function no key.
+   */
+  apiKey?: string;
 }
 
 /** The one encoder, used by the controller. */
@@ -50,6 +57,7 @@ export function decodeActivationMessage(value: Buffer): Decoded<ActivationMessag
   if (m.cause !== undefined && typeof m.cause !== 'string') return fail("activation message: 'cause' must be a string");
   if (m.binding !== undefined && typeof m.binding !== 'string') return fail("activation message: 'binding' must be a string");
   if (m.causedBy !== undefined && typeof m.causedBy !== 'string') return fail("activation message: 'causedBy' must be a string");
+  if (m.apiKey !== undefined && (typeof m.apiKey !== 'string' || !/^[^:\s]+:[^\s]+$/.test(m.apiKey))) return fail("activation message: 'apiKey' must be a 'uuid:key' string");
   if (m.traceContext !== undefined && (!isRecord(m.traceContext) || Object.values(m.traceContext).some((x) => typeof x !== 'string'))) return fail("activation message: 'traceContext' must map names to strings");
   return { ok: true, value: m as unknown as ActivationMessage };
 }

@@ -8,6 +8,8 @@ export interface Identity {
   subject: string;
   /** Per-namespace throttle overrides; absent fields fall back to the controller's defaults. */
   limits: NamespaceLimits;
+  /** Set for an activation-scoped key only: epoch ms after which the key no longer authenticates (caches must not outlive it). */
+  expiresAt?: number;
 }
 
 export interface Credentials {
@@ -32,6 +34,10 @@ export interface NamespaceInfo {
 //   throws if the uuid is already bound to another namespace or key. Without, it generates a
 //   fresh uuid and a 64-character key.
 // - A namespace may hold several keys; removeKey() revokes one at once for every reader.
+// - addActivationKey() mints a fresh `uuid:key` that authenticates as `identity` (its namespace
+//   and its subject, so records of what it starts name the original caller) for ttlMs and then
+//   never again: authenticate() refuses it once expiresAt has passed even before the store drops
+//   it. It costs one store write (Redis: one SET with PX) and is stored hashed like every key.
 export interface AuthStore {
   authenticate(uuid: string, key: string): Promise<Identity | undefined>;
   createNamespace(name: string, limits?: NamespaceLimits): Promise<boolean>;
@@ -39,4 +45,5 @@ export interface AuthStore {
   listNamespaces(): Promise<string[]>;
   addKey(namespace: string, credentials?: { uuid: string; key: string }): Promise<Credentials>;
   removeKey(uuid: string): Promise<boolean>;
+  addActivationKey(identity: Identity, ttlMs: number): Promise<string>;
 }

@@ -5,14 +5,39 @@ import type { NamespaceLimits } from './namespace-limits.js';
 
 export class MemoryAuthStore implements AuthStore {
   readonly #namespaces = new Map<string, NamespaceInfo>();
-  readonly #keys = new Map<string, { namespace: string; keyHash: string }>();
+  readonly #keys = new Map<string, { namespace: string; keyHash: string; subject?: string; expiresAt?: number }>();
+  /** Activation-scoped keys in expiry order (mint order, ttls aside): pruned from the front on each mint. */
+  readonly #expiring: Array<{ uuid: string; expiresAt: number }> = [];
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
 
   async authenticate(uuid: string, key: string): Promise<Identity | undefined> {
     const entry = this.#keys.get(uuid);
     if (!entry || !keyMatches(key, entry.keyHash)) return undefined;
+    if (entry.expiresAt !== undefined && entry.expiresAt <= this.#now()) return undefined;
     const ns = this.#namespaces.get(entry.namespace);
     if (!ns) return undefined;
-    return { namespace: ns.name, subject: uuid, limits: { ...ns.limits } };
+    return { namespace: ns.name, subject: entry.subject ?? uuid, limits: { ...ns.limits }, ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}) };
+  }
+
+  async addActivationKey(identity: Identity, ttlMs: number): Promise<string> {
+    const now = this.#now();
+    // Expired keys go here, not on a timer: the map stays bounded by the keys of live activations.
+    while (this.#expiring.length > 0 && this.#expiring[0]!.expiresAt <= now) {
+      const { uuid, expiresAt } = this.#expiring.shift()!;
+      if (this.#keys.get(uuid)?.expiresAt === expiresAt) this.#keys.delete(uuid);
+    }
+    const { uuid, key } = generateCredentials();
+    const expiresAt = now + ttlMs;
+    this.#keys.set(uuid, { namespace: identity.namespace, keyHash: hashKey(key), subject: identity.subject, expiresAt });
+    // Kept sorted by expiry so the front is always the next to go (ttls differ by action timeout).
+    let i = this.#expiring.length;
+    while (i > 0 && this.#expiring[i - 1]!.expiresAt > expiresAt) i--;
+    this.#expiring.splice(i, 0, { uuid, expiresAt });
+    return `${uuid}:${key}`;
   }
 
   async createNamespace(name: string, limits: NamespaceLimits = {}): Promise<boolean> {

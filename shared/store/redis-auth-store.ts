@@ -1,5 +1,6 @@
 // AuthStore in Redis. Keys: {p}ns:{name} (JSON NamespaceInfo), {p}namespaces (set of names),
-// {p}key:{uuid} (JSON {namespace, keyHash}).
+// {p}key:{uuid} (JSON {namespace, keyHash}; an activation-scoped key adds subject and expiresAt
+// and carries a Redis TTL, so Redis drops it by itself).
 import type { Redis } from 'ioredis';
 import type { AuthStore, Credentials, Identity, NamespaceInfo } from './auth-store.js';
 import { generateCredentials, hashKey, keyMatches } from './key-hash.js';
@@ -8,6 +9,8 @@ import type { NamespaceLimits } from './namespace-limits.js';
 interface KeyEntry {
   namespace: string;
   keyHash: string;
+  subject?: string;
+  expiresAt?: number;
 }
 
 export class RedisAuthStore implements AuthStore {
@@ -24,9 +27,20 @@ export class RedisAuthStore implements AuthStore {
     if (!raw) return undefined;
     const entry = JSON.parse(raw) as KeyEntry;
     if (!keyMatches(key, entry.keyHash)) return undefined;
+    // Redis expires keys lazily to the millisecond already; this also holds across clock-skewed readers.
+    if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) return undefined;
     const ns = await this.getNamespace(entry.namespace);
     if (!ns) return undefined;
-    return { namespace: ns.name, subject: uuid, limits: ns.limits };
+    return { namespace: ns.name, subject: entry.subject ?? uuid, limits: ns.limits, ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}) };
+  }
+
+  async addActivationKey(identity: Identity, ttlMs: number): Promise<string> {
+    const { uuid, key } = generateCredentials();
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    const entry: KeyEntry = { namespace: identity.namespace, keyHash: hashKey(key), subject: identity.subject, expiresAt: Date.now() + ttl };
+    // One command on the activation path: the key and its expiry together (a fresh uuid never exists).
+    await this.#redis.set(`${this.#p}key:${uuid}`, JSON.stringify(entry), 'PX', ttl);
+    return `${uuid}:${key}`;
   }
 
   async createNamespace(name: string, limits: NamespaceLimits = {}): Promise<boolean> {

@@ -25,8 +25,12 @@ export interface ClusterOptions {
   controllers?: number;
   /** 'on' needs root; 'off' runs functions in the host namespace. */
   isolation: 'on' | 'off';
-  /** First address id of the invokers' namespace blocks (128 ids each). Test files keep to their own ranges: pipeline and tracing 57344-58879, drills 62464-63487, invoker 61440-61631, native 64896-65535. */
+  /** First address id of the invokers' namespace blocks (128 ids each). Test files keep to their own ranges: pipeline and tracing 57344-58879, drills 62464-63487, invoker 61440-61631, native 64896-65535, api-callback 59776-59903. */
   idBase?: number;
+  /** Address ids per invoker (default 128). */
+  idCount?: number;
+  /** The first controller's port (default: any free one); set it when invokers must know it first (PHOTON_API_HOST_FOR_ACTIONS). */
+  controllerPort?: number;
   env?: Record<string, string>;
 }
 
@@ -68,7 +72,7 @@ export class ProcessCluster {
     for (let c = 0; c < (this.#options.controllers ?? 1); c++) {
       const p = this.#spawn(`controller${c}`, 'deploy/controller-main.ts', {
         PHOTON_CONTROLLER_ID: `${this.prefix}-c${c}`,
-        PHOTON_CONTROLLER_PORT: '0',
+        PHOTON_CONTROLLER_PORT: String(c === 0 ? this.#options.controllerPort ?? 0 : 0),
         PHOTON_CONTROLLER_SHARE: String(this.#options.controllers ?? 1),
       });
       const line = await waitFor(`controller${c} to listen`, () => p.output.find((l) => l.includes(' listening on ')), { timeoutMs: 60_000 });
@@ -80,11 +84,12 @@ export class ProcessCluster {
   /** Starts (or restarts) invoker i; resolves once it serves. */
   async startInvoker(i: number): Promise<PhotonProcess> {
     const id = this.invokerId(i);
-    const base = (this.#options.idBase ?? 57344) + i * 128;
+    const count = this.#options.idCount ?? 128;
+    const base = (this.#options.idBase ?? 57344) + i * count;
     const p = this.#spawn(id, 'deploy/invoker-main.ts', {
       PHOTON_INVOKER_ID: id,
       PHOTON_NETNS_ID_BASE: String(base),
-      PHOTON_NETNS_ID_COUNT: '128',
+      PHOTON_NETNS_ID_COUNT: String(count),
       PHOTON_NETNS_FLOOR: '4',
       PHOTON_NETNS_CEILING: '64',
     });

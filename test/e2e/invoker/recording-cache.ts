@@ -22,6 +22,7 @@ export function recording(cache: NamespaceCache): RecordingCache {
       return ns;
     },
     release: (ns) => cache.release(ns),
+    exposeApi: (target) => cache.exposeApi(target),
     link: (a, b) => cache.link(a, b),
     unlink: (a, b) => cache.unlink(a, b),
     stats: () => cache.stats(),

@@ -23,6 +23,12 @@ describe('bus message codecs', () => {
     expect(decodeHeartbeat(encodeHeartbeat(heartbeat))).toEqual({ ok: true, value: heartbeat });
   });
 
+  it('carry an activation-scoped key compatibly: with it and without it, version 1 either way', () => {
+    const keyed = { ...activation, apiKey: '8f0c2b9e-0d6a-4c1e-9d2b-0a1b2c3d4e5f:abcDEF123' };
+    expect(decodeActivationMessage(encodeActivationMessage(keyed))).toEqual({ ok: true, value: keyed });
+    expect(JSON.parse(encodeActivationMessage(activation).toString())).not.toHaveProperty('apiKey');
+  });
+
   it('refuse an unknown version with a reason that says so', () => {
     for (const [decode, m] of [[decodeActivationMessage, activation], [decodeCompletionMessage, completion], [decodeHeartbeat, heartbeat]] as const) {
       const d = decode(j({ ...m, v: 2 }));
@@ -42,6 +48,9 @@ describe('bus message codecs', () => {
     expect(decodeActivationMessage(j({ ...activation, action: { namespace: 'guest' } })).ok).toBe(false);
     expect(decodeActivationMessage(j({ ...activation, acceptedAt: 'now' })).ok).toBe(false);
     expect(decodeActivationMessage(j({ ...activation, traceContext: { traceparent: 1 } })).ok).toBe(false);
+    expect(decodeActivationMessage(j({ ...activation, apiKey: 7 })).ok).toBe(false);
+    expect(decodeActivationMessage(j({ ...activation, apiKey: 'no-colon' })).ok).toBe(false);
+    expect(decodeActivationMessage(j({ ...activation, apiKey: 'u:k with space' })).ok).toBe(false);
     expect(decodeCompletionMessage(j({ ...completion, systemError: 'no' })).ok).toBe(false);
     expect(decodeCompletionMessage(j({ ...completion, record: { ...completion.record, activationId: 'other' } })).ok).toBe(false);
     expect(decodeHeartbeat(j({ ...heartbeat, userMemory: null })).ok).toBe(false);

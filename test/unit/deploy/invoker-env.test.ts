@@ -1,6 +1,6 @@
 // PHOTON_SANDBOX / PHOTON_SANDBOXES, parsed once at the entry point (deploy/invoker-env.ts).
 import { describe, expect, it } from 'vitest';
-import { invokerEnv } from '../../../deploy/invoker-env.js';
+import { DEFAULT_API_HOST_FOR_ACTIONS, invokerEnv } from '../../../deploy/invoker-env.js';
 
 describe('invoker settings: sandbox mode', () => {
   it('defaults to inline (nothing set) and takes process or inline', () => {
@@ -11,5 +11,13 @@ describe('invoker settings: sandbox mode', () => {
 
   it('refuses anything else', () => {
     expect(() => invokerEnv({ PHOTON_INVOKER_ID: 'i0', PHOTON_SANDBOX: 'yes' })).toThrow(/PHOTON_SANDBOX must be inline or process/);
+  });
+});
+
+describe('invoker settings: the API host for actions', () => {
+  it('takes PHOTON_API_HOST_FOR_ACTIONS, and leaves the default to the cluster entry point', () => {
+    expect(invokerEnv({ PHOTON_INVOKER_ID: 'i0' }).apiHost).toBeUndefined();
+    expect(invokerEnv({ PHOTON_INVOKER_ID: 'i0', PHOTON_API_HOST_FOR_ACTIONS: 'http://10.0.0.5:3233' }).apiHost).toBe('http://10.0.0.5:3233');
+    expect(DEFAULT_API_HOST_FOR_ACTIONS).toBe('http://127.0.0.1:3233');
   });
 });

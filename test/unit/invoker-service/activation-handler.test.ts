@@ -122,4 +122,20 @@ describe('ActivationHandler', () => {
     await handler.handle({ topic: 'x', value: Buffer.from(JSON.stringify({ v: 99 })), headers: {} });
     expect(handler.counters.malformed).toBe(2);
   });
+
+  it('hands the run __OW_API_HOST (once exposed) and __OW_API_KEY only when the message carries a key', async () => {
+    const exposed: { url?: string } = {};
+    handler = new ActivationHandler({ invokerId: 'inv0', bus, topics: t, actions: stores.actions, activations: stores.activations, runner, apiHost: () => exposed.url });
+    await handler.handle({ topic: 'x', value: await message({ activationId: '1'.repeat(32) }), headers: {} });
+    exposed.url = 'http://169.254.0.1:3233';
+    await handler.handle({ topic: 'x', value: await message({ activationId: '2'.repeat(32) }), headers: {} });
+    await handler.handle({ topic: 'x', value: await message({ activationId: '3'.repeat(32), apiKey: 'uuid-1:key-1' }), headers: {} });
+    expect(runner.runs.map((r) => r.env)).toEqual([
+      undefined,
+      { __OW_API_HOST: 'http://169.254.0.1:3233' },
+      { __OW_API_HOST: 'http://169.254.0.1:3233', __OW_API_KEY: 'uuid-1:key-1' },
+    ]);
+    // The key lives in the run's environment only: not in the record the invoker writes.
+    expect(JSON.stringify(await stores.activations.get('3'.repeat(32)))).not.toContain('key-1');
+  });
 });

@@ -61,6 +61,7 @@ export function fakeNamespaceCache(): FakeNamespaceCache {
       released.push(ns.id);
       free.push(ns);
     },
+    exposeApi: (target) => Promise.resolve(target),
     link: () => Promise.resolve(),
     unlink: () => Promise.resolve(),
     sockets: { tcpSocket: refuse, tcpListen: refuse, within: (_ns, fn) => fn() },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveCacheOptions } from '../../../native/cache-options.js';
 import { parseNetworkIsolation } from '../../../shared/config/network-isolation.js';
 import { isolationUnavailableMessage, missingCapabilities } from '../../../native/capabilities.js';
-import { defaultRouteInterface, linkElements, policyRuleset } from '../../../native/egress-policy.js';
+import { FUNCTION_API_ADDRESS, apiPlacement, apiRules, defaultRouteInterface, functionApiTarget, linkElements, policyRuleset } from '../../../native/egress-policy.js';
 import { ipv4ListenAddress } from '../../../native/namespace-sockets.js';
 
 describe('capabilities', () => {
@@ -55,6 +55,40 @@ describe('egress policy', () => {
     expect(rules).toContain('ip saddr 10.4.0.0-10.7.255.255 oifname "eth0" masquerade');
     expect(rules).toContain('iifname "ph-tn-h*" oifname "eth0" accept');
     expect(() => policyRuleset({ ...base, nat: true })).toThrow(/uplink/);
+  });
+  it("jumps to the API's chains before rejecting, and they start empty", () => {
+    const rules = policyRuleset({ ...base, nat: false });
+    expect(rules).toMatch(/chain input[\s\S]*ct state established,related accept\n\s*iifname "ph-tn-h\*" jump api_in\n\s*iifname "ph-tn-h\*" reject/);
+    expect(rules).toMatch(/chain forward[\s\S]*jump api_fwd\n\s*iifname "ph-tn-h\*" reject/);
+    expect(rules).toMatch(/chain api_in \{\n\s*\}/);
+    expect(rules).toMatch(/chain api_dnat \{\n\s*type nat hook prerouting priority dstnat; policy accept;\n\s*\}/);
+  });
+  it('opens exactly the API port: translated for a loopback API, accepted for a local one, forwarded and masqueraded for a remote one', () => {
+    const loop = apiRules(base, { address: '127.0.0.1', port: 3233 }, 'loopback');
+    expect(loop).toContain('flush chain inet photon_tn api_in');
+    expect(loop).toContain(`add rule inet photon_tn api_dnat iifname "ph-tn-h*" ip daddr ${FUNCTION_API_ADDRESS} tcp dport 3233 dnat ip to 127.0.0.1:3233`);
+    expect(loop).toContain('add rule inet photon_tn api_in ip daddr 127.0.0.1 tcp dport 3233 ct status dnat accept');
+    expect(loop).not.toMatch(/6379|9092|api_fwd i|masquerade/);
+    const local = apiRules(base, { address: '192.168.1.5', port: 8080 }, 'local');
+    expect(local.split('\n').filter((l) => l.startsWith('add rule'))).toEqual(['add rule inet photon_tn api_in ip daddr 192.168.1.5 tcp dport 8080 accept']);
+    const remote = apiRules(base, { address: '10.9.9.9', port: 443 }, 'remote');
+    expect(remote.split('\n').filter((l) => l.startsWith('add rule'))).toEqual([
+      'add rule inet photon_tn api_fwd ip daddr 10.9.9.9 tcp dport 443 accept',
+      'add rule inet photon_tn api_snat ip saddr 10.4.0.0-10.7.255.255 ip daddr 10.9.9.9 tcp dport 443 masquerade',
+    ]);
+    // nft syntax injection through the target is refused before any rule is written.
+    expect(() => apiRules(base, { address: '127.0.0.1 accept; ', port: 1 }, 'loopback')).toThrow(/IPv4/);
+    expect(() => apiRules(base, { address: '127.0.0.1', port: 70000 }, 'loopback')).toThrow(/port/);
+  });
+  it('tells loopback, local and remote API addresses apart, and what functions dial for each', () => {
+    const nics = { lo: [{ address: '127.0.0.1' }], eth0: [{ address: '192.168.1.5' }] } as unknown as Parameters<typeof apiPlacement>[1];
+    expect(apiPlacement('127.0.0.1', nics)).toBe('loopback');
+    expect(apiPlacement('127.1.2.3', nics)).toBe('loopback');
+    expect(apiPlacement('0.0.0.0', nics)).toBe('loopback');
+    expect(apiPlacement('192.168.1.5', nics)).toBe('local');
+    expect(apiPlacement('10.9.9.9', nics)).toBe('remote');
+    expect(functionApiTarget({ address: '127.0.0.1', port: 3233 }, 'loopback')).toEqual({ address: FUNCTION_API_ADDRESS, port: 3233 });
+    expect(functionApiTarget({ address: '10.9.9.9', port: 443 }, 'remote')).toEqual({ address: '10.9.9.9', port: 443 });
   });
   it('writes link elements as interface . address', () => {
     expect(linkElements([{ fromVeth: 'ph-tn-h0401', toAddress: '10.4.2.2' }])).toBe('"ph-tn-h0401" . 10.4.2.2');

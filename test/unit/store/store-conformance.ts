@@ -87,6 +87,25 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         expect(await auth.removeKey('u-1')).toBe(false);
         expect(await auth.authenticate('u-1', 'k-1')).toBeUndefined();
       });
+
+      it('mints activation-scoped keys that authenticate as the caller until their ttl, then not at all', async () => {
+        const { auth } = await stores();
+        await auth.createNamespace('alice', { invocationsPerMinute: 3 });
+        const caller = { namespace: 'alice', subject: 'alice-subject', limits: {} };
+        const minted = await auth.addActivationKey(caller, 250);
+        expect(minted).toMatch(/^[0-9a-f-]{36}:[A-Za-z0-9]{64}$/);
+        const [uuid, key] = minted.split(':') as [string, string];
+        const identity = await auth.authenticate(uuid, key);
+        expect(identity).toMatchObject({ namespace: 'alice', subject: 'alice-subject', limits: { invocationsPerMinute: 3 } });
+        expect(identity!.expiresAt).toBeGreaterThan(Date.now());
+        expect(await auth.authenticate(uuid, `${key.slice(0, -1)}x`)).toBeUndefined();
+        expect((await auth.addActivationKey(caller, 250)).split(':')[0]).not.toBe(uuid);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(await auth.authenticate(uuid, key)).toBeUndefined();
+        // The namespace's own keys are untouched by it.
+        const own = await auth.addKey('alice');
+        expect((await auth.authenticate(own.uuid, own.key))?.expiresAt).toBeUndefined();
+      });
     });
 
     describe('actions', () => {
