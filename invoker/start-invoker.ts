@@ -42,6 +42,8 @@ export interface InvokerOptions {
   sandbox?: 'inline' | 'process';
   /** Sandbox processes for ordinary placement (default 2). */
   sandboxes?: number;
+  /** Largest result an activation may return, in bytes (inline mode; default 1 MiB, OpenWhisk's). */
+  resultLimitBytes?: number;
 }
 
 export interface RunningInvoker {
@@ -134,6 +136,7 @@ function inline(options: InvokerOptions, namespaces: NamespaceCache): Execution 
     idPrefix: options.invokerId,
     ...(options.userMemoryMb !== undefined ? { userMemoryMb: options.userMemoryMb } : {}),
     ...(options.namespacePerActivation ? { namespacePerActivation: true } : {}),
+    ...(options.resultLimitBytes !== undefined ? { resultLimitBytes: options.resultLimitBytes } : {}),
   });
   return {
     runner: new PoolActionRunner(pool, namespaces),

@@ -22,7 +22,7 @@ import { warmKey, type WarmCounts } from '../../shared/store/warm-registry.js';
 import { inSpan } from '../../shared/tracing/in-span.js';
 import { newActivationId } from '../activation-json.js';
 import { Entitlement } from '../entitlement.js';
-import { resolveAction } from '../packages/package-resolver.js';
+import { resolveAction, type ResolvedAction } from '../packages/package-resolver.js';
 import type { LoadBalancer } from '../load-balancer.js';
 import type { Throttler } from '../throttler.js';
 import { ActivationError, EntityNotFoundError, NotScheduledError } from './activation-errors.js';
@@ -50,6 +50,11 @@ export interface ActivationRequest {
   cause?: string;
   /** The trace this activation continues. */
   trace?: Context;
+  /**
+   * The action as a caller already resolved and read it (a web action checks its annotations
+   * first): resolve is then not repeated. The caller must have made the entitlement check.
+   */
+  resolved?: { ref: ResolvedAction; action: Action };
 }
 
 export interface StartedActivation {
@@ -82,13 +87,13 @@ export class ActivationService {
     const { caller } = req;
     const trace = req.trace ?? ROOT_CONTEXT;
     // resolve: the package or binding the caller names, and whether the caller may use it.
-    const ref = await resolveAction(stores.packages, this.#entitlement, caller, req.action);
+    const ref = req.resolved?.ref ?? await resolveAction(stores.packages, this.#entitlement, caller, req.action);
     const key = `${ref.namespace}/${ref.name}`;
 
     // resolve + admit. Independent store calls run in parallel: this is the hot path of every
     // invoke. The slot is taken before the action's timeout is known, hence slotTtlMs.
     const [got, rate, warm, slot] = await inSpan(trace, 'controller.admission', {}, () => Promise.all([
-      settle(stores.actions.get(ref.namespace, ref.name)),
+      req.resolved ? settle(Promise.resolve<Action | undefined>(req.resolved.action)) : settle(stores.actions.get(ref.namespace, ref.name)),
       settle(throttler.checkRate(caller)),
       // The registry only steers placement; without it, placement falls back to hashing.
       stores.warm.forAction(warmKey(caller.namespace, ref.namespace, ref.name)).catch((): Record<string, WarmCounts> => ({})),

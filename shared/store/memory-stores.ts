@@ -19,6 +19,7 @@ export function createMemoryStores(options: StoreOptions = {}): Stores {
     rules: new MemoryEntityStore(),
     packages: new MemoryEntityStore(),
     feeds: new MemoryFeedStore(),
+    apis: new MemoryEntityStore(),
     close: async () => undefined,
   };
 }

@@ -50,6 +50,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     rules: translatingUnavailable(new RedisEntityStore(redis, prefix, 'rule')),
     packages: translatingUnavailable(new RedisEntityStore(redis, prefix, 'package')),
     feeds: translatingUnavailable(new RedisFeedStore(redis, prefix)),
+    apis: translatingUnavailable(new RedisEntityStore(redis, prefix, 'api')),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -4,6 +4,7 @@ import type { ActivationStore } from './activation-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { EntityStore } from './entity-store.js';
 import type { FeedStore } from './feed-store.js';
+import type { GatewayApi } from '../model/gateway-api.js';
 import type { Package } from '../model/package.js';
 import type { Rule, Trigger } from '../model/trigger.js';
 import type { ThrottleStore } from './throttle-store.js';
@@ -20,6 +21,8 @@ export interface Stores {
   /** Packages and bindings; the actions of package `p` are stored under the namespace `ns/p`. */
   packages: EntityStore<Package>;
   feeds: FeedStore;
+  /** API gateway routes (`wsk api`): one swagger document per namespace and base path (the entity's name). */
+  apis: EntityStore<GatewayApi>;
   /** Releases connections; the stores must not be used afterwards. */
   close(): Promise<void>;
 }
