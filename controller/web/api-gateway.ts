@@ -122,8 +122,10 @@ export class ApiGateway {
       const path = api.swagger.paths[p.relpath];
       const verb = typeof p.operation === 'string' ? p.operation.toLowerCase() : undefined;
       if (!path || (verb !== undefined && !path[verb])) return failed(`API deletion failure: path '${p.relpath}'${verb ? ` with operation '${verb}'` : ''} does not exist in the API`);
-      if (verb !== undefined) delete path[verb];
-      if (verb === undefined || Object.keys(path).length === 0) delete api.swagger.paths[p.relpath];
+      const relpath = p.relpath;
+      const remaining = Object.fromEntries(Object.entries(path).filter(([v]) => verb !== undefined && v !== verb));
+      api.swagger.paths = Object.fromEntries(Object.entries(api.swagger.paths).filter(([r]) => r !== relpath || Object.keys(remaining).length > 0)
+        .map(([r, ops]) => [r, r === relpath ? remaining : ops]));
       if (Object.keys(api.swagger.paths).length > 0) {
         await this.#apis.put({ namespace: user, name: api.name, swagger: api.swagger }, { overwrite: true });
         return ok({});

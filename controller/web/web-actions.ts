@@ -25,7 +25,7 @@ import { parseBasicAuth } from '../auth.js';
 import type { Entitlement } from '../entitlement.js';
 import { readBody } from '../http-body.js';
 import type { IdentityCache } from '../identity-cache.js';
-import { ACTIVATION_ID_HEADER } from '../invoke-api.js';
+import { ACTIVATION_ID_HEADER } from '../activation-json.js';
 import { resolveAction } from '../packages/package-resolver.js';
 import { SYSTEM_NAMESPACE } from '../packages/system-catalog.js';
 import { extensionNotSupported, type WebPath } from './web-path.js';
