@@ -51,7 +51,7 @@ export async function startWebPhoton(o: WebPhotonOptions): Promise<WebPhoton> {
   const topics = makeTopics(uniquePrefix('web'));
   const invoker = await startInvoker({
     invokerId: 'web0', bus, stores, topics, isolation: o.isolation, namespaceFloor: 4, heartbeatMs: 200, resultLimitBytes: 16 * 1024 * 1024,
-    ...(o.namespaceIdBase !== undefined ? { namespaceIdBase: o.namespaceIdBase, namespaceIdCount: o.namespaceIdCount ?? 64 } : {}),
+    ...(o.namespaceIdBase !== undefined ? { namespaceIdBase: o.namespaceIdBase, namespaceIdCount: o.namespaceIdCount ?? 64, namespaceCeiling: o.namespaceIdCount ?? 64 } : {}),
   });
   const controller = await startController({ bus, stores, topics }, { port: 0, controllerId: 'webctl', ...(o.blockingWaitMs ? { blockingWaitMs: o.blockingWaitMs } : {}) });
   const deadline = Date.now() + 10_000;
