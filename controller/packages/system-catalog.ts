@@ -17,6 +17,8 @@ export interface CatalogPackage {
   name: string;
   description: string;
   actions: CatalogAction[];
+  /** Shared with every namespace (default true); apimgmt is not (OpenWhisk installs it `--shared no`): its web actions need no sharing. */
+  publish?: boolean;
 }
 
 const fn = (name: string, description: string, code: string, extra: KeyValue[] = []): CatalogAction => ({
@@ -126,7 +128,7 @@ function main(params) {
   { name: 'alarms', description: 'Alarms and periodic utility', actions: [feed('alarm', 'Fire trigger when alarm occurs'), feed('interval', 'Fire trigger at specified interval'), feed('once', 'Fire trigger once when alarm occurs')] },
   { name: 'messaging', description: 'Kafka topics as trigger feeds', actions: [feed('kafkaFeed', 'Feed to listen to Kafka messages')] },
   {
-    name: 'apimgmt', description: 'This package manages the gateway API configuration.', actions: [
+    name: 'apimgmt', description: 'This package manages the gateway API configuration.', publish: false, actions: [
       apimgmt('createApi', 'Create an API'),
       apimgmt('getApi', 'Retrieve the specified API configuration (in JSON format)'),
       apimgmt('deleteApi', 'Delete the API'),

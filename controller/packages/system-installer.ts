@@ -26,7 +26,7 @@ export async function installSystemPackages(stores: Pick<Stores, 'packages' | 'a
     const existing = await stores.packages.get(SYSTEM_NAMESPACE, pkg.name);
     if (!existing || !current(existing.annotations)) {
       await stores.packages.put({
-        namespace: SYSTEM_NAMESPACE, name: pkg.name, parameters: [], publish: true,
+        namespace: SYSTEM_NAMESPACE, name: pkg.name, parameters: [], publish: pkg.publish ?? true,
         annotations: [{ key: 'description', value: pkg.description }, stamp],
       }, { overwrite: true });
       written++;
@@ -37,7 +37,7 @@ export async function installSystemPackages(stores: Pick<Stores, 'packages' | 'a
       if (a && current(a.annotations)) continue;
       await stores.actions.put({
         namespace: path, name: action.name, exec: { kind: NODEJS_KIND, code: action.code, binary: false },
-        parameters: [], annotations: [...action.annotations, stamp], limits: { ...DEFAULT_LIMITS }, publish: true,
+        parameters: [], annotations: [...action.annotations, stamp], limits: { ...DEFAULT_LIMITS }, publish: pkg.publish ?? true,
       }, { overwrite: true });
       written++;
     }
