@@ -26,7 +26,7 @@ import type { Entitlement } from '../entitlement.js';
 import { readBody } from '../http-body.js';
 import type { IdentityCache } from '../identity-cache.js';
 import { ACTIVATION_ID_HEADER } from '../activation-json.js';
-import { resolveAction } from '../packages/package-resolver.js';
+import { resolveAction, type ResolvedAction } from '../packages/package-resolver.js';
 import { SYSTEM_NAMESPACE } from '../packages/system-catalog.js';
 import { extensionNotSupported, type WebPath } from './web-path.js';
 import { webParameters } from './web-request.js';
@@ -105,7 +105,7 @@ export class WebActions {
     return creds ? this.#d.identities.authenticate(creds.uuid, creds.key) : undefined;
   }
 
-  async #find(target: WebPath): Promise<{ owner: Identity; action: Action; ref: Awaited<ReturnType<typeof resolveAction>> }> {
+  async #find(target: WebPath): Promise<{ owner: Identity; action: Action; ref: ResolvedAction }> {
     const notFound = (): ApiError => target.unknownExtension !== undefined ? new ApiError(406, extensionNotSupported()) : new ApiError(404, MESSAGES.notFound);
     const owner = await this.#owner(target.namespace);
     if (!owner) throw notFound();
@@ -129,7 +129,7 @@ export class WebActions {
     return identity;
   }
 
-  async #run(req: IncomingMessage, target: WebPath, owner: Identity, action: Action, ref: Awaited<ReturnType<typeof resolveAction>>, params: Record<string, unknown>, trace: Context): Promise<WebReply> {
+  async #run(req: IncomingMessage, target: WebPath, owner: Identity, action: Action, ref: ResolvedAction, params: Record<string, unknown>, trace: Context): Promise<WebReply> {
     const native = ref.namespace.startsWith(`${SYSTEM_NAMESPACE}/`) ? this.#d.native?.get(`${ref.namespace.slice(SYSTEM_NAMESPACE.length + 1)}/${ref.name}`) : undefined;
     if (native) return transcode(await native(params, req), target.extension);
     const { activations } = this.#d;
