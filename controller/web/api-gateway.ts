@@ -147,17 +147,20 @@ export class ApiGateway {
       if (!base.every((b, i) => rest[i] === b)) continue;
       const relSegments = rest.slice(base.length);
       for (const [template, ops] of Object.entries(api.swagger.paths)) {
-        const op = ops[verb];
-        const params = op && matchTemplate(template, relSegments);
+        const op = isObject(ops) ? ops[verb] : undefined;
+        const params = isObject(op) ? matchTemplate(template, relSegments) : undefined;
         if (!op || !params) continue;
         // A literal path wins over a template with parameters.
         const score = base.length * 100 - Object.keys(params).length;
         if (best && best.score >= score) continue;
-        const xo = op['x-openwhisk'];
-        const extension = (EXTENSIONS.find((e) => xo.url.endsWith(`.${e}`)) ?? 'json') as WebExtension;
+        const xo = op['x-openwhisk'] as Partial<SwaggerOperation['x-openwhisk']> | undefined;
+        // A swagger document the user uploaded may name no action (or not in this shape): not a route.
+        if (!xo || typeof xo.namespace !== 'string' || typeof xo.action !== 'string' || typeof xo.url !== 'string') continue;
+        const url = xo.url;
+        const extension = (EXTENSIONS.find((e) => url.endsWith(`.${e}`)) ?? 'json') as WebExtension;
         best = {
           score, pathParams: params,
-          target: { namespace: xo.namespace, ...(xo.package ? { pkg: xo.package } : {}), name: xo.action, extension, rest: extension === 'http' ? `/${rest.join('/')}` : '' },
+          target: { namespace: xo.namespace, ...(typeof xo.package === 'string' && xo.package !== '' ? { pkg: xo.package } : {}), name: xo.action, extension, rest: extension === 'http' ? `/${rest.join('/')}` : '' },
         };
       }
     }

@@ -77,4 +77,22 @@ describe('API routes (openwhisk client routes)', () => {
     const gone = await ow.routes.delete({ basepath: '/nope' }).catch((e: { statusCode: number }) => e);
     expect((gone as { statusCode: number }).statusCode).toBe(502);
   });
+
+  it('a whole swagger document (wsk api create --config-file): its routes serve, an operation naming no action is no route; dot segments are 400', async () => {
+    await p.action('swag', 'function main(p) { return { body: { swag: true, isbn: p.isbn || null } }; }');
+    const swagger = {
+      swagger: '2.0', info: { title: 'Imported', version: '1.0.0' }, basePath: '/imported',
+      paths: {
+        '/ok/{isbn}': { get: { operationId: 'getOk', 'x-openwhisk': { namespace: 'guest', package: '', action: 'swag', url: `${p.controller.url}/api/v1/web/guest/default/swag.http` }, responses: {} } },
+        '/broken': { get: { operationId: 'getBroken', responses: {} }, post: 'not an operation' },
+      },
+    };
+    await ow.routes.create({ swagger: JSON.stringify(swagger) });
+    expect((await p.http('GET', '/api/gw/guest/imported/ok/42')).json()).toEqual({ swag: true, isbn: '42' });
+    expect((await p.http('GET', '/api/gw/guest/imported/broken')).status).toBe(404);
+    expect((await p.http('POST', '/api/gw/guest/imported/broken')).status).toBe(404);
+    expect((await p.http('GET', '/api/gw/guest/imported/ok/../../other')).status).toBe(400);
+    expect((await p.http('GET', '/api/gw/guest/imported/ok/%E0%A4%A')).status).toBe(400);
+    await ow.routes.delete({ basepath: '/imported' });
+  });
 });
