@@ -176,7 +176,7 @@ export function describeWebActions(label: string, options: WebPhotonOptions): vo
       expect(r.headers['access-control-allow-headers']).toBeUndefined();
     });
 
-    it('errors: an application error projects its `error` through the extension; developer errors are 400', async () => {
+    it('errors: an application error projects its `error` through the extension; developer errors and timeouts are 400', async () => {
       await p.action('apperr', RESULT({ error: { statusCode: 418, body: 'no hello for you' } }));
       const a = await p.http('GET', `${W}/apperr.http`);
       expect([a.status, a.text]).toEqual([418, 'no hello for you']);
@@ -187,6 +187,9 @@ export function describeWebActions(label: string, options: WebPhotonOptions): vo
       const d = await p.http('GET', `${W}/deverr.json`);
       expect([d.status, d.json().error]).toEqual([400, 'There was an error processing your request.']);
       expect(d.headers['x-openwhisk-activation-id']).toMatch(/^[0-9a-f]{32}$/);
+      await p.action('timeout', 'async function main() { await new Promise((r) => setTimeout(r, 2000)); return {}; }', { 'web-export': true }, { limits: { timeout: 100 } });
+      const t = await p.http('GET', `${W}/timeout.json`);
+      expect([t.status, t.json().error]).toEqual([400, 'There was an error processing your request.']);
     });
 
     it('a web action in a package and through a binding, parameters package < binding < action < request', async () => {
