@@ -139,7 +139,7 @@ export function describeWebActions(label: string, options: WebPhotonOptions): vo
       expect((await p.http('GET', `${W}/echo.json?__ow_method=put`)).status).toBe(400);
     });
 
-    it('require-whisk-auth: true wants a valid key by Basic auth (then __ow_user, and the key is not handed to the action)', async () => {
+    it('require-whisk-auth: true wants a valid key by Basic auth, any namespace\'s (then __ow_user, and the key is not handed to the action)', async () => {
       await p.action('secure', ECHO, { 'web-export': true, 'require-whisk-auth': true });
       const none = await p.http('GET', `${W}/secure.json`);
       expect([none.status, none.json().error]).toEqual([401, 'Authentication is possible but has failed or not yet been provided.']);
@@ -148,6 +148,11 @@ export function describeWebActions(label: string, options: WebPhotonOptions): vo
       expect(ok.status).toBe(200);
       expect(ok.json().__ow_user).toBe('guest');
       expect(ok.json().__ow_headers).not.toHaveProperty('authorization');
+      // Any valid key, as OpenWhisk (the action decides by __ow_user), not only the owner's.
+      await p.stores.auth.createNamespace('alice');
+      const alice = await p.stores.auth.addKey('alice');
+      const other = await p.http('GET', `${W}/secure.json`, { headers: { authorization: basic(`${alice.uuid}:${alice.key}`) } });
+      expect([other.status, other.json().__ow_user]).toEqual([200, 'alice']);
     });
 
     it('require-whisk-auth: a string wants the X-Require-Whisk-Auth header to match', async () => {
