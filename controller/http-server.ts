@@ -1,6 +1,8 @@
 // The REST API's HTTP layer on node:http: routing under /api/v1, authentication, OpenWhisk's
 // error bodies, CORS. Resource handlers (actions-api.ts, invoke-api.ts, activations-api.ts)
-// return a Reply or throw an ApiError; nothing else writes to the response.
+// return a Reply or throw an ApiError; web actions and gateway routes (web/) return a WebReply
+// (any status, headers and bytes, their own CORS), written as it is by writeWebReply. Nothing else
+// writes to the response.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
