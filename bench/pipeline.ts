@@ -5,6 +5,7 @@
 //
 //   npm run bench:pipeline            (root, Kafka and Redis up: npm run services:up)
 //   BENCH_ONLY=sequence npm run bench:pipeline   (just the sequence row, on its own cluster)
+//   BENCH_ONLY=web npm run bench:pipeline   (only the web action row)
 //   BENCH_SECONDS=3 BENCH_LATENCY_N=300 BENCH_COLD_N=30 BENCH_ROUNDS=5 BENCH_WINDOW=1 BENCH_TRACING_ROUNDS=10 npm run bench:pipeline
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -54,23 +55,32 @@ const BODY = JSON.stringify({ name: 'bench' });
 
 /** A blocking invoke over a kept-alive connection: what a client in a hurry does. */
 function invoke(c: ProcessCluster, action: string): Promise<void> {
-  const url = new URL(`${c.controllers[0]!.url}/api/v1/namespaces/_/actions/${action}?blocking=true&result=true`);
+  return post(new URL(`${c.controllers[0]!.url}/api/v1/namespaces/_/actions/${action}?blocking=true&result=true`), `${action} invoke`, `Basic ${Buffer.from(c.apiKey).toString('base64')}`);
+}
+
+/** The same function as a web action: no key, the same body, the result as JSON. */
+function web(c: ProcessCluster, action: string): Promise<void> {
+  return post(new URL(`${c.controllers[0]!.url}/api/v1/web/guest/default/${action}.json`), `${action} web`);
+}
+
+function post(url: URL, what: string, authorization?: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: 'POST', agent,
-      headers: { authorization: `Basic ${Buffer.from(c.apiKey).toString('base64')}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) },
+      headers: { ...(authorization ? { authorization } : {}), 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`invoke ${action} answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`))));
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${what} answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`))));
     });
     req.on('error', reject);
     req.end(BODY);
   });
 }
 
-async function create(c: ProcessCluster, name: string, code: string, concurrency = 1): Promise<void> {
-  const r = await c.api('PUT', `namespaces/_/actions/${name}?overwrite=true`, { exec: { kind: 'nodejs:20', code }, limits: { memory: 128, concurrency } });
+async function create(c: ProcessCluster, name: string, code: string, concurrency = 1, webExport = false): Promise<void> {
+  const annotations = webExport ? [{ key: 'web-export', value: true }] : [];
+  const r = await c.api('PUT', `namespaces/_/actions/${name}?overwrite=true`, { exec: { kind: 'nodejs:20', code }, limits: { memory: 128, concurrency }, annotations });
   if (r.status !== 200) throw new Error(`create ${name} answered ${r.status}: ${JSON.stringify(r.json)}`);
 }
 
@@ -114,6 +124,12 @@ const print = (s: string): void => {
   console.log(s);
 };
 
+// BENCH_ONLY=web: just the web action row, on its own cluster.
+if (process.env.BENCH_ONLY === 'web') {
+  await withCluster({ label: 'namespace cache', isolation: 'on' }, 58624 + 128, webVsInvoke);
+  process.exit(0);
+}
+
 console.log(`bench:pipeline — 1 controller + 1 invoker as processes, real Kafka and Redis, ${SECONDS} s per throughput point\n`);
 
 /**
@@ -145,6 +161,31 @@ async function sequenceRow(c: ProcessCluster, n: number): Promise<void> {
 if (process.env.BENCH_ONLY === 'sequence') {
   await withCluster({ label: 'namespace cache', isolation: 'on' }, 58624 + 128, (c) => sequenceRow(c, LATENCY_N));
   process.exit(0);
+}
+
+// The same web-exported function, one request at a time, as a web action (no key) and as an
+// authenticated blocking invoke, in alternating batches so drift on this shared machine hits both.
+async function webVsInvoke(c: ProcessCluster): Promise<void> {
+  await create(c, 'helloweb', HELLO, 1, true);
+  for (let i = 0; i < 20; i++) {
+    await invoke(c, 'helloweb');
+    await web(c, 'helloweb');
+  }
+  const viaWeb: number[] = [];
+  const viaInvoke: number[] = [];
+  for (let round = 0; round < Math.max(1, Math.round(LATENCY_N / 30)); round++) {
+    for (const [list, call] of (round % 2 === 0 ? [[viaInvoke, invoke], [viaWeb, web]] : [[viaWeb, web], [viaInvoke, invoke]]) as Array<[number[], typeof web]>) {
+      for (let i = 0; i < 30; i++) {
+        const t = performance.now();
+        await call(c, 'helloweb');
+        list.push(performance.now() - t);
+      }
+    }
+  }
+  const w = quantile(viaWeb, 0.5);
+  const b = quantile(viaInvoke, 0.5);
+  print('warm web action vs authenticated blocking invoke of the same function, concurrency 1 (hello world)');
+  print(`  web action p50 ${ms(w)}, p99 ${ms(quantile(viaWeb, 0.99))}   blocking invoke p50 ${ms(b)}, p99 ${ms(quantile(viaInvoke, 0.99))}   web/invoke ${((w / b - 1) * 100).toFixed(1)}%   goal: within 10%`);
 }
 
 // An OTLP/HTTP sink that accepts and drops spans: tracing's cost is what photon pays to produce
@@ -186,6 +227,7 @@ await withCluster(setups[1]!, 58624 + 128, async (c) => {
   const lat = await latency(c, 'hello', LATENCY_N);
   print('warm blocking invoke, concurrency 1 (hello world)');
   print(`  photon p50 ${ms(quantile(lat, 0.5))}, p99 ${ms(quantile(lat, 0.99))}   goal p50 ≤ 5 ms, p99 ≤ 25 ms; anchors: AWS/Google/Azure warm median 25/79/320 ms (ATC'18), isolate platforms ≈10 ms warm (New Kids 2026), KafkaJS produce alone p50 4.26 ms / p99 18.6 ms`);
+  await webVsInvoke(c);
   print('throughput, hello world, activations/s by client concurrency');
   await create(c, 'hello64', HELLO, 64);
   // Warm-up first: growing the pool is cold starts, which belong to the cold figure.

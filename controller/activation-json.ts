@@ -3,6 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ActivationRecord } from '../shared/model/activation-record.js';
 
+/** OpenWhisk's header naming the activation an answer belongs to (Entities.scala ActivationIdHeader). */
+export const ACTIVATION_ID_HEADER = 'x-openwhisk-activation-id';
+
 /** 32 lowercase hex characters, like OpenWhisk's ActivationId. */
 export function newActivationId(): string {
   return randomBytes(16).toString('hex');

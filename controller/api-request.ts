@@ -11,6 +11,8 @@ import type { ActivationService } from './activation/activation-service.js';
 import type { Entitlement } from './entitlement.js';
 import type { FeedService } from './triggers/feed-service.js';
 import type { TriggerFirer } from './triggers/trigger-firer.js';
+import type { ApiGateway } from './web/api-gateway.js';
+import type { WebActions } from './web/web-actions.js';
 
 export interface Reply {
   status: number;
@@ -29,6 +31,10 @@ export interface ApiDeps {
   config: ControllerConfig;
   firer: TriggerFirer;
   feeds: FeedService;
+  /** Web actions under /api/v1/web (web/web-actions.ts). */
+  web: WebActions;
+  /** API gateway routes under /api/gw (web/api-gateway.ts). */
+  gateway: ApiGateway;
 }
 
 export interface ApiRequest {

@@ -20,7 +20,9 @@ export function routeOf(path: string): string {
   if (s.length === 0) return '/';
   if (s[0] === 'ping' && s.length === 1) return '/ping';
   if (s[0] === 'invokers') return ['/invokers', '/invokers/healthy/count', '/invokers/ready'].find((r) => r === `/${s.join('/')}`) ?? 'unmatched';
+  if (s[0] === 'api' && s[1] === 'gw') return '/api/gw/{namespace}/{path}';
   if (s[0] !== 'api' || s[1] !== 'v1') return 'unmatched';
+  if (s[2] === 'web') return s[3] === 'whisk.system' ? '/api/v1/web/whisk.system/{package}/{action}' : '/api/v1/web/{namespace}/{package}/{action}';
   if (s.length === 2) return '/api/v1';
   if (s[2] !== 'namespaces') return 'unmatched';
   if (s.length === 3) return '/api/v1/namespaces';

@@ -22,6 +22,8 @@ import type { AlarmScheduler } from './alarms/alarm-scheduler.js';
 import { FeedService } from './triggers/feed-service.js';
 import { KafkaFeedManager } from './triggers/kafka-feed-manager.js';
 import { TriggerFirer } from './triggers/trigger-firer.js';
+import { ApiGateway } from './web/api-gateway.js';
+import { WebActions } from './web/web-actions.js';
 
 export interface ControllerDeps {
   bus: MessageBus;
@@ -101,7 +103,12 @@ export async function startController(deps: ControllerDeps, options: ControllerO
       return cut > 0 ? identities.authenticate(apiKey.slice(0, cut), apiKey.slice(cut + 1)) : undefined;
     },
   });
-  const server = createApiServer({ stores: deps.stores, balancer, activations, identities, entitlement, config, firer, feeds }, metrics);
+  const gateway = new ApiGateway(deps.stores.apis);
+  const web = new WebActions({
+    stores: deps.stores, activations, identities, entitlement, payloadLimitBytes: config.payloadLimitBytes, blockingWaitMs: config.blockingWaitMs,
+    ownerCacheMs: config.authCacheMs, native: gateway.actions(),
+  });
+  const server = createApiServer({ stores: deps.stores, balancer, activations, identities, entitlement, config, firer, feeds, web, gateway }, metrics);
   try {
     await compositions.startTakeover();
     await feeds.start();

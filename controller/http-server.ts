@@ -1,6 +1,8 @@
 // The REST API's HTTP layer on node:http: routing under /api/v1, authentication, OpenWhisk's
 // error bodies, CORS. Resource handlers (actions-api.ts, invoke-api.ts, activations-api.ts)
-// return a Reply or throw an ApiError; nothing else writes to the response.
+// return a Reply or throw an ApiError; web actions and gateway routes (web/) return a WebReply
+// (any status, headers and bytes, their own CORS), written as it is by writeWebReply. Nothing else
+// writes to the response.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
@@ -22,6 +24,11 @@ import { readJsonObject } from './http-body.js';
 import { answeredByEdge, installClientErrorHandler, prepareLingeringClose, serverTimeoutOptions, statusHeaders } from './http-edge.js';
 import { isFeedAction } from './triggers/feed-validation.js';
 import { rulesApi, triggersApi } from './triggers/triggers-api.js';
+import { GATEWAY_PREFIX } from './web/api-gateway.js';
+import { parseWebPath } from './web/web-path.js';
+import type { WebReply } from './web/web-response.js';
+
+const WEB_PREFIX = '/api/v1/web/';
 
 const CORS = {
   'access-control-allow-origin': '*',
@@ -65,6 +72,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
   const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomBytes(16).toString('hex');
   let reply: Reply;
   try {
+    // Web actions and gateway routes write their own answers (any body, any headers, their CORS).
+    const web = await webReply(req, deps, requestId, ctx);
+    if (web) return writeWebReply(req, res, web, requestId, span);
     reply = await route(req, deps, ctx);
   } catch (caught) {
     const err = apiErrorOf(caught) ?? caught;
@@ -104,6 +114,60 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.writeHead(reply.status);
   res.end(payload);
+  return reply.status;
+}
+
+/** The raw path's segments (still percent-encoded, never normalised) when the request is for a web action or a gateway route. */
+async function webReply(req: IncomingMessage, deps: ApiDeps, requestId: string, trace: Context): Promise<WebReply | undefined> {
+  const url = req.url ?? '/';
+  const rawPath = url.split('?')[0]!;
+  const o = { requestId, trace };
+  if (rawPath.startsWith(WEB_PREFIX)) return deps.web.serve(req, parseWebPath(rawPath.slice(WEB_PREFIX.length).split('/')), o);
+  if (rawPath.startsWith(`${GATEWAY_PREFIX}/`)) {
+    const segments = rawPath.slice(GATEWAY_PREFIX.length + 1).split('/').filter((s) => s.length > 0);
+    if (segments.some((s) => { try { return ['.', '..'].includes(decodeURIComponent(s)); } catch { return true; } })) {
+      throw new ApiError(400, `${MESSAGES.malformed} The path may not contain '.' or '..' segments or invalid percent-encoding.`);
+    }
+    const match = await deps.gateway.match(segments, req.method ?? 'GET');
+    if (!match) throw new ApiError(404, MESSAGES.notFound);
+    return deps.web.serve(req, match.target, { ...o, extra: match.pathParams });
+  }
+  return undefined;
+}
+
+/** A web action's answer as it is: its status, headers and bytes; HEAD gets the headers only. */
+function writeWebReply(req: IncomingMessage, res: ServerResponse, reply: WebReply, requestId: string, span: Span): number {
+  if (answeredByEdge(req.socket)) return reply.status;
+  const grouped = new Map<string, string[]>();
+  for (const [name, value] of reply.headers) {
+    const key = name.toLowerCase();
+    grouped.set(key, [...(grouped.get(key) ?? []), value]);
+  }
+  for (const [name, values] of grouped) res.setHeader(name, name === 'set-cookie' || values.length > 1 ? values : values[0]!);
+  res.setHeader('x-request-id', requestId);
+  const traceId = span.spanContext().traceId;
+  if (!/^0+$/.test(traceId)) {
+    res.setHeader('x-photon-trace-id', traceId);
+    res.setHeader('traceparent', traceparentOf(span)!);
+  }
+  if (!req.complete) {
+    res.setHeader('connection', 'close');
+    prepareLingeringClose(req, res);
+  }
+  for (const [name, value] of Object.entries(statusHeaders(reply.status, Object.fromEntries([...grouped].map(([k, v]) => [k, v.join(', ')]))))) res.setHeader(name, value);
+  const bodyless = reply.status === 204 || reply.status === 304 || (reply.status >= 100 && reply.status < 200);
+  if (reply.body === undefined || bodyless) {
+    if (!bodyless) res.setHeader('content-length', '0');
+    res.writeHead(reply.status);
+    res.end();
+    return reply.status;
+  }
+  // One buffer (or string) handed to the socket as it is: node writes it without another copy,
+  // and keeps what the socket cannot take yet until the client reads it. HEAD sends the length only.
+  res.setHeader('content-length', String(typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length));
+  res.writeHead(reply.status);
+  if (req.method === 'HEAD') res.end();
+  else res.end(reply.body);
   return reply.status;
 }
 

@@ -3,11 +3,11 @@
 // (or with ?result=true just the result), or 202 when the wait runs out (openwhisk-notes §1.5).
 // A thin caller of the ActivationService (activation/): resolve, admit, schedule and await live there.
 import type { ActionRef } from './actions-api.js';
-import { blockingStatus, extendedRecord } from './activation-json.js';
+import { ACTIVATION_ID_HEADER, blockingStatus, extendedRecord } from './activation-json.js';
 import { boolParam, intParam, type ApiRequest, type Reply } from './api-request.js';
 import { readJsonObject } from './http-body.js';
 
-export const ACTIVATION_ID_HEADER = 'x-openwhisk-activation-id';
+export { ACTIVATION_ID_HEADER };
 
 export async function invokeApi(r: ApiRequest, ref: ActionRef): Promise<Reply> {
   const { activations, config } = r.deps;

@@ -49,6 +49,8 @@ export interface InvokerOptions {
    * its controller listens instead. Entry points parse PHOTON_API_HOST_FOR_ACTIONS.
    */
   apiHost?: string;
+  /** Largest result an activation may return, in bytes (inline mode; default 1 MiB, OpenWhisk's). */
+  resultLimitBytes?: number;
 }
 
 export interface RunningInvoker {
@@ -152,6 +154,7 @@ function inline(options: InvokerOptions, namespaces: NamespaceCache): Execution 
     idPrefix: options.invokerId,
     ...(options.userMemoryMb !== undefined ? { userMemoryMb: options.userMemoryMb } : {}),
     ...(options.namespacePerActivation ? { namespacePerActivation: true } : {}),
+    ...(options.resultLimitBytes !== undefined ? { resultLimitBytes: options.resultLimitBytes } : {}),
   });
   return {
     runner: new PoolActionRunner(pool, namespaces),

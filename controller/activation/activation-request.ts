@@ -7,6 +7,7 @@ import { SEQUENCE_KIND } from '../../shared/model/action-kinds.js';
 import type { Action } from '../../shared/model/action.js';
 import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import type { Identity } from '../../shared/store/auth-store.js';
+import type { ResolvedAction } from '../packages/package-resolver.js';
 
 export interface ActivationRequest {
   caller: Identity;
@@ -27,6 +28,11 @@ export interface ActivationRequest {
   primitive?: boolean;
   /** The trace this activation continues. */
   trace?: Context;
+  /**
+   * The action as a caller already resolved and read it (a web action checks its annotations
+   * first): resolve is then not repeated. The caller must have made the entitlement check.
+   */
+  resolved?: { ref: ResolvedAction; action: Action };
 }
 
 export interface StartedActivation {

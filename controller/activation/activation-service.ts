@@ -18,7 +18,7 @@
 //
 // Errors are domain errors (activation-errors.ts); HTTP statuses are made at the REST edge.
 import { ROOT_CONTEXT } from '@opentelemetry/api';
-import { LIMIT_RANGES } from '../../shared/model/action.js';
+import { LIMIT_RANGES, type Action } from '../../shared/model/action.js';
 import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import { mergeParameters } from '../../shared/model/parameters.js';
 import type { Stores } from '../../shared/store/stores.js';
@@ -75,13 +75,13 @@ export class ActivationService {
     const { caller } = req;
     const trace = req.trace ?? ROOT_CONTEXT;
     // resolve: the package or binding the caller names, and whether the caller may use it.
-    const ref = await resolveAction(stores.packages, this.#entitlement, caller, req.action);
+    const ref = req.resolved?.ref ?? await resolveAction(stores.packages, this.#entitlement, caller, req.action);
     const key = `${ref.namespace}/${ref.name}`;
 
     // resolve + admit. Independent store calls run in parallel: this is the hot path of every
     // invoke. The slot is taken before the action's timeout is known, hence slotTtlMs.
     const [got, rate, warm, slot] = await inSpan(trace, 'controller.admission', {}, () => Promise.all([
-      settle(stores.actions.get(ref.namespace, ref.name)),
+      req.resolved ? settle(Promise.resolve<Action | undefined>(req.resolved.action)) : settle(stores.actions.get(ref.namespace, ref.name)),
       settle(throttler.checkRate(caller)),
       // The registry only steers placement; without it, placement falls back to hashing.
       stores.warm.forAction(warmKey(caller.namespace, ref.namespace, ref.name)).catch((): Record<string, WarmCounts> => ({})),

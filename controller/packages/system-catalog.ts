@@ -17,6 +17,8 @@ export interface CatalogPackage {
   name: string;
   description: string;
   actions: CatalogAction[];
+  /** Shared with every namespace (default true); apimgmt is not (OpenWhisk installs it `--shared no`): its web actions need no sharing. */
+  publish?: boolean;
 }
 
 const fn = (name: string, description: string, code: string, extra: KeyValue[] = []): CatalogAction => ({
@@ -28,6 +30,12 @@ const feed = (name: string, description: string): CatalogAction => fn(name, desc
 function main() {
   return { error: 'The ${name} feed is run by the photon controller: create it with the openwhisk client\\'s feeds.create.' };
 }`, [{ key: 'feed', value: true }]);
+
+/** An API gateway management action: a web action the controller answers itself (web/api-gateway.ts). */
+const apimgmt = (name: string, description: string): CatalogAction => fn(name, description, `
+function main() {
+  return { error: 'The ${name} web action is answered by the photon controller: call it at /api/v1/web/whisk.system/apimgmt/${name}.' };
+}`, [{ key: 'web-export', value: true }, { key: 'final', value: true }]);
 
 export const SYSTEM_CATALOG: readonly CatalogPackage[] = [
   {
@@ -119,4 +127,11 @@ function main(params) {
   },
   { name: 'alarms', description: 'Alarms and periodic utility', actions: [feed('alarm', 'Fire trigger when alarm occurs'), feed('interval', 'Fire trigger at specified interval'), feed('once', 'Fire trigger once when alarm occurs')] },
   { name: 'messaging', description: 'Kafka topics as trigger feeds', actions: [feed('kafkaFeed', 'Feed to listen to Kafka messages')] },
+  {
+    name: 'apimgmt', description: 'This package manages the gateway API configuration.', publish: false, actions: [
+      apimgmt('createApi', 'Create an API'),
+      apimgmt('getApi', 'Retrieve the specified API configuration (in JSON format)'),
+      apimgmt('deleteApi', 'Delete the API'),
+    ],
+  },
 ];

@@ -17,14 +17,16 @@ export const CATALOG_VERSION = createHash('sha256').update(JSON.stringify(SYSTEM
 const current = (annotations: KeyValue[]): boolean => annotations.some((kv) => kv.key === CATALOG_ANNOTATION && kv.value === CATALOG_VERSION);
 
 /** Answers how many entities it wrote (0 when everything was current). */
-export async function installSystemPackages(stores: Pick<Stores, 'packages' | 'actions'>): Promise<number> {
+export async function installSystemPackages(stores: Pick<Stores, 'packages' | 'actions' | 'auth'>): Promise<number> {
   let written = 0;
+  // The namespace exists (without keys) so that its web actions have an owner (web/web-actions.ts).
+  await stores.auth.createNamespace(SYSTEM_NAMESPACE);
   const stamp = { key: CATALOG_ANNOTATION, value: CATALOG_VERSION };
   for (const pkg of SYSTEM_CATALOG) {
     const existing = await stores.packages.get(SYSTEM_NAMESPACE, pkg.name);
     if (!existing || !current(existing.annotations)) {
       await stores.packages.put({
-        namespace: SYSTEM_NAMESPACE, name: pkg.name, parameters: [], publish: true,
+        namespace: SYSTEM_NAMESPACE, name: pkg.name, parameters: [], publish: pkg.publish ?? true,
         annotations: [{ key: 'description', value: pkg.description }, stamp],
       }, { overwrite: true });
       written++;
@@ -35,7 +37,7 @@ export async function installSystemPackages(stores: Pick<Stores, 'packages' | 'a
       if (a && current(a.annotations)) continue;
       await stores.actions.put({
         namespace: path, name: action.name, exec: { kind: NODEJS_KIND, code: action.code, binary: false },
-        parameters: [], annotations: [...action.annotations, stamp], limits: { ...DEFAULT_LIMITS }, publish: true,
+        parameters: [], annotations: [...action.annotations, stamp], limits: { ...DEFAULT_LIMITS }, publish: pkg.publish ?? true,
       }, { overwrite: true });
       written++;
     }

@@ -21,6 +21,7 @@ export function createMemoryStores(options: StoreOptions = {}): Stores {
     packages: new MemoryEntityStore(),
     feeds: new MemoryFeedStore(),
     progress: new MemoryProgressStore(),
+    apis: new MemoryEntityStore(),
     close: async () => undefined,
   };
 }

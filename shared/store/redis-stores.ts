@@ -52,6 +52,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     packages: translatingUnavailable(new RedisEntityStore(redis, prefix, 'package')),
     feeds: translatingUnavailable(new RedisFeedStore(redis, prefix)),
     progress: translatingUnavailable(new RedisProgressStore(redis, prefix)),
+    apis: translatingUnavailable(new RedisEntityStore(redis, prefix, 'api')),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -4,6 +4,7 @@ import type { ActivationStore } from './activation-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { EntityStore } from './entity-store.js';
 import type { FeedStore } from './feed-store.js';
+import type { GatewayApi } from '../model/gateway-api.js';
 import type { Package } from '../model/package.js';
 import type { ProgressStore } from './progress-store.js';
 import type { Rule, Trigger } from '../model/trigger.js';
@@ -23,6 +24,8 @@ export interface Stores {
   feeds: FeedStore;
   /** Progress of sequences and conductor actions in flight (controller only). */
   progress: ProgressStore;
+  /** API gateway routes (`wsk api`): one swagger document per namespace and base path (the entity's name). */
+  apis: EntityStore<GatewayApi>;
   /** Releases connections; the stores must not be used afterwards. */
   close(): Promise<void>;
 }
