@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The compose cluster (deploy/docker-compose.yml) for real on this host, without any image registry.
-#   deploy/local/compose.sh images | up [--invokers N] | down | status | logs [SERVICE]
+#   deploy/local/compose.sh images | up [--invokers N] | down [--keep-engine] | status | logs [SERVICE]
 #
 # images  builds what the compose file needs, each only when missing (docker's own storage is the
 #         cache, so a second run, even from a clean clone, builds nothing but changed photon layers):
@@ -12,7 +12,8 @@
 #         `docker-compose up -d --scale invoker=N` (2), and returns once the API port answers and
 #         the controllers see N usable invokers.
 # down    `docker-compose down -v` (containers, network, volumes), then docker.sh down (stops the
-#         engine if it started it, puts back whatever of the host firewall/sysctls changed).
+#         engine if it started it, puts back whatever of the host firewall/sysctls changed);
+#         `down --keep-engine` leaves the engine running (a test then checks nothing is left).
 #
 # Env: PHOTON_API_PORT (3233; `127.0.0.1:13233` publishes on loopback only), PHOTON_TRACE_UI_PORT
 # (16686), PHOTON_COMPOSE_PROJECT (photon), PHOTON_COMPOSE_PUBLIC_IMAGES=1 (use the compose
@@ -155,13 +156,13 @@ down() {
     use_local_images
     dc down -v --remove-orphans --timeout 30 >&2 || true
   fi
-  "$here/docker.sh" down
+  [ "${1:-}" = --keep-engine ] || "$here/docker.sh" down
 }
 
 case "${1:-}" in
   images) "$here/docker.sh" up; images ;;
   up) shift; up "$@" ;;
-  down) down ;;
+  down) down "${2:-}" ;;
   status) "$here/docker.sh" status && use_local_images && dc ps ;;
   logs) shift; use_local_images; dc logs "$@" ;;
   *) echo "usage: $0 images|up [--invokers N]|down|status|logs [SERVICE]" >&2; exit 2 ;;

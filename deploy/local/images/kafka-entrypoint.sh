@@ -22,7 +22,7 @@ log_dir=$(sed -n 's/^log.dirs=//p' "$props")
 log_dir=${log_dir:-/tmp/kraft-combined-logs}
 if [ ! -f "$log_dir/meta.properties" ]; then
   mkdir -p "$log_dir"
-  id=${CLUSTER_ID:-$(java -cp '/opt/kafka/libs/*' "${java_opts[@]}" kafka.tools.StorageTool random-uuid)}
-  java -cp '/opt/kafka/libs/*' "${java_opts[@]}" kafka.tools.StorageTool format -t "$id" -c "$props"
+  # apache/kafka's default cluster id when CLUSTER_ID is unset (one JVM start fewer than random-uuid).
+  java -cp '/opt/kafka/libs/*' "${java_opts[@]}" kafka.tools.StorageTool format -t "${CLUSTER_ID:-5L6g3nShT-eMCtK--X86sw}" -c "$props"
 fi
 exec java -cp '/opt/kafka/libs/*' "${java_opts[@]}" kafka.Kafka "$props"
