@@ -125,6 +125,12 @@ images() {
   # photon's own image through the compose file's build section, as users build it; the classic
   # builder reuses every layer whose inputs did not change (npm ci: package-lock.json).
   timed "photon image" dc build --quiet invoker
+  # The build stage is not tagged by compose; tagging it (every layer cached: seconds) keeps its
+  # npm ci layer alive, so dropping the dangling images older runs left (an engine of ours only)
+  # never throws that cache away.
+  docker build --network host -q -f "$root/deploy/Dockerfile" --target build \
+    --build-arg PHOTON_BUILD_IMAGE="${PHOTON_BUILD_IMAGE:-node:24-bookworm}" -t photon-ci/photon-build:local "$root" >/dev/null 2>&1 || true
+  if "$here/docker.sh" status 2>/dev/null | grep -q ours; then docker image prune -f >/dev/null; fi
 }
 
 usable_invokers() {
