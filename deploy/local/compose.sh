@@ -95,7 +95,7 @@ build_services() {
   local target missing=0
   for target in kafka redis nginx trace-ui; do has_image "photon-ci/$target:$services_tag" || missing=1; done
   [ $missing = 1 ] || return 0
-  "$here/kafka.sh" fetch
+  "$here/kafka.sh" fetch >/dev/null
   local ctx="$run_dir/compose-services-context"
   rm -rf "$ctx"; mkdir -p "$ctx"
   cp "$here/images/"* "$ctx/"
