@@ -34,6 +34,7 @@ ours() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
 forward_policy() { iptables -S FORWARD 2>/dev/null | sed -n 's/^-P FORWARD //p'; }
 nft_tables() { nft list tables 2>/dev/null | sort; }
+docker_bridges() { { ip -o link show type bridge 2>/dev/null | grep -Eo ': (docker0|br-[0-9a-f]{12})[:@]' || true; } | tr -d ':@ ' | sort; }
 sysctls() { sysctl -n net.ipv4.ip_forward 2>/dev/null; sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null || echo absent; }
 
 record_host() {
@@ -43,6 +44,7 @@ record_host() {
   forward_policy >"$state/forward.before"
   nft_tables >"$state/nft-tables.before"
   sysctls >"$state/sysctl.before"
+  docker_bridges >"$state/bridges.before"
 }
 
 # What docker could have changed on the host, compared with what `up` recorded. Other tests add
@@ -60,9 +62,8 @@ check() {
   if [ "$(sysctls)" != "$(cat "$state/sysctl.before")" ]; then
     log "sysctls net.ipv4.ip_forward / bridge-nf-call-iptables are $(sysctls | tr '\n' ' '), were $(tr '\n' ' ' <"$state/sysctl.before")"; bad=1
   fi
-  if ip -o link show type bridge 2>/dev/null | grep -Eq ': (docker0|br-[0-9a-f]{12})[:@]'; then
-    log "a docker bridge is left: $(ip -o link show type bridge | grep -Eo '(docker0|br-[0-9a-f]{12})' | tr '\n' ' ')"; bad=1
-  fi
+  local new_bridges; new_bridges=$(comm -13 "$state/bridges.before" <(docker_bridges))
+  if [ -n "$new_bridges" ]; then log "docker bridges left: $(echo $new_bridges)"; bad=1; fi
   return $bad
 }
 
@@ -80,13 +81,19 @@ restore_host() {
   if [ "$nf" != absent ] && [ "$(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null)" != "$nf" ]; then
     log "restoring net.bridge.bridge-nf-call-iptables=$nf"; sysctl -qw net.bridge.bridge-nf-call-iptables="$nf"
   fi
+  # Networks that were not removed (compose down skipped) keep their bridge after dockerd stops.
+  if ! ours; then
+    local b
+    for b in $(comm -13 "$state/bridges.before" <(docker_bridges)); do log "removing bridge $b"; ip link delete "$b" || true; done
+  fi
 }
 
 up() {
   if ours; then log "dockerd already running (ours, pid $(cat "$pidfile"))"; return 0; fi
   if answers; then
     log "a Docker engine already answers: using it as it is (not ours to configure or stop)"
-    mkdir -p "$state"; rm -f "$pidfile"; return 0
+    # Nothing recorded: a later `down` must not "restore" this engine's host to an older record.
+    mkdir -p "$state"; rm -f "$pidfile" "$state"/*.before; return 0
   fi
   command -v dockerd >/dev/null || { log "dockerd is missing: apt-get install docker.io"; exit 1; }
   record_host
