@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages photon's tests and local cluster need, when missing: maven and a
 # JRE pull and run Kafka, redis-server, nft and ip for network namespaces, g++/make for node-gyp
-# (isolated-vm), docker-compose to validate deploy/docker-compose.yml. Needs root (apt-get); prints what it does and does nothing when all are there.
+# (isolated-vm), docker-compose, docker.io and debootstrap to validate and run
+# deploy/docker-compose.yml (deploy/local/compose.sh). Needs root (apt-get); prints what it does and does nothing when all are there.
 set -euo pipefail
 need=()
 command -v mvn >/dev/null || need+=(maven)
@@ -16,6 +17,10 @@ command -v curl >/dev/null || need+=(curl)
 # zip: the tests build zip actions from real npm packages as users do (test/harness/npm-zip.ts).
 command -v zip >/dev/null || need+=(zip)
 command -v docker-compose >/dev/null || need+=(docker-compose)
+# docker.io runs the compose cluster in CI (deploy/local/compose.sh); debootstrap makes its base
+# image without any registry.
+command -v dockerd >/dev/null || need+=(docker.io)
+command -v debootstrap >/dev/null || need+=(debootstrap)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "prereqs.sh: installing Debian packages: ${need[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive

@@ -95,7 +95,7 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('has a .dockerignore that keeps node_modules and run data out of the context', () => {
-    const ignore = readFileSync(join(root, 'deploy/Dockerfile.dockerignore'), 'utf8');
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8');
     expect(ignore).toMatch(/node_modules/);
     expect(ignore).toMatch(/deploy\/local\/\.run/);
   });
