@@ -43,8 +43,9 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   url: m('url.cjs', ['punycode', 'querystring', 'buffer']),
   util: m('util.cjs', ['buffer', 'process', 'internal/web', 'assert']),
   'util/types': m('util-types.cjs', ['util']),
+  // ---- host-backed: Node's own code on the host (host-builtins.ts), reached with copies ---------
+  crypto: m('crypto.cjs', ['buffer', 'stream', 'string_decoder', 'internal/web']),
   // ---- provided by other parts of the issue: placeholders that throw at use ------------------
-  crypto: m('not-yet.cjs'),
   dgram: m('not-yet.cjs'),
   dns: m('not-yet.cjs'),
   fs: m('not-yet.cjs'),
@@ -63,7 +64,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   worker_threads: m('unavailable.cjs'),
   // ---- the layer's own (not requirable by functions) -----------------------------------------
   'internal/runtime': m('runtime.cjs', ['internal/runtime']),
-  'internal/web': m('web.cjs', ['buffer', 'internal/runtime', 'stream/web']),
+  'internal/web': m('web.cjs', ['buffer', 'internal/runtime', 'stream/web', 'crypto']),
 };
 
 /** Built-ins a function may require (`x` and `node:x`). */

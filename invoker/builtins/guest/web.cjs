@@ -283,6 +283,7 @@ const crypto = {
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   },
   get subtle() {
+    if (subtle === null) require('crypto'); // node:crypto installs it (setSubtle) when it loads
     if (subtle === null) { const e = new Error('crypto.subtle is not available in photon yet (it comes with node:crypto, issue 14)'); e.code = 'ERR_NOT_IMPLEMENTED'; throw e; }
     return subtle;
   },
