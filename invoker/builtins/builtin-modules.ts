@@ -45,6 +45,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   'util/types': m('util-types.cjs', ['util']),
   // ---- host-backed: Node's own code on the host (host-builtins.ts), reached with copies ---------
   crypto: m('crypto.cjs', ['buffer', 'stream', 'string_decoder', 'internal/web']),
+  zlib: m('zlib.cjs', ['buffer', 'stream']),
   // ---- provided by other parts of the issue: placeholders that throw at use ------------------
   dgram: m('not-yet.cjs'),
   dns: m('not-yet.cjs'),
@@ -54,7 +55,6 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   https: m('not-yet.cjs'),
   net: m('not-yet.cjs'),
   tls: m('not-yet.cjs'),
-  zlib: m('not-yet.cjs'),
   // ---- cannot exist in an isolate: importable, throw at the call -----------------------------
   child_process: m('unavailable.cjs'),
   cluster: m('unavailable.cjs'),

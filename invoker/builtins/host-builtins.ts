@@ -4,9 +4,11 @@ import type { HostBuiltin } from './host-builtin.js';
 import { cryptoHost } from './host/crypto-host.js';
 import { runtimeHost } from './host/runtime-host.js';
 import { webHost } from './host/web-host.js';
+import { zlibHost } from './host/zlib-host.js';
 
 export const HOST_BUILTINS: Readonly<Record<string, HostBuiltin>> = {
   crypto: cryptoHost,
   'internal/runtime': runtimeHost,
   'internal/web': webHost,
+  zlib: zlibHost,
 };

@@ -2,7 +2,6 @@
 // scope), one host call per update; auth tags and AAD for GCM/CCM/OCB/chacha20-poly1305. Both
 // are Transform streams on demand (LazyTransform).
 module.exports = function cryptoCipher({ host, Buffer, toBytes, asBuffer, LazyTransform, KeyObject, nextId }) {
-  const encodeOut = (b, enc) => (enc && enc !== 'buffer' ? b.toString(enc) : b);
   function Cipheriv(decipher, cipher, key, iv, options) {
     LazyTransform.call(this, options);
     const k = key instanceof KeyObject ? key._spec : toBytes(key, undefined, 'key').slice();
@@ -20,15 +19,13 @@ module.exports = function cryptoCipher({ host, Buffer, toBytes, asBuffer, LazyTr
     const out = asBuffer(host.call('cipher-update', this._id, toBytes(data, inputEncoding).slice()));
     return this._encode(out, outputEncoding);
   };
+  // Output strings go through a StringDecoder, as Node's do: a base64 or UTF-8 unit split across
+  // updates comes out whole.
   Cipheriv.prototype._encode = function _encode(b, enc) {
     if (!enc || enc === 'buffer') return b;
-    if (enc === 'utf8' || enc === 'utf-8' || enc === 'ucs2' || enc === 'utf16le') {
-      // Characters may be split across updates, as Node's StringDecoder handles.
-      const { StringDecoder } = require('string_decoder');
-      this._decoder ??= new StringDecoder(enc);
-      return this._decoder.write(b);
-    }
-    return b.toString(enc);
+    const { StringDecoder } = require('string_decoder');
+    if (!this._decoder || this._decoder.encoding !== new StringDecoder(enc).encoding) this._decoder = new StringDecoder(enc);
+    return this._decoder.write(b);
   };
   Cipheriv.prototype.final = function final(outputEncoding) {
     if (this._done) throw finalized();
@@ -36,8 +33,9 @@ module.exports = function cryptoCipher({ host, Buffer, toBytes, asBuffer, LazyTr
     const r = host.call('cipher-final', this._id);
     if (r.tag) this._tag = asBuffer(r.tag);
     const out = asBuffer(r.out);
-    if (this._decoder) return this._decoder.end(out);
-    return encodeOut(out, outputEncoding);
+    if (!outputEncoding || outputEncoding === 'buffer') return out;
+    this._encode(Buffer.alloc(0), outputEncoding);
+    return this._decoder.end(out);
   };
   Cipheriv.prototype.setAAD = function setAAD(buf, options) {
     host.call('cipher-aad', this._id, toBytes(buf, undefined, 'buffer').slice(), options && typeof options.plaintextLength === 'number' ? { plaintextLength: options.plaintextLength } : {});

@@ -16,7 +16,7 @@ module.exports = function cryptoKeys({ host, Buffer, toBytes, asBuffer, callback
     get symmetricKeySize() { return this.type === 'secret' ? this[kSpec].d.length : undefined; }
     export(options) {
       if (this.type === 'secret') {
-        if (options && options.format === 'jwk') return { kty: 'oct', k: Buffer.from(this[kSpec].d).toString('base64url') };
+        if (options && options.format === 'jwk') return { kty: 'oct', k: Buffer.from(this[kSpec].d).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') };
         return Buffer.from(this[kSpec].d);
       }
       const r = host.call('key-export', this[kSpec], options || {});
@@ -68,6 +68,10 @@ module.exports = function cryptoKeys({ host, Buffer, toBytes, asBuffer, callback
     callbackOf(cb);
     host.request('generateKeyPair', type, options || {}).then((r) => { const p = fromPair(r); cb(null, p.publicKey, p.privateKey); }, (e) => cb(e));
   }
+  // util.promisify(generateKeyPair) resolves {publicKey, privateKey}, as Node's does.
+  Object.defineProperty(generateKeyPair, Symbol.for('nodejs.util.promisify.custom'), {
+    value: (type, options) => host.request('generateKeyPair', type, options || {}).then(fromPair),
+  });
   function generateKeySync(type, options) {
     const length = options && options.length;
     if (type !== 'hmac' && type !== 'aes') throw invalidArg('type', "one of 'hmac', 'aes'", type);

@@ -164,6 +164,17 @@ function randomInt(min, max, cb) {
   return v;
 }
 
+// Version 4 UUIDs from a 4 KB pool of the host's entropy: a loop of them costs one host call per 256.
+let uuidPool = null;
+let uuidAt = 0;
+const HEX = Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1));
+function randomUUID() {
+  if (uuidPool === null || uuidAt + 16 > uuidPool.length) { uuidPool = host.call('random', 4096); uuidAt = 0; }
+  const b = uuidPool; const i = uuidAt; uuidAt += 16;
+  const h = (k) => HEX[b[i + k]];
+  return h(0) + h(1) + h(2) + h(3) + '-' + h(4) + h(5) + '-' + HEX[(b[i + 6] & 0x0f) | 0x40] + h(7) + '-' + HEX[(b[i + 8] & 0x3f) | 0x80] + h(9) + '-' + h(10) + h(11) + h(12) + h(13) + h(14) + h(15);
+}
+
 // ---- key derivation ------------------------------------------------------------------------------
 function pbkdf2Sync(password, salt, iterations, keylen, digest) {
   return asBuffer(host.call('pbkdf2', toBytes(password, undefined, 'password'), toBytes(salt, undefined, 'salt'), iterations, keylen, digest));
@@ -206,7 +217,7 @@ const hostLists = () => (lists ??= host.call('lists'));
 
 const subtle = require('./crypto-subtle.cjs')({ host, Buffer, toBytes, DOMException: web.DOMException });
 web.setSubtle(subtle);
-const webcrypto = { subtle, getRandomValues: (a) => web.crypto.getRandomValues(a), randomUUID: () => web.crypto.randomUUID(), CryptoKey: subtle.CryptoKey };
+const webcrypto = { subtle, getRandomValues: (a) => web.crypto.getRandomValues(a), randomUUID, CryptoKey: subtle.CryptoKey };
 
 module.exports = {
   createHash: (algorithm, options) => new Hash(algorithm, options),
@@ -214,7 +225,7 @@ module.exports = {
   Hash, Hmac, hash,
   randomBytes, pseudoRandomBytes: randomBytes, prng: randomBytes, rng: randomBytes,
   randomFill, randomFillSync, randomInt,
-  randomUUID: (options) => web.crypto.randomUUID(options),
+  randomUUID,
   getRandomValues: (a) => web.crypto.getRandomValues(a),
   pbkdf2, pbkdf2Sync, scrypt, scryptSync, hkdf, hkdfSync,
   ...ciphers,

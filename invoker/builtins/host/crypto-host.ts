@@ -83,7 +83,7 @@ function hasher(alg: unknown, key: unknown, opts: unknown): crypto.Hash | crypto
   if (key === undefined || key === null) return crypto.createHash(str(alg, 'algorithm'), options);
   return crypto.createHmac(str(alg, 'hmac'), isSpec(key) ? keyOf(key) : bytes(key, 'key'));
 }
-const worker = (scope: HostBuiltinScope, op: string, args: unknown[]): Promise<unknown> => cryptoWorkers.run(op, args, scope.contextId, scope.signal);
+const worker = (scope: HostBuiltinScope, op: string, args: unknown[]): Promise<unknown> => cryptoWorkers.run(op, args, scope.signal, scope.signal);
 
 let lists: Record<string, unknown> | null = null;
 
@@ -141,7 +141,15 @@ const OPS: Record<string, (args: unknown[], scope: HostBuiltinScope) => unknown>
     hashes: crypto.getHashes(), ciphers: crypto.getCiphers(), curves: crypto.getCurves(), constants: { ...crypto.constants },
   }),
   pbkdf2: ([p, s, i, n, d], scope) => worker(scope, 'pbkdf2', [bytes(p, 'password'), bytes(s, 'salt'), i, n, d]),
-  scrypt: ([p, s, n, o], scope) => worker(scope, 'scrypt', [bytes(p, 'password'), bytes(s, 'salt'), n, plain(o)]),
+  scrypt: async ([p, s, n, o], scope) => {
+    // scrypt's memory (128·N·r bytes) is the tenant's: maxmem never above the action's limit, so
+    // a huge N/r is Node's own "memory limit exceeded" RangeError, not host memory.
+    const opts = { ...plain(o) };
+    const limit = (await scope.memory()).limit || 32 << 20;
+    const asked = typeof opts.maxmem === 'number' ? opts.maxmem : 32 << 20;
+    opts.maxmem = Math.min(asked, limit);
+    return worker(scope, 'scrypt', [bytes(p, 'password'), bytes(s, 'salt'), n, opts]);
+  },
   generateKeyPair: ([type, options], scope) => worker(scope, 'generateKeyPair', [str(type, 'type'), plain(options)]),
   sign: ([alg, data, key], scope) => worker(scope, 'sign', [alg ?? null, bytes(data, 'data'), key]),
   verify: ([alg, data, key, sig], scope) => worker(scope, 'verify', [alg ?? null, bytes(data, 'data'), key, bytes(sig, 'signature')]),

@@ -83,7 +83,7 @@ type Answer = { ok: true; value: unknown } | { ok: false; error: { name: string;
 interface Job {
   readonly op: string;
   readonly args: unknown[];
-  readonly owner: number;
+  readonly owner: object;
   readonly signal: AbortSignal;
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: Error) => void;
@@ -101,7 +101,7 @@ function errorOf(e: { name: string; message: string; code?: string }): Error {
 /**
  * A small pool of worker threads for crypto jobs. Contract: run() resolves with the job's plain-data
  * answer or rejects with an Error like the one Node threw; at most `size` jobs run at once and at
- * most one per owner (a context), so one tenant's bombs queue behind each other and leave the other
+ * most one per owner (a context's scope: context ids repeat across isolates), so one tenant's bombs queue behind each other and leave the other
  * workers to other tenants; when a job's signal aborts (its context ended: timeout, dispose) it is
  * dropped from the queue or, if running, its worker is terminated at once and replaced on demand.
  * Workers idle for `idleMs` exit, so an invoker that does no such work keeps no threads.
@@ -109,13 +109,13 @@ function errorOf(e: { name: string; message: string; code?: string }): Error {
 export class CryptoWorkerPool {
   private readonly idle: Worker[] = [];
   private readonly queue: Job[] = [];
-  private readonly running = new Map<number, Job>();
+  private readonly running = new Map<object, Job>();
   private busy = 0;
   private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly size = Math.max(2, availableParallelism()), private readonly idleMs = 10_000) {}
 
-  run(op: string, args: unknown[], owner: number, signal: AbortSignal): Promise<unknown> {
+  run(op: string, args: unknown[], owner: object, signal: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) { reject(new Error('the activation ended')); return; }
       this.queue.push({ op, args, owner, signal, resolve, reject });
