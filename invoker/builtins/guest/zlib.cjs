@@ -23,6 +23,13 @@ function toBytes(data, name = 'buffer') {
   throw invalidArg(name, data);
 }
 const asBuffer = (u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+/** zlib's errors carry errno beside code, as Node's do (the host sends name, message and code). */
+function zerr(e) {
+  if (e && typeof e.code === 'string' && typeof codes[e.code] === 'number') e.errno = codes[e.code];
+  return e;
+}
+function callSync(...args) { try { return host.call(...args); } catch (e) { throw zerr(e); } }
+const request = (...args) => host.request(...args).catch((e) => { throw zerr(e); });
 /** The engine's options as the host takes them (numbers, a dictionary's bytes, brotli params). */
 function engineOptions(o) {
   if (o === undefined || o === null) return {};
@@ -47,7 +54,7 @@ class ZlibBase extends Transform {
     this._mode = mode;
     this.bytesWritten = 0;
     this._closed = false;
-    host.call('open', this._id, mode, engineOptions(o)); // options are checked now, as Node does
+    callSync('open', this._id, mode, engineOptions(o)); // options are checked now, as Node does
   }
   get _handle() { return this._closed ? null : {}; }
   get bytesRead() { return this.bytesWritten; }
@@ -55,17 +62,17 @@ class ZlibBase extends Transform {
   _transform(chunk, enc, cb) {
     const b = toBytes(chunk, 'chunk');
     this.bytesWritten += b.length;
-    host.request('write', this._id, b).then((u) => { this._out(u); cb(); }, (e) => cb(e));
+    request('write', this._id, b).then((u) => { this._out(u); cb(); }, (e) => cb(e));
   }
   _flush(cb) {
-    host.request('end', this._id).then((u) => { this._closed = true; this._out(u); cb(); }, (e) => cb(e));
+    request('end', this._id).then((u) => { this._closed = true; this._out(u); cb(); }, (e) => cb(e));
   }
   flush(kind, cb) {
     if (typeof kind === 'function' || kind === undefined) { cb = kind; kind = constants.Z_FULL_FLUSH; }
-    host.request('flush', this._id, kind).then((u) => { this._out(u); if (cb) cb(); }, (e) => this.destroy(e));
+    request('flush', this._id, kind).then((u) => { this._out(u); if (cb) cb(); }, (e) => this.destroy(e));
   }
   params(level, strategy, cb) {
-    host.request('params', this._id, level, strategy).then((u) => { this._out(u); if (cb) cb(); }, (e) => (cb ? cb(e) : this.destroy(e)));
+    request('params', this._id, level, strategy).then((u) => { this._out(u); if (cb) cb(); }, (e) => (cb ? cb(e) : this.destroy(e)));
   }
   reset() {}
   close(cb) { if (cb) this.once('close', cb); this.destroy(); }
@@ -82,11 +89,11 @@ for (const mode of MODES) {
   out[CLASS[mode]].prototype = Ctor.prototype;
   out['create' + CLASS[mode]] = (opts) => new Ctor(opts);
   const max = (opts) => (opts && typeof opts.maxOutputLength === 'number' ? opts.maxOutputLength : undefined);
-  out[mode + 'Sync'] = (buffer, opts) => asBuffer(host.call('run', mode, engineOptions(opts), toBytes(buffer), max(opts)));
+  out[mode + 'Sync'] = (buffer, opts) => asBuffer(callSync('run', mode, engineOptions(opts), toBytes(buffer), max(opts)));
   out[mode] = (buffer, opts, cb) => {
     if (typeof opts === 'function') { cb = opts; opts = {}; }
     if (typeof cb !== 'function') { const e = new TypeError('The "callback" argument must be of type function. Received ' + typeof cb); e.code = 'ERR_INVALID_ARG_TYPE'; throw e; }
-    host.request('run', mode, engineOptions(opts), toBytes(buffer), max(opts)).then((u) => cb(null, asBuffer(u)), (e) => cb(e));
+    request('run', mode, engineOptions(opts), toBytes(buffer), max(opts)).then((u) => cb(null, asBuffer(u)), (e) => cb(e));
   };
 }
 // Node's legacy top-level constants (zlib.Z_BEST_COMPRESSION, …).

@@ -139,7 +139,10 @@ export const zlibHost: HostBuiltin = {
   async call(op, args, scope) {
     switch (op) {
       case 'run': { // one-shot (gzipSync, gzip(cb)): (mode, options, data, maxOutputLength)
-        const e = new Engine(args[0], args[1], await limitOf(scope, args[3]));
+        // One-shot output does not depend on the output buffer's size: a bigger one means fewer
+        // thread-pool round trips (Node's default is 16 KB).
+        const o = { chunkSize: 64 * 1024, ...(args[1] as object) };
+        const e = new Engine(args[0], o, await limitOf(scope, args[3]));
         const onAbort = (): void => e.destroy();
         scope.signal.addEventListener('abort', onAbort, { once: true });
         try { return await e.end(input(args[2])); } finally { scope.signal.removeEventListener('abort', onAbort); }
