@@ -7,6 +7,8 @@ const host = require('photon:host');
 const { Buffer } = require('buffer');
 const { Transform } = require('stream');
 const web = require('internal/web');
+const { sha256, hmacSha256 } = require('./sha256.cjs');
+const SHA256 = new Set(['sha256', 'SHA256', 'RSA-SHA256', 'sha-256', 'SHA-256']);
 
 let seq = 0; // ids of host-side handles (hashes, ciphers), per context
 const FLUSH = 1 << 20;
@@ -53,7 +55,7 @@ for (const prop of ['_readableState', '_writableState', '_transformState']) {
 }
 
 // ---- Hash, Hmac --------------------------------------------------------------------------------
-const KNOWN_HASHES = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha512-224', 'sha512-256', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512', 'shake128', 'shake256', 'ripemd160', 'rmd160', 'blake2b512', 'blake2s256', 'md5-sha1', 'sm3']);
+const KNOWN_HASHES = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha512-224', 'sha512-256', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512', 'shake128', 'shake256', 'ripemd160', 'rmd160', 'blake2b512', 'blake2s256', 'md5-sha1', 'sm3', 'sha-256', 'rsa-sha256']);
 function Hash(algorithm, options, key) {
   if (!(this instanceof Hash)) return new Hash(algorithm, options);
   if (typeof algorithm !== 'string') throw invalidArg(key === undefined ? 'algorithm' : 'hmac', 'of type string', algorithm);
@@ -86,9 +88,24 @@ Hash.prototype.update = function update(data, enc) {
   }
   return this;
 };
+const SMALL = 4096; // below this SHA-256 (and its HMAC) is cheaper here than a host call
+const HEX = Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1));
+function encodeHere(u, enc) {
+  if (enc === undefined || enc === 'buffer') return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  if (enc === 'hex') { let s = ''; for (let i = 0; i < u.length; i++) s += HEX[u[i]]; return s; }
+  const b = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  if (enc === 'base64url') return b.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return b.toString(enc);
+}
 Hash.prototype.digest = function digest(enc) {
   if (this._done) { const e = new Error('Digest already called'); e.code = 'ERR_CRYPTO_HASH_FINALIZED'; throw e; }
   this._done = true;
+  if (this._id === 0 && this._pending <= SMALL && this._opts === null && SHA256.has(this._alg)) {
+    const k = this._key;
+    const r = k === null ? sha256(this._chunks, this._pending) : hmacSha256(k instanceof Uint8Array ? k : k.d, this._chunks, this._pending);
+    this._chunks = []; this._pending = 0;
+    return encodeHere(r, enc);
+  }
   const data = this._take();
   const r = this._id === 0 ? host.call('digest', this._alg, this._key, data, this._opts, enc) : host.call('hash-digest', this._id, data, enc);
   return asBuffer(r);
@@ -167,7 +184,6 @@ function randomInt(min, max, cb) {
 // Version 4 UUIDs from a 4 KB pool of the host's entropy: a loop of them costs one host call per 256.
 let uuidPool = null;
 let uuidAt = 0;
-const HEX = Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1));
 function randomUUID() {
   if (uuidPool === null || uuidAt + 16 > uuidPool.length) { uuidPool = host.call('random', 4096); uuidAt = 0; }
   const b = uuidPool; const i = uuidAt; uuidAt += 16;
