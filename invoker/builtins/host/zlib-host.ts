@@ -135,14 +135,44 @@ async function limitOf(scope: HostBuiltinScope, max: unknown): Promise<number> {
   return typeof max === 'number' && max >= 1 ? Math.min(max, mem) : mem;
 }
 
+// Small jobs run synchronously here, as Node's own gzipSync would: a thread-pool round trip per
+// chunk costs more than the work. Small means at most SMALL_IN bytes in and SMALL_OUT out, so a
+// call holds the event loop for a few milliseconds at most; anything bigger (a bomb included)
+// continues on the thread pool, chunk by chunk.
+const SMALL_IN = 256 * 1024;
+const SMALL_OUT = 1024 * 1024;
+const SYNC = {
+  deflate: zlib.deflateSync, inflate: zlib.inflateSync, gzip: zlib.gzipSync, gunzip: zlib.gunzipSync,
+  deflateRaw: zlib.deflateRawSync, inflateRaw: zlib.inflateRawSync, unzip: zlib.unzipSync,
+  brotliCompress: zlib.brotliCompressSync, brotliDecompress: zlib.brotliDecompressSync,
+  zstdCompress: zlib.zstdCompressSync, zstdDecompress: zlib.zstdDecompressSync,
+} as const;
+/** The answer if the job is small, else null (the caller runs it on the thread pool). */
+function runSmall(mode: unknown, opts: unknown, data: Buffer, limit: number): Uint8Array | null {
+  if (data.length > SMALL_IN || typeof mode !== 'string' || !Object.hasOwn(SYNC, mode)) return null;
+  const cap = Math.min(limit, SMALL_OUT);
+  try {
+    const b = SYNC[mode as Mode](data, { ...options(opts), maxOutputLength: cap } as zlib.ZlibOptions);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' && cap < limit) return null; // bigger than small: the pool's turn
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
+    throw e;
+  }
+}
+
 export const zlibHost: HostBuiltin = {
   async call(op, args, scope) {
     switch (op) {
       case 'run': { // one-shot (gzipSync, gzip(cb)): (mode, options, data, maxOutputLength)
+        const limit = await limitOf(scope, args[3]);
+        const small = runSmall(args[0], args[1], input(args[2]), limit);
+        if (small !== null) return small;
         // One-shot output does not depend on the output buffer's size: a bigger one means fewer
         // thread-pool round trips (Node's default is 16 KB).
         const o = { chunkSize: 64 * 1024, ...(args[1] as object) };
-        const e = new Engine(args[0], o, await limitOf(scope, args[3]));
+        const e = new Engine(args[0], o, limit);
         const onAbort = (): void => e.destroy();
         scope.signal.addEventListener('abort', onAbort, { once: true });
         try { return await e.end(input(args[2])); } finally { scope.signal.removeEventListener('abort', onAbort); }
