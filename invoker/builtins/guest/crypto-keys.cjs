@@ -82,8 +82,7 @@ module.exports = function cryptoKeys({ host, Buffer, toBytes, asBuffer, callback
   }
   function generateKey(type, options, cb) {
     callbackOf(cb);
-    let k;
-    try { k = generateKeySync(type, options); } catch (e) { throw e; }
+    const k = generateKeySync(type, options); // bad arguments throw now, as Node's do
     Promise.resolve().then(() => cb(null, k));
   }
 

@@ -134,7 +134,7 @@ const OPS: Record<string, (args: unknown[], scope: HostBuiltinScope) => unknown>
     const options: Record<string, unknown> = {};
     for (const k of ['format', 'type', 'cipher']) if (typeof o[k] === 'string') options[k] = o[k];
     if (o.passphrase !== undefined) options.passphrase = typeof o.passphrase === 'string' ? o.passphrase : Buffer.from(bytes(o.passphrase, 'passphrase'));
-    const r = keyOf(spec).export(options as crypto.KeyExportOptions<'pem'>) as unknown;
+    const r = keyOf(spec).export(options as unknown as crypto.KeyExportOptions<'pem'>) as unknown;
     return Buffer.isBuffer(r) ? new Uint8Array(r) : r;
   },
   lists: () => (lists ??= {

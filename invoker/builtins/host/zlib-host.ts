@@ -9,6 +9,7 @@ import type { Transform } from 'node:stream';
 import type { HostBuiltin, HostBuiltinScope } from '../host-builtin.js';
 
 type Mode = keyof typeof MAKERS;
+type EngineOptions = zlib.ZlibOptions & zlib.BrotliOptions & zlib.ZstdOptions;
 const MAKERS = {
   deflate: zlib.createDeflate, inflate: zlib.createInflate, gzip: zlib.createGzip, gunzip: zlib.createGunzip,
   deflateRaw: zlib.createDeflateRaw, inflateRaw: zlib.createInflateRaw, unzip: zlib.createUnzip,
@@ -19,7 +20,7 @@ const NUMBERS = ['level', 'windowBits', 'memLevel', 'strategy', 'chunkSize', 'fl
 const MAX_STREAMS = 256;
 
 /** Options as Node takes them, from hostile guest data: known keys only, numbers and bytes. */
-function options(v: unknown): zlib.ZlibOptions & zlib.BrotliOptions {
+function options(v: unknown): EngineOptions {
   const o = v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
   const out: Record<string, unknown> = {};
   for (const k of NUMBERS) if (o[k] !== undefined) out[k] = o[k];
@@ -29,7 +30,7 @@ function options(v: unknown): zlib.ZlibOptions & zlib.BrotliOptions {
     for (const [k, x] of Object.entries(o.params as Record<string, unknown>)) p[k] = x;
     out.params = p;
   }
-  return out;
+  return out as EngineOptions;
 }
 function tooLarge(limit: number): RangeError {
   return Object.assign(new RangeError(`Cannot create a Buffer larger than ${limit} bytes`), { code: 'ERR_BUFFER_TOO_LARGE' });
@@ -50,7 +51,7 @@ class Engine {
 
   constructor(mode: unknown, opts: unknown, private readonly limit: number) {
     if (typeof mode !== 'string' || !Object.hasOwn(MAKERS, mode)) throw new TypeError(`zlib: no mode ${String(mode)}`);
-    this.stream = MAKERS[mode as Mode](options(opts)) as Transform;
+    this.stream = (MAKERS[mode as Mode] as (o: EngineOptions) => Transform)(options(opts));
     this.stream.on('data', (c: Buffer) => {
       this.size += c.length;
       if (this.size > this.limit) this.fail(tooLarge(this.limit));
@@ -85,7 +86,7 @@ class Engine {
   }
 
   params(level: unknown, strategy: unknown): Promise<Uint8Array> {
-    const z = this.stream as unknown as zlib.Zlib;
+    const z = this.stream as unknown as { params(level: number, strategy: number, cb: () => void): void };
     return this.wait((done) => z.params(Number(level), Number(strategy), () => done(null)));
   }
 
@@ -152,7 +153,7 @@ function runSmall(mode: unknown, opts: unknown, data: Buffer, limit: number): Ui
   if (data.length > SMALL_IN || typeof mode !== 'string' || !Object.hasOwn(SYNC, mode)) return null;
   const cap = Math.min(limit, SMALL_OUT);
   try {
-    const b = SYNC[mode as Mode](data, { ...options(opts), maxOutputLength: cap } as zlib.ZlibOptions);
+    const b = (SYNC[mode as Mode] as (d: Buffer, o: EngineOptions) => Buffer)(data, { ...options(opts), maxOutputLength: cap });
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
