@@ -1,7 +1,7 @@
 // node:crypto's Cipheriv and Decipheriv: a host-side cipher per object (its id in the context's
 // scope), one host call per update; auth tags and AAD for GCM/CCM/OCB/chacha20-poly1305. Both
 // are Transform streams on demand (LazyTransform).
-module.exports = function cryptoCipher({ host, Buffer, toBytes, asBuffer, LazyTransform, KeyObject, nextId }) {
+module.exports = function cryptoCipher({ host, Buffer, toBytes, toAB, asBuffer, LazyTransform, KeyObject, nextId }) {
   function Cipheriv(decipher, cipher, key, iv, options) {
     LazyTransform.call(this, options);
     const k = key instanceof KeyObject ? key._spec : toBytes(key, undefined, 'key').slice();
@@ -16,7 +16,7 @@ module.exports = function cryptoCipher({ host, Buffer, toBytes, asBuffer, LazyTr
   function finalized() { const e = new Error('Unsupported state'); e.code = 'ERR_CRYPTO_INVALID_STATE'; return e; }
   Cipheriv.prototype.update = function update(data, inputEncoding, outputEncoding) {
     if (this._done) throw finalized();
-    const out = asBuffer(host.call('cipher-update', this._id, toBytes(data, inputEncoding).slice()));
+    const out = asBuffer(host.call('cipher-update', this._id, toAB(toBytes(data, inputEncoding))));
     return this._encode(out, outputEncoding);
   };
   // Output strings go through a StringDecoder, as Node's do: a base64 or UTF-8 unit split across
