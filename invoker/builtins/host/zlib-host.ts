@@ -47,6 +47,9 @@ function arrayBuffer(b: Buffer): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
+/** zlib streams alive on this host (for tests and metrics): each one is work on the thread pool. */
+export const zlibWork = { streams: 0 };
+
 /** One Node zlib stream and the output it produced since the last take(), bounded by `limit`. */
 class Engine {
   private chunks: Buffer[] = [];
@@ -58,6 +61,8 @@ class Engine {
   constructor(mode: unknown, opts: unknown, private readonly limit: number) {
     if (typeof mode !== 'string' || !Object.hasOwn(MAKERS, mode)) throw new TypeError(`zlib: no mode ${String(mode)}`);
     this.stream = (MAKERS[mode as Mode] as (o: EngineOptions) => Transform)(options(opts));
+    zlibWork.streams++;
+    this.stream.once('close', () => { zlibWork.streams--; });
     this.stream.on('data', (c: Buffer) => {
       this.size += c.length;
       if (this.size > this.limit) this.fail(tooLarge(this.limit));

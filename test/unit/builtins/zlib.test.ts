@@ -3,11 +3,12 @@
 // action's memory limit, in the sync, callback and stream forms, while the host's RSS stays bounded.
 import { createRequire } from 'node:module';
 import { createGzip } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
 import { activation, fakeNamespaceCache, makeAction } from '../invoker/fixtures.js';
 import type { ActivationOutcome } from '../../../invoker/pool/activation-outcome.js';
 import { ZLIB_CASES } from './zlib-cases.js';
+import { zlibWork } from '../../../invoker/builtins/host/zlib-host.js';
 
 let pool: IsolatePool;
 beforeAll(async () => {
@@ -72,5 +73,12 @@ describe('bounds: decompression is the tenant\'s memory', () => {
     const growth = await peakRssGrowth(async () => { o = await run(`async function main(params) { ${body} }`, { bomb }, { limits: { memory: 128, timeout: 60_000 } }); });
     expect(o!.response.result, JSON.stringify(o!.response)).toEqual({ name: 'RangeError', code: 'ERR_BUFFER_TOO_LARGE', message: `Cannot create a Buffer larger than ${128 * 1024 * 1024} bytes` });
     expect(growth).toBeLessThan(700 * 1024 * 1024); // a GiB of output held anywhere on the host would pass this
+  }, 60_000);
+
+  it("stops decompressing when the activation times out: the bomb's stream is destroyed, not left to run to the limit", async () => {
+    const o = await run(`async function main(params) { return new Promise((res) => require('zlib').gunzip(Buffer.from(params.bomb, 'base64'), (e, b) => res(e ? { error: e.code } : { n: b.length }))); }`,
+      { bomb }, { limits: { memory: 512, timeout: 300 } });
+    expect(JSON.stringify(o.response.result)).toContain('exceeded its time limits of 300 milliseconds');
+    await vi.waitFor(() => expect(zlibWork.streams).toBe(0), { timeout: 1000, interval: 10 });
   }, 60_000);
 });
