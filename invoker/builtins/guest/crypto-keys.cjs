@@ -90,7 +90,8 @@ module.exports = function cryptoKeys({ host, Buffer, toBytes, asBuffer, callback
   function signKey(key) {
     const opts = {};
     if (key && typeof key === 'object' && !(key instanceof KeyObject) && !ArrayBuffer.isView(key)) {
-      for (const k of ['padding', 'saltLength', 'dsaEncoding']) if (key[k] !== undefined) opts[k] = key[k];
+      for (const k of ['padding', 'saltLength', 'dsaEncoding', 'oaepHash']) if (key[k] !== undefined) opts[k] = key[k];
+      if (key.oaepLabel !== undefined) opts.oaepLabel = toBytes(key.oaepLabel, undefined, 'key.oaepLabel').slice();
     }
     const input = keyInput(key);
     if (input.spec) return { spec: input.spec, opts };
@@ -132,6 +133,9 @@ module.exports = function cryptoKeys({ host, Buffer, toBytes, asBuffer, callback
     return asBuffer(host.call('diffieHellman', privateKey._spec, publicKey._spec));
   }
 
+  // RSA encryption with a public or private key (OAEP by default, PKCS#1 v1.5 by `padding`).
+  const rsa = (fn) => (key, buffer) => asBuffer(host.call('rsa', fn, signKey(key), toBytes(buffer, undefined, 'buffer').slice()));
+
   return {
     KeyObject,
     fromHost,
@@ -141,6 +145,8 @@ module.exports = function cryptoKeys({ host, Buffer, toBytes, asBuffer, callback
       sign, verify, Sign, Verify,
       createSign: (algorithm) => new Sign(algorithm), createVerify: (algorithm) => new Verify(algorithm),
       diffieHellman,
+      publicEncrypt: rsa('publicEncrypt'), privateDecrypt: rsa('privateDecrypt'),
+      privateEncrypt: rsa('privateEncrypt'), publicDecrypt: rsa('publicDecrypt'),
     },
   };
 };

@@ -157,6 +157,10 @@ const OPS: Record<string, (args: unknown[], scope: HostBuiltinScope) => unknown>
   generateKeyPair: ([type, options], scope) => worker(scope, 'generateKeyPair', [str(type, 'type'), plain(options)]),
   sign: ([alg, data, key], scope) => worker(scope, 'sign', [alg ?? null, bytes(data, 'data'), key]),
   verify: ([alg, data, key, sig], scope) => worker(scope, 'verify', [alg ?? null, bytes(data, 'data'), key, bytes(sig, 'signature')]),
+  rsa: ([fn, key, data], scope) => {
+    if (fn !== 'publicEncrypt' && fn !== 'privateDecrypt' && fn !== 'privateEncrypt' && fn !== 'publicDecrypt') throw new TypeError('not an RSA operation');
+    return worker(scope, 'rsa', [fn, key, bytes(data, 'buffer')]);
+  },
   diffieHellman: ([priv, pub], scope) => worker(scope, 'diffieHellman', [priv, pub]),
   subtle: async ([method, args], scope) => {
     try {

@@ -64,6 +64,7 @@ const OPS = {
   },
   sign: (alg, data, key) => crypto.sign(alg, data, keyArg(key)),
   verify: (alg, data, key, sig) => crypto.verify(alg, data, keyArg(key), sig),
+  rsa: (fn, key, data) => crypto[fn](keyArg(key), data),
   diffieHellman: (priv, pub) => crypto.diffieHellman({ privateKey: keyOf(priv), publicKey: keyOf(pub) }),
   subtle: subtleOp,
 };

@@ -117,6 +117,16 @@ export const CRYPTO_CASES: Record<string, string> = {
     out.cb = await new Promise((res, rej) => c.sign('sha256', data, params.rsa.privateKey, (e, s) => e ? rej(e) : res(s.toString('base64'))));
     try { c.sign('sha256', data, 'not a key'); } catch (e) { out.badKey = [e.name, e.code]; }
     return out;`,
+  'RSA encryption: publicEncrypt/privateDecrypt (OAEP, OAEP-SHA256, PKCS#1 v1.5), privateEncrypt/publicDecrypt': `
+    const c = require('crypto'); const out = {};
+    const oaep = c.publicEncrypt(params.rsa.publicKey, Buffer.from('secret'));
+    out.oaep = [oaep.length, c.privateDecrypt(params.rsa.privateKey, oaep).toString()];
+    const sha = c.publicEncrypt({ key: params.rsa.publicKey, oaepHash: 'sha256', oaepLabel: Buffer.from('l') }, Buffer.from('x'));
+    out.sha = c.privateDecrypt({ key: c.createPrivateKey(params.rsa.privateKey), oaepHash: 'sha256', oaepLabel: Buffer.from('l') }, sha).toString();
+    out.pkcs1 = c.privateEncrypt(params.rsa.privateKey, Buffer.from('deterministic')).toString('base64');
+    out.back = c.publicDecrypt(params.rsa.publicKey, Buffer.from(out.pkcs1, 'base64')).toString();
+    try { c.privateDecrypt(params.rsa.privateKey, Buffer.alloc(256, 1)); } catch (e) { out.bad = e.name; }
+    return out;`,
   'keys: createPublicKey/createPrivateKey/createSecretKey, KeyObject export as PEM/DER/JWK, details, equals': `
     const c = require('crypto'); const out = {};
     const priv = c.createPrivateKey(params.rsa.privateKey); const pub = c.createPublicKey(params.rsa.privateKey);
