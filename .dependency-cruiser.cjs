@@ -26,6 +26,8 @@ module.exports = {
       from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^invoker/isolate/' }, to: { path: 'node_modules/isolated-vm/' } },
     { name: 'yauzl-home', severity: 'error', comment: 'yauzl (the zip reader) lives only in shared/archive/',
       from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^shared/archive/' }, to: { path: 'node_modules/yauzl/' } },
+    { name: 'esbuild-home', severity: 'error', comment: 'esbuild lives only in the built-in modules\' build (invoker/builtins/build-builtins.ts)',
+      from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^invoker/builtins/build-builtins\\.ts$' }, to: { path: 'node_modules/esbuild/' } },
     { name: 'koffi-home', severity: 'error', comment: 'koffi lives only in native/',
       from: { path: '^(controller|invoker|deploy|shared)/' }, to: { path: 'node_modules/koffi/' } },
     { name: 'otel-sdk-in-entry-points', severity: 'error', comment: '@opentelemetry/sdk-* only in entry points (deploy/); everything else uses @opentelemetry/api',

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'deploy/local/.cache/**', 'deploy/local/.run/**', '.dependency-cruiser.cjs'] },
+  { ignores: ['node_modules/**', 'deploy/local/.cache/**', 'deploy/local/.run/**', '.dependency-cruiser.cjs', 'invoker/builtins/.bundle/**', 'invoker/builtins/.bundle-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -17,4 +17,11 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  // Built-in modules' guest code: CommonJS run inside the isolate (require/module are the layer's;
+  // the globals are the isolate's, read through globalThis).
+  {
+    files: ['invoker/builtins/guest/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off', 'no-control-regex': 'off' },
+  },
 );

@@ -6,7 +6,8 @@
 //   (hello world, MD5 of a file fetched over HTTP from outside the function's namespace, CPU-heavy)
 //   with isolation off, with the namespace cache, and without a cache (namespace per activation).
 // Needs root (namespaces). Uses invoker tags tib/tibo/tiu, address ids 58368..60671; removes what
-// it creates. The default run takes about a minute and a half; --long runs longer cells and more samples.
+// it creates. The default run takes about a minute and a half; --long runs longer cells and more samples;
+// --builtins runs only the rows of the host-backed built-ins (crypto, zlib) against native Node.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import os from 'node:os';
@@ -22,6 +23,7 @@ import { CPU_HEAVY, FILE_HASH, HELLO, benchAction, fileServer } from './isolate-
 import type { FileServer } from './isolate-workloads.js';
 import { uncachedNamespaces } from '../native/uncached-namespaces.js';
 import { zipRows } from './zip-actions.js';
+import { builtinsRows, printBuiltinRows } from './builtins-rows.js';
 
 const LONG = process.argv.includes('--long');
 const N_COLD = LONG ? 400 : 100;
@@ -337,6 +339,18 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (process.argv.includes('--builtins')) {
+    // Only the host-backed built-ins' rows (npm run bench:isolates -- --builtins): crypto and zlib vs native.
+    const small = createNamespaceCache({ invokerId: 'tibc', idBase: 59648, idCount: 32, floor: 4, ceiling: 16, isolation: 'on', log: quiet });
+    await small.start();
+    try {
+      console.log(`photon bench:isolates --builtins — ${new Date().toISOString()}, node ${process.version}, load ${loadAtStart}`);
+      printBuiltinRows(await builtinsRows(small));
+    } finally {
+      await small.close();
+    }
+    return;
+  }
   const cache = createNamespaceCache({ invokerId: 'tib', idBase: 58368, idCount: 2048, floor: 160, ceiling: 2000, isolation: 'on', log: quiet });
   process.stderr.write('filling the namespace cache…\n');
   await cache.start();
@@ -353,6 +367,8 @@ async function main(): Promise<void> {
     const dense = await density(cache);
     process.stderr.write('zip action of npm packages (npm install, cold with and without code cache, warm, RSS)…\n');
     const zr = await zipRows(cache, LONG ? 200 : 60, settle, rssMb);
+    process.stderr.write('host-backed built-ins (crypto, zlib) inside an isolate vs native…\n');
+    const br = await builtinsRows(cache);
     const modes: Mode[] = ['off', 'cache', 'no cache'];
     process.stderr.write('throughput…\n');
     const tp = await throughputAll(modes, cache);
@@ -383,6 +399,7 @@ async function main(): Promise<void> {
     console.log(`    of which code init                          p50 ${ms(pct(zr.initUncached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.initUncached, 0.99)).padEnd(9)}`);
     console.log(`  warm call, whole pool.run()                   p50 ${ms(pct(zr.warm, 0.5)).padEnd(9)} p99 ${ms(pct(zr.warm, 0.99)).padEnd(9)}  (its main works: zod parse, dayjs, lodash)`);
     console.log(`  RSS per warm isolate of it                    ${zr.rssPerIsolateMb.toFixed(2)} MB (${zr.isolates} isolates measured)`);
+    printBuiltinRows(br);
     console.log(line);
     console.log(`throughput (activations/s; mean latency), ${CELL_MS} ms per cell, one isolate per concurrent client (action concurrency 1):`);
     console.log(`workload       isolation   ${CONCURRENCY.map((c) => `c=${c}`.padEnd(18)).join('')}`);

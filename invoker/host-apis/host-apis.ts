@@ -8,7 +8,9 @@
 import type net from 'node:net';
 import type http from 'node:http';
 import type { NetworkNamespace } from '../../native/index.js';
-import type { GuestMessage, HostMessage } from '../isolate/guest-protocol.js';
+import type { BuiltinAnswer, GuestMessage, HostMessage } from '../isolate/guest-protocol.js';
+import { HOST_BUILTINS } from '../builtins/host-builtins.js';
+import type { HostBuiltinScope } from '../builtins/host-builtin.js';
 import { namespaceFetch } from './namespace-fetch.js';
 import type { NamespaceNetwork } from './namespace-network.js';
 
@@ -17,6 +19,8 @@ export interface HostApisOptions {
   network: NamespaceNetwork;
   /** Sends a message into one context of the isolate (fire-and-forget). */
   deliver(contextId: number, msg: HostMessage): void;
+  /** The isolate's heap figures and limit, for built-ins (process.memoryUsage). */
+  memory?(): Promise<{ limit: number; used: number; total: number; external: number }>;
   /** Largest fetch response body, bytes (default 16 MB). */
   maxResponseBytes?: number;
   /** Bytes of responses the isolate's fetches may buffer on the host at once (default 64 MB). */
@@ -29,6 +33,9 @@ interface ContextResources {
   servers: Map<number, net.Server>;
   conns: Map<number, net.Socket>;
   requests: Set<http.ClientRequest>;
+  immediate: NodeJS.Immediate | null;
+  /** Built-in modules' host scopes, by module name (created at their first call). */
+  builtins: Map<string, HostBuiltinScope>;
   /** Aborted by endScope(): stops connects still waiting for their socket. */
   scope: AbortController;
 }
@@ -107,10 +114,48 @@ export class HostApis {
       case 'destroy':
         r.conns.get(msg.conn)?.destroy();
         break;
+      case 'immediate':
+        r.immediate ??= setImmediate(() => {
+          r.immediate = null;
+          deliver({ op: 'immediate' });
+        });
+        break;
+      case 'builtin':
+        void this.call(contextId, msg.module, msg.call, msg.args).then((answer) => deliver({ op: 'builtin-result', id: msg.id, ...answer }));
+        break;
       case 'log':
       case 'log-truncated':
         // Logs belong to activations, which the pool tracks; they never reach here.
         break;
+    }
+  }
+
+  /**
+   * A built-in module's host call (sync or async in the guest), answered as plain data: its
+   * handler's value, or its failure as {name, message, code}. Never rejects.
+   */
+  async call(contextId: number, module: string, op: string, args: unknown[]): Promise<BuiltinAnswer> {
+    const handler = HOST_BUILTINS[module];
+    if (this.closed || handler === undefined) return { ok: false, error: { name: 'Error', message: `${module}: no host operation ${op}` } };
+    const r = this.resources(contextId);
+    let scope = r.builtins.get(module);
+    if (!scope) {
+      const signal = r.scope.signal;
+      scope = {
+        contextId, signal, namespace: this.options.namespace, network: this.options.network, state: {},
+        memory: () => this.options.memory?.() ?? Promise.resolve({ limit: 0, used: 0, total: 0, external: 0 }),
+        emit: (event, data) => {
+          if (!signal.aborted && this.contexts.get(contextId) === r) this.options.deliver(contextId, { op: 'builtin-event', module, event, data });
+        },
+      };
+      r.builtins.set(module, scope);
+    }
+    try {
+      return { ok: true, value: await handler.call(op, args, scope) };
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const code = (err as NodeJS.ErrnoException).code;
+      return { ok: false, error: { name: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}) } };
     }
   }
 
@@ -121,6 +166,7 @@ export class HostApis {
     this.contexts.delete(contextId);
     r.scope.abort();
     for (const t of r.timers.values()) clearTimeout(t);
+    if (r.immediate) clearImmediate(r.immediate);
     for (const req of r.requests) req.destroy();
     for (const s of r.servers.values()) s.close();
     for (const c of r.conns.values()) c.destroy();
@@ -134,7 +180,7 @@ export class HostApis {
   private resources(contextId: number): ContextResources {
     let r = this.contexts.get(contextId);
     if (!r) {
-      r = { timers: new Map(), servers: new Map(), conns: new Map(), requests: new Set(), scope: new AbortController() };
+      r = { timers: new Map(), servers: new Map(), conns: new Map(), requests: new Set(), immediate: null, builtins: new Map(), scope: new AbortController() };
       this.contexts.set(contextId, r);
     }
     return r;

@@ -12,6 +12,14 @@ import type { ActionFiles } from './guest-protocol.js';
 export type GuestEsm = ivm.Reference<(op: string, a: unknown, b: string) => string>;
 
 const CJS_SHIM = (path: string): string => `export default globalThis[Symbol.for('photon.requireCommonJs')](${JSON.stringify(path)});`;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+// A built-in (`node:x`): its module.exports as the default export and each own key that is an
+// identifier as a named export (`import { EventEmitter } from 'node:events'`), as Node does.
+const BUILTIN_SHIM = (path: string, names: string[]): string => {
+  const named = names.filter((n) => IDENTIFIER.test(n) && n !== 'default');
+  return `const m = globalThis[Symbol.for('photon.requireBuiltin')](${JSON.stringify(path.slice(5))});\nexport default m;\n` +
+    named.map((n, i) => `const e${i} = m[${JSON.stringify(n)}];\nexport { e${i} as ${n} };`).join('\n');
+};
 
 /**
  * Links and evaluates the entry, then has the guest adopt `fnPath` of its namespace as main.
@@ -21,12 +29,13 @@ const CJS_SHIM = (path: string): string => `export default globalThis[Symbol.for
 export async function linkEsmEntry(isolate: ivm.Isolate, context: ivm.Context, files: ActionFiles, esm: GuestEsm, entry: string, fnPath: string): Promise<string> {
   const paths = new Map<ivm.Module, string>();
   const modules = new Map<string, ivm.Module>();
-  const get = (path: string, format: string): ivm.Module => {
+  const get = (path: string, format: string, names: string[] = []): ivm.Module => {
     const known = modules.get(path);
     if (known) return known;
     let source: string | undefined;
     if (format === 'module') source = files.read(path);
     else if (format === 'commonjs') source = CJS_SHIM(path);
+    else if (format === 'builtin') source = BUILTIN_SHIM(path, names);
     else throw new Error(`Importing ${path} (${format}) is not supported in photon yet.`);
     if (source === undefined) throw new Error(`Cannot find module '${path}'`);
     const m = isolate.compileModuleSync(source, { filename: path });
@@ -37,9 +46,9 @@ export async function linkEsmEntry(isolate: ivm.Isolate, context: ivm.Context, f
   try {
     const root = get(entry, 'module');
     await root.instantiate(context, (specifier, referrer) => {
-      const out = JSON.parse(esm.applySync(undefined, ['resolve', specifier, paths.get(referrer) ?? entry], { result: { copy: true } })) as { path?: string; format?: string; error?: string };
+      const out = JSON.parse(esm.applySync(undefined, ['resolve', specifier, paths.get(referrer) ?? entry], { result: { copy: true } })) as { path?: string; format?: string; names?: string[]; error?: string };
       if (out.error !== undefined) throw new Error(out.error);
-      return get(out.path!, out.format!);
+      return get(out.path!, out.format!, out.names);
     });
     await root.evaluate();
     return await esm.apply(undefined, ['adopt', root.namespace.derefInto(), fnPath], { result: { copy: true } });

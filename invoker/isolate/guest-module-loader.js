@@ -4,8 +4,8 @@
 //   fs(op, path)  the host's synchronous view of the unpacked archive: 'stat' → 0 none, 1 file,
 //                 2 directory; 'read' → the file's text or undefined. Only files a require reaches
 //                 are copied into the isolate (lazy: nothing is compiled that is not required).
-//   builtins      a Map of built-in modules by bare name (`x` and `node:x` both find it); empty
-//                 today, the plug for Node's built-ins (issue #14).
+//   builtins      built-in modules by bare name (`x` and `node:x` both find them), Map-like:
+//                 has(name), get(name) → exports (loaded on first get; guest-builtins.js).
 //   compile(filename) → the module's wrapper function (exports, require, module, __filename,
 //                 __dirname), compiled by the host from the file (with V8's code cache).
 // It follows Node's algorithm (doc/api/modules.md "All together", lib/internal/modules/cjs/
@@ -315,7 +315,12 @@
     return coded('ERR_MODULE_NOT_FOUND', 'Cannot find ' + what + ' imported from ' + parentPath);
   }
   function resolveEsm(specifier, parentPath) {
-    if (specifier.startsWith('node:') || builtins.has(specifier)) throw coded('ERR_UNKNOWN_BUILTIN_MODULE', 'No such built-in module: ' + specifier);
+    // Built-ins resolve to `node:x` (format 'builtin'), as Node's ESM resolver answers them.
+    if (specifier.startsWith('node:')) {
+      if (!builtins.has(specifier.slice(5))) throw coded('ERR_UNKNOWN_BUILTIN_MODULE', 'No such built-in module: ' + specifier);
+      return specifier;
+    }
+    if (builtins.has(specifier)) return 'node:' + specifier;
     if (specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/')) {
       const x = specifier.startsWith('/') ? normalize(specifier) : join(dirname(parentPath), specifier);
       if (isFile(x)) return x;
@@ -342,8 +347,9 @@
     }
     throw esmNotFound("package '" + name + "'", parentPath);
   }
-  /** 'module' (ESM), 'commonjs' or 'json', as Node decides by extension and package.json "type". */
+  /** 'module' (ESM), 'commonjs', 'json' or 'builtin' (`node:x`), as Node decides by extension and package.json "type". */
   function formatOf(filename) {
+    if (filename.startsWith('node:')) return 'builtin';
     const ext = extname(filename);
     if (ext === '.mjs') return 'module';
     if (ext === '.cjs') return 'commonjs';

@@ -15,7 +15,11 @@ export type GuestMessage =
   | { op: 'close-server'; id: number }
   | { op: 'connect'; id: number; host: string; port: number }
   | { op: 'write'; conn: number; data: ArrayBuffer; end: boolean }
-  | { op: 'destroy'; conn: number };
+  | { op: 'destroy'; conn: number }
+  /** setImmediate: one per batch of immediates; answered by HostMessage 'immediate' on the host's next check phase. */
+  | { op: 'immediate' }
+  /** A built-in module's asynchronous host call (`require('photon:host').request(call, …args)`). */
+  | { op: 'builtin'; id: number; module: string; call: string; args: unknown[] };
 
 /** Host → guest. `id` answers a guest request; `conn` names a TCP connection the host allocated. */
 export type HostMessage =
@@ -38,7 +42,19 @@ export type HostMessage =
   | { op: 'data'; conn: number; data: ArrayBuffer }
   | { op: 'end'; conn: number }
   | { op: 'close'; conn: number }
-  | { op: 'conn-error'; conn: number; message: string };
+  | { op: 'conn-error'; conn: number; message: string }
+  | { op: 'immediate' }
+  /** The answer to GuestMessage 'builtin'. */
+  | ({ op: 'builtin-result'; id: number } & BuiltinAnswer)
+  /** An event the host pushes to a built-in module (HostBuiltinScope.emit), e.g. a socket's data. */
+  | { op: 'builtin-event'; module: string; event: string; data: unknown };
+
+/**
+ * A host answer to a built-in's call, sync or async: plain data only (copied into the isolate), so
+ * no host object, Error or stack ever reaches the guest; the guest rebuilds an Error of the same
+ * name (Error, TypeError, RangeError, SyntaxError) with the message and code.
+ */
+export type BuiltinAnswer = { ok: true; value: unknown } | { ok: false; error: { name: string; message: string; code?: string } };
 
 /** What the guest runtime is configured with when a context is created. */
 export interface GuestConfig {

@@ -1,22 +1,24 @@
-// The runtime inside every function context: console, process.env, timers, fetch, a small TCP API
-// and the OpenWhisk main() contract. It is not a module: isolate-runtime.ts evaluates this one
-// function expression in a fresh context and calls it with the host's fire-and-forget `send`
-// callback, the host's synchronous read-only view of an archive action's files (`hostFs`) and the
-// module loader's factory (guest-module-loader.js), and keeps references to what it returns
-// (install, run, deliver). Nothing of the host is reachable from here except `send` and `hostFs`,
-// which this closure keeps to itself.
+// The runtime inside every function context: console, timers, a small TCP API, the OpenWhisk
+// main() contract, and Node's built-in modules and globals through guest-builtins.js (process,
+// Buffer, fetch, URL, … are that layer's). It is not a module: isolate-runtime.ts evaluates this
+// one function expression in a fresh context and calls it with the host's fire-and-forget `send`
+// callback, the host's synchronous callback (`hostFs`: an archive action's files, built-in
+// modules' code), the module loader's and the built-ins' factories (guest-module-loader.js,
+// guest-builtins.js), the host's call Reference for built-ins' synchronous host calls and the
+// built-in registry, and keeps references to what it returns (install, run, deliver, esm).
+// Nothing of the host is reachable from here except `send`, `hostFs` and `hostCall`, which these
+// closures keep to themselves.
 // Messages are described in guest-protocol.ts. Results leave as one string whose first character
 // says what it is (o: ok JSON, a: application error JSON, d: developer error text, t: too large
 // JSON) so that a large result is not JSON-encoded twice.
 // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
-(function photonGuest(send, hostFs, makeLoader) {
+(function photonGuest(send, hostFs, makeLoader, makeBuiltins, hostCall, builtinTable) {
   'use strict';
   const G = globalThis;
   // Intrinsics captured before user code can replace them.
   const jsonStringify = JSON.stringify;
   const jsonParse = JSON.parse;
   const objectKeys = Object.keys;
-  const isArray = Array.isArray;
   const MapCtor = Map;
   const SetCtor = Set;
   const FunctionCtor = Function;
@@ -145,39 +147,10 @@
     const t = timers.get(id);
     if (!t) return;
     if (!t.repeat) timers.delete(id);
-    try { t.fn(...t.args); } catch (e) { emit('stderr', ['Uncaught exception in a timer callback:', e]); }
+    try { t.fn(...t.args); } catch (e) { uncaught('a timer callback', e); }
   }
 
-  // ---- fetch ---------------------------------------------------------------------------------
-  class Headers {
-    constructor(init) {
-      this._h = new MapCtor();
-      if (init instanceof Headers) init.forEach((v, k) => this.append(k, v));
-      else if (isArray(init)) for (const [k, v] of init) this.append(k, v);
-      else if (init && typeof init === 'object') for (const k of objectKeys(init)) this.append(k, init[k]);
-    }
-    append(k, v) { k = StringCtor(k).toLowerCase(); const o = this._h.get(k); this._h.set(k, o === undefined ? StringCtor(v) : o + ', ' + v); }
-    set(k, v) { this._h.set(StringCtor(k).toLowerCase(), StringCtor(v)); }
-    get(k) { const v = this._h.get(StringCtor(k).toLowerCase()); return v === undefined ? null : v; }
-    has(k) { return this._h.has(StringCtor(k).toLowerCase()); }
-    delete(k) { this._h.delete(StringCtor(k).toLowerCase()); }
-    forEach(fn) { for (const [k, v] of this._h) fn(v, k, this); }
-    entries() { return this._h.entries(); }
-    keys() { return this._h.keys(); }
-    values() { return this._h.values(); }
-    [Symbol.iterator]() { return this._h.entries(); }
-  }
-  class Response {
-    constructor(m) {
-      this.status = m.status; this.statusText = m.statusText; this.url = m.url; this.ok = m.status >= 200 && m.status < 300;
-      this.headers = new Headers(m.headers); this.redirected = false; this.type = 'basic'; this.bodyUsed = false; this._body = m.body;
-    }
-    _take() { if (this.bodyUsed) return PromiseCtor.reject(new TypeError('Body has already been used')); this.bodyUsed = true; return PromiseCtor.resolve(this._body); }
-    arrayBuffer() { return this._take(); }
-    bytes() { return this._take().then((b) => new Uint8Array(b)); }
-    text() { return this._take().then((b) => utf8Decode(new Uint8Array(b))); }
-    json() { return this.text().then((t) => jsonParse(t)); }
-  }
+  // ---- requests to the host (fetch, sockets, built-ins' asynchronous calls) ------------------
   const pending = new MapCtor();
   function request(msg) {
     if (pending.size >= MAX_PENDING) return PromiseCtor.reject(new RangeError('too many requests and sockets (' + MAX_PENDING + ') in flight'));
@@ -189,14 +162,9 @@
     pending.delete(id);
     if (ok) p.resolve(value); else p.reject(value);
   }
-  function fetch(input, init) {
-    init = init || {};
-    const url = typeof input === 'string' ? input : StringCtor(input && input.url ? input.url : input);
-    const method = StringCtor(init.method || 'GET').toUpperCase();
-    const headers = [];
-    new Headers(init.headers).forEach((v, k) => headers.push([k, v]));
-    const body = init.body === undefined || init.body === null ? null : toArrayBuffer(init.body);
-    return request({ op: 'fetch', id: ++seq, url, method, headers, body });
+  /** The host's fetch: {url, method, headers: [k, v][], body: ArrayBuffer|null} → the raw fetch-response message. */
+  function rawFetch(m) {
+    return request({ op: 'fetch', id: ++seq, url: m.url, method: m.method, headers: m.headers, body: m.body });
   }
 
   // ---- tcp -----------------------------------------------------------------------------------
@@ -217,7 +185,7 @@
       return this;
     }
     _push(ev, arg) { if (this._flowing) this._emit(ev, arg); else this._queue.push([ev, arg]); }
-    _emit(ev, arg) { for (const fn of this._on[ev]) { try { fn(arg); } catch (e) { emit('stderr', ['Uncaught exception in a socket listener:', e]); } } }
+    _emit(ev, arg) { for (const fn of this._on[ev]) { try { fn(arg); } catch (e) { uncaught('a socket listener', e); } } }
     write(data) { send({ op: 'write', conn: this._id, data: toArrayBuffer(data), end: false }); return true; }
     end(data) { send({ op: 'write', conn: this._id, data: toArrayBuffer(data), end: true }); }
     destroy() { send({ op: 'destroy', conn: this._id }); }
@@ -254,7 +222,10 @@
   function deliver(m) {
     switch (m.op) {
       case 'timer': onTimer(m.id); break;
-      case 'fetch-response': settle(m.id, true, new Response(m)); break;
+      case 'fetch-response': settle(m.id, true, m); break;
+      case 'builtin-result': settle(m.id, true, m); break;
+      case 'builtin-event': builtins.event(m); break;
+      case 'immediate': runImmediates(); break;
       case 'fetch-error': settle(m.id, false, new TypeError('fetch failed: ' + m.message)); break;
       case 'listening': {
         const id = m.id;
@@ -265,7 +236,7 @@
       case 'accept': {
         const onConnection = servers.get(m.id);
         const c = connection(m.conn, m);
-        if (onConnection) { try { onConnection(c); } catch (e) { emit('stderr', ['Uncaught exception in a connection handler:', e]); } }
+        if (onConnection) { try { onConnection(c); } catch (e) { uncaught('a connection handler', e); } }
         break;
       }
       case 'connected': settle(m.id, true, connection(m.conn, m)); break;
@@ -278,19 +249,74 @@
     }
   }
 
+  // ---- setImmediate, process.exit --------------------------------------------------------------
+  // Immediates run in batches, one host setImmediate per batch (HostMessage 'immediate'), so a loop
+  // of setImmediate yields to timers and sockets as in Node, and a flood of them is an ordinary
+  // busy loop that the activation's timeout stops.
+  const immediates = new MapCtor();
+  let immediateArmed = false;
+  function addImmediate(fn, args) {
+    if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function. Received ' + typeof fn);
+    if (immediates.size >= MAX_TIMERS) throw new RangeError('too many immediates (' + MAX_TIMERS + ') in this activation');
+    const id = ++seq;
+    immediates.set(id, { fn, args });
+    if (!immediateArmed) { immediateArmed = true; send({ op: 'immediate' }); }
+    return id;
+  }
+  function runImmediates() {
+    immediateArmed = false;
+    const batch = [...immediates];
+    immediates.clear();
+    for (const [, t] of batch) {
+      try { t.fn(...t.args); } catch (e) { uncaught('an immediate callback', e); }
+    }
+  }
+  // process.exit() ends every activation in flight in this context, as the exit of OpenWhisk's
+  // action process does: each gets a developer error and the isolate is retired with it.
+  const EXIT = Symbol('photon.exit');
+  let exitWaiters = [];
+  let exited = null;
+  function exit(code) {
+    exited = { code: code === undefined ? 0 : Number(code) | 0 };
+    const w = exitWaiters;
+    exitWaiters = [];
+    for (const f of w) f();
+    const e = new Error('process.exit(' + exited.code + ')');
+    e[EXIT] = true;
+    throw e;
+  }
+
+  /** The value, or undefined as soon as process.exit() is called (an exit ends every activation). */
+  function untilExit(value) {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function') || typeof value.then !== 'function') return value;
+    return new PromiseCtor((resolve, reject) => {
+      const waiter = () => resolve(undefined);
+      exitWaiters.push(waiter);
+      const drop = () => { const i = exitWaiters.indexOf(waiter); if (i !== -1) exitWaiters.splice(i, 1); };
+      PromiseCtor.resolve(value).then((v) => { drop(); resolve(v); }, (e) => { drop(); reject(e); });
+    });
+  }
+  // An exception a callback threw, logged as Node prints an uncaught one (process.exit's own is not).
+  function uncaught(where, e) { if (!(e !== null && typeof e === 'object' && e[EXIT] === true)) emit('stderr', ['Uncaught exception in ' + where + ':', e]); }
+
   // ---- globals the function sees -------------------------------------------------------------
   const env = {};
-  const process = Object.freeze({ env });
-  class TextEncoder { get encoding() { return 'utf-8'; } encode(s) { return utf8Encode(StringCtor(s === undefined ? '' : s)); } }
-  class TextDecoder {
-    get encoding() { return 'utf-8'; }
-    decode(b) { return b === undefined ? '' : utf8Decode(b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)); }
-  }
+  const shared = Object.freeze({
+    env, config, emit, log: emit, exit, utf8Encode, utf8Decode, toArrayBuffer, rawFetch,
+    setTimer: (fn, ms, args, repeat) => addTimer(fn, ms, args, repeat), clearTimer,
+    setImmediate: addImmediate, clearImmediate: (id) => { immediates.delete(id); },
+    request: (msg) => request({ ...msg, id: ++seq }),
+  });
+  const builtins = makeBuiltins(builtinTable, hostFs, hostCall, { shared, request: shared.request });
+  builtins.defineGlobals();
   const globals = {
-    console, process, fetch, Headers, Response, tcp, TextEncoder, TextDecoder, global: G,
+    console, tcp, global: G,
     setTimeout: (fn, ms, ...a) => addTimer(fn, ms, a, false), setInterval: (fn, ms, ...a) => addTimer(fn, ms, a, true),
     clearTimeout: clearTimer, clearInterval: clearTimer,
-    queueMicrotask: (fn) => { PromiseCtor.resolve().then(fn).catch((e) => emit('stderr', ['Uncaught exception in a microtask:', e])); },
+    queueMicrotask: (fn) => {
+      if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function. Received ' + typeof fn);
+      PromiseCtor.resolve().then(fn).catch((e) => uncaught('a microtask', e));
+    },
   };
   for (const k of objectKeys(globals)) Object.defineProperty(G, k, { value: globals[k], writable: true, configurable: true, enumerable: false });
 
@@ -305,14 +331,6 @@
       return out;
     }
     try { const v = jsonStringify(e); return v === undefined ? StringCtor(e) : jsonParse(v); } catch { return StringCtor(e); }
-  }
-  // OpenWhisk's Node.js runtime ships the `openwhisk` client, and the conductor actions that
-  // openwhisk-composer generates require it at load even though only their parallel combinators
-  // call it. photon gives functions no client yet: the module loads, and calling it says so.
-  function openwhiskUnavailable() { throw new Error("the 'openwhisk' client is not available inside photon functions"); }
-  function requireStub(name) {
-    if (name === 'openwhisk') return openwhiskUnavailable;
-    throw new Error("Cannot find module '" + name + "': require is not available, bundle the action's dependencies");
   }
   function pick(obj, path) {
     let v = obj;
@@ -368,7 +386,7 @@
       if (source.startsWith('#!')) source = '//' + source.slice(2);
       return new FunctionCtor('exports', 'require', 'module', '__filename', '__dirname', source + '\n//# sourceURL=' + filename);
     };
-    const loader = makeLoader(fs, new MapCtor(), compile);
+    const loader = makeLoader(fs, builtins.modules, compile);
     const target = file === undefined ? root : root + '/' + file;
     let exported;
     try {
@@ -378,6 +396,7 @@
       if (loader.formatOf(entryFile) === 'module') {
         esmLoader = loader;
         Object.defineProperty(G, CJS_HOOK, { value: (p) => loader.requireEntry(p), configurable: true, enumerable: false, writable: false });
+        Object.defineProperty(G, BUILTIN_HOOK, { value: (name) => builtins.modules.get(name), configurable: true, enumerable: false, writable: false });
         return jsonStringify({ ok: 'esm', entry: entryFile, fnPath });
       }
       exported = loader.requireEntry(target);
@@ -398,12 +417,18 @@
 
   // ES module entries: what the host's linker asks while it compiles and links the module graph.
   const CJS_HOOK = Symbol.for('photon.requireCommonJs');
+  const BUILTIN_HOOK = Symbol.for('photon.requireBuiltin');
   let esmLoader = null;
   function esm(op, a, b) {
     if (op === 'resolve') {
       try {
         const path = esmLoader.resolveEsm(a, b);
-        return jsonStringify({ path, format: esmLoader.formatOf(path) });
+        const format = esmLoader.formatOf(path);
+        if (format !== 'builtin') return jsonStringify({ path, format });
+        // A built-in: its names become the synthetic module's named exports (esm-linker.ts).
+        const exported = builtins.modules.get(path.slice(5));
+        const names = exported !== null && (typeof exported === 'object' || typeof exported === 'function') ? objectKeys(exported) : [];
+        return jsonStringify({ path, format, names });
       } catch (e) {
         return jsonStringify({ error: describe(e) });
       }
@@ -417,7 +442,14 @@
     return jsonStringify({ ok: true });
   }
 
+  // OpenWhisk's invoker when the action's process exits during /init or /run (Messages.scala).
+  const EXIT_INIT = 'The action did not initialize and exited unexpectedly.';
+  const EXIT_RUN = 'The action did not produce a valid response and exited unexpectedly.';
   function install(code, entry, configJson) {
+    const out = installCode(code, entry, configJson);
+    return exited ? jsonStringify({ ok: false, message: EXIT_INIT }) : out;
+  }
+  function installCode(code, entry, configJson) {
     Object.assign(config, jsonParse(configJson));
     initEnv(config.env || {});
     if (config.archive) return installArchive(entry);
@@ -430,7 +462,7 @@
       // The Function constructor parses the body on its own, so code cannot escape the wrapper;
       // the returned closure resolves a top-level `function main` by direct eval in its scope.
       const factory = new Function('exports', 'module', 'require', code + '\n;return function (n) { try { return eval(n); } catch (e) { return undefined; } };');
-      lookup = factory.call(exportsObject, exportsObject, mod, requireStub);
+      lookup = factory.call(exportsObject, exportsObject, mod, builtins.require);
     } catch (e) {
       return jsonStringify({ ok: false, message: 'Initialization has failed due to: ' + describe(e) });
     }
@@ -446,7 +478,7 @@
   // Nothing a function started may outlive the activations in flight: when the last one ends,
   // its timers, pending requests and sockets are forgotten here (the host closes its side).
   function endScope() {
-    timers.clear(); pending.clear(); conns.clear(); servers.clear();
+    timers.clear(); pending.clear(); conns.clear(); servers.clear(); immediates.clear(); immediateArmed = false;
     logBytes = 0; logCut = false;
   }
 
@@ -466,23 +498,27 @@
       for (const k of objectKeys(env)) if (k.startsWith('__OW_')) Reflect.deleteProperty(env, k);
       Object.assign(env, jsonParse(envJson));
       if (typeof main !== 'function') return 'dThe action was not initialized.';
+      if (exited) return 'd' + EXIT_RUN;
       let value;
       // runner.js: a synchronous throw rejects the run itself, which service.js answers with the
       // developer error "An error has occurred: <error>"; only a rejected promise is an application error.
       try {
         value = main(jsonParse(paramsJson));
       } catch (e) {
+        if (exited) return 'd' + EXIT_RUN;
         let text;
         try { text = StringCtor(e); } catch { text = describe(e); }
         return 'dAn error has occurred: ' + text;
       }
       try {
-        value = await value;
+        value = await untilExit(value);
       } catch (e) {
+        if (exited) return 'd' + EXIT_RUN;
         let error;
         try { error = jsonStringify(serializeError(e)); } catch { error = jsonStringify(StringCtor(e)); }
         return 'a' + error;
       }
+      if (exited) return 'd' + EXIT_RUN;
       return finish(value);
     } finally {
       inflight--;

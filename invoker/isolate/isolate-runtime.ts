@@ -11,16 +11,24 @@
 import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
 import { linkEsmEntry, type GuestEsm } from './esm-linker.js';
-import type { ActionFiles, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
+import type { ActionFiles, BuiltinAnswer, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
+import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
+import { builtinSource, ensureBuiltins } from '../builtins/build-builtins.js';
 
 // Each file is one parenthesised function expression followed by `;`.
 const guestFile = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8').trim().replace(/;$/, '');
 const GUEST_SOURCE = guestFile('guest-runtime.js');
 const LOADER_SOURCE = guestFile('guest-module-loader.js');
+const BUILTINS_SOURCE = guestFile('guest-builtins.js');
+// The built-in modules' bundles exist (built or rebuilt if stale) before any isolate does.
+await ensureBuiltins();
+const BUILTIN_TABLE = JSON.stringify(Object.fromEntries(Object.entries(BUILTIN_MODULES).map(([name, m]) => [name, { lazy: m.lazy }])));
 // Compiled once per isolate (and run in each of its contexts); V8's code cache, produced by the
 // first isolate of the process, spares later isolates the parse and compile of the runtime.
-const GUEST_SCRIPT = `((send, hostFs) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE})))`;
+const GUEST_SCRIPT = `((send, hostFs, hostCall) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE}), (${BUILTINS_SOURCE}), hostCall, ${BUILTIN_TABLE}))`;
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+// Built-in modules' V8 cache data, per module, for the whole process (only data V8 produced here).
+const builtinCodeCache = new Map<string, ivm.ExternalCopy<ArrayBuffer>>();
 
 /**
  * Why an isolate stopped serving, the one enum from V8 up to the pool's events: its own limits
@@ -61,6 +69,11 @@ export interface IsolateRuntimeOptions {
   memoryMb: number;
   /** Every guest message of every context of this isolate, tagged with the context id. */
   onMessage(contextId: number, msg: GuestMessage): void;
+  /**
+   * A built-in module's synchronous host call (`require('photon:host').call(op, …args)`): the guest
+   * waits for the answer, the event loop does not. Absent: every call answers an error.
+   */
+  onCall?(contextId: number, module: string, op: string, args: unknown[]): Promise<BuiltinAnswer>;
   /** Called once, when the isolate is disposed for any reason (including by its own memory limit). */
   onDisposed?(reason: DisposeReason): void;
   /** isolated-vm's "very bad error": V8 lost control of an isolate; the process should stop taking work. */
@@ -77,6 +90,8 @@ export interface IsolateRuntime {
   createContext(): Promise<GuestContext>;
   /** Bytes of V8 heap in use (used + external), for memory-pressure decisions and the benchmark. */
   heapBytes(): Promise<number>;
+  /** V8's heap figures (bytes), for process.memoryUsage() inside the guest. */
+  heapStatistics(): Promise<{ used: number; total: number; external: number }>;
   dispose(reason: DisposeReason): void;
 }
 
@@ -130,6 +145,14 @@ class IvmRuntime implements IsolateRuntime {
     if (this.reason !== null) return;
     this.reason = reason;
     this.options.onDisposed?.(reason);
+  }
+
+  async heapStatistics(): Promise<{ used: number; total: number; external: number }> {
+    if (this.disposed) return { used: 0, total: 0, external: 0 };
+    // Synchronous: asked while the guest waits in a host call, the asynchronous form would wait
+    // for the isolate that is waiting for it.
+    const s = this.isolate.getHeapStatisticsSync();
+    return { used: s.used_heap_size, total: s.total_heap_size, external: s.externally_allocated_size };
   }
 
   async heapBytes(): Promise<number> {
@@ -236,23 +259,59 @@ class IvmRuntime implements IsolateRuntime {
     });
   }
 
+  /**
+   * A built-in module's code, compiled into the context when the guest first requires it, with the
+   * process's V8 cache data for it (produced by the first isolate that loaded the module).
+   */
+  private compileBuiltin(context: ivm.Context, name: string): unknown {
+    const source = builtinSource(name);
+    if (source === undefined) return undefined;
+    const cached = builtinCodeCache.get(name);
+    const filename = `node:${name}`;
+    const script = (cached
+      ? this.isolate.compileScriptSync(source, { filename, cachedData: cached })
+      : this.isolate.compileScriptSync(source, { filename, produceCachedData: true })) as ivm.Script & Partial<ivm.CachedDataResult>;
+    if (!cached && script.cachedData) builtinCodeCache.set(name, script.cachedData);
+    try {
+      const fn = script.runSync(context, { reference: true }) as ivm.Reference<unknown>;
+      return fn.derefInto({ release: true });
+    } finally {
+      script.release();
+    }
+  }
+
   async createContext(): Promise<GuestContext> {
     const context = await this.isolate.createContext();
     const id = ++this.contextSeq;
     const onMessage = this.options.onMessage;
     const send = new ivm.Callback((msg: GuestMessage) => onMessage(id, msg), { ignored: true });
+    const onCall = this.options.onCall;
+    // A built-in's synchronous host call (guest-builtins.js hostHandle.call → applySyncPromise).
+    // Copies in, copies out; the answer is always plain data, never a host Error.
+    // applySyncPromise takes no result options: the answer goes back as a copy made here.
+    const hostCall = new ivm.Reference(async (module: unknown, op: unknown, args: unknown): Promise<unknown> => {
+      const answer: BuiltinAnswer = onCall
+        ? await onCall(id, String(module), String(op), Array.isArray(args) ? (args as unknown[]) : [])
+        : { ok: false, error: { name: 'Error', message: 'built-in host calls are not available here' } };
+      try {
+        return new ivm.ExternalCopy(answer).copyInto({ release: true });
+      } catch (e) {
+        return new ivm.ExternalCopy({ ok: false, error: { name: 'TypeError', message: `the host's answer cannot be copied: ${String(e)}` } }).copyInto({ release: true });
+      }
+    });
     // Synchronous: require() is. The guest waits on its own thread while the host answers from
     // the unpacked archive (a map lookup and a copy of the one file asked for).
     const files: { current: ActionFiles | null; seen: { here: Set<string>; produce: string[] } } = { current: null, seen: { here: new Set(), produce: [] } };
     const hostFs = new ivm.Callback((op: unknown, path: unknown): unknown => {
+      if (op === 'builtin' && typeof path === 'string') return this.compileBuiltin(context, path);
       const f = files.current;
       if (!f || typeof path !== 'string') return op === 'stat' ? 0 : undefined;
       if (op === 'compile') return this.compileModule(context, f, path, files.seen);
       if (op === 'list') return f.listing();
       return op === 'stat' ? f.stat(path) : op === 'read' ? f.read(path) : undefined;
     });
-    const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown) => unknown>;
-    const api = (await factory.apply(undefined, [send, hostFs], { result: { reference: true } })) as ivm.Reference<GuestApi>;
+    const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown, c: unknown) => unknown>;
+    const api = (await factory.apply(undefined, [send, hostFs, hostCall], { result: { reference: true } })) as ivm.Reference<GuestApi>;
     factory.release();
     const install = api.getSync('install', { reference: true }) as ivm.Reference<(c: string, e: string, j: string) => string>;
     const run = api.getSync('run', { reference: true }) as ivm.Reference<(p: string, e: string) => Promise<string>>;

@@ -99,6 +99,8 @@ export class PooledIsolate {
       runtime = createIsolateRuntime({
         memoryMb: options.memoryMb,
         onMessage: (ctx, msg) => self?.onMessage(ctx, msg),
+        onCall: (ctx, module, op, args) =>
+          self?.hostApis ? self.hostApis.call(ctx, module, op, args) : Promise.resolve({ ok: false, error: { name: 'Error', message: 'no host for this isolate yet' } }),
         onDisposed: (reason) => self?.finalize(reason),
         onCatastrophicError: options.onCatastrophicError,
       });
@@ -219,6 +221,7 @@ export class PooledIsolate {
       namespace: ns,
       network: this.options.network ?? localNamespaceNetwork(this.options.namespaces.sockets),
       maxResponseBytes: this.options.maxResponseBytes,
+      memory: async () => ({ limit: this.options.memoryMb * 1024 * 1024, ...(await this.runtime.heapStatistics()) }),
       deliver: (ctxId, msg) => {
         if (this.main?.id === ctxId) this.main.deliver(msg);
         else this.contexts.get(ctxId)?.deliver(msg);

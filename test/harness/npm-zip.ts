@@ -31,10 +31,10 @@ exports.main = function (params) {
   };
 };`;
 
-/** npm install of the pinned packages into a fresh folder with `main` as index.js; returns the folder. */
-export function npmProject(main: string): string {
+/** npm install of the pinned packages (`deps`, NPM_DEPS by default) into a fresh folder with `main` as index.js; returns the folder. */
+export function npmProject(main: string, deps: Record<string, string> = NPM_DEPS): string {
   const dir = mkdtempSync(`${tmpdir()}/photon-npm-`);
-  writeFileSync(`${dir}/package.json`, JSON.stringify({ name: 'zip-action', version: '1.0.0', main: 'index.js', dependencies: NPM_DEPS }));
+  writeFileSync(`${dir}/package.json`, JSON.stringify({ name: 'zip-action', version: '1.0.0', main: 'index.js', dependencies: deps }));
   writeFileSync(`${dir}/index.js`, main);
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir, stdio: 'pipe' });
   return dir;

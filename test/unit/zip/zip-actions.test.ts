@@ -161,20 +161,27 @@ describe("zip actions: Node's CommonJS resolution", () => {
     expect(r.result).toEqual({ code: 'MODULE_NOT_FOUND', message: "Cannot find module 'left-pad'\nRequire stack:\n- /nodejsAction/lib/a.js\n- /nodejsAction/index.js" });
   });
 
-  it('reloads after delete require.cache[...], names the file of bad JSON, takes "exports" as a string, and has no built-ins yet', async () => {
+  it('reloads after delete require.cache[...], names the file of bad JSON, takes "exports" as a string, and prefers built-ins over node_modules', async () => {
     const r = await deployAndRun({
       'index.js': `exports.main = () => {
         const first = require('./counter'); delete require.cache[require.resolve('./counter')]; const second = require('./counter');
         let json; try { require('./bad.json') } catch (e) { json = e.message.split(':')[0] }
         const out = { reloaded: first !== second && second.n === 2, json, sugar: require('sugar') };
-        for (const b of ['fs', 'node:fs']) { try { require(b) } catch (e) { out[b] = e.code } }
+        for (const b of ['node:nope', 'nope']) { try { require(b) } catch (e) { out[b] = e.code } }
+        out.events = typeof require('events').EventEmitter; out.same = require('events') === require('node:events');
+        out.npmEvents = require('events/'); out.resolve = require.resolve('node:events');
         return out }`,
+      'node_modules/events/package.json': '{"main": "npm.js"}',
+      'node_modules/events/npm.js': "module.exports = 'the npm copy'",
       'counter.js': 'globalThis.loads = (globalThis.loads || 0) + 1; exports.n = globalThis.loads;',
       'bad.json': '{ nope',
       'node_modules/sugar/package.json': '{"exports": "./only.js"}',
       'node_modules/sugar/only.js': "module.exports = 'exports string'",
     });
-    expect(r.result).toEqual({ reloaded: true, json: '/nodejsAction/bad.json', sugar: 'exports string', fs: 'MODULE_NOT_FOUND', 'node:fs': 'ERR_UNKNOWN_BUILTIN_MODULE' });
+    expect(r.result).toEqual({
+      reloaded: true, json: '/nodejsAction/bad.json', sugar: 'exports string', nope: 'MODULE_NOT_FOUND', 'node:nope': 'ERR_UNKNOWN_BUILTIN_MODULE',
+      events: 'function', same: true, npmEvents: 'the npm copy', resolve: 'node:events',
+    });
   });
 
   it('loads the archive afresh in every context of a fresh-context action', async () => {

@@ -3,7 +3,7 @@
 // and memory stores, driven through the REST API.
 import { startController, type RunningController } from '../../../controller/controller.js';
 import type { ControllerConfig } from '../../../controller/config.js';
-import { startInvoker, type RunningInvoker } from '../../../invoker/start-invoker.js';
+import { startInvoker, type InvokerOptions, type RunningInvoker } from '../../../invoker/start-invoker.js';
 import type { ActionPackages } from '../../../invoker/code/action-packages.js';
 import { InProcessBus } from '../../../shared/bus/in-process-bus.js';
 import { topics as makeTopics } from '../../../shared/bus/topics.js';
@@ -25,11 +25,11 @@ export interface ZipPhoton {
   close(): Promise<void>;
 }
 
-export async function startZipPhoton(config: Partial<ControllerConfig> = {}): Promise<ZipPhoton> {
+export async function startZipPhoton(config: Partial<ControllerConfig> = {}, invokerOptions: Partial<InvokerOptions> = {}): Promise<ZipPhoton> {
   const bus = new InProcessBus();
   const stores = createMemoryStores();
   const topics = makeTopics(uniquePrefix('zip'));
-  const invoker = await startInvoker({ invokerId: 'zip0', bus, stores, topics, isolation: 'off', namespaceFloor: 2, heartbeatMs: 200 });
+  const invoker = await startInvoker({ invokerId: 'zip0', bus, stores, topics, isolation: 'off', namespaceFloor: 2, heartbeatMs: 200, ...invokerOptions });
   const controller = await startController({ bus, stores, topics }, { port: 0, controllerId: 'zipctl', ...config });
   const deadline = Date.now() + 10_000;
   while (controller.balancer.usableInvokers() < 1) {

@@ -1,0 +1,154 @@
+// The compatibility layer's guest code, built from guest/ and the npm packages it uses: one
+// bundle per built-in module (esbuild, CommonJS, every other built-in left as a `require` the
+// guest's built-in loader answers), written into the git-ignored .bundle/ folder as a function
+// expression `(function (exports, require, module) { … })` that isolate-runtime.ts compiles in a
+// context when the module is first required. Generated, not committed: the bundles are about a
+// megabyte of third-party code that `npm ci` already brings, and a build takes well under a
+// second. ensureBuiltins() rebuilds when a source (guest/ or a bundled package) is newer than the
+// bundles, so tests, `npm start` and an edited guest file never see stale code; the invoker calls
+// it once at start, before sandbox processes (which cannot write here) need the files.
+// The one home of esbuild.
+import { build, type Plugin } from 'esbuild';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BUILTIN_MODULES } from './builtin-modules.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const GUEST_DIR = `${HERE}guest/`;
+const BUNDLE_DIR = `${HERE}.bundle/`;
+const MANIFEST = `${BUNDLE_DIR}manifest.json`;
+
+/** The bundle file of a module (`fs/promises` → fs__promises.js). */
+const bundleFile = (name: string): string => `${name.replace(/\//g, '__')}.js`;
+
+// npm packages' own names for built-ins they expect from the platform (readable-stream asks for
+// 'process/' and 'string_decoder/' with a slash to get the npm copies): answered by ours.
+const ALIASES: Record<string, string> = { 'process/': 'process', 'string_decoder/': 'string_decoder', 'buffer/': 'buffer', 'events/': 'events', 'util/': 'util', 'punycode/': 'punycode' };
+// Packages that are shims of platform globals the layer already provides.
+const SHIMS: Record<string, string> = {
+  'abort-controller': 'module.exports = { AbortController: globalThis.AbortController, AbortSignal: globalThis.AbortSignal, default: globalThis.AbortController };',
+};
+
+function externals(ownDeps: Set<string>, seen: Set<string>, self: string): Plugin {
+  return {
+    name: 'photon-builtins',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        if (SHIMS[args.path] !== undefined) return { path: args.path, namespace: 'photon-shim' };
+        let name = args.path.startsWith('node:') ? args.path.slice(5) : args.path;
+        // A guest file asks for the npm package itself with a trailing slash (`require('events/')`).
+        const fromGuest = args.importer.startsWith(GUEST_DIR);
+        if (ALIASES[name] !== undefined && !(fromGuest && name === `${self}/`)) name = ALIASES[name]!;
+        if (name === 'photon:host' || name === 'photon:runtime') return { path: name, external: true };
+        if (BUILTIN_MODULES[name] !== undefined && !(fromGuest && args.path.endsWith('/'))) {
+          seen.add(name);
+          if (!ownDeps.has(name) && name !== self) throw new Error(`built-in ${self} requires '${name}' (from ${args.importer}) but does not list it in deps`);
+          return { path: name, external: true };
+        }
+        return undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'photon-shim' }, (args) => ({ contents: SHIMS[args.path]!, loader: 'js' }));
+    },
+  };
+}
+
+interface Manifest {
+  inputs: string[];
+}
+
+function newestMtime(paths: string[]): number {
+  let t = 0;
+  for (const p of paths) {
+    try {
+      t = Math.max(t, statSync(p).mtimeMs);
+    } catch {
+      return Infinity; // a source went away: rebuild
+    }
+  }
+  return t;
+}
+
+/** Builds every module's bundle into .bundle/ (atomically: a temporary folder renamed into place). */
+export async function buildBuiltins(): Promise<void> {
+  const tmp = `${HERE}.bundle-${process.pid}-${Date.now()}/`;
+  mkdirSync(tmp, { recursive: true });
+  const inputs = new Set<string>();
+  try {
+    const byFile = new Map<string, string>();
+    for (const [name, spec] of Object.entries(BUILTIN_MODULES)) {
+      const self = name;
+      const out = byFile.get(spec.file);
+      if (out !== undefined) {
+        // Several modules share one implementation (the placeholders): one build, copied.
+        writeFileSync(`${tmp}${bundleFile(name)}`, readFileSync(`${tmp}${out}`));
+        continue;
+      }
+      const seen = new Set<string>();
+      const result = await build({
+        entryPoints: [`${GUEST_DIR}${spec.file}`],
+        bundle: true,
+        write: false,
+        format: 'cjs',
+        platform: 'browser',
+        target: 'es2022',
+        metafile: true,
+        legalComments: 'none',
+        minifyWhitespace: true,
+        minifySyntax: true,
+        logLevel: 'silent',
+        plugins: [externals(new Set(spec.deps), seen, self)],
+      });
+      for (const input of Object.keys(result.metafile.inputs)) if (!input.includes(':')) inputs.add(input);
+      const code = result.outputFiles[0]!.text;
+      writeFileSync(`${tmp}${bundleFile(name)}`, `(function (exports, require, module) {\n${code}\n})`);
+      byFile.set(spec.file, bundleFile(name));
+    }
+    const manifest: Manifest = { inputs: [...inputs].map((p) => (p.startsWith('/') ? p : `${process.cwd()}/${p}`)).concat(`${HERE}builtin-modules.ts`, `${HERE}build-builtins.ts`) };
+    writeFileSync(`${tmp}manifest.json`, JSON.stringify(manifest));
+    // Another process may have built meanwhile: the rename of the last one wins, both are whole.
+    rmSync(BUNDLE_DIR, { recursive: true, force: true });
+    renameSync(tmp, BUNDLE_DIR);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+let ensured = false;
+
+/** True when the bundles exist and none of their sources is newer. */
+function bundlesFresh(): boolean {
+  if (!existsSync(MANIFEST)) return false;
+  const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
+  return newestMtime(manifest.inputs) <= statSync(MANIFEST).mtimeMs && Object.keys(BUILTIN_MODULES).every((n) => existsSync(`${BUNDLE_DIR}${bundleFile(n)}`));
+}
+
+/**
+ * Builds the bundles when they are missing or older than any of their sources; once per process.
+ * isolate-runtime.ts awaits it when it is first imported, so no isolate exists before the layer.
+ */
+export async function ensureBuiltins(): Promise<void> {
+  if (ensured) return;
+  if (!bundlesFresh()) await buildBuiltins();
+  ensured = true;
+}
+
+const sources = new Map<string, string>();
+
+/** The bundled guest code of a module, a function expression `(exports, require, module)`; undefined if unknown. */
+export function builtinSource(name: string): string | undefined {
+  if (BUILTIN_MODULES[name] === undefined) return undefined;
+  let s = sources.get(name);
+  if (s === undefined) {
+    s = readFileSync(`${BUNDLE_DIR}${bundleFile(name)}`, 'utf8');
+    sources.set(name, s);
+  }
+  return s;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const t0 = performance.now();
+  await buildBuiltins();
+  console.log(`built ${Object.keys(BUILTIN_MODULES).length} built-in modules into ${BUNDLE_DIR} in ${(performance.now() - t0).toFixed(0)} ms`);
+}

@@ -1,0 +1,146 @@
+// Node's built-in modules inside a function's context: the guest half of the compatibility layer.
+// One function expression, evaluated by isolate-runtime.ts with the guest runtime and called once
+// per context by guest-runtime.js with:
+//   table       { name: { deps, lazy } } from invoker/builtins/builtin-modules.ts (the registry);
+//   hostFs      the host's synchronous callback; hostFs('builtin', name) answers the module's
+//               compiled function (exports, require, module) from invoker/builtins/.bundle/;
+//   hostCall    an isolated-vm Reference to the host's call(module, op, args): a module's
+//               synchronous host calls wait on it with applySyncPromise (the isolate waits, the
+//               host's event loop does not);
+//   internals   what the runtime shares with the layer's own modules (`require('photon:runtime')`,
+//               internal/* only) and its request(msg) for asynchronous host calls.
+// Modules are loaded on first require (lazy); globals that Node defines (Buffer, URL, process, …)
+// are accessors that load their module on first use and then become plain values. Nothing of the
+// host is reachable from a module: its host handle holds only guest functions.
+// eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
+(function photonBuiltins(table, hostFs, hostCall, internals) {
+  'use strict';
+  const MapCtor = Map;
+  const ErrorCtor = Error;
+  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  const cache = new MapCtor();
+  const listeners = new MapCtor();
+  const G = globalThis;
+
+  function coded(code, message, Ctor) { const e = new (Ctor || ErrorCtor)(message); e.code = code; return e; }
+  // The host answers {ok, value} or {ok: false, error: {name, message, code}}: never a host Error object.
+  function unwrap(answer) {
+    if (answer && answer.ok) return answer.value;
+    const err = (answer && answer.error) || { message: 'the host did not answer' };
+    const Ctor = { TypeError, RangeError, SyntaxError }[err.name] || ErrorCtor;
+    const e = new Ctor(err.message);
+    if (err.code !== undefined) e.code = err.code;
+    return e;
+  }
+
+  /** What a module gets from require('photon:host'): its own line to the host, by module name. */
+  function hostHandle(name) {
+    return Object.freeze({
+      /** Synchronous host call: the host's answer (its handler may be async; this isolate waits for it). */
+      call(op, ...args) {
+        const answer = hostCall.applySyncPromise(undefined, [name, op, args], { arguments: { copy: true } });
+        if (!answer || !answer.ok) throw unwrap(answer);
+        return answer.value;
+      },
+      /** Asynchronous host call: a Promise of the host's answer; the isolate keeps running. */
+      request(op, ...args) {
+        return internals.request({ op: 'builtin', module: name, call: op, args }).then((answer) => {
+          if (!answer || !answer.ok) throw unwrap(answer);
+          return answer.value;
+        });
+      },
+      /** Events the host pushes to this module (HostBuiltinScope.emit): fn(event, data). */
+      on(fn) {
+        let set = listeners.get(name);
+        if (!set) listeners.set(name, (set = []));
+        set.push(fn);
+      },
+    });
+  }
+
+  function unknown(request) { return coded('ERR_UNKNOWN_BUILTIN_MODULE', 'No such built-in module: ' + request); }
+  function isPublic(name) { return hasOwn(table, name) && !name.startsWith('internal/'); }
+
+  function makeRequire(self) {
+    return function require(request) {
+      if (request === 'photon:host') return hostHandle(self);
+      if (request === 'photon:runtime' && self.startsWith('internal/')) return internals.shared;
+      const name = request.startsWith('node:') ? request.slice(5) : request;
+      if (!hasOwn(table, name)) throw unknown(request);
+      return load(name);
+    };
+  }
+
+  function load(name) {
+    const known = cache.get(name);
+    if (known !== undefined) return known.exports;
+    const factory = hostFs('builtin', name);
+    if (typeof factory !== 'function') throw unknown(name);
+    const module = { id: 'node:' + name, exports: {}, loaded: false };
+    cache.set(name, module);
+    try {
+      factory.call(module.exports, module.exports, makeRequire(name), module);
+    } catch (e) {
+      cache.delete(name);
+      throw e;
+    }
+    module.loaded = true;
+    return module.exports;
+  }
+
+  // The globals Node defines, each from the module that implements it: name → [module, property].
+  const GLOBALS = {
+    Buffer: ['buffer', 'Buffer'],
+    process: ['process', null],
+    setImmediate: ['timers', 'setImmediate'], clearImmediate: ['timers', 'clearImmediate'],
+    URL: ['url', 'URL'], URLSearchParams: ['url', 'URLSearchParams'],
+    TextEncoder: ['internal/web', 'TextEncoder'], TextDecoder: ['internal/web', 'TextDecoder'],
+    EventTarget: ['internal/web', 'EventTarget'], Event: ['internal/web', 'Event'],
+    AbortController: ['internal/web', 'AbortController'], AbortSignal: ['internal/web', 'AbortSignal'],
+    atob: ['internal/web', 'atob'], btoa: ['internal/web', 'btoa'],
+    structuredClone: ['internal/web', 'structuredClone'],
+    crypto: ['internal/web', 'crypto'], performance: ['internal/web', 'performance'],
+    Blob: ['internal/web', 'Blob'], FormData: ['internal/web', 'FormData'],
+    Headers: ['internal/web', 'Headers'], Request: ['internal/web', 'Request'], Response: ['internal/web', 'Response'],
+    ReadableStream: ['stream/web', 'ReadableStream'], WritableStream: ['stream/web', 'WritableStream'],
+    TransformStream: ['stream/web', 'TransformStream'], ByteLengthQueuingStrategy: ['stream/web', 'ByteLengthQueuingStrategy'],
+    CountQueuingStrategy: ['stream/web', 'CountQueuingStrategy'], TextEncoderStream: ['stream/web', 'TextEncoderStream'],
+    TextDecoderStream: ['stream/web', 'TextDecoderStream'],
+  };
+  function defineGlobals() {
+    for (const g of Object.keys(GLOBALS)) {
+      const [mod, prop] = GLOBALS[g];
+      const set = (v) => Object.defineProperty(G, g, { value: v, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(G, g, {
+        configurable: true, enumerable: false,
+        get() { const m = load(mod); const v = prop === null ? m : m[prop]; set(v); return v; },
+        set,
+      });
+    }
+  }
+
+  for (const name of Object.keys(table)) if (table[name].lazy === false) load(name);
+
+  return {
+    /** Map-like view for the module loader: public built-ins by bare name. */
+    modules: Object.freeze({ has: (name) => isPublic(name), get: (name) => (isPublic(name) ? load(name) : undefined) }),
+    /** require() for a single-file action: built-ins only (`x` or `node:x`), Node's error otherwise. */
+    require(request) {
+      if (typeof request !== 'string') throw coded('ERR_INVALID_ARG_TYPE', 'The "id" argument must be of type string. Received ' + typeof request, TypeError);
+      if (request.startsWith('node:')) { if (!isPublic(request.slice(5))) throw unknown(request); return load(request.slice(5)); }
+      if (isPublic(request)) return load(request);
+      const e = new ErrorCtor("Cannot find module '" + request + "'\nRequire stack:\n- /nodejsAction/index.js");
+      e.code = 'MODULE_NOT_FOUND';
+      e.requireStack = ['/nodejsAction/index.js'];
+      throw e;
+    },
+    defineGlobals,
+    /** A host event for a module (HostMessage builtin-event). */
+    event(m) {
+      const set = listeners.get(m.module);
+      if (!set) return;
+      for (const fn of set) { try { fn(m.event, m.data); } catch (e) { internals.shared.log('stderr', ['Uncaught exception in a ' + m.module + ' event listener:', e]); } }
+    },
+    isPublic,
+  };
+});

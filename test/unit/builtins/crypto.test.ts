@@ -1,0 +1,95 @@
+// node:crypto inside real isolates (issue 14): every family of functions gives the answer Node
+// gives in this test process (crypto-cases.ts), then the bounds: a pbkdf2/scrypt bomb runs off the
+// event loop while another tenant is served, ends at its activation's timeout with its worker
+// stopped, and scrypt's memory is capped by the action's limit.
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
+import { cryptoHost } from '../../../invoker/builtins/host/crypto-host.js';
+import { cryptoWorkers } from '../../../invoker/builtins/host/crypto-worker-pool.js';
+import { activation, fakeNamespaceCache, makeAction } from '../invoker/fixtures.js';
+import type { ActivationOutcome } from '../../../invoker/pool/activation-outcome.js';
+import { CRYPTO_CASES, CRYPTO_PARAMS } from './crypto-cases.js';
+
+let pool: IsolatePool;
+beforeAll(async () => {
+  pool = new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true });
+  await pool.start();
+});
+afterAll(async () => {
+  await pool.close();
+});
+
+async function run(code: string, params: Record<string, unknown> = {}, options: Parameters<typeof makeAction>[1] = {}): Promise<ActivationOutcome> {
+  const action = makeAction(code, options);
+  return pool.run(action, params, activation(action));
+}
+const hostRequire = createRequire(import.meta.url);
+const AsyncFunction = (async () => undefined).constructor as new (...args: string[]) => (req: NodeJS.Require, params: unknown) => Promise<unknown>;
+const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x)));
+
+describe('node:crypto answers as Node.js does (the same code run here gives the known answer)', () => {
+  it.each(Object.keys(CRYPTO_CASES))('%s', async (name) => {
+    const body = CRYPTO_CASES[name]!;
+    const params = json(CRYPTO_PARAMS) as Record<string, unknown>;
+    const expected = json(await new AsyncFunction('require', 'params', body)(hostRequire, params));
+    const o = await run(`async function main(params) { ${body} }`, params);
+    expect(o.response.status, JSON.stringify(o.response.result)).toBe('success');
+    expect(o.response.result).toEqual(expected);
+  });
+
+  it('costs at most one host call per hash: none for a small SHA-256, one digest for a big one or another algorithm', async () => {
+    const spy = vi.spyOn(cryptoHost, 'call');
+    try {
+      const o = await run(`async function main() { const c = require('crypto');
+        const h = c.createHash('sha256'); for (let i = 0; i < 100; i++) h.update('x'); const a = h.digest('hex');
+        const big = c.createHash('sha256'); for (let i = 0; i < 100; i++) big.update(Buffer.alloc(1024, i)); const b = big.digest('hex');
+        const m = c.createHmac('sha1', 'k').update('a').update(Buffer.from('b')).digest('base64');
+        return { a, b, m }; }`);
+      const big = hostRequire('crypto').createHash('sha256');
+      for (let i = 0; i < 100; i++) big.update(Buffer.alloc(1024, i));
+      expect(o.response.result).toEqual({ a: hostRequire('crypto').createHash('sha256').update('x'.repeat(100)).digest('hex'), b: big.digest('hex'), m: hostRequire('crypto').createHmac('sha1', 'k').update('ab').digest('base64') });
+      expect(spy.mock.calls.map((c) => c[0])).toEqual(['digest', 'digest']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('bounds: crypto work is the tenant\'s', () => {
+  it('serves another tenant while a pbkdf2Sync bomb runs, ends the bomb at its timeout and stops its worker', async () => {
+    const bomb = run(`function main() { return { key: require('crypto').pbkdf2Sync('p', 's', 1e9, 64, 'sha512').toString('hex') }; }`, {}, { name: 'bomb', limits: { timeout: 5000 } });
+    await vi.waitFor(() => expect(cryptoWorkers.load.running).toBe(1), { timeout: 5000, interval: 20 });
+    let bombDone = false;
+    void bomb.then(() => { bombDone = true; });
+    const other = await run(`function main() { const c = require('crypto'); return { h: c.createHash('sha256').update('x').digest('hex'), p: c.pbkdf2Sync('p', 's', 10, 8, 'sha1').toString('hex') }; }`, {}, { name: 'other' });
+    expect(other.response.result).toEqual({ h: hostRequire('crypto').createHash('sha256').update('x').digest('hex'), p: hostRequire('crypto').pbkdf2Sync('p', 's', 10, 8, 'sha1').toString('hex') });
+    expect(bombDone).toBe(false); // served while the bomb still ran
+    const o = await bomb;
+    expect(o.response.status).toBe('action developer error');
+    expect(JSON.stringify(o.response.result)).toContain('exceeded its time limits of 5000 milliseconds');
+    // The worker was terminated with the activation, not left to grind through 10^9 iterations.
+    await vi.waitFor(() => expect(cryptoWorkers.load).toEqual({ queued: 0, running: 0 }), { timeout: 2000, interval: 20 });
+  });
+
+  it('stops an asynchronous scrypt/pbkdf2 bomb (callback form) at the timeout too', async () => {
+    const o = await run(`function main() { const c = require('crypto'); return new Promise((res, rej) => c.pbkdf2('p', 's', 1e9, 64, 'sha512', (e, k) => e ? rej(e) : res({ k: k.toString('hex') }))); }`, {}, { name: 'bomb2', limits: { timeout: 1000 } });
+    expect(JSON.stringify(o.response.result)).toContain('exceeded its time limits of 1000 milliseconds');
+    await vi.waitFor(() => expect(cryptoWorkers.load).toEqual({ queued: 0, running: 0 }), { timeout: 2000, interval: 20 });
+  });
+
+  it("caps scrypt's memory at the action's limit: a huge N is Node's RangeError, not host memory", async () => {
+    const o = await run(`function main() { try { require('crypto').scryptSync('p', 's', 64, { N: 2 ** 20, r: 8, maxmem: 2 ** 34 }); return { ran: true }; } catch (e) { return { name: e.name, message: e.message }; } }`, {}, { limits: { memory: 128 } });
+    expect(o.response.result).toMatchObject({ name: 'RangeError', message: expect.stringContaining('memory limit exceeded') });
+  });
+
+  it('returns nothing of the host: keys are guest objects, errors carry no host stack', async () => {
+    const o = await run(`function main() { const c = require('crypto'); const k = c.generateKeyPairSync('ed25519');
+      let err; try { c.createHash('nope'); } catch (e) { err = e; }
+      return { proto: Object.getPrototypeOf(k.privateKey) === c.KeyObject.prototype, ctorFn: k.privateKey.constructor === c.KeyObject,
+        viaCtor: (() => { try { return typeof k.privateKey.constructor.constructor('return process')().mainModule; } catch (e) { return 'threw'; } })(),
+        stack: String(err.stack).includes('node:internal') || String(err.stack).includes('/invoker/') };
+    }`);
+    expect(o.response.result).toEqual({ proto: true, ctorFn: true, viaCtor: 'undefined', stack: false });
+  });
+});
