@@ -39,6 +39,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   'stream/web': m('stream-web.cjs'),
   string_decoder: m('string-decoder.cjs', ['buffer']),
   timers: m('timers.cjs', ['internal/runtime']),
+  tty: m('tty.cjs'),
   'timers/promises': m('timers-promises.cjs', ['timers']),
   url: m('url.cjs', ['punycode', 'querystring', 'buffer']),
   util: m('util.cjs', ['buffer', 'process', 'internal/web', 'assert']),
