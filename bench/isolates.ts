@@ -22,6 +22,7 @@ import { CPU_HEAVY, FILE_HASH, HELLO, benchAction, fileServer } from './isolate-
 import type { FileServer } from './isolate-workloads.js';
 import { uncachedNamespaces } from '../native/uncached-namespaces.js';
 import { zipRows } from './zip-actions.js';
+import { builtinRows, printBuiltinRows } from './builtins-rows.js';
 
 const LONG = process.argv.includes('--long');
 const N_COLD = LONG ? 400 : 100;
@@ -336,6 +337,17 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (process.argv.includes('--builtins')) {
+    // Only the built-in modules' rows (npm run bench:isolates -- --builtins).
+    const small = createNamespaceCache({ invokerId: 'tibb', idBase: 59520, idCount: 128, floor: 16, ceiling: 124, isolation: 'on', log: quiet });
+    await small.start();
+    try {
+      printBuiltinRows(await builtinRows(small, LONG ? 200 : 50, settle, rssMb), ms);
+    } finally {
+      await small.close();
+    }
+    return;
+  }
   const cache = createNamespaceCache({ invokerId: 'tib', idBase: 58368, idCount: 2048, floor: 160, ceiling: 2000, isolation: 'on', log: quiet });
   process.stderr.write('filling the namespace cache…\n');
   await cache.start();
@@ -352,6 +364,8 @@ async function main(): Promise<void> {
     const dense = await density(cache);
     process.stderr.write('zip action of npm packages (npm install, cold with and without code cache, warm, RSS)…\n');
     const zr = await zipRows(cache, LONG ? 200 : 60, settle, rssMb);
+    process.stderr.write('built-in modules (cold with and without them, RSS, Buffer throughput, snapshot)…\n');
+    const br = await builtinRows(cache, LONG ? 200 : 50, settle, rssMb);
     const modes: Mode[] = ['off', 'cache', 'no cache'];
     process.stderr.write('throughput…\n');
     const tp = await throughputAll(modes, cache);
@@ -382,6 +396,7 @@ async function main(): Promise<void> {
     console.log(`    of which code init                          p50 ${ms(pct(zr.initUncached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.initUncached, 0.99)).padEnd(9)}`);
     console.log(`  warm call, whole pool.run()                   p50 ${ms(pct(zr.warm, 0.5)).padEnd(9)} p99 ${ms(pct(zr.warm, 0.99)).padEnd(9)}  (its main works: zod parse, dayjs, lodash)`);
     console.log(`  RSS per warm isolate of it                    ${zr.rssPerIsolateMb.toFixed(2)} MB (${zr.isolates} isolates measured)`);
+    printBuiltinRows(br, ms);
     console.log(line);
     console.log(`throughput (activations/s; mean latency), ${CELL_MS} ms per cell, one isolate per concurrent client (action concurrency 1):`);
     console.log(`workload       isolation   ${CONCURRENCY.map((c) => `c=${c}`.padEnd(18)).join('')}`);
