@@ -7,13 +7,25 @@ const { Buffer } = b;
 // base64url: Node's URL-safe base64 without padding. buffer@6's decoder already accepts - and _.
 const isB64url = (e) => typeof e === 'string' && e.toLowerCase() === 'base64url';
 const toB64url = (s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const host = require('photon:host');
+// Large base64 goes to the host's native code (buffer@6 does it in JavaScript); small stays here,
+// where a host call would cost more than it saves.
+const HOST_AT = 32 * 1024;
 const { from, byteLength, isEncoding } = Buffer;
 const proto = Buffer.prototype;
 const { toString: protoToString, write: protoWrite } = proto;
 Buffer.isEncoding = (e) => isB64url(e) || isEncoding(e);
 Buffer.byteLength = (s, e) => byteLength(s, isB64url(e) ? 'base64' : e);
-Buffer.from = function (value, enc, len) { return from.call(Buffer, value, isB64url(enc) ? 'base64' : enc, len); };
+const isB64 = (e) => typeof e === 'string' && (e === 'base64' || e.toLowerCase() === 'base64');
+Buffer.from = function (value, enc, len) {
+  if (typeof value === 'string' && value.length >= HOST_AT && (isB64(enc) || isB64url(enc))) {
+    const u = host.call('decode', value);
+    return from.call(Buffer, u.buffer, u.byteOffset, u.byteLength);
+  }
+  return from.call(Buffer, value, isB64url(enc) ? 'base64' : enc, len);
+};
 proto.toString = function (enc, start, end) {
+  if ((isB64(enc) || isB64url(enc)) && start === undefined && end === undefined && this.length >= HOST_AT) return host.call('encode', new Uint8Array(this.buffer, this.byteOffset, this.length), isB64url(enc) ? 'base64url' : 'base64');
   return isB64url(enc) ? toB64url(protoToString.call(this, 'base64', start, end)) : protoToString.apply(this, arguments);
 };
 proto.write = function (...args) {

@@ -111,3 +111,7 @@ export const FIDELITY_CASES: Record<string, string> = {
     for await (const b of enc) bytes.push(...b);
     return { out, bytes, same: ReadableStream === globalThis.ReadableStream };`,
 };
+// Large base64 is done by the host (node:buffer's host side): the same answers as Node's.
+FIDELITY_CASES.bufferLarge = `const { Buffer } = require('buffer'); const b = Buffer.alloc(100000); for (let i = 0; i < b.length; i++) b[i] = (i * 7919) % 251;
+  const s = b.toString('base64'); const u = b.toString('base64url'); const back = Buffer.from(s, 'base64'); const backUrl = Buffer.from(u, 'base64url');
+  return { len: s.length, head: s.slice(0, 40), tail: s.slice(-40), url: u.slice(-40), same: back.equals(b) && backUrl.equals(b), isBuf: Buffer.isBuffer(back) };`;
