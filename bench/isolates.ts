@@ -23,7 +23,8 @@ import { CPU_HEAVY, FILE_HASH, HELLO, benchAction, fileServer } from './isolate-
 import type { FileServer } from './isolate-workloads.js';
 import { uncachedNamespaces } from '../native/uncached-namespaces.js';
 import { zipRows } from './zip-actions.js';
-import { builtinsRows, printBuiltinRows } from './builtins-rows.js';
+import { hostBuiltinRows, printHostBuiltinRows } from './host-builtin-rows.js';
+import { builtinRows, printBuiltinRows } from './builtins-rows.js';
 
 const LONG = process.argv.includes('--long');
 const N_COLD = LONG ? 400 : 100;
@@ -340,12 +341,12 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--builtins')) {
-    // Only the host-backed built-ins' rows (npm run bench:isolates -- --builtins): crypto and zlib vs native.
-    const small = createNamespaceCache({ invokerId: 'tibc', idBase: 59648, idCount: 32, floor: 4, ceiling: 16, isolation: 'on', log: quiet });
+    // Only the built-in modules' rows (npm run bench:isolates -- --builtins): the layer's cost, then crypto and zlib vs native.
+    const small = createNamespaceCache({ invokerId: 'tibb', idBase: 59520, idCount: 128, floor: 16, ceiling: 124, isolation: 'on', log: quiet });
     await small.start();
     try {
-      console.log(`photon bench:isolates --builtins — ${new Date().toISOString()}, node ${process.version}, load ${loadAtStart}`);
-      printBuiltinRows(await builtinsRows(small));
+      printBuiltinRows(await builtinRows(small, LONG ? 200 : 50, settle, rssMb), ms);
+      printHostBuiltinRows(await hostBuiltinRows(small));
     } finally {
       await small.close();
     }
@@ -367,8 +368,10 @@ async function main(): Promise<void> {
     const dense = await density(cache);
     process.stderr.write('zip action of npm packages (npm install, cold with and without code cache, warm, RSS)…\n');
     const zr = await zipRows(cache, LONG ? 200 : 60, settle, rssMb);
+    process.stderr.write('built-in modules (cold with and without them, RSS, Buffer throughput, snapshot)…\n');
+    const br = await builtinRows(cache, LONG ? 200 : 50, settle, rssMb);
     process.stderr.write('host-backed built-ins (crypto, zlib) inside an isolate vs native…\n');
-    const br = await builtinsRows(cache);
+    const hbr = await hostBuiltinRows(cache);
     const modes: Mode[] = ['off', 'cache', 'no cache'];
     process.stderr.write('throughput…\n');
     const tp = await throughputAll(modes, cache);
@@ -399,7 +402,8 @@ async function main(): Promise<void> {
     console.log(`    of which code init                          p50 ${ms(pct(zr.initUncached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.initUncached, 0.99)).padEnd(9)}`);
     console.log(`  warm call, whole pool.run()                   p50 ${ms(pct(zr.warm, 0.5)).padEnd(9)} p99 ${ms(pct(zr.warm, 0.99)).padEnd(9)}  (its main works: zod parse, dayjs, lodash)`);
     console.log(`  RSS per warm isolate of it                    ${zr.rssPerIsolateMb.toFixed(2)} MB (${zr.isolates} isolates measured)`);
-    printBuiltinRows(br);
+    printBuiltinRows(br, ms);
+    printHostBuiltinRows(hbr);
     console.log(line);
     console.log(`throughput (activations/s; mean latency), ${CELL_MS} ms per cell, one isolate per concurrent client (action concurrency 1):`);
     console.log(`workload       isolation   ${CONCURRENCY.map((c) => `c=${c}`.padEnd(18)).join('')}`);

@@ -2,12 +2,14 @@
 // its line in builtin-modules.ts). A module absent here answers every host call with an error.
 import type { HostBuiltin } from './host-builtin.js';
 import { cryptoHost } from './host/crypto-host.js';
+import { bufferHost } from './host/buffer-host.js';
 import { runtimeHost } from './host/runtime-host.js';
 import { webHost } from './host/web-host.js';
 import { zlibHost } from './host/zlib-host.js';
 
 export const HOST_BUILTINS: Readonly<Record<string, HostBuiltin>> = {
   crypto: cryptoHost,
+  buffer: bufferHost,
   'internal/runtime': runtimeHost,
   'internal/web': webHost,
   zlib: zlibHost,

@@ -2,8 +2,8 @@
 // One function expression, evaluated by isolate-runtime.ts with the guest runtime and called once
 // per context by guest-runtime.js with:
 //   table       { name: { deps, lazy } } from invoker/builtins/builtin-modules.ts (the registry);
-//   hostFs      the host's synchronous callback; hostFs('builtin', name) answers the module's
-//               compiled function (exports, require, module) from invoker/builtins/.bundle/;
+//   hostFs      the host's synchronous callback; hostFs('builtin', name) answers the module's source
+//               (a function expression (exports, require, module), invoker/builtins/.bundle/), compiled here;
 //   hostCall    an isolated-vm Reference to the host's call(module, op, args): a module's
 //               synchronous host calls wait on it with applySyncPromise (the isolate waits, the
 //               host's event loop does not);
@@ -21,6 +21,7 @@
   const cache = new MapCtor();
   const listeners = new MapCtor();
   const G = globalThis;
+  const indirectEval = eval;
 
   function coded(code, message, Ctor) { const e = new (Ctor || ErrorCtor)(message); e.code = code; return e; }
   // The host answers {ok, value} or {ok: false, error: {name, message, code}}: never a host Error object.
@@ -74,7 +75,12 @@
   function load(name) {
     const known = cache.get(name);
     if (known !== undefined) return known.exports;
-    const factory = hostFs('builtin', name);
+    // The host answers the module's source and it is compiled here, on the isolate's thread: a
+    // script run by the host from inside this synchronous call would end with V8's microtask
+    // checkpoint on the invoker's thread, where a flood of pending reactions would hold it.
+    const source = hostFs('builtin', name);
+    if (typeof source !== 'string') throw unknown(name);
+    const factory = indirectEval(source + '\n//# sourceURL=node:' + name);
     if (typeof factory !== 'function') throw unknown(name);
     const module = { id: 'node:' + name, exports: {}, loaded: false };
     cache.set(name, module);
@@ -92,10 +98,13 @@
   const GLOBALS = {
     Buffer: ['buffer', 'Buffer'],
     process: ['process', null],
+    setTimeout: ['timers', 'setTimeout'], clearTimeout: ['timers', 'clearTimeout'],
+    setInterval: ['timers', 'setInterval'], clearInterval: ['timers', 'clearInterval'],
     setImmediate: ['timers', 'setImmediate'], clearImmediate: ['timers', 'clearImmediate'],
     URL: ['url', 'URL'], URLSearchParams: ['url', 'URLSearchParams'],
     TextEncoder: ['internal/web', 'TextEncoder'], TextDecoder: ['internal/web', 'TextDecoder'],
-    EventTarget: ['internal/web', 'EventTarget'], Event: ['internal/web', 'Event'],
+    EventTarget: ['internal/web', 'EventTarget'], Event: ['internal/web', 'Event'], CustomEvent: ['internal/web', 'CustomEvent'],
+    DOMException: ['internal/web', 'DOMException'], File: ['internal/web', 'File'], fetch: ['internal/web', 'fetch'],
     AbortController: ['internal/web', 'AbortController'], AbortSignal: ['internal/web', 'AbortSignal'],
     atob: ['internal/web', 'atob'], btoa: ['internal/web', 'btoa'],
     structuredClone: ['internal/web', 'structuredClone'],
@@ -113,7 +122,9 @@
       const set = (v) => Object.defineProperty(G, g, { value: v, writable: true, configurable: true, enumerable: false });
       Object.defineProperty(G, g, {
         configurable: true, enumerable: false,
-        get() { const m = load(mod); const v = prop === null ? m : m[prop]; set(v); return v; },
+        // While its module is still loading (a cycle between the layer's modules) the value is not
+        // there yet: answered, not kept.
+        get() { const m = load(mod); const v = prop === null ? m : m[prop]; if (v !== undefined) set(v); return v; },
         set,
       });
     }

@@ -311,8 +311,6 @@
   builtins.defineGlobals();
   const globals = {
     console, tcp, global: G,
-    setTimeout: (fn, ms, ...a) => addTimer(fn, ms, a, false), setInterval: (fn, ms, ...a) => addTimer(fn, ms, a, true),
-    clearTimeout: clearTimer, clearInterval: clearTimer,
     queueMicrotask: (fn) => {
       if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function. Received ' + typeof fn);
       PromiseCtor.resolve().then(fn).catch((e) => uncaught('a microtask', e));

@@ -27,8 +27,6 @@ const BUILTIN_TABLE = JSON.stringify(Object.fromEntries(Object.entries(BUILTIN_M
 // first isolate of the process, spares later isolates the parse and compile of the runtime.
 const GUEST_SCRIPT = `((send, hostFs, hostCall) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE}), (${BUILTINS_SOURCE}), hostCall, ${BUILTIN_TABLE}))`;
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
-// Built-in modules' V8 cache data, per module, for the whole process (only data V8 produced here).
-const builtinCodeCache = new Map<string, ivm.ExternalCopy<ArrayBuffer>>();
 
 /**
  * Why an isolate stopped serving, the one enum from V8 up to the pool's events: its own limits
@@ -259,27 +257,6 @@ class IvmRuntime implements IsolateRuntime {
     });
   }
 
-  /**
-   * A built-in module's code, compiled into the context when the guest first requires it, with the
-   * process's V8 cache data for it (produced by the first isolate that loaded the module).
-   */
-  private compileBuiltin(context: ivm.Context, name: string): unknown {
-    const source = builtinSource(name);
-    if (source === undefined) return undefined;
-    const cached = builtinCodeCache.get(name);
-    const filename = `node:${name}`;
-    const script = (cached
-      ? this.isolate.compileScriptSync(source, { filename, cachedData: cached })
-      : this.isolate.compileScriptSync(source, { filename, produceCachedData: true })) as ivm.Script & Partial<ivm.CachedDataResult>;
-    if (!cached && script.cachedData) builtinCodeCache.set(name, script.cachedData);
-    try {
-      const fn = script.runSync(context, { reference: true }) as ivm.Reference<unknown>;
-      return fn.derefInto({ release: true });
-    } finally {
-      script.release();
-    }
-  }
-
   async createContext(): Promise<GuestContext> {
     const context = await this.isolate.createContext();
     const id = ++this.contextSeq;
@@ -303,7 +280,7 @@ class IvmRuntime implements IsolateRuntime {
     // the unpacked archive (a map lookup and a copy of the one file asked for).
     const files: { current: ActionFiles | null; seen: { here: Set<string>; produce: string[] } } = { current: null, seen: { here: new Set(), produce: [] } };
     const hostFs = new ivm.Callback((op: unknown, path: unknown): unknown => {
-      if (op === 'builtin' && typeof path === 'string') return this.compileBuiltin(context, path);
+      if (op === 'builtin' && typeof path === 'string') return builtinSource(path);
       const f = files.current;
       if (!f || typeof path !== 'string') return op === 'stat' ? 0 : undefined;
       if (op === 'compile') return this.compileModule(context, f, path, files.seen);

@@ -1,10 +1,45 @@
-// node:buffer — feross/buffer (buffer@6), the browserify Buffer, plus Node 20's extra exports.
+// node:buffer — feross/buffer (buffer@6), the browserify Buffer, plus what Node 20 adds: the
+// base64url encoding, Blob/File (lazily: the web globals need Buffer themselves), atob/btoa,
+// constants, isUtf8/isAscii.
 const b = require('buffer/');
+const { Buffer } = b;
+
+// base64url: Node's URL-safe base64 without padding. buffer@6's decoder already accepts - and _.
+const isB64url = (e) => typeof e === 'string' && e.toLowerCase() === 'base64url';
+const toB64url = (s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const host = require('photon:host');
+// Large base64 goes to the host's native code (buffer@6 does it in JavaScript); small stays here,
+// where a host call would cost more than it saves.
+const HOST_AT = 32 * 1024;
+const { from, byteLength, isEncoding } = Buffer;
+const proto = Buffer.prototype;
+const { toString: protoToString, write: protoWrite } = proto;
+Buffer.isEncoding = (e) => isB64url(e) || isEncoding(e);
+Buffer.byteLength = (s, e) => byteLength(s, isB64url(e) ? 'base64' : e);
+const isB64 = (e) => typeof e === 'string' && (e === 'base64' || e.toLowerCase() === 'base64');
+Buffer.from = function (value, enc, len) {
+  if (typeof value === 'string' && value.length >= HOST_AT && (isB64(enc) || isB64url(enc))) {
+    const u = host.call('decode', value);
+    return from.call(Buffer, u.buffer, u.byteOffset, u.byteLength);
+  }
+  return from.call(Buffer, value, isB64url(enc) ? 'base64' : enc, len);
+};
+proto.toString = function (enc, start, end) {
+  if ((isB64(enc) || isB64url(enc)) && start === undefined && end === undefined && this.length >= HOST_AT) return host.call('encode', new Uint8Array(this.buffer, this.byteOffset, this.length), isB64url(enc) ? 'base64url' : 'base64');
+  return isB64url(enc) ? toB64url(protoToString.call(this, 'base64', start, end)) : protoToString.apply(this, arguments);
+};
+proto.write = function (...args) {
+  return protoWrite.apply(this, args.map((a) => (isB64url(a) ? 'base64' : a)));
+};
+proto.base64urlSlice = function (start, end) { return toB64url(this.base64Slice(start, end)); };
+proto.base64urlWrite = function (s, offset, length) { return this.base64Write(s, offset, length); };
+
 const out = { ...b };
-out.Blob = globalThis.Blob;
+Object.defineProperty(out, 'Blob', { enumerable: true, get: () => globalThis.Blob });
+Object.defineProperty(out, 'File', { enumerable: true, get: () => require('internal/web').File });
 out.atob = (s) => globalThis.atob(s);
 out.btoa = (s) => globalThis.btoa(s);
 out.constants = { MAX_LENGTH: b.kMaxLength, MAX_STRING_LENGTH: 2 ** 29 - 24 };
 out.isUtf8 = (input) => { try { new globalThis.TextDecoder('utf-8', { fatal: true }).decode(input); return true; } catch { return false; } };
-out.isAscii = (input) => { const u = new Uint8Array(input.buffer || input, input.byteOffset || 0, input.byteLength); for (let i = 0; i < u.length; i++) if (u[i] > 127) return false; return true; };
+out.isAscii = (input) => { const u = ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input); for (let i = 0; i < u.length; i++) if (u[i] > 127) return false; return true; };
 module.exports = out;

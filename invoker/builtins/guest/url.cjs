@@ -2,7 +2,24 @@
 // implementation, as jsdom uses), the legacy parse/format/resolve from url@0.11 (Node's own legacy
 // code, ported), and Node's helpers (fileURLToPath, pathToFileURL, domainTo*, urlToHttpOptions).
 const legacy = require('url/');
-const { URL, URLSearchParams } = require('whatwg-url');
+const whatwg = require('whatwg-url');
+const { URLSearchParams } = whatwg;
+
+// Node's URL: whatwg-url's, with Node's error (TypeError 'Invalid URL', code ERR_INVALID_URL, input).
+class URL extends whatwg.URL {
+  constructor(input, base) {
+    try {
+      if (base === undefined) super(input); else super(input, base);
+    } catch {
+      const err = new TypeError('Invalid URL');
+      err.code = 'ERR_INVALID_URL';
+      err.input = String(input);
+      if (base !== undefined) err.base = String(base);
+      throw err;
+    }
+  }
+  static canParse(input, base) { try { new URL(input, base); return true; } catch { return false; } }
+}
 const punycode = require('punycode');
 
 function invalidArg(name, value) {
@@ -54,7 +71,6 @@ function format(u, options) {
   }
   return legacy.format(u);
 }
-URL.canParse = URL.canParse || ((input, base) => { try { new URL(input, base); return true; } catch { return false; } });
 
 module.exports = {
   URL, URLSearchParams,

@@ -242,6 +242,19 @@ describe('zip actions: ES module entries', () => {
     expect(r).toMatchObject({ status: 'success', result: { twice: 42, esmOnly: 'esm default', named: 'esm named', cjs: 'from commonjs', url: 'object' } });
   });
 
+  it("imports Node's built-ins by bare name and node: (default and named exports), also inside an ESM package, and refuses an unknown node: name", async () => {
+    const r = await deployAndRun({
+      'package.json': '{"type": "module"}',
+      'index.js': "import { EventEmitter } from 'events'; import path, { join } from 'node:path'; import { Buffer } from 'node:buffer'; import { readable } from 'dep';\n" +
+        "export function main() { return { ee: typeof EventEmitter, join: join('/a', 'b'), same: path.join === join, b64: Buffer.from('hi').toString('base64'), readable } }",
+      'node_modules/dep/package.json': '{"type": "module", "exports": "./index.js"}',
+      'node_modules/dep/index.js': "import { Readable } from 'node:stream'; export const readable = typeof Readable;",
+    });
+    expect(r).toMatchObject({ status: 'success', result: { ee: 'function', join: '/a/b', same: true, b64: 'aGk=', readable: 'function' } });
+    const bad = await deployAndRun({ 'package.json': '{"type": "module"}', 'index.js': "import x from 'node:nope'; export const main = () => ({})" });
+    expect(String(bad.result.error)).toContain('No such built-in module: node:nope');
+  });
+
   it('takes export default as main with "type": "module", and reports ESM errors as init failures', async () => {
     const d = await deployAndRun({ 'package.json': '{"type": "module"}', 'index.js': 'export default function (p) { return { via: "export default", p } }' }, { a: 1 });
     expect(d.result).toEqual({ via: 'export default', p: { a: 1 } });

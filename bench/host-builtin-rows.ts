@@ -1,0 +1,73 @@
+// bench:isolates rows for the host-backed built-ins (issue 14): node:crypto's createHash('sha256')
+// of 64 B and 64 KB inputs and node:zlib's gzipSync of 64 KB, as operations per second inside a
+// warm isolate beside the same loop in this Node.js process (native) — the ratio is the figure.
+// Each side runs its loop for the same wall time; the isolate measures its own loop (Date.now).
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { IsolatePool } from '../invoker/pool/isolate-pool.js';
+import type { NamespaceCache } from '../native/contracts.js';
+import { benchAction } from './isolate-workloads.js';
+
+export interface HostBuiltinRow {
+  readonly what: string;
+  readonly isolateOps: number;
+  readonly nativeOps: number;
+}
+
+const LOOP_MS = 400;
+/** The input of a row, made the same way on both sides. */
+const INPUT = `const input = (n) => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = (i % 97 < 60 ? 97 + (i % 23) : (i * 7919) & 255); return b; };`;
+const makeInput = new Function(`${INPUT.replace('const input = ', 'return ')}`)() as (n: number) => Buffer;
+
+const ROWS: { what: string; size: number; op: string; native: (b: Buffer) => unknown }[] = [
+  { what: "crypto.createHash('sha256') of 64 B, hex", size: 64, op: "c.createHash('sha256').update(b).digest('hex')", native: (b) => createHash('sha256').update(b).digest('hex') },
+  { what: "crypto.createHash('sha256') of 64 KB, hex", size: 64 * 1024, op: "c.createHash('sha256').update(b).digest('hex')", native: (b) => createHash('sha256').update(b).digest('hex') },
+  { what: "  (host call alone: createHash('sha1') of 64 B)", size: 64, op: "c.createHash('sha1').update(b).digest('hex')", native: (b) => createHash('sha1').update(b).digest('hex') },
+  { what: 'zlib.gzipSync of 64 KB', size: 64 * 1024, op: 'z.gzipSync(b)', native: (b) => gzipSync(b) },
+];
+
+function nativeOps(size: number, op: (b: Buffer) => unknown): number {
+  const b = makeInput(size);
+  for (let i = 0; i < 50; i++) op(b); // warm up the same way the isolate's loop does
+  const t = Date.now();
+  let n = 0;
+  while (Date.now() - t < LOOP_MS) { op(b); n++; }
+  return (n * 1000) / (Date.now() - t);
+}
+
+export async function hostBuiltinRows(cache: NamespaceCache): Promise<HostBuiltinRow[]> {
+  const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 256 }, userMemoryMb: 4096, idPrefix: 'tibb' });
+  try {
+    const out: HostBuiltinRow[] = [];
+    for (const row of ROWS) {
+      const action = benchAction(`builtin-${out.length}`, `${INPUT}
+        function main(p) { const c = require('crypto'); const z = require('zlib'); const b = input(p.size);
+          for (let i = 0; i < 50; i++) ${row.op};
+          const t = Date.now(); let n = 0; while (Date.now() - t < p.ms) { ${row.op}; n++; }
+          return { ops: (n * 1000) / (Date.now() - t) }; }`, 256);
+      const act = { activationId: `${out.length}`.padStart(32, '0'), namespace: 'bench', actionName: `/bench/${action.name}` };
+      const warm = await pool.run(action, { size: row.size, ms: 50 }, act);
+      if (warm.response.status !== 'success') throw new Error(`${row.what}: ${JSON.stringify(warm.response.result)}`);
+      // Interleave isolate and native samples, three each, and keep the best of each side.
+      let iso = 0;
+      let nat = 0;
+      for (let s = 0; s < 3; s++) {
+        const o = await pool.run(action, { size: row.size, ms: LOOP_MS }, act);
+        iso = Math.max(iso, (o.response.result as { ops: number }).ops);
+        nat = Math.max(nat, nativeOps(row.size, row.native));
+      }
+      out.push({ what: row.what, isolateOps: iso, nativeOps: nat });
+    }
+    return out;
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The rows as printed by bench:isolates. */
+export function printHostBuiltinRows(rows: HostBuiltinRow[]): void {
+  const f = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(1)}k/s` : `${n.toFixed(0)}/s`);
+  for (const r of rows) {
+    console.log(`${r.what.padEnd(48)}isolate ${f(r.isolateOps).padEnd(9)} native ${f(r.nativeOps).padEnd(9)} ratio ${(r.isolateOps / r.nativeOps).toFixed(2)}   goal ≥ 0.5 (issue 14)`);
+  }
+}

@@ -1,0 +1,117 @@
+// Each case is the body of an async function of `require`, run twice in the same test run: as a
+// photon action (its main) and in this very Node.js process with Node's own modules. The two
+// results must be equal as JSON: the known answer is what real Node computes.
+export const FIDELITY_CASES: Record<string, string> = {
+  buffer: `const { Buffer } = require('buffer');
+    const b = Buffer.from('héllo wörld ✓', 'utf8');
+    const n = Buffer.alloc(8); n.writeUInt32BE(0xdeadbeef, 0); n.writeInt16LE(-2, 4);
+    return { b64: b.toString('base64'), url: b.toString('base64url'), hex: b.toString('hex'), latin1: Buffer.from('caf\\u00e9', 'latin1').toString('hex'),
+      back: Buffer.from(b.toString('base64'), 'base64').toString(), len: b.length, byteLength: Buffer.byteLength('✓✓'),
+      n: [...n], u32: n.readUInt32BE(0), i16: n.readInt16LE(4), cat: Buffer.concat([Buffer.from('a'), Buffer.from('bc')]).toString(),
+      cmp: Buffer.compare(Buffer.from('a'), Buffer.from('b')), eq: Buffer.from('x').equals(Buffer.from('x')), json: Buffer.from([1, 2]).toJSON(),
+      idx: b.indexOf('wörld'), inc: b.includes('llo'), sub: b.subarray(1, 4).toString('hex'), isB: Buffer.isBuffer(b), isU8: b instanceof Uint8Array,
+      fill: Buffer.alloc(5, 'ab').toString(), swap: [...Buffer.from([1, 2, 3, 4]).swap16()], enc: Buffer.isEncoding('ucs2'), global: typeof globalThis.Buffer };`,
+  events: `const EventEmitter = require('events'); const { once, EventEmitter: EE2, errorMonitor } = require('node:events');
+    const e = new EventEmitter(); const seen = [];
+    e.on('x', (v) => seen.push('on' + v)); e.prependListener('x', (v) => seen.push('pre' + v)); e.once('x', (v) => seen.push('once' + v));
+    e.emit('x', 1); e.emit('x', 2);
+    let monitored = null; e.on(errorMonitor, (err) => { monitored = err.message; }); e.on('error', () => {}); e.emit('error', new Error('boom'));
+    setTimeout(() => e.emit('later', 42), 1); const [later] = await once(e, 'later');
+    return { seen, count: e.listenerCount('x'), names: e.eventNames().map(String), same: EventEmitter === EE2, monitored, later, max: EventEmitter.defaultMaxListeners };`,
+  stream: `const { Readable, Transform, Writable, PassThrough, pipeline } = require('stream'); const { pipeline: pp } = require('stream/promises');
+    const out = []; const upper = new Transform({ transform(c, _e, cb) { cb(null, c.toString().toUpperCase()); } });
+    await pp(Readable.from(['ab', 'cd', 'ef']), upper, new Writable({ write(c, _e, cb) { out.push(c.toString()); cb(); } }));
+    const objs = []; for await (const o of Readable.from([{ a: 1 }, { a: 2 }])) objs.push(o);
+    const pt = new PassThrough(); const got = []; pt.on('data', (d) => got.push(d.toString())); pt.write('x'); pt.end('y'); await new Promise((r) => pt.on('end', r));
+    const err = await new Promise((r) => pipeline(new Readable({ read() { this.destroy(new Error('src failed')); } }), new PassThrough(), (e) => r(e && e.message)));
+    return { out, objs, got, err, isStream: typeof require('stream').Stream, hwm: new Readable({ highWaterMark: 100 }).readableHighWaterMark };`,
+  string_decoder: `const { StringDecoder } = require('string_decoder'); const d = new StringDecoder('utf8'); const euro = Buffer.from('€');
+    return { a: d.write(euro.subarray(0, 1)), b: d.write(euro.subarray(1)), c: d.end(), hex: new StringDecoder('hex').write(Buffer.from([255, 1])) };`,
+  url: `const url = require('url'); const u = new URL('https://user:pw@例え.jp:8080/p/a/t/h?query=string&b=2#hash');
+    u.searchParams.append('c', 'd e'); u.searchParams.sort();
+    const legacy = url.parse('http://user@host.com:8080/p/a?x=1&y=2#h', true);
+    return { href: u.href, host: u.host, origin: u.origin, search: u.search, params: [...u.searchParams], json: JSON.stringify(u),
+      legacy: { host: legacy.host, pathname: legacy.pathname, query: { ...legacy.query }, hash: legacy.hash, auth: legacy.auth },
+      resolve: url.resolve('http://a.com/b/c', '../d'), format: url.format({ protocol: 'https', hostname: 'x.org', pathname: '/a', query: { q: 1 } }),
+      file: url.fileURLToPath('file:///tmp/a%20b'), toFile: url.pathToFileURL('/tmp/a b#c').href, rel: new URL('../x?y', 'http://h/a/b/c').href,
+      bad: (() => { try { new URL('nope'); } catch (e) { return [e.name, e.code]; } })(), canParse: URL.canParse('http://x'),
+      ascii: url.domainToASCII('español.com'), opts: url.urlToHttpOptions(new URL('http://a:b@h:81/p?q')) };`,
+  querystring: `const qs = require('querystring');
+    return { s: qs.stringify({ a: [1, 2], b: 'x y', c: '' }), p: { ...qs.parse('a=1&a=2&b=%20x&c') }, e: qs.escape('a b&c'), sep: qs.stringify({ a: 1, b: 2 }, ';', ':') };`,
+  util: `const util = require('util'); class Point { constructor() { this.x = 1; this.y = { z: [1, 2, { deep: { deeper: true } }] }; } }
+    const cbFn = util.callbackify(async (v) => v * 2); const doubled = await new Promise((r) => cbFn(21, (e, v) => r(v)));
+    const sleep = util.promisify((ms, cb) => setTimeout(() => cb(null, 'slept'), ms));
+    function A() {} function B() {} util.inherits(B, A);
+    return { fmt: util.format('%s is %d years and %j', 'Ada', 36.5, { a: 1 }, 'extra'), pct: util.format('%% %i %f', '42.9', '1.5'),
+      insp: util.inspect(new Point()), map: util.inspect(new Map([[1, { a: [] }]])), set: util.inspect(new Set(['a'])), str: util.inspect('it\\'s'),
+      nested: util.inspect({ a: { b: { c: { d: {} } } } }), arr: util.inspect(new Array(120).fill(0)).length, err: util.inspect(new Error('x')).split('\\n')[0],
+      fn: util.inspect(function named() {}), cls: util.inspect(Point), sym: util.inspect(Symbol('s')), date: util.inspect(new Date(0)),
+      doubled, slept: await sleep(1), inh: new B() instanceof A, types: [util.types.isDate(new Date()), util.types.isRegExp(/x/), util.types.isPromise(Promise.resolve()), util.types.isUint8Array(new Uint8Array())],
+      deep: [util.isDeepStrictEqual({ a: [1] }, { a: [1] }), util.isDeepStrictEqual({ a: 1 }, { a: '1' })], te: new util.TextEncoder().encode('é').length,
+      custom: util.inspect({ [util.inspect.custom]: () => 'CUSTOM' }), isArr: util.isArray([]) };`,
+  path: `const path = require('path'); const posix = require('path/posix');
+    return { join: path.join('/a/b', '../c', './d.txt'), rel: path.relative('/a/b/c', '/a/d'), parse: path.parse('/home/u/file.tar.gz'), ext: path.extname('x/y.md'),
+      base: path.basename('/a/b.js', '.js'), dir: path.dirname('/a/b/c'), norm: path.normalize('/a//b/../c/.'), abs: path.isAbsolute('a'), sep: path.sep, delim: path.delimiter,
+      fmt: path.format({ dir: '/x', name: 'f', ext: '.e' }), resolveAbs: path.resolve('/a', 'b', '../c'), same: posix.join('a', 'b') === path.posix.join('a', 'b') };`,
+  timers: `const { setTimeout: st, setImmediate: si } = require('timers/promises'); const timers = require('timers'); const order = [];
+    await new Promise((r) => { timers.setTimeout(() => { order.push('timeout'); r(); }, 5); setImmediate(() => order.push('immediate')); process.nextTick(() => order.push('tick')); queueMicrotask(() => order.push('micro')); });
+    const t = setTimeout(() => {}, 1000); const methods = [typeof t.ref, typeof t.unref, typeof t.hasRef]; clearTimeout(t);
+    const ac = new AbortController(); const p = st(1000, 'never', { signal: ac.signal }); ac.abort(); const aborted = await p.catch((e) => [e.name, e.code]);
+    // Node runs ticks and promise reactions in an order that depends on where it is called from; both come before immediates and timers.
+    return { v: await st(2, 'value'), i: await si('imm'), order: [...order.slice(0, 2).sort(), ...order.slice(2)], methods, aborted };`,
+  assert: `const assert = require('assert'); const strict = require('assert/strict'); const out = {};
+    try { assert.strictEqual(1, 2); } catch (e) { out.strictEqual = [e.name, e.code, e.actual, e.expected, e.operator]; }
+    try { strict.deepEqual({ a: [1, 2] }, { a: [1, 3] }); } catch (e) { out.deep = [e.code, e.operator]; }
+    try { assert.ok(0, 'custom message'); } catch (e) { out.ok = e.message; }
+    out.throws = (() => { assert.throws(() => { throw new TypeError('bad'); }, TypeError); return true; })();
+    out.rejects = await assert.rejects(Promise.reject(new Error('r')), /r/).then(() => true);
+    try { assert.notDeepStrictEqual([1], [1]); } catch (e) { out.nde = e.code; }
+    out.loose = (() => { assert.deepEqual({ a: 1 }, { a: '1' }); return true; })();
+    try { assert.match('abc', /x/); } catch (e) { out.match = e.code; }
+    return out;`,
+  punycode: `const p = require('punycode'); return { enc: p.encode('mañana'), dec: p.decode('maana-pta'), ascii: p.toASCII('mañana.com'), uni: p.toUnicode('xn--maana-pta.com') };`,
+  async_hooks: `const { AsyncLocalStorage } = require('async_hooks'); const als = new AsyncLocalStorage();
+    const r = await als.run({ id: 7 }, async () => { const a = als.getStore().id; await null; return [a, als.getStore().id]; });
+    return { r, outside: als.getStore() === undefined, sync: als.run(3, () => als.getStore()) };`,
+  diagnostics_channel: `const dc = require('diagnostics_channel'); const ch = dc.channel('photon:test'); const got = [];
+    const fn = (m, name) => got.push([m, name]); dc.subscribe('photon:test', fn); ch.publish({ a: 1 });
+    const had = ch.hasSubscribers; dc.unsubscribe('photon:test', fn); ch.publish({ a: 2 }); return { got, had, after: ch.hasSubscribers };`,
+  encoding: `const e = new TextEncoder(); const d = new TextDecoder(); const bytes = e.encode('h€llo 😀');
+    const sd = new TextDecoder(); const streamed = sd.decode(bytes.subarray(0, 2), { stream: true }) + sd.decode(bytes.subarray(2));
+    const into = new Uint8Array(4); const r = e.encodeInto('a€b', into);
+    let fatal; try { new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array([0xff])); } catch (x) { fatal = x.name; }
+    return { bytes: [...bytes], back: d.decode(bytes), streamed, into: [...into], r, fatal, utf16: new TextDecoder('utf-16le').decode(new Uint8Array([104, 0, 105, 0])),
+      bom: new TextDecoder().decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41])), b64: btoa('hello'), a: atob('aGVsbG8='), enc: d.encoding };`,
+  web: `const c = structuredClone({ d: new Date(0), m: new Map([[1, new Set([2])]]), r: /x/g, u: new Uint8Array([1, 2]) });
+    const cyc = { name: 'c' }; cyc.self = cyc; const cc = structuredClone(cyc);
+    let cloneErr; try { structuredClone({ f() {} }); } catch (e) { cloneErr = e.name; }
+    const ac = new AbortController(); const reasons = []; ac.signal.addEventListener('abort', () => reasons.push(ac.signal.reason.name)); ac.abort();
+    const et = new EventTarget(); let hits = 0; et.addEventListener('ping', () => hits++, { once: true }); et.dispatchEvent(new Event('ping')); et.dispatchEvent(new Event('ping'));
+    const blob = new Blob(['ab', new Uint8Array([99])], { type: 'Text/Plain' });
+    const fd = new FormData(); fd.append('a', '1'); fd.append('a', '2'); fd.set('b', '3');
+    return { date: c.d.getTime(), map: c.m.get(1).has(2), re: c.r.flags, u: [...c.u], cyc: cc.self === cc, cloneErr, reasons, aborted: AbortSignal.abort().aborted, hits,
+      blob: [blob.size, blob.type, await blob.text(), await blob.slice(1).text()], fd: [...fd], perf: typeof performance.now(),
+      uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(crypto.randomUUID()),
+      rnd: crypto.getRandomValues(new Uint32Array(4)).length, domex: new DOMException('m', 'AbortError').code };`,
+  fetchClasses: `const h = new Headers([['B', '2'], ['a', '1']]); h.append('a', '3'); h.append('set-cookie', 'x=1'); h.append('set-cookie', 'y=2');
+    const req = new Request('https://example.com/p?q=1', { method: 'post', body: JSON.stringify({ a: 1 }), headers: { 'X-T': 'v' } });
+    const res = new Response('hello', { status: 201, statusText: 'Created', headers: { 'content-type': 'text/plain' } }); const copy = res.clone();
+    const json = Response.json({ ok: true }, { status: 202 });
+    let bad; try { new Response(null, { status: 99 }); } catch (e) { bad = e.name; }
+    const stream = new Response('streamed').body; const reader = stream.getReader(); const first = await reader.read();
+    return { h: [...h], get: h.get('A'), cookies: h.getSetCookie(), req: [req.method, req.url, req.headers.get('x-t'), req.headers.get('content-type'), await req.json()],
+      res: [res.status, res.ok, res.statusText, await res.text(), await copy.text(), res.bodyUsed], json: [json.status, json.headers.get('content-type'), await json.json()],
+      bad, first: new TextDecoder().decode(first.value), redirect: Response.redirect('http://x.org/', 301).headers.get('location'),
+      urlenc: [new Request('http://h', { method: 'POST', body: new URLSearchParams({ a: 'b c' }) }).headers.get('content-type')] };`,
+  webStreams: `const { ReadableStream, TransformStream, WritableStream, TextEncoderStream } = require('stream/web');
+    const rs = new ReadableStream({ start(c) { c.enqueue('a'); c.enqueue('b'); c.close(); } });
+    const upper = new TransformStream({ transform(chunk, c) { c.enqueue(chunk.toUpperCase()); } });
+    const out = []; await rs.pipeThrough(upper).pipeTo(new WritableStream({ write(c) { out.push(c); } }));
+    const bytes = []; const enc = new ReadableStream({ start(c) { c.enqueue('é'); c.close(); } }).pipeThrough(new TextEncoderStream());
+    for await (const b of enc) bytes.push(...b);
+    return { out, bytes, same: ReadableStream === globalThis.ReadableStream };`,
+};
+// Large base64 is done by the host (node:buffer's host side): the same answers as Node's.
+FIDELITY_CASES.bufferLarge = `const { Buffer } = require('buffer'); const b = Buffer.alloc(100000); for (let i = 0; i < b.length; i++) b[i] = (i * 7919) % 251;
+  const s = b.toString('base64'); const u = b.toString('base64url'); const back = Buffer.from(s, 'base64'); const backUrl = Buffer.from(u, 'base64url');
+  return { len: s.length, head: s.slice(0, 40), tail: s.slice(-40), url: u.slice(-40), same: back.equals(b) && backUrl.equals(b), isBuf: Buffer.isBuffer(back) };`;
