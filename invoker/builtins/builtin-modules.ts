@@ -46,13 +46,14 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   // ---- provided by other parts of the issue: placeholders that throw at use ------------------
   crypto: m('not-yet.cjs'),
   dgram: m('not-yet.cjs'),
-  dns: m('not-yet.cjs'),
-  fs: m('not-yet.cjs'),
-  'fs/promises': m('not-yet.cjs'),
-  http: m('not-yet.cjs'),
-  https: m('not-yet.cjs'),
-  net: m('not-yet.cjs'),
-  tls: m('not-yet.cjs'),
+  dns: m('dns.cjs'),
+  'dns/promises': m('dns-promises.cjs', ['dns']),
+  fs: m('fs.cjs', ['buffer', 'stream', 'events', 'internal/fs-core']),
+  'fs/promises': m('fs-promises.cjs', ['fs']),
+  http: m('http.cjs', ['stream', 'events', 'buffer', 'net', 'internal/http-codes', 'internal/host-stream']),
+  https: m('https.cjs', ['http']),
+  net: m('net.cjs', ['stream', 'events', 'internal/host-stream']),
+  tls: m('tls.cjs', ['net', 'buffer']),
   zlib: m('not-yet.cjs'),
   // ---- cannot exist in an isolate: importable, throw at the call -----------------------------
   child_process: m('unavailable.cjs'),
@@ -63,6 +64,9 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   worker_threads: m('unavailable.cjs'),
   // ---- the layer's own (not requirable by functions) -----------------------------------------
   'internal/runtime': m('runtime.cjs', ['internal/runtime']),
+  'internal/fs-core': m('fs-core.cjs', ['buffer', 'path', 'internal/runtime']),
+  'internal/host-stream': m('host-stream.cjs', ['buffer']),
+  'internal/http-codes': m('http-codes.cjs'),
   'internal/web': m('web.cjs', ['buffer', 'internal/runtime', 'stream/web']),
 };
 

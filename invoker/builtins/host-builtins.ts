@@ -1,10 +1,16 @@
 // The host side of built-in modules: one line per module that calls the host (the guest side is
 // its line in builtin-modules.ts). A module absent here answers every host call with an error.
 import type { HostBuiltin } from './host-builtin.js';
+import { dnsHost } from './host/dns-host.js';
+import { httpHost } from './host/http-host.js';
+import { netHost } from './host/net-host.js';
 import { runtimeHost } from './host/runtime-host.js';
 import { webHost } from './host/web-host.js';
 
 export const HOST_BUILTINS: Readonly<Record<string, HostBuiltin>> = {
   'internal/runtime': runtimeHost,
   'internal/web': webHost,
+  dns: dnsHost,
+  http: httpHost,
+  net: netHost,
 };
