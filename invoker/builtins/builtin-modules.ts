@@ -58,6 +58,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   // ---- cannot exist in an isolate: importable, throw at the call -----------------------------
   child_process: m('unavailable.cjs'),
   cluster: m('unavailable.cjs'),
+  http2: m('unavailable.cjs'), // HTTP/2 is not provided (yet): packages that only mention it (axios) load
   inspector: m('unavailable.cjs'),
   v8: m('unavailable.cjs'),
   vm: m('unavailable.cjs'),

@@ -35,6 +35,9 @@ export class HostStreams {
   /** Registers a stream pair (one object may be both); starts relaying its data to the guest. */
   add(readable: Readable | null, writable: Writable | null): number {
     const id = ++this.seq;
+    // The guest decides when to end its side (its own allowHalfOpen): a host socket must not end
+    // its writable side by itself when the peer's FIN arrives, or the guest's last writes fail.
+    if (readable && readable === writable && 'allowHalfOpen' in readable) (readable as Readable & { allowHalfOpen: boolean }).allowHalfOpen = true;
     const e: Entry = { readable, writable, unacked: 0, paused: false };
     this.entries.set(id, e);
     const emit = this.scope.emit.bind(this.scope);
