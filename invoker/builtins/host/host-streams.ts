@@ -2,8 +2,8 @@
 // Bytes cross as copies with flow control both ways, so neither side can make the other buffer
 // without bound: host → guest, at most WINDOW bytes are in flight until the guest acknowledges what
 // it consumed (the host stream is paused meanwhile, so TCP pushes back on the peer); guest → host,
-// a write is answered only once the host stream can take more (write() true, or 'drain'), and the
-// guest writes one piece of at most MAX_PIECE bytes at a time.
+// the guest writes one piece of at most MAX_PIECE bytes at a time, answered at once while the host
+// holds at most WINDOW bytes of the stream's unsent data, else once it drains.
 import type { Readable, Writable } from 'node:stream';
 import type { HostBuiltinScope } from '../host-builtin.js';
 
@@ -91,7 +91,8 @@ export class HostStreams {
     const b = toBuffer(chunk);
     if (b.length > MAX_PIECE) throw coded('ERR_OUT_OF_RANGE', `a write piece is at most ${MAX_PIECE} bytes`, RangeError);
     if (w.destroyed || w.writableEnded) throw coded('EPIPE', 'This socket has been ended by the other party');
-    if (w.write(b)) return;
+    // The guest may keep writing while the host holds at most WINDOW bytes for this stream.
+    if (w.write(b) || w.writableLength <= WINDOW) return;
     return new Promise<void>((resolve) => {
       const done = (): void => {
         w.off('drain', done);

@@ -4,6 +4,7 @@
 // scope.network.listen). Request and response bodies cross as HostStreams, flow-controlled both
 // ways, so a huge or slow response is paused on the host, not buffered. Everything is closed when
 // the scope ends: agents with their idle sockets, requests, servers and their connections.
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
@@ -54,7 +55,8 @@ function connector(scope: HostBuiltinScope, secure: boolean, tlsOptions: Record<
 function agentFor(scope: HostBuiltinScope, secure: boolean, a: Record<string, unknown>, tlsOptions: Record<string, unknown>): http.Agent {
   const st = state(scope);
   st.agents ??= new Map();
-  const key = `${secure ? 's' : 'p'}${String(a.id)}`;
+  // As Node's Agent names its pools: connections with other TLS options are not shared.
+  const key = `${secure ? 's' : 'p'}${String(a.id)}${secure ? `:${createHash('sha256').update(JSON.stringify(tlsOptions)).digest('hex')}` : ''}`;
   let agent = st.agents.get(key);
   if (!agent) {
     const num = (v: unknown, d: number): number => (typeof v === 'number' && v > 0 ? Math.min(v, 256) : d);
@@ -122,8 +124,14 @@ async function listen(scope: HostBuiltinScope, o: Record<string, unknown>): Prom
   }
   const id = (st.serverSeq = (st.serverSeq ?? 0) + 1);
   const server = http.createServer({ keepAliveTimeout: 5000 });
+  // Node tracks a server's connections from its 'listening' event on (closeIdleConnections,
+  // closeAllConnections); this one never listens itself, its connections come from netServer.
+  server.emit('listening');
   st.servers.set(id, { http: server, net: netServer });
-  netServer.on('connection', (sock: net.Socket) => server.emit('connection', sock));
+  netServer.on('connection', (sock: net.Socket) => {
+    sock.setNoDelay(true); // as Node's HTTP server does by default
+    server.emit('connection', sock);
+  });
   netServer.on('close', () => {
     st.servers?.delete(id);
     scope.emit('server-close', { server: id });
@@ -172,9 +180,11 @@ export const httpHost: HostBuiltin = {
         return null;
       }
       case 'destroy-agent': {
-        for (const k of [`p${String(args[0])}`, `s${String(args[0])}`]) {
-          state(scope).agents?.get(k)?.destroy();
-          state(scope).agents?.delete(k);
+        const agents = state(scope).agents ?? new Map<string, http.Agent>();
+        for (const [k, agent] of agents) {
+          if (k.slice(1).split(':')[0] !== String(args[0])) continue;
+          agent.destroy();
+          agents.delete(k);
         }
         return null;
       }

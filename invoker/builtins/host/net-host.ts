@@ -96,6 +96,8 @@ async function listen(scope: HostBuiltinScope, o: Record<string, unknown>): Prom
   const streams = streamsOf(scope);
   server.on('connection', (sock: net.Socket) => {
     if (scope.signal.aborted) return void sock.destroy();
+    // Without it, Nagle's algorithm and the peer's delayed ACK stall each flow-controlled piece.
+    sock.setNoDelay(true);
     const conn = streams.add(sock, sock);
     scope.emit('connection', { server: id, id: conn, ...addresses(sock) });
   });
