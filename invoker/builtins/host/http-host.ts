@@ -90,11 +90,11 @@ function request(scope: HostBuiltinScope, o: Record<string, unknown>): unknown {
     path: typeof o.path === 'string' ? o.path : '/',
     setHost: o.setHost !== false,
   };
+  // Only two ways to a socket, both in the namespace: the guest Agent's host Agent, or (no agent)
+  // createConnection. Never `agent: false`: Node then makes a plain Agent of its own, which would
+  // connect from the invoker's network, not the function's.
   if (typeof agentSpec === 'object' && agentSpec !== null) options.agent = agentFor(scope, secure, agentSpec as Record<string, unknown>, tlsOptions);
-  else {
-    options.agent = false;
-    options.createConnection = connector(scope, secure, tlsOptions);
-  }
+  else options.createConnection = connector(scope, secure, tlsOptions);
   const req = (secure ? https : http).request(options as http.RequestOptions);
   for (const [k, v] of headerPairs(o.headers)) req.setHeader(k, v);
   const streams = streamsOf(scope);
