@@ -163,7 +163,7 @@ function flagsOf(f) {
   if (!k) throw typeError('ERR_INVALID_ARG_VALUE', `The argument 'flags' is invalid. Received '${s}'`);
   return { read: k[0] === 'r' || k.endsWith('+'), write: k[0] !== 'r' || k.endsWith('+'), create: k[0] !== 'r', excl: k.includes('x'), trunc: k[0] === 'w', append: k[0] === 'a' };
 }
-function openSync(p, flags, _mode) {
+function openSync(p, flags) {
   const abs = resolve(p);
   const f = flagsOf(flags);
   let n = find(abs);

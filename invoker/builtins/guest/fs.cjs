@@ -5,6 +5,7 @@ const { Buffer } = require('buffer');
 const { Readable, Writable } = require('stream');
 const EventEmitter = require('events');
 const core = require('internal/fs-core');
+const { setImmediate } = require('timers');
 
 const { sync, constants, Stats, Dirent } = core;
 const later = (fn) => setImmediate(fn);

@@ -8,6 +8,8 @@ const { Writable, Readable } = require('stream');
 const EventEmitter = require('events');
 const { Buffer } = require('buffer');
 const net = require('net');
+const { URL } = require('url');
+const { setTimeout, clearTimeout } = require('timers');
 const { METHODS, STATUS_CODES } = require('internal/http-codes');
 const host = require('photon:host');
 const hub = require('internal/host-stream')(host);
@@ -105,9 +107,11 @@ class IncomingMessage extends Readable {
     for (let i = 0; i + 1 < d.rawHeaders.length; i += 2) (distinct[d.rawHeaders[i].toLowerCase()] ||= []).push(d.rawHeaders[i + 1]);
     this.headersDistinct = distinct;
   }
-  _feed(id, onEnd) {
+  _feed(id, onEnd, onData) {
     this._hid = id;
+    // No 'data' listener of our own: it would switch the stream to flowing mode under the user.
     this._pull = hub.feed(id, this, {
+      data: onData,
       end: () => { this.complete = true; if (onEnd) onEnd(); },
       error: (e) => { this.aborted = !this.complete; if (!this.destroyed) this.destroy(this.aborted ? coded('ECONNRESET', 'aborted') : e); },
     });
@@ -253,8 +257,7 @@ hub.on('response', (d) => {
     if (req._timer) { clearTimeout(req._timer); req._timer = null; }
     // Node's ClientRequest closes once its response is complete (node-fetch relies on the order).
     Promise.resolve().then(() => { if (!req.destroyed) req.destroy(); });
-  });
-  res.on('data', () => req._touch());
+  }, () => req._touch());
   if (!req.emit('response', res)) res.resume();
 });
 

@@ -4,6 +4,7 @@
 // here. Also the home of the TLS client's socket plumbing (tls.cjs calls `_photonConnect`).
 const { Duplex } = require('stream');
 const EventEmitter = require('events');
+const { setTimeout, clearTimeout } = require('timers');
 const host = require('photon:host');
 const hub = require('internal/host-stream')(host);
 
@@ -102,9 +103,9 @@ class Socket extends Duplex {
     if (cb) this.once(this[kOp] === 'tls-connect' ? 'secureConnect' : 'connect', cb);
     if (typeof o.timeout === 'number') this.setTimeout(o.timeout);
     this.connecting = true;
-    const req = { ...o, host: o.host || 'localhost', port };
-    delete req.socket;
-    for (const k of Object.keys(req)) if (typeof req[k] === 'function' || (req[k] && typeof req[k] === 'object' && !Array.isArray(req[k]))) delete req[k];
+    // Only plain data crosses to the host: no functions, sockets or other objects.
+    const req = {};
+    for (const [k, v] of Object.entries({ ...o, host: o.host || 'localhost', port })) if (typeof v !== 'function' && !(v && typeof v === 'object' && !Array.isArray(v))) req[k] = v;
     this._ready = host.request(this[kOp] || 'connect', req).then(
       (info) => { this._attach(info); return true; },
       (e) => { this.connecting = false; if (e && e.code) e.syscall = e.syscall || 'connect'; this.destroy(e); return false; },

@@ -34,10 +34,11 @@ export class HostStreams {
 
   /** Registers a stream pair (one object may be both); starts relaying its data to the guest. */
   add(readable: Readable | null, writable: Writable | null): number {
+    const same = (readable as unknown) === (writable as unknown);
     const id = ++this.seq;
     // The guest decides when to end its side (its own allowHalfOpen): a host socket must not end
     // its writable side by itself when the peer's FIN arrives, or the guest's last writes fail.
-    if (readable && readable === writable && 'allowHalfOpen' in readable) (readable as Readable & { allowHalfOpen: boolean }).allowHalfOpen = true;
+    if (readable && same && 'allowHalfOpen' in readable) (readable as Readable & { allowHalfOpen: boolean }).allowHalfOpen = true;
     const e: Entry = { readable, writable, unacked: 0, paused: false };
     this.entries.set(id, e);
     const emit = this.scope.emit.bind(this.scope);
@@ -45,7 +46,7 @@ export class HostStreams {
       const code = (err as NodeJS.ErrnoException).code;
       emit('error', { id, name: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}) });
     };
-    let closes = (readable ? 1 : 0) + (writable && writable !== readable ? 1 : 0);
+    let closes = (readable ? 1 : 0) + (writable && !same ? 1 : 0);
     const onClose = (): void => {
       if (--closes > 0) return;
       this.entries.delete(id);
@@ -65,7 +66,7 @@ export class HostStreams {
       readable.on('error', onError);
       readable.on('close', onClose);
     }
-    if (writable && writable !== readable) {
+    if (writable && !same) {
       writable.on('error', onError);
       writable.on('close', onClose);
     }

@@ -20,7 +20,7 @@ interface HttpState {
   watching?: boolean;
 }
 
-type Oncreate = (err: Error | null, socket?: Duplex) => void;
+type Oncreate = (err: Error | null, socket: Duplex) => void;
 
 function state(scope: HostBuiltinScope): HttpState {
   const st = scope.state as HttpState;
@@ -40,12 +40,13 @@ function state(scope: HostBuiltinScope): HttpState {
 
 /** A connector in the namespace with Node's asynchronous createConnection(options, oncreate). */
 function connector(scope: HostBuiltinScope, secure: boolean, tlsOptions: Record<string, unknown>) {
-  return (opts: { host?: string; hostname?: string; port?: number | string; servername?: string }, oncreate: Oncreate): undefined => {
+  return (opts: { host?: string | null; hostname?: string | null; port?: number | string | null; servername?: string }, oncreate: Oncreate): undefined => {
     const host = opts.hostname ?? opts.host ?? 'localhost';
     const port = Number(opts.port ?? (secure ? 443 : 80));
     connectIn(scope, host, port).then(
       (raw) => oncreate(null, secure ? tlsOver(raw, { ...tlsOptions, servername: opts.servername ?? tlsOptions.servername, ALPNProtocols: ['http/1.1'] }, host) : raw),
-      (e: unknown) => oncreate(e instanceof Error ? e : new Error(String(e))),
+      // Node's contract: on error the socket argument is not used.
+      (e: unknown) => oncreate(e instanceof Error ? e : new Error(String(e)), undefined as unknown as Duplex),
     );
     return undefined;
   };

@@ -46,7 +46,7 @@ export function tlsOver(raw: net.Socket, o: Record<string, unknown>, host: strin
   if (typeof o.ca === 'string' || Array.isArray(o.ca)) options.ca = o.ca as string | string[];
   if (Array.isArray(o.ALPNProtocols)) options.ALPNProtocols = (o.ALPNProtocols as unknown[]).filter((p): p is string => typeof p === 'string');
   // Node checks the certificate against the name the caller meant (host), not the address.
-  options.checkServerIdentity = (_name, cert) => tls.checkServerIdentity(servername, cert);
+  options.checkServerIdentity = (_name, cert) => tls.checkServerIdentity(servername, cert) ?? undefined;
   return tls.connect(options);
 }
 
@@ -55,7 +55,9 @@ async function tlsConnect(scope: HostBuiltinScope, o: Record<string, unknown>): 
   const raw = await connectIn(scope, host, port);
   const sock = tlsOver(raw, o, host);
   await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => sock.destroy(coded('ECONNABORTED', 'the activation ended'));
+    const onAbort = (): void => {
+      sock.destroy(coded('ECONNABORTED', 'the activation ended'));
+    };
     scope.signal.addEventListener('abort', onAbort, { once: true });
     sock.once('secureConnect', () => {
       scope.signal.removeEventListener('abort', onAbort);

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,6 +195,115 @@ describe('servers inside the function', () => {
         return { cb, all, missing };
       }`);
     expect(r).toEqual({ cb: { address: '127.0.0.1', family: 4 }, all: [{ address: '127.0.0.1', family: 4 }], missing: { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: 'no-such-host.invalid' } });
+  });
+});
+
+describe('bounds', () => {
+  it('a huge response the function does not read is paused on the host, not buffered: the server stalls', async () => {
+    const total = 64 * 1024 * 1024;
+    let flushed = 0;
+    let stalled = false;
+    const huge = http.createServer((_req, res) => {
+      const piece = Buffer.alloc(64 * 1024, 97);
+      res.writeHead(200, { 'content-length': String(total) });
+      const pump = (): void => {
+        while (flushed < total) {
+          flushed += piece.length;
+          if (!res.write(piece)) {
+            stalled = true;
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((r) => huge.listen(0, '127.0.0.1', r));
+    try {
+      const port = (huge.address() as net.AddressInfo).port;
+      // The function takes the headers, holds the body unread for a second, then reads it all.
+      const r = await run(`const http = require('http');
+        function main() { return new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port: ${port}, path: '/' }, (res) => {
+          setTimeout(() => { let n = 0; res.on('data', (d) => (n += d.length)); res.on('end', () => resolve({ n })); }, 1000);
+        }).on('error', reject)); }`);
+      expect(r).toEqual({ n: total });
+      expect(stalled).toBe(true);
+    } finally {
+      huge.closeAllConnections();
+      await new Promise((r) => huge.close(r));
+    }
+  });
+
+  it('while the function holds a huge response unread, the server can write only a bounded amount', async () => {
+    const total = 256 * 1024 * 1024;
+    let accepted = 0;
+    let seenAtHold = -1;
+    const huge = http.createServer((req, res) => {
+      if (req.url === '/mark') { seenAtHold = accepted; res.end('ok'); return; }
+      const piece = Buffer.alloc(64 * 1024, 98);
+      const pump = (): void => {
+        while (accepted < total) {
+          accepted += piece.length;
+          if (!res.write(piece)) { res.once('drain', pump); return; }
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((r) => huge.listen(0, '127.0.0.1', r));
+    try {
+      const port = (huge.address() as net.AddressInfo).port;
+      const r = await run(`const http = require('http');
+        const get = (path) => new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port: ${port}, path, agent: false }, resolve).on('error', reject));
+        async function main() {
+          const res = await get('/huge');
+          await new Promise((r) => setTimeout(r, 1500));
+          const mark = await get('/mark'); mark.resume();
+          res.destroy();
+          return { status: res.statusCode };
+        }`);
+      expect(r).toEqual({ status: 200 });
+      // The window (256 KiB) + the guest's stream buffer + the kernel's socket buffers (tcp_rmem
+      // grows to 32 MB here): far below the 256 MB the server would write into an unbounded reader.
+      expect(seenAtHold).toBeGreaterThan(0);
+      expect(seenAtHold).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      huge.closeAllConnections();
+      await new Promise((r) => huge.close(r));
+    }
+  });
+
+  it('nothing a function opened outlives its activation: servers, connections, keep-alive sockets are closed', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const leaky = `const http = require('http'); const net = require('net');
+      async function main() {
+        const server = http.createServer((q, s) => s.end('hi'));
+        await new Promise((resolve, reject) => { server.on('error', reject); server.listen(${port}, '127.0.0.1', resolve); });
+        const raw = net.createServer(() => {}); await new Promise((r) => raw.listen(${port + 1}, '127.0.0.1', r));
+        const agent = new http.Agent({ keepAlive: true });
+        await new Promise((resolve) => http.get({ host: '127.0.0.1', port: ${plainPort}, path: '/leak', agent }, (res) => { res.resume(); res.on('end', resolve); }));
+        net.connect(${port + 1}, '127.0.0.1');
+        return { listening: server.listening };
+      }`;
+    const before = seenConnections.size;
+    const name = 'leaky';
+    expect((await photon.put(name, { code: leaky })).status).toBe(200);
+    const first = await photon.invoke(name);
+    expect(first.response.result).toEqual({ listening: true });
+    const leaked = [...seenConnections].slice(before);
+    expect(leaked.length).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(leaked[0]!.destroyed || leaked[0]!.readableEnded).toBe(true);
+    const refused = (p: number): Promise<string> => new Promise((resolve) => {
+      const s = netConnect(p);
+      s.on('connect', () => (s.destroy(), resolve('connected')));
+      s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    });
+    expect(await refused(port)).toBe('ECONNREFUSED');
+    expect(await refused(port + 1)).toBe('ECONNREFUSED');
+    // The next activation (the same warm isolate) can listen on the same ports again.
+    expect((await photon.invoke(name)).response.result).toEqual({ listening: true });
   });
 });
 
