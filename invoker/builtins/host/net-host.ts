@@ -27,7 +27,17 @@ function addresses(s: net.Socket): Record<string, unknown> {
 /** Opens a TCP connection from inside the namespace (aborted with the scope). */
 export async function connectIn(scope: HostBuiltinScope, host: string, port: number): Promise<net.Socket> {
   if (port === 0) throw coded('ERR_SOCKET_BAD_PORT', 'Port should be > 0 and < 65536. Received 0.', RangeError);
-  const sock = await scope.network.connect(scope.namespace, host, port, scope.signal);
+  let sock: net.Socket;
+  try {
+    sock = await scope.network.connect(scope.namespace, host, port, scope.signal);
+  } catch (e) {
+    // A sandbox's sockets come from its supervisor, whose errors arrive as messages only: give
+    // the guest Node's code back (ECONNREFUSED, EHOSTUNREACH, …) from the message.
+    const err = e instanceof Error ? (e as NodeJS.ErrnoException) : new Error(String(e));
+    const code = /\b(E[A-Z]{3,})\b/.exec(err.message)?.[1];
+    if (err.code === undefined && code !== undefined) err.code = code;
+    throw err;
+  }
   if (scope.signal.aborted) {
     sock.destroy();
     throw coded('ECONNABORTED', 'the activation ended');

@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
+import { SandboxRunner } from '../../../invoker/sandbox/sandbox-runner.js';
 import type { NamespaceCache, NetworkNamespace } from '../../../native/index.js';
 import { createNamespaceCache } from '../../../native/index.js';
 import { waitFor } from '../../harness/wait-for.js';
@@ -115,6 +116,23 @@ async function main(p) {
   for (const host of p.hosts) for (const port of p.ports) out[host + ':' + port] = { net: await viaNet(host, port), http: await viaHttp(host, port, false), global: await viaHttp(host, port, undefined), agent: await viaHttp(host, port, new http.Agent({ keepAlive: true })) };
   return out;
 }`;
+
+describe('in a sandbox process (PHOTON_SANDBOX=process)', () => {
+  it('serves and connects the same way: the supervisor makes the sockets in the namespace', async () => {
+    const sandboxes = new SandboxRunner({ invokerId: 'tnfs', namespaces: cache, count: 1, userMemoryMb: 1024, prewarm: { count: 0, memoryMb: 128 } });
+    await sandboxes.start();
+    try {
+      const a = makeAction(SERVE, { limits: { timeout: 20_000 } });
+      const run = (params: Record<string, unknown>) => sandboxes.run({ action: a, params, activationId: activation(a).activationId, namespace: 'guest', deadline: Date.now() + 20_000 });
+      expect((await run({ token: 'S' })).response.result).toEqual({ self: 'S /self from 127.0.0.1' });
+      const probe = makeAction(PROBE, { limits: { timeout: 30_000 } });
+      const o = await sandboxes.run({ action: probe, params: { hosts: ['127.0.0.1'], ports: [6379] }, activationId: activation(probe).activationId, namespace: 'guest', deadline: Date.now() + 30_000 });
+      for (const outcome of Object.values((o.response.result as Record<string, Record<string, string>>)['127.0.0.1:6379']!)) expect(outcome).toMatch(/^(error:(ECONNREFUSED|EHOSTUNREACH)|timeout)$/);
+    } finally {
+      await sandboxes.close();
+    }
+  });
+});
 
 describe('outbound connections to host services', () => {
   it("are refused through net and http: the host's Redis, Kafka and a host service on every address", async () => {
