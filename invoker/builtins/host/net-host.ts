@@ -33,7 +33,7 @@ export async function connectIn(scope: HostBuiltinScope, host: string, port: num
   } catch (e) {
     // A sandbox's sockets come from its supervisor, whose errors arrive as messages only: give
     // the guest Node's code back (ECONNREFUSED, EHOSTUNREACH, …) from the message.
-    const err = e instanceof Error ? (e as NodeJS.ErrnoException) : new Error(String(e));
+    const err: NodeJS.ErrnoException = e instanceof Error ? e : new Error(String(e));
     const code = /\b(E[A-Z]{3,})\b/.exec(err.message)?.[1];
     if (err.code === undefined && code !== undefined) err.code = code;
     throw err;
