@@ -3,7 +3,8 @@
 // without bound: host → guest, at most WINDOW bytes are in flight until the guest acknowledges what
 // it consumed (the host stream is paused meanwhile, so TCP pushes back on the peer); guest → host,
 // the guest writes one piece of at most MAX_PIECE bytes at a time, answered at once while the host
-// holds at most WINDOW bytes of the stream's unsent data, else once it drains.
+// holds at most WINDOW bytes of the stream's unsent data, else once it drains. Per module and
+// context, at most SCOPE_WINDOW unacknowledged bytes in all and MAX_HANDLES open handles.
 import type { Readable, Writable } from 'node:stream';
 import type { HostBuiltinScope } from '../host-builtin.js';
 
@@ -11,6 +12,10 @@ import type { HostBuiltinScope } from '../host-builtin.js';
 export const WINDOW = 256 * 1024;
 /** Largest piece of one guest write (the guest splits bigger writes). */
 export const MAX_PIECE = 64 * 1024;
+/** Unacknowledged bytes of all of a module's streams in one context, before each is paused too. */
+export const SCOPE_WINDOW = 8 * 1024 * 1024;
+/** Open handles per module per context (sockets, requests, responses): more fail with EMFILE. */
+export const MAX_HANDLES = 256;
 
 interface Entry {
   readable: Readable | null;
@@ -26,6 +31,8 @@ interface Entry {
  */
 export class HostStreams {
   private readonly entries = new Map<number, Entry>();
+  private readonly paused = new Set<Entry>();
+  private unackedTotal = 0;
   private seq = 0;
 
   constructor(private readonly scope: HostBuiltinScope) {
@@ -34,6 +41,11 @@ export class HostStreams {
 
   /** Registers a stream pair (one object may be both); starts relaying its data to the guest. */
   add(readable: Readable | null, writable: Writable | null): number {
+    if (this.entries.size >= MAX_HANDLES) {
+      readable?.destroy();
+      writable?.destroy();
+      throw coded('EMFILE', `too many open sockets and streams (${MAX_HANDLES} per module per activation context)`);
+    }
     const same = (readable as unknown) === (writable as unknown);
     const id = ++this.seq;
     // The guest decides when to end its side (its own allowHalfOpen): a host socket must not end
@@ -50,15 +62,20 @@ export class HostStreams {
     const onClose = (): void => {
       if (--closes > 0) return;
       this.entries.delete(id);
+      this.paused.delete(e);
+      this.unackedTotal -= e.unacked;
+      e.unacked = 0;
       emit('close', { id });
     };
     if (readable) {
       readable.on('data', (d: Buffer | string) => {
         const b = typeof d === 'string' ? Buffer.from(d) : d;
         e.unacked += b.length;
+        this.unackedTotal += b.length;
         emit('data', { id, chunk: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) });
-        if (e.unacked >= WINDOW && !e.paused) {
+        if ((e.unacked >= WINDOW || this.unackedTotal >= SCOPE_WINDOW) && !e.paused) {
           e.paused = true;
+          this.paused.add(e);
           readable.pause();
         }
       });
@@ -78,10 +95,16 @@ export class HostStreams {
   ack(id: unknown, n: unknown): void {
     const e = this.entries.get(Number(id));
     if (!e || typeof n !== 'number' || !(n >= 0)) return;
-    e.unacked = Math.max(0, e.unacked - n);
-    if (e.paused && e.unacked < WINDOW) {
-      e.paused = false;
-      e.readable?.resume();
+    const done = Math.min(e.unacked, n);
+    e.unacked -= done;
+    this.unackedTotal -= done;
+    if (this.unackedTotal >= SCOPE_WINDOW) return;
+    // Under the context's window again: every stream paused under its own window goes on.
+    for (const p of [...this.paused]) {
+      if (p.unacked >= WINDOW) continue;
+      p.paused = false;
+      this.paused.delete(p);
+      p.readable?.resume();
     }
   }
 

@@ -101,7 +101,13 @@ function request(scope: HostBuiltinScope, o: Record<string, unknown>): unknown {
   const streams = streamsOf(scope);
   const id = streams.add(null, req);
   req.on('response', (res) => {
-    const resId = streams.add(res, null);
+    let resId: number;
+    try {
+      resId = streams.add(res, null);
+    } catch (e) {
+      req.destroy(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
     scope.emit('response', { id, resId, statusCode: res.statusCode, statusMessage: res.statusMessage, httpVersion: res.httpVersion, headers: { ...res.headers }, rawHeaders: res.rawHeaders });
     res.on('end', () => scope.emit('trailers', { id: resId, trailers: { ...res.trailers }, rawTrailers: res.rawTrailers }));
   });
@@ -139,8 +145,15 @@ async function listen(scope: HostBuiltinScope, o: Record<string, unknown>): Prom
   });
   const streams = streamsOf(scope);
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const reqId = streams.add(req, null);
-    const resId = streams.add(null, res);
+    let reqId: number;
+    let resId: number;
+    try {
+      reqId = streams.add(req, null);
+      resId = streams.add(null, res);
+    } catch {
+      req.socket.destroy(); // EMFILE: too many requests in flight for this context
+      return;
+    }
     scope.emit('request', {
       server: id, reqId, resId, method: req.method, url: req.url, httpVersion: req.httpVersion, headers: { ...req.headers }, rawHeaders: req.rawHeaders,
       remoteAddress: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort ?? 0, localAddress: req.socket.localAddress ?? '', localPort: req.socket.localPort ?? 0,

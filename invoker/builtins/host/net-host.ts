@@ -110,7 +110,12 @@ async function listen(scope: HostBuiltinScope, o: Record<string, unknown>): Prom
     if (scope.signal.aborted) return void sock.destroy();
     // Without it, Nagle's algorithm and the peer's delayed ACK stall each flow-controlled piece.
     sock.setNoDelay(true);
-    const conn = streams.add(sock, sock);
+    let conn: number;
+    try {
+      conn = streams.add(sock, sock);
+    } catch {
+      return; // EMFILE: the connection is refused (add destroyed it)
+    }
     scope.emit('connection', { server: id, id: conn, ...addresses(sock) });
   });
   server.on('error', (e) => scope.emit('server-error', { server: id, message: e.message }));

@@ -274,6 +274,26 @@ describe('bounds', () => {
     }
   });
 
+  it('a context holds at most 256 open host sockets per module: more fail with EMFILE, and close frees them', async () => {
+    const r = await run(`const net = require('net');
+      const open = (port) => new Promise((resolve) => { const s = net.connect(port, '127.0.0.1', () => resolve({ s })); s.on('error', (e) => resolve({ code: e.code })); });
+      async function main() {
+        const server = net.createServer((s) => s.resume());
+        await new Promise((r) => server.listen(0, '127.0.0.1', r));
+        const port = server.address().port;
+        const all = await Promise.all(Array.from({ length: 300 }, () => open(port)));
+        const codes = {};
+        for (const x of all) if (x.code) codes[x.code] = (codes[x.code] || 0) + 1;
+        for (const x of all) if (x.s) x.s.destroy();
+        await new Promise((r) => setTimeout(r, 300));
+        const again = await open(port);
+        if (again.s) again.s.destroy();
+        server.close();
+        return { emfile: (codes.EMFILE || 0) > 0, again: again.s ? 'connected' : again.code };
+      }`);
+    expect(r).toEqual({ emfile: true, again: 'connected' });
+  });
+
   it('nothing a function opened outlives its activation: servers, connections, keep-alive sockets are closed', async () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const leaky = `const http = require('http'); const net = require('net');
