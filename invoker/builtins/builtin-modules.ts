@@ -49,22 +49,27 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   zlib: m('zlib.cjs', ['buffer', 'stream']),
   // ---- provided by other parts of the issue: placeholders that throw at use ------------------
   dgram: m('not-yet.cjs'),
-  dns: m('not-yet.cjs'),
-  fs: m('not-yet.cjs'),
-  'fs/promises': m('not-yet.cjs'),
-  http: m('not-yet.cjs'),
-  https: m('not-yet.cjs'),
-  net: m('not-yet.cjs'),
-  tls: m('not-yet.cjs'),
+  dns: m('dns.cjs'),
+  'dns/promises': m('dns-promises.cjs', ['dns']),
+  fs: m('fs.cjs', ['buffer', 'stream', 'events', 'internal/fs-core', 'timers']),
+  'fs/promises': m('fs-promises.cjs', ['fs']),
+  http: m('http.cjs', ['stream', 'events', 'buffer', 'net', 'internal/http-codes', 'internal/host-stream', 'url', 'timers']),
+  https: m('https.cjs', ['http']),
+  net: m('net.cjs', ['stream', 'events', 'internal/host-stream', 'timers']),
+  tls: m('tls.cjs', ['net', 'buffer']),
   // ---- cannot exist in an isolate: importable, throw at the call -----------------------------
   child_process: m('unavailable.cjs'),
   cluster: m('unavailable.cjs'),
+  http2: m('unavailable.cjs'), // HTTP/2 is not provided (yet): packages that only mention it (axios) load
   inspector: m('unavailable.cjs'),
   v8: m('unavailable.cjs'),
   vm: m('unavailable.cjs'),
   worker_threads: m('unavailable.cjs'),
   // ---- the layer's own (not requirable by functions) -----------------------------------------
   'internal/runtime': m('runtime.cjs', ['internal/runtime']),
+  'internal/fs-core': m('fs-core.cjs', ['buffer', 'path', 'internal/runtime']),
+  'internal/host-stream': m('host-stream.cjs', ['buffer']),
+  'internal/http-codes': m('http-codes.cjs'),
   'internal/web': m('web.cjs', ['buffer', 'internal/runtime', 'stream/web', 'crypto']),
 };
 

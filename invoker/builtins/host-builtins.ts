@@ -3,6 +3,9 @@
 import type { HostBuiltin } from './host-builtin.js';
 import { cryptoHost } from './host/crypto-host.js';
 import { bufferHost } from './host/buffer-host.js';
+import { dnsHost } from './host/dns-host.js';
+import { httpHost } from './host/http-host.js';
+import { netHost } from './host/net-host.js';
 import { runtimeHost } from './host/runtime-host.js';
 import { webHost } from './host/web-host.js';
 import { zlibHost } from './host/zlib-host.js';
@@ -13,4 +16,7 @@ export const HOST_BUILTINS: Readonly<Record<string, HostBuiltin>> = {
   'internal/runtime': runtimeHost,
   'internal/web': webHost,
   zlib: zlibHost,
+  dns: dnsHost,
+  http: httpHost,
+  net: netHost,
 };

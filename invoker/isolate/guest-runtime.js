@@ -306,6 +306,9 @@
     setTimer: (fn, ms, args, repeat) => addTimer(fn, ms, args, repeat), clearTimer,
     setImmediate: addImmediate, clearImmediate: (id) => { immediates.delete(id); },
     request: (msg) => request({ ...msg, id: ++seq }),
+    // The action's own files, read-only, for node:fs ('list' → the listing under config.root,
+    // 'stat' → 0/1/2, 'read' → text): the same host view the module loader reads.
+    actionFiles: (op, path) => (op === 'list' || op === 'stat' || op === 'read' ? hostFs(op, path) : undefined),
   });
   const builtins = makeBuiltins(builtinTable, hostFs, hostCall, { shared, request: shared.request });
   builtins.defineGlobals();

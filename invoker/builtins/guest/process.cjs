@@ -5,6 +5,8 @@ const { EventEmitter } = require('events');
 const rt = require('internal/runtime');
 const NODE_VERSION = 'v20.19.0';
 const process = new EventEmitter();
+// Object.prototype.toString(process) is '[object process]' in Node: axios picks its http adapter by it.
+Object.defineProperty(process, Symbol.toStringTag, { value: 'process', configurable: true });
 const start = Date.now();
 const perf = () => (globalThis.performance && typeof globalThis.performance.now === 'function' ? globalThis.performance.now() : Date.now() - start);
 function hrtime(prev) {

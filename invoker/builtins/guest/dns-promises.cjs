@@ -1,0 +1,2 @@
+// node:dns/promises — the promise half of dns.cjs.
+module.exports = require('dns').promises;
