@@ -2,7 +2,8 @@
 // bundle per built-in module (esbuild, CommonJS, every other built-in left as a `require` the
 // guest's built-in loader answers), written into the git-ignored .bundle/ folder as a function
 // expression `(function (exports, require, module) { … })` that isolate-runtime.ts compiles in a
-// context when the module is first required. Generated, not committed: the bundles are about a
+// context when the module is first required. Also the npm packages OpenWhisk's image bundles
+// (bundled-packages.ts), one self-contained bundle each under .bundle/packages/. Generated, not committed: the bundles are about a
 // megabyte of third-party code that `npm ci` already brings, and a build takes well under a
 // second. ensureBuiltins() rebuilds when a source (guest/ or a bundled package) is newer than the
 // bundles, so tests, `npm start` and an edited guest file never see stale code; the invoker calls
