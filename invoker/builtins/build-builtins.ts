@@ -153,7 +153,7 @@ async function buildPackages(tmp: string, inputs: Set<string>): Promise<void> {
       throw new Error(`bundled package ${name}@${pkg.version} expected in node_modules/${pkg.installedAs}, found ${manifest.name}@${manifest.version} (run npm ci)`);
     }
     const result = await build({
-      stdin: { contents: `module.exports = require(${JSON.stringify(pkg.installedAs)});`, resolveDir: ROOT, sourcefile: `${name}.cjs`, loader: 'js' },
+      stdin: { contents: `module.exports = require(${JSON.stringify(pkg.installedAs)});`, resolveDir: ROOT, loader: 'js' },
       bundle: true,
       write: false,
       format: 'cjs',
@@ -166,7 +166,9 @@ async function buildPackages(tmp: string, inputs: Set<string>): Promise<void> {
       logLevel: 'silent',
       plugins: [packageExternals()],
     });
-    for (const input of Object.keys(result.metafile.inputs)) if (!input.includes(':') && !input.startsWith('<')) inputs.add(input);
+    // Every input but the generated entry (`<stdin>`, no file): a manifest naming a file that does
+    // not exist would make every process rebuild, and a sandbox process cannot write here.
+    for (const input of Object.keys(result.metafile.inputs)) if (!input.includes(':') && input !== '<stdin>') inputs.add(input);
     writeFileSync(`${tmp}${packageFile(name)}`, `(function (exports, require, module, __filename, __dirname) {\n${result.outputFiles[0]!.text}\n})`);
   }
 }

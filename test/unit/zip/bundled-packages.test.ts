@@ -3,6 +3,7 @@
 // isolates: requirable without being in the action, from single-file and zip actions, by require
 // and import, and always after Node's own resolution, so that a zip's copy wins.
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipOf } from '../../harness/zip-writer.js';
 import { npmProject, zipFolder } from '../../harness/npm-zip.js';
@@ -124,5 +125,14 @@ describe('bundled packages in a zip action: after Node\'s resolution, so the zip
     }));
     expect(r.status, JSON.stringify(r)).toBe('success');
     expect(r.result).toEqual({ v4: true, ow: 'function', err: 'x', redis: "the zip's redis" });
+  });
+});
+
+describe('the build', () => {
+  it('names only existing files as the bundles\' sources, so built bundles stay fresh: a sandbox process (which cannot write them) never rebuilds', () => {
+    // startZipPhoton above built them (isolate-runtime.ts awaits ensureBuiltins at import).
+    const manifest = JSON.parse(readFileSync(new URL('../../../invoker/builtins/.bundle/manifest.json', import.meta.url), 'utf8')) as { inputs: string[] };
+    expect(manifest.inputs.some((p) => p.includes('/node_modules/ow-runtime-uuid/'))).toBe(true);
+    expect(manifest.inputs.filter((p) => !existsSync(p))).toEqual([]);
   });
 });
