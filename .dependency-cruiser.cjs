@@ -28,6 +28,8 @@ module.exports = {
       from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^shared/archive/' }, to: { path: 'node_modules/yauzl/' } },
     { name: 'esbuild-home', severity: 'error', comment: 'esbuild lives only in the built-in modules\' build (invoker/builtins/build-builtins.ts)',
       from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^invoker/builtins/build-builtins\\.ts$' }, to: { path: 'node_modules/esbuild/' } },
+    { name: 'bundled-packages-only-in-functions', severity: 'error', comment: 'the ow-runtime-* packages (OpenWhisk\'s image\'s bundled npm packages) run only inside functions: bundled by build-builtins.ts by name, never imported',
+      from: { path: '^(controller|invoker|native|deploy|shared|test|bench)/' }, to: { path: 'node_modules/ow-runtime-' } },
     { name: 'koffi-home', severity: 'error', comment: 'koffi lives only in native/',
       from: { path: '^(controller|invoker|deploy|shared)/' }, to: { path: 'node_modules/koffi/' } },
     { name: 'otel-sdk-in-entry-points', severity: 'error', comment: '@opentelemetry/sdk-* only in entry points (deploy/); everything else uses @opentelemetry/api',

@@ -2,7 +2,8 @@
 // bundle per built-in module (esbuild, CommonJS, every other built-in left as a `require` the
 // guest's built-in loader answers), written into the git-ignored .bundle/ folder as a function
 // expression `(function (exports, require, module) { … })` that isolate-runtime.ts compiles in a
-// context when the module is first required. Generated, not committed: the bundles are about a
+// context when the module is first required. Also the npm packages OpenWhisk's image bundles
+// (bundled-packages.ts), one self-contained bundle each under .bundle/packages/. Generated, not committed: the bundles are about a
 // megabyte of third-party code that `npm ci` already brings, and a build takes well under a
 // second. ensureBuiltins() rebuilds when a source (guest/ or a bundled package) is newer than the
 // bundles, so tests, `npm start` and an edited guest file never see stale code; the invoker calls
@@ -12,14 +13,18 @@ import { build, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_MODULES } from './builtin-modules.js';
+import { BUNDLED_PACKAGES } from './bundled-packages.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GUEST_DIR = `${HERE}guest/`;
 const BUNDLE_DIR = `${HERE}.bundle/`;
 const MANIFEST = `${BUNDLE_DIR}manifest.json`;
 
 /** The bundle file of a module (`fs/promises` → fs__promises.js). */
 const bundleFile = (name: string): string => `${name.replace(/\//g, '__')}.js`;
+/** The bundle file of a bundled npm package (bundled-packages.ts), under packages/. */
+const packageFile = (name: string): string => `packages/${name.replace(/\//g, '__')}.js`;
 
 // npm packages' own names for built-ins they expect from the platform (readable-stream asks for
 // 'process/' and 'string_decoder/' with a slash to get the npm copies): answered by ours.
@@ -104,7 +109,8 @@ export async function buildBuiltins(): Promise<void> {
       writeFileSync(`${tmp}${bundleFile(name)}`, `(function (exports, require, module) {\n${code}\n})`);
       byFile.set(spec.file, bundleFile(name));
     }
-    const manifest: Manifest = { inputs: [...inputs].map((p) => (p.startsWith('/') ? p : `${process.cwd()}/${p}`)).concat(`${HERE}builtin-modules.ts`, `${HERE}build-builtins.ts`) };
+    await buildPackages(tmp, inputs);
+    const manifest: Manifest = { inputs: [...inputs].map((p) => (p.startsWith('/') ? p : `${process.cwd()}/${p}`)).concat(`${HERE}builtin-modules.ts`, `${HERE}bundled-packages.ts`, `${HERE}build-builtins.ts`) };
     writeFileSync(`${tmp}manifest.json`, JSON.stringify(manifest));
     // Another process may have built meanwhile: the rename of the last one wins, both are whole.
     rmSync(BUNDLE_DIR, { recursive: true, force: true });
@@ -115,13 +121,66 @@ export async function buildBuiltins(): Promise<void> {
   }
 }
 
+// A bundled package's bare requires of Node's built-ins stay `require`s, answered in the guest by
+// the layer's modules (`node:x` and `x` alike); everything else it requires is bundled into it.
+const NODE_BUILTIN = /^(node:)?[a-z_]+(\/[a-z_]+)?$/;
+function packageExternals(): Plugin {
+  return {
+    name: 'photon-bundled-packages',
+    setup(build) {
+      build.onResolve({ filter: NODE_BUILTIN }, (args) => {
+        const name = args.path.startsWith('node:') ? args.path.slice(5) : args.path;
+        if (args.path.startsWith('node:') || BUILTIN_MODULES[name] !== undefined || NODE_ONLY.has(name)) return { path: args.path, external: true };
+        return undefined;
+      });
+    },
+  };
+}
+// Node built-ins the layer does not provide: left as requires that fail when reached (a package
+// that mentions one on a path an action never takes still loads), never resolved to npm shims.
+const NODE_ONLY = new Set(['module', 'perf_hooks', 'readline', 'repl', 'constants', 'sys', 'domain', 'trace_events', 'wasi', 'sqlite', 'test']);
+
+/**
+ * The bundled npm packages (bundled-packages.ts), one self-contained bundle each, as a function
+ * expression `(exports, require, module, __filename, __dirname)`; refuses a package whose installed
+ * version is not the pinned one (a stale `npm ci` would otherwise bundle something else quietly).
+ */
+async function buildPackages(tmp: string, inputs: Set<string>): Promise<void> {
+  mkdirSync(`${tmp}packages`, { recursive: true });
+  for (const [name, pkg] of Object.entries(BUNDLED_PACKAGES)) {
+    const manifest = JSON.parse(readFileSync(`${ROOT}node_modules/${pkg.installedAs}/package.json`, 'utf8')) as { name?: string; version?: string };
+    if (manifest.name !== name || manifest.version !== pkg.version) {
+      throw new Error(`bundled package ${name}@${pkg.version} expected in node_modules/${pkg.installedAs}, found ${manifest.name}@${manifest.version} (run npm ci)`);
+    }
+    const result = await build({
+      stdin: { contents: `module.exports = require(${JSON.stringify(pkg.installedAs)});`, resolveDir: ROOT, loader: 'js' },
+      bundle: true,
+      write: false,
+      format: 'cjs',
+      platform: 'node',
+      target: 'es2022',
+      metafile: true,
+      legalComments: 'none',
+      minifyWhitespace: true,
+      minifySyntax: true,
+      logLevel: 'silent',
+      plugins: [packageExternals()],
+    });
+    // Every input but the generated entry (`<stdin>`, no file): a manifest naming a file that does
+    // not exist would make every process rebuild, and a sandbox process cannot write here.
+    for (const input of Object.keys(result.metafile.inputs)) if (!input.includes(':') && input !== '<stdin>') inputs.add(input);
+    writeFileSync(`${tmp}${packageFile(name)}`, `(function (exports, require, module, __filename, __dirname) {\n${result.outputFiles[0]!.text}\n})`);
+  }
+}
+
 let ensured = false;
 
 /** True when the bundles exist and none of their sources is newer. */
 function bundlesFresh(): boolean {
   if (!existsSync(MANIFEST)) return false;
   const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
-  return newestMtime(manifest.inputs) <= statSync(MANIFEST).mtimeMs && Object.keys(BUILTIN_MODULES).every((n) => existsSync(`${BUNDLE_DIR}${bundleFile(n)}`));
+  return newestMtime(manifest.inputs) <= statSync(MANIFEST).mtimeMs && Object.keys(BUILTIN_MODULES).every((n) => existsSync(`${BUNDLE_DIR}${bundleFile(n)}`)) &&
+    Object.keys(BUNDLED_PACKAGES).every((n) => existsSync(`${BUNDLE_DIR}${packageFile(n)}`));
 }
 
 /**
@@ -147,8 +206,23 @@ export function builtinSource(name: string): string | undefined {
   return s;
 }
 
+/**
+ * The bundle of a bundled npm package (bundled-packages.ts), a function expression
+ * `(exports, require, module, __filename, __dirname)`; undefined if it is not one.
+ */
+export function bundledPackageSource(name: string): string | undefined {
+  if (!Object.hasOwn(BUNDLED_PACKAGES, name)) return undefined;
+  const key = `package:${name}`;
+  let s = sources.get(key);
+  if (s === undefined) {
+    s = readFileSync(`${BUNDLE_DIR}${packageFile(name)}`, 'utf8');
+    sources.set(key, s);
+  }
+  return s;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const t0 = performance.now();
   await buildBuiltins();
-  console.log(`built ${Object.keys(BUILTIN_MODULES).length} built-in modules into ${BUNDLE_DIR} in ${(performance.now() - t0).toFixed(0)} ms`);
+  console.log(`built ${Object.keys(BUILTIN_MODULES).length} built-in modules and ${Object.keys(BUNDLED_PACKAGES).length} bundled packages into ${BUNDLE_DIR} in ${(performance.now() - t0).toFixed(0)} ms`);
 }

@@ -20,6 +20,15 @@ const BUILTIN_SHIM = (path: string, names: string[]): string => {
   return `const m = globalThis[Symbol.for('photon.requireBuiltin')](${JSON.stringify(path.slice(5))});\nexport default m;\n` +
     named.map((n, i) => `const e${i} = m[${JSON.stringify(n)}];\nexport { e${i} as ${n} };`).join('\n');
 };
+// A bundled package (`bundled:x`, OpenWhisk's image's /node_modules, bundled as CommonJS): the same
+// shape, except that a package written as an ES module (esbuild marks its exports `__esModule`)
+// keeps its own default export, as importing the original would give.
+const BUNDLED_SHIM = (path: string, names: string[]): string => {
+  const named = names.filter((n) => IDENTIFIER.test(n) && n !== 'default');
+  return `const m = globalThis[Symbol.for('photon.requireBundled')](${JSON.stringify(path.slice('bundled:'.length))});\n` +
+    `export default (m !== null && typeof m === 'object' && m.__esModule === true ? m.default : m);\n` +
+    named.map((n, i) => `const e${i} = m[${JSON.stringify(n)}];\nexport { e${i} as ${n} };`).join('\n');
+};
 
 /**
  * Links and evaluates the entry, then has the guest adopt `fnPath` of its namespace as main.
@@ -36,6 +45,7 @@ export async function linkEsmEntry(isolate: ivm.Isolate, context: ivm.Context, f
     if (format === 'module') source = files.read(path);
     else if (format === 'commonjs') source = CJS_SHIM(path);
     else if (format === 'builtin') source = BUILTIN_SHIM(path, names);
+    else if (format === 'bundled') source = BUNDLED_SHIM(path, names);
     else throw new Error(`Importing ${path} (${format}) is not supported in photon yet.`);
     if (source === undefined) throw new Error(`Cannot find module '${path}'`);
     const m = isolate.compileModuleSync(source, { filename: path });

@@ -9,11 +9,15 @@
 //               host's event loop does not);
 //   internals   what the runtime shares with the layer's own modules (`require('photon:runtime')`,
 //               internal/* only) and its request(msg) for asynchronous host calls.
+//   packageNames the npm packages OpenWhisk's image bundles (invoker/builtins/bundled-packages.ts):
+//               hostFs('package', name) answers one's bundle, compiled here on its first require.
+//               They are what a bare require finds when nothing else does (`packages` below; the
+//               module loader asks only after Node's resolution failed), unlike built-ins, which win.
 // Modules are loaded on first require (lazy); globals that Node defines (Buffer, URL, process, …)
 // are accessors that load their module on first use and then become plain values. Nothing of the
 // host is reachable from a module: its host handle holds only guest functions.
 // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
-(function photonBuiltins(table, hostFs, hostCall, internals) {
+(function photonBuiltins(table, hostFs, hostCall, internals, packageNames) {
   'use strict';
   const MapCtor = Map;
   const ErrorCtor = Error;
@@ -94,6 +98,43 @@
     return module.exports;
   }
 
+  // ---- bundled npm packages (OpenWhisk's image's /node_modules) ------------------------------
+  const packageSet = new Set(packageNames);
+  const packageCache = new MapCtor();
+  function notFound(request) {
+    const e = new ErrorCtor("Cannot find module '" + request + "'\nRequire stack:\n- /nodejsAction/index.js");
+    e.code = 'MODULE_NOT_FOUND';
+    e.requireStack = ['/nodejsAction/index.js'];
+    return e;
+  }
+  // What a bundled package's own requires reach: Node's public built-ins, nothing else (its npm
+  // dependencies are inside its bundle; never photon:host or the layer's internal modules).
+  function packageRequire(request) {
+    if (typeof request !== 'string') throw coded('ERR_INVALID_ARG_TYPE', 'The "id" argument must be of type string. Received ' + typeof request, TypeError);
+    if (request.startsWith('node:')) { if (!isPublic(request.slice(5))) throw unknown(request); return load(request.slice(5)); }
+    if (isPublic(request)) return load(request);
+    const e = new ErrorCtor("Cannot find module '" + request + "'");
+    e.code = 'MODULE_NOT_FOUND';
+    throw e;
+  }
+  function loadPackage(name) {
+    const known = packageCache.get(name);
+    if (known !== undefined) return known.exports;
+    const source = hostFs('package', name);
+    if (typeof source !== 'string') throw notFound(name);
+    const factory = indirectEval(source + '\n//# sourceURL=/node_modules/' + name + '/index.js');
+    const module = { id: '/node_modules/' + name + '/index.js', exports: {}, loaded: false };
+    packageCache.set(name, module);
+    try {
+      factory.call(module.exports, module.exports, packageRequire, module, module.id, '/node_modules/' + name);
+    } catch (e) {
+      packageCache.delete(name);
+      throw e;
+    }
+    module.loaded = true;
+    return module.exports;
+  }
+
   // The globals Node defines, each from the module that implements it: name → [module, property].
   const GLOBALS = {
     Buffer: ['buffer', 'Buffer'],
@@ -135,15 +176,18 @@
   return {
     /** Map-like view for the module loader: public built-ins by bare name. */
     modules: Object.freeze({ has: (name) => isPublic(name), get: (name) => (isPublic(name) ? load(name) : undefined) }),
-    /** require() for a single-file action: built-ins only (`x` or `node:x`), Node's error otherwise. */
+    /** Map-like view of the bundled packages, for the module loader's last resort. */
+    packages: Object.freeze({ has: (name) => packageSet.has(name), get: (name) => (packageSet.has(name) ? loadPackage(name) : undefined) }),
+    /**
+     * require() for a single-file action (it has no node_modules): built-ins (`x` or `node:x`),
+     * then the bundled packages, Node's error otherwise.
+     */
     require(request) {
       if (typeof request !== 'string') throw coded('ERR_INVALID_ARG_TYPE', 'The "id" argument must be of type string. Received ' + typeof request, TypeError);
       if (request.startsWith('node:')) { if (!isPublic(request.slice(5))) throw unknown(request); return load(request.slice(5)); }
       if (isPublic(request)) return load(request);
-      const e = new ErrorCtor("Cannot find module '" + request + "'\nRequire stack:\n- /nodejsAction/index.js");
-      e.code = 'MODULE_NOT_FOUND';
-      e.requireStack = ['/nodejsAction/index.js'];
-      throw e;
+      if (packageSet.has(request)) return loadPackage(request);
+      throw notFound(request);
     },
     defineGlobals,
     /** A host event for a module (HostMessage builtin-event). */

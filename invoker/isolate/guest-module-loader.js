@@ -8,6 +8,10 @@
 //                 has(name), get(name) → exports (loaded on first get; guest-builtins.js).
 //   compile(filename) → the module's wrapper function (exports, require, module, __filename,
 //                 __dirname), compiled by the host from the file (with V8's code cache).
+//   bundled       the npm packages OpenWhisk's image bundles in /node_modules, Map-like: has(name),
+//                 get(name) → exports (loaded on first get; guest-builtins.js). Asked only when
+//                 Node's resolution of a bare specifier found nothing in the archive, which is
+//                 where Node would reach the image's /node_modules: the action's own copy wins.
 // It follows Node's algorithm (doc/api/modules.md "All together", lib/internal/modules/cjs/
 // loader.js and esm/resolve.js for "exports"): relative and absolute specifiers, node_modules
 // walked up from the requiring file, package.json "main" and "exports" (conditions require, node,
@@ -15,7 +19,7 @@
 // index, require.resolve, require.cache, circular requires seeing the partial exports, and Node's
 // error texts ("Cannot find module 'x'\nRequire stack:\n- /file").
 // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
-(function photonModuleLoader(fs, builtins, compile) {
+(function photonModuleLoader(fs, builtins, compile, bundled) {
   'use strict';
   const jsonParse = JSON.parse;
   const ErrorCtor = Error;
@@ -216,6 +220,9 @@
         const f = (request.endsWith('/') ? undefined : loadAsFile(x)) || loadAsDirectory(x, request, parent);
         if (f) return f;
       }
+      // The image's /node_modules, last on every module's paths: answered by its bare name (never
+      // an absolute path, so it cannot be mistaken for a file of the archive).
+      if (bundled.has(request)) return request;
     }
     throw notFound(request, parent);
   }
@@ -260,6 +267,7 @@
       if (b.found) return b.exports;
     }
     const filename = resolveFilename(request, parent);
+    if (filename === request && filename[0] !== '/' && bundled.has(filename)) return bundled.get(filename);
     const cached = cache[filename];
     if (cached !== undefined) {
       if (parent && !parent.children.includes(cached)) parent.children.push(cached);
@@ -311,6 +319,7 @@
   // ---- ES modules (resolution only: isolate-runtime.ts compiles and links them) ---------------
   // Node's ESM resolver: exact file names (no extension probing, no directory index), "exports"
   // under the conditions import, node, default, else the legacy main.
+  const BUNDLED = 'bundled:';
   function esmNotFound(what, parentPath) {
     return coded('ERR_MODULE_NOT_FOUND', 'Cannot find ' + what + ' imported from ' + parentPath);
   }
@@ -345,11 +354,17 @@
       if (isFile(f)) return f;
       throw esmNotFound("module '" + f + "'", parentPath);
     }
+    // The image's /node_modules (see `bundled`): the package itself, no subpaths.
+    if (rest === '' && bundled.has(name)) return BUNDLED + name;
     throw esmNotFound("package '" + name + "'", parentPath);
   }
-  /** 'module' (ESM), 'commonjs', 'json' or 'builtin' (`node:x`), as Node decides by extension and package.json "type". */
+  /**
+   * 'module' (ESM), 'commonjs', 'json' or 'builtin' (`node:x`), as Node decides by extension and
+   * package.json "type"; 'bundled' for a bundled package (`bundled:x`).
+   */
   function formatOf(filename) {
     if (filename.startsWith('node:')) return 'builtin';
+    if (filename.startsWith(BUNDLED)) return 'bundled';
     const ext = extname(filename);
     if (ext === '.mjs') return 'module';
     if (ext === '.cjs') return 'commonjs';

@@ -4,15 +4,15 @@
 // one function expression in a fresh context and calls it with the host's fire-and-forget `send`
 // callback, the host's synchronous callback (`hostFs`: an archive action's files, built-in
 // modules' code), the module loader's and the built-ins' factories (guest-module-loader.js,
-// guest-builtins.js), the host's call Reference for built-ins' synchronous host calls and the
-// built-in registry, and keeps references to what it returns (install, run, deliver, esm).
+// guest-builtins.js), the host's call Reference for built-ins' synchronous host calls, the
+// built-in registry and the names of the bundled npm packages (bundled-packages.ts), and keeps references to what it returns (install, run, deliver, esm).
 // Nothing of the host is reachable from here except `send`, `hostFs` and `hostCall`, which these
 // closures keep to themselves.
 // Messages are described in guest-protocol.ts. Results leave as one string whose first character
 // says what it is (o: ok JSON, a: application error JSON, d: developer error text, t: too large
 // JSON) so that a large result is not JSON-encoded twice.
 // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
-(function photonGuest(send, hostFs, makeLoader, makeBuiltins, hostCall, builtinTable) {
+(function photonGuest(send, hostFs, makeLoader, makeBuiltins, hostCall, builtinTable, packageNames) {
   'use strict';
   const G = globalThis;
   // Intrinsics captured before user code can replace them.
@@ -310,7 +310,7 @@
     // 'stat' → 0/1/2, 'read' → text): the same host view the module loader reads.
     actionFiles: (op, path) => (op === 'list' || op === 'stat' || op === 'read' ? hostFs(op, path) : undefined),
   });
-  const builtins = makeBuiltins(builtinTable, hostFs, hostCall, { shared, request: shared.request });
+  const builtins = makeBuiltins(builtinTable, hostFs, hostCall, { shared, request: shared.request }, packageNames);
   builtins.defineGlobals();
   const globals = {
     console, tcp, global: G,
@@ -387,7 +387,7 @@
       if (source.startsWith('#!')) source = '//' + source.slice(2);
       return new FunctionCtor('exports', 'require', 'module', '__filename', '__dirname', source + '\n//# sourceURL=' + filename);
     };
-    const loader = makeLoader(fs, builtins.modules, compile);
+    const loader = makeLoader(fs, builtins.modules, compile, builtins.packages);
     const target = file === undefined ? root : root + '/' + file;
     let exported;
     try {
@@ -398,6 +398,7 @@
         esmLoader = loader;
         Object.defineProperty(G, CJS_HOOK, { value: (p) => loader.requireEntry(p), configurable: true, enumerable: false, writable: false });
         Object.defineProperty(G, BUILTIN_HOOK, { value: (name) => builtins.modules.get(name), configurable: true, enumerable: false, writable: false });
+        Object.defineProperty(G, PACKAGE_HOOK, { value: (name) => builtins.packages.get(name), configurable: true, enumerable: false, writable: false });
         return jsonStringify({ ok: 'esm', entry: entryFile, fnPath });
       }
       exported = loader.requireEntry(target);
@@ -419,15 +420,18 @@
   // ES module entries: what the host's linker asks while it compiles and links the module graph.
   const CJS_HOOK = Symbol.for('photon.requireCommonJs');
   const BUILTIN_HOOK = Symbol.for('photon.requireBuiltin');
+  const PACKAGE_HOOK = Symbol.for('photon.requireBundled');
+  const BUNDLED_SCHEME = 'bundled:';
   let esmLoader = null;
   function esm(op, a, b) {
     if (op === 'resolve') {
       try {
         const path = esmLoader.resolveEsm(a, b);
         const format = esmLoader.formatOf(path);
-        if (format !== 'builtin') return jsonStringify({ path, format });
-        // A built-in: its names become the synthetic module's named exports (esm-linker.ts).
-        const exported = builtins.modules.get(path.slice(5));
+        if (format !== 'builtin' && format !== 'bundled') return jsonStringify({ path, format });
+        // A built-in or a bundled package: its names become the synthetic module's named exports
+        // (esm-linker.ts); loading it here is what `import` would do next anyway.
+        const exported = format === 'builtin' ? builtins.modules.get(path.slice(5)) : builtins.packages.get(path.slice(BUNDLED_SCHEME.length));
         const names = exported !== null && (typeof exported === 'object' || typeof exported === 'function') ? objectKeys(exported) : [];
         return jsonStringify({ path, format, names });
       } catch (e) {

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { linkEsmEntry, type GuestEsm } from './esm-linker.js';
 import type { ActionFiles, BuiltinAnswer, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
 import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
-import { builtinSource, ensureBuiltins } from '../builtins/build-builtins.js';
+import { BUNDLED_PACKAGES } from '../builtins/bundled-packages.js';
+import { builtinSource, bundledPackageSource, ensureBuiltins } from '../builtins/build-builtins.js';
 
 // Each file is one parenthesised function expression followed by `;`.
 const guestFile = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8').trim().replace(/;$/, '');
@@ -25,7 +26,8 @@ await ensureBuiltins();
 const BUILTIN_TABLE = JSON.stringify(Object.fromEntries(Object.entries(BUILTIN_MODULES).map(([name, m]) => [name, { lazy: m.lazy }])));
 // Compiled once per isolate (and run in each of its contexts); V8's code cache, produced by the
 // first isolate of the process, spares later isolates the parse and compile of the runtime.
-const GUEST_SCRIPT = `((send, hostFs, hostCall) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE}), (${BUILTINS_SOURCE}), hostCall, ${BUILTIN_TABLE}))`;
+const PACKAGE_NAMES = JSON.stringify(Object.keys(BUNDLED_PACKAGES));
+const GUEST_SCRIPT = `((send, hostFs, hostCall) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE}), (${BUILTINS_SOURCE}), hostCall, ${BUILTIN_TABLE}, ${PACKAGE_NAMES}))`;
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
 /**
@@ -281,6 +283,7 @@ class IvmRuntime implements IsolateRuntime {
     const files: { current: ActionFiles | null; seen: { here: Set<string>; produce: string[] } } = { current: null, seen: { here: new Set(), produce: [] } };
     const hostFs = new ivm.Callback((op: unknown, path: unknown): unknown => {
       if (op === 'builtin' && typeof path === 'string') return builtinSource(path);
+      if (op === 'package' && typeof path === 'string') return bundledPackageSource(path);
       const f = files.current;
       if (!f || typeof path !== 'string') return op === 'stat' ? 0 : undefined;
       if (op === 'compile') return this.compileModule(context, f, path, files.seen);

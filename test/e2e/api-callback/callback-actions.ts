@@ -1,5 +1,6 @@
 // Action code for the call-back tests: functions that call photon's API with the __OW_API_HOST and
-// __OW_API_KEY they were given, using only what isolates have today (fetch, tcp, TextEncoder).
+// __OW_API_KEY they were given, with fetch and a hand-made base64 (CALLER: no Node built-ins at
+// all), tcp (PROBE), or the openwhisk npm client OpenWhisk's image bundles (BUNDLED_CLIENT).
 
 /** Basic auth needs base64; isolates have no btoa or Buffer, so the action carries its own. */
 const BASE64 = `
@@ -29,6 +30,16 @@ async function main(p) {
   let body = text;
   try { body = JSON.parse(text); } catch {}
   return { status: res.status, body, host, key };
+}`;
+
+/** Invokes `add` with the openwhisk npm client OpenWhisk's image bundles (not in the action), then lists its activations. */
+export const BUNDLED_CLIENT = `
+const openwhisk = require('openwhisk');
+async function main(p) {
+  const ow = openwhisk(); // __OW_API_HOST and __OW_API_KEY, as in OpenWhisk
+  const result = await ow.actions.invoke({ name: 'add', blocking: true, result: true, params: { a: p.a, b: p.b } });
+  const listed = await ow.activations.list({ name: 'add', limit: 1 });
+  return { result, listed: listed.length };
 }`;
 
 export const ADD = 'function main(p) { return { sum: (p.a || 0) + (p.b || 0), namespace: process.env.__OW_NAMESPACE }; }';

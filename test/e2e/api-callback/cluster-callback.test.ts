@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCluster } from '../../harness/process-cluster.js';
 import { zipFolder } from '../../harness/npm-zip.js';
-import { ADD, CALLER, PROBE } from './callback-actions.js';
+import { ADD, BUNDLED_CLIENT, CALLER, PROBE } from './callback-actions.js';
 
 type Json = Record<string, unknown>;
 const KEY_GRACE_MS = 300;
@@ -24,14 +24,6 @@ function freePort(): Promise<number> {
       s.close(() => done(port));
     });
   });
-}
-
-/** A zip action whose index.js is `main` (and whatever else is in `files`). */
-function zipOf(main: string, files: Record<string, string> = {}): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'photon-callback-'));
-  writeFileSync(join(dir, 'index.js'), main);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return zipFolder(dir);
 }
 
 describe('actions calling photon back, cluster (controller and invoker processes, Redis, Kafka)', () => {
@@ -87,17 +79,9 @@ describe('actions calling photon back, cluster (controller and invoker processes
     for (const t of targets) expect(out[`${t.host}:${t.port}`], `${t.host}:${t.port}`).toBe('refused');
   });
 
-  it("a zip action uses OpenWhisk's own npm client from inside the function to invoke another action", async (ctx) => {
-    // The client needs Node's http/https/url/Buffer inside the isolate: until they exist there,
-    // this test says so and skips; it runs as soon as they land.
-    const probe = zipOf("exports.main = () => { try { require('https'); require('url'); return { ok: typeof Buffer === 'function' }; } catch (e) { return { ok: false, reason: String(e && e.message) }; } };");
-    expect((await cluster.api('PUT', 'namespaces/_/actions/builtins', { exec: { kind: 'nodejs:20', code: probe.toString('base64'), binary: true } })).status).toBe(200);
-    const has = resultOf(await cluster.api('POST', 'namespaces/_/actions/builtins?blocking=true', {}));
-    if (has.ok !== true) {
-      console.warn(`skipped: the openwhisk npm client cannot run inside an isolate yet (require('https') and Buffer are needed): ${String(has.reason ?? 'no Buffer')}`);
-      ctx.skip();
-      return;
-    }
+  it("a zip action uses OpenWhisk's own npm client, its own copy in the zip, to invoke another action", async () => {
+    // The tests' client (a devDependency, 3.21.9) installed into the zip: a different version from
+    // the bundled one (3.21.8), so the answer says which copy ran.
     const version = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../node_modules/openwhisk/package.json'), 'utf8')) as { version: string }).version;
     const dir = mkdtempSync(join(tmpdir(), 'photon-owclient-'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'ow-client-action', version: '1.0.0', main: 'index.js', dependencies: { openwhisk: version } }));
@@ -107,13 +91,21 @@ exports.main = async (p) => {
   const ow = openwhisk(); // __OW_API_HOST and __OW_API_KEY, as in OpenWhisk
   const result = await ow.actions.invoke({ name: 'add', blocking: true, result: true, params: { a: p.a, b: p.b } });
   const listed = await ow.activations.list({ name: 'add', limit: 1 });
-  return { result, listed: listed.length };
+  return { result, listed: listed.length, client: require('openwhisk/package.json').version };
 };`);
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir, stdio: 'pipe' });
     const zip = zipFolder(dir);
     const put = await cluster.api('PUT', 'namespaces/_/actions/owclient', { exec: { kind: 'nodejs:20', code: zip.toString('base64'), binary: true }, annotations: [{ key: 'provide-api-key', value: true }] });
     expect(put.status).toBe(200);
     const r = await cluster.api('POST', 'namespaces/_/actions/owclient?blocking=true', { a: 1, b: 2 });
-    expect(resultOf(r), JSON.stringify(r.json)).toEqual({ result: { sum: 3, namespace: 'guest' }, listed: 1 });
+    expect(resultOf(r), JSON.stringify(r.json)).toEqual({ result: { sum: 3, namespace: 'guest' }, listed: 1, client: version });
+    expect(version).not.toBe('3.21.8');
+  });
+
+  it("a single-file action uses the openwhisk client OpenWhisk's image bundles (no zip) to invoke another action", async () => {
+    const put = await cluster.api('PUT', 'namespaces/_/actions/bundledclient', { exec: { kind: 'nodejs:20', code: BUNDLED_CLIENT }, annotations: [{ key: 'provide-api-key', value: true }], limits: { timeout: 5000 } });
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+    const r = await cluster.api('POST', 'namespaces/_/actions/bundledclient?blocking=true', { a: 40, b: 2 });
+    expect(resultOf(r), JSON.stringify(r.json)).toEqual({ result: { sum: 42, namespace: 'guest' }, listed: 1 });
   });
 });

@@ -14,7 +14,7 @@ import { GUEST_KEY, GUEST_UUID } from '../../../shared/store/guest.js';
 import { createMemoryStores } from '../../../shared/store/memory-stores.js';
 import type { Stores } from '../../../shared/store/stores.js';
 import { uniquePrefix } from '../../harness/unique-prefix.js';
-import { ADD, CALLER, ENV, PROBE } from './callback-actions.js';
+import { ADD, BUNDLED_CLIENT, CALLER, ENV, PROBE } from './callback-actions.js';
 
 const GUEST = `${GUEST_UUID}:${GUEST_KEY}`;
 /** Keys outlive their action's timeout by this little here, so the test can watch one expire. */
@@ -109,6 +109,12 @@ describe.each([
     // The activation it started names the original caller (OpenWhisk's subject), not the key.
     const child = await api('GET', '/api/v1/namespaces/_/activations?name=add&limit=1&docs=true');
     expect((child.body as unknown as Json[])[0]).toMatchObject({ name: 'add', subject: GUEST_UUID, response: { result: { sum: 5 } } });
+  });
+
+  it("a provide-api-key action invokes another one with the openwhisk client OpenWhisk's image bundles (no zip)", async () => {
+    await put('owclient', BUNDLED_CLIENT, { annotations: [{ key: 'provide-api-key', value: true }], limits: { timeout: 5000 } });
+    const result = resultOf(await invoke('_/actions/owclient', { a: 4, b: 5 }));
+    expect(result).toEqual({ result: { sum: 9, namespace: 'guest' }, listed: 1 });
   });
 
   it('gives no key to an action without the annotation or with it false, and __OW_API_HOST to every action', async () => {

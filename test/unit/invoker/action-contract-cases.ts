@@ -108,9 +108,14 @@ export function describeActionContract(label: string, open: () => Promise<Isolat
         expect(ok.response.result).toEqual({ e: 'function', p: '/b' });
       });
 
-      it("loads require('openwhisk') as a stub that throws when called (Composer's conductors require it at load)", async () => {
-        const o = await run("const openwhisk = require('openwhisk'); function main() { try { openwhisk({}); return { called: true } } catch (e) { return { type: typeof openwhisk, message: e.message } } }");
-        expect(o.response.result).toEqual({ type: 'function', message: "the 'openwhisk' client is not available inside photon functions" });
+      it("loads require('openwhisk') as OpenWhisk's image does: the real client, bundled (Composer's conductors require it at load)", async () => {
+        const o = await run(`const openwhisk = require('openwhisk');
+          function main() {
+            let missing; try { openwhisk(); } catch (e) { missing = e.message }
+            const ow = openwhisk({ apihost: 'http://127.0.0.1:1', api_key: 'a:b' });
+            return { type: typeof openwhisk, missing, invoke: typeof ow.actions.invoke, trigger: typeof ow.triggers.invoke }
+          }`);
+        expect(o.response.result).toEqual({ type: 'function', missing: 'Invalid constructor options. Missing api_key parameter or token plugin.', invoke: 'function', trigger: 'function' });
       });
     });
 
