@@ -1,8 +1,7 @@
 // The compatibility corpus (issue 14): popular npm packages, pinned, installed with one
 // `npm install` into one folder, zipped, deployed through the REST API and run on real isolates;
 // each answer compared with what real Node.js computes over the same node_modules in the same run
-// (a child `node` with an empty environment, as an action's process.env is). Cases that wait for
-// another part of issue 14 (crypto, http, zlib) are run and reported, not failed.
+// (a child `node` with an empty environment, as an action's process.env is). Every case must pass.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +39,7 @@ afterAll(async () => {
   await photon?.close();
 });
 
-const results: { pkg: string; pass: boolean; waits?: string }[] = [];
+const results: { pkg: string; pass: boolean }[] = [];
 
 describe('npm packages used as actions use them, against real Node.js', () => {
   it.each(CORPUS.map((c) => [c.pkg, c] as const))('%s', async (_name, c) => {
@@ -48,19 +47,13 @@ describe('npm packages used as actions use them, against real Node.js', () => {
     const r = await photon.invoke('corpus', { pkg: c.pkg });
     const got = r.response?.result?.out as { ok?: unknown; error?: string } | undefined;
     const pass = got !== undefined && 'ok' in got && JSON.stringify(got.ok) === JSON.stringify(known[c.pkg]!.ok);
-    results.push({ pkg: c.pkg, pass, ...(c.waits !== undefined ? { waits: c.waits } : {}) });
-    if (c.waits !== undefined) {
-      console.log(`corpus: ${c.pkg}@${c.version} waits for ${c.waits}: ${pass ? 'passes already' : `not yet (${got?.error ?? JSON.stringify(r.response?.result).slice(0, 200)})`}`);
-      return;
-    }
+    results.push({ pkg: c.pkg, pass });
     expect(got, JSON.stringify(r.response).slice(0, 600)).toEqual(known[c.pkg]);
   }, 60_000);
 
   it('reports the pass count', () => {
-    const ready = results.filter((r) => r.waits === undefined);
-    const waiting = results.filter((r) => r.waits !== undefined);
-    console.log(`corpus: ${results.filter((r) => r.pass).length} of ${results.length} packages pass (${ready.filter((r) => r.pass).length}/${ready.length} expected now; ${waiting.filter((r) => r.pass).length}/${waiting.length} waiting for crypto/http/zlib)`);
-    expect(ready.length).toBeGreaterThanOrEqual(25);
-    expect(ready.every((r) => r.pass)).toBe(true);
+    console.log(`corpus: ${results.filter((r) => r.pass).length} of ${results.length} packages pass`);
+    expect(results.length).toBeGreaterThanOrEqual(25);
+    expect(results.filter((r) => !r.pass).map((r) => r.pkg)).toEqual([]);
   });
 });

@@ -1,14 +1,12 @@
 // The compatibility corpus: popular npm packages used as actions use them. Each case is the body
 // of a function of (require) returning JSON; the test runs it in real Node over the same
 // node_modules (the known answer) and in photon through the REST API. Versions are pinned.
-// `waits` names the part of issue 14 a package needs that is not in photon yet: such a case is
-// run and reported, not failed. axios and node-fetch load and run here without the network (their
-// requests need node:http, which the netfs part brings).
+// Every case must pass. axios and node-fetch run here without the network; their requests through
+// node:http are tested in network-modules.test.ts.
 export interface CorpusCase {
   pkg: string;
   version: string;
   code: string;
-  waits?: string;
 }
 
 export const CORPUS: CorpusCase[] = [
@@ -48,9 +46,9 @@ export const CORPUS: CorpusCase[] = [
   { pkg: 'mime-types', version: '2.1.35', code: `const m = require('mime-types'); return { a: m.lookup('file.json'), b: m.contentType('html'), c: m.extension('image/svg+xml') };` },
   { pkg: 'bignumber.js', version: '9.1.2', code: `const B = require('bignumber.js'); return { a: new B('0.1').plus('0.2').toString(), b: new B(2).pow(100).toFixed(), c: new B(1).div(3).toFixed(10) };` },
   { pkg: 'chalk', version: '4.1.2', code: `const chalk = require('chalk'); return { level: chalk.level, s: chalk.red.bold('x') };` },
-  { pkg: 'uuid', version: '10.0.0', code: `const { v4, v5, validate, version } = require('uuid'); const id = v4(); return { ok: validate(id) && version(id) === 4, v5: v5('hello', v5.DNS) };`, waits: 'node:crypto (randomFillSync, createHash)' },
-  { pkg: 'nanoid', version: '3.3.7', code: `const { nanoid, customAlphabet } = require('nanoid'); return { len: nanoid().length, custom: /^[ab]{8}$/.test(customAlphabet('ab', 8)()) };`, waits: 'node:crypto (randomFillSync)' },
-  { pkg: 'jsonwebtoken', version: '9.0.2', code: `const jwt = require('jsonwebtoken'); const t = jwt.sign({ sub: 'u1', iat: 1700000000 }, 'secret', { algorithm: 'HS256' }); return { t, v: jwt.verify(t, 'secret').sub };`, waits: 'node:crypto (createHmac)' },
+  { pkg: 'uuid', version: '10.0.0', code: `const { v4, v5, validate, version } = require('uuid'); const id = v4(); return { ok: validate(id) && version(id) === 4, v5: v5('hello', v5.DNS) };` },
+  { pkg: 'nanoid', version: '3.3.7', code: `const { nanoid, customAlphabet } = require('nanoid'); return { len: nanoid().length, custom: /^[ab]{8}$/.test(customAlphabet('ab', 8)()) };` },
+  { pkg: 'jsonwebtoken', version: '9.0.2', code: `const jwt = require('jsonwebtoken'); const t = jwt.sign({ sub: 'u1', iat: 1700000000 }, 'secret', { algorithm: 'HS256' }); return { t, v: jwt.verify(t, 'secret').sub };` },
   { pkg: 'axios', version: '1.7.7', code: `const axios = require('axios'); return { type: typeof axios.get, u: axios.getUri({ url: '/x', params: { a: 1 }, baseURL: 'http://h' }) };` },
   { pkg: 'node-fetch', version: '2.7.0', code: `const fetch = require('node-fetch'); const r = new fetch.Response('{"a":1}'); return { j: await r.json(), h: new fetch.Headers({ A: 'b' }).get('a') };` },
 ];
