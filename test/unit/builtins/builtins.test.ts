@@ -2,34 +2,17 @@
 // the fidelity cases (builtin-cases.ts) are also run in this Node.js process and must answer the
 // same; then what cannot be compared with the host (os, process, placeholders), and the hostile
 // cases (process.exit, floods, nothing of the host reachable from what built-ins return).
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
-import { activation, fakeNamespaceCache, makeAction } from '../invoker/fixtures.js';
-import type { ActivationOutcome } from '../../../invoker/pool/activation-outcome.js';
+import { describe, expect, it } from 'vitest';
+import { inNode, useBuiltinPool } from './builtin-pool.js';
 import { FIDELITY_CASES } from './builtin-cases.js';
 
-let pool: IsolatePool;
-beforeAll(async () => {
-  pool = new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true });
-  await pool.start();
-});
-afterAll(async () => {
-  await pool.close();
-});
-
-async function run(code: string, options: Parameters<typeof makeAction>[1] = {}): Promise<ActivationOutcome> {
-  const action = makeAction(code, options);
-  return pool.run(action, {}, activation(action));
-}
+const run = useBuiltinPool();
 const asMain = (body: string): string => `async function main() { ${body} }`;
-const hostRequire = createRequire(import.meta.url);
-const AsyncFunction = (async () => undefined).constructor as new (...args: string[]) => (req: NodeJS.Require) => Promise<unknown>;
 
 describe('built-in modules answer as Node.js does (the same code run here, in Node, gives the known answer)', () => {
   it.each(Object.keys(FIDELITY_CASES))('%s', async (name) => {
     const body = FIDELITY_CASES[name]!;
-    const expected = JSON.parse(JSON.stringify(await new AsyncFunction('require', body)(hostRequire))) as unknown;
+    const expected = JSON.parse(JSON.stringify(await inNode(body))) as unknown;
     const o = await run(asMain(body));
     expect(o.response.status, JSON.stringify(o.response.result)).toBe('success');
     expect(o.response.result).toEqual(expected);
@@ -53,7 +36,7 @@ describe('what cannot be compared with the host', () => {
 
   it("gives os the isolate's honest view: the action's memory, one CPU, no interfaces of its own", async () => {
     const o = await run(asMain(`const os = require('os'); return { total: os.totalmem(), free: os.freemem() > 0, cpus: os.cpus().length, par: os.availableParallelism(),
-      nics: os.networkInterfaces(), tmp: os.tmpdir(), eol: os.EOL, platform: os.platform(), home: os.homedir() };`), { limits: { memory: 256 } });
+      nics: os.networkInterfaces(), tmp: os.tmpdir(), eol: os.EOL, platform: os.platform(), home: os.homedir() };`), {}, { limits: { memory: 256 } });
     expect(o.response.result).toEqual({ total: 256 * 1024 * 1024, free: true, cpus: 1, par: 1, nics: {}, tmp: '/tmp', eol: '\n', platform: 'linux', home: '/nodejsAction' });
   });
 
@@ -106,9 +89,9 @@ describe('hostile', () => {
   });
 
   it('stops a setImmediate flood and a process.nextTick flood at the timeout, and keeps serving', async () => {
-    const immediates = await run(asMain(`let n = 0; const f = () => { n++; setImmediate(f); }; f(); return new Promise(() => {});`), { limits: { timeout: 300 } });
+    const immediates = await run(asMain(`let n = 0; const f = () => { n++; setImmediate(f); }; f(); return new Promise(() => {});`), {}, { limits: { timeout: 300 } });
     expect(immediates.response.result).toEqual({ error: 'The action exceeded its time limits of 300 milliseconds.' });
-    const ticks = await run(asMain(`const f = () => process.nextTick(f); f(); await new Promise((r) => setTimeout(r, 10)); return {};`), { limits: { timeout: 300 } });
+    const ticks = await run(asMain(`const f = () => process.nextTick(f); f(); await new Promise((r) => setTimeout(r, 10)); return {};`), {}, { limits: { timeout: 300 } });
     expect(ticks.response.result).toEqual({ error: 'The action exceeded its time limits of 300 milliseconds.' });
     const other = await run(asMain('await new Promise((r) => setImmediate(r)); return { fine: true };'));
     expect(other.response.result).toEqual({ fine: true });

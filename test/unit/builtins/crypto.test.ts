@@ -2,37 +2,21 @@
 // gives in this test process (crypto-cases.ts), then the bounds: a pbkdf2/scrypt bomb runs off the
 // event loop while another tenant is served, ends at its activation's timeout with its worker
 // stopped, and scrypt's memory is capped by the action's limit.
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
+import * as nodeCrypto from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
 import { cryptoHost } from '../../../invoker/builtins/host/crypto-host.js';
 import { cryptoWorkers } from '../../../invoker/builtins/host/crypto-worker-pool.js';
-import { activation, fakeNamespaceCache, makeAction } from '../invoker/fixtures.js';
-import type { ActivationOutcome } from '../../../invoker/pool/activation-outcome.js';
+import { inNode, useBuiltinPool } from './builtin-pool.js';
 import { CRYPTO_CASES, CRYPTO_PARAMS } from './crypto-cases.js';
 
-let pool: IsolatePool;
-beforeAll(async () => {
-  pool = new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true });
-  await pool.start();
-});
-afterAll(async () => {
-  await pool.close();
-});
-
-async function run(code: string, params: Record<string, unknown> = {}, options: Parameters<typeof makeAction>[1] = {}): Promise<ActivationOutcome> {
-  const action = makeAction(code, options);
-  return pool.run(action, params, activation(action));
-}
-const hostRequire = createRequire(import.meta.url);
-const AsyncFunction = (async () => undefined).constructor as new (...args: string[]) => (req: NodeJS.Require, params: unknown) => Promise<unknown>;
+const run = useBuiltinPool();
 const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x)));
 
 describe('node:crypto answers as Node.js does (the same code run here gives the known answer)', () => {
   it.each(Object.keys(CRYPTO_CASES))('%s', async (name) => {
     const body = CRYPTO_CASES[name]!;
     const params = json(CRYPTO_PARAMS) as Record<string, unknown>;
-    const expected = json(await new AsyncFunction('require', 'params', body)(hostRequire, params));
+    const expected = json(await inNode(body, params));
     const o = await run(`async function main(params) { ${body} }`, params);
     expect(o.response.status, JSON.stringify(o.response.result)).toBe('success');
     expect(o.response.result).toEqual(expected);
@@ -46,9 +30,9 @@ describe('node:crypto answers as Node.js does (the same code run here gives the 
         const big = c.createHash('sha256'); for (let i = 0; i < 100; i++) big.update(Buffer.alloc(1024, i)); const b = big.digest('hex');
         const m = c.createHmac('sha1', 'k').update('a').update(Buffer.from('b')).digest('base64');
         return { a, b, m }; }`);
-      const big = hostRequire('crypto').createHash('sha256');
+      const big = nodeCrypto.createHash('sha256');
       for (let i = 0; i < 100; i++) big.update(Buffer.alloc(1024, i));
-      expect(o.response.result).toEqual({ a: hostRequire('crypto').createHash('sha256').update('x'.repeat(100)).digest('hex'), b: big.digest('hex'), m: hostRequire('crypto').createHmac('sha1', 'k').update('ab').digest('base64') });
+      expect(o.response.result).toEqual({ a: nodeCrypto.createHash('sha256').update('x'.repeat(100)).digest('hex'), b: big.digest('hex'), m: nodeCrypto.createHmac('sha1', 'k').update('ab').digest('base64') });
       expect(spy.mock.calls.map((c) => c[0])).toEqual(['digest', 'digest']);
     } finally {
       spy.mockRestore();
@@ -63,7 +47,7 @@ describe('bounds: crypto work is the tenant\'s', () => {
     let bombDone = false;
     void bomb.then(() => { bombDone = true; });
     const other = await run(`function main() { const c = require('crypto'); return { h: c.createHash('sha256').update('x').digest('hex'), p: c.pbkdf2Sync('p', 's', 10, 8, 'sha1').toString('hex') }; }`, {}, { name: 'other' });
-    expect(other.response.result).toEqual({ h: hostRequire('crypto').createHash('sha256').update('x').digest('hex'), p: hostRequire('crypto').pbkdf2Sync('p', 's', 10, 8, 'sha1').toString('hex') });
+    expect(other.response.result).toEqual({ h: nodeCrypto.createHash('sha256').update('x').digest('hex'), p: nodeCrypto.pbkdf2Sync('p', 's', 10, 8, 'sha1').toString('hex') });
     expect(bombDone).toBe(false); // served while the bomb still ran
     const o = await bomb;
     expect(o.response.status).toBe('action developer error');

@@ -1,35 +1,19 @@
 // node:zlib inside real isolates (issue 14): every form gives the bytes Node gives in this test
 // process (zlib-cases.ts), then the bounds: a 1 GB gunzip bomb ends with Node's RangeError at the
 // action's memory limit, in the sync, callback and stream forms, while the host's RSS stays bounded.
-import { createRequire } from 'node:module';
 import { createGzip } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
-import { activation, fakeNamespaceCache, makeAction } from '../invoker/fixtures.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ActivationOutcome } from '../../../invoker/pool/activation-outcome.js';
+import { inNode, useBuiltinPool } from './builtin-pool.js';
 import { ZLIB_CASES } from './zlib-cases.js';
 import { zlibWork } from '../../../invoker/builtins/host/zlib-host.js';
 
-let pool: IsolatePool;
-beforeAll(async () => {
-  pool = new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true });
-  await pool.start();
-});
-afterAll(async () => {
-  await pool.close();
-});
-
-async function run(code: string, params: Record<string, unknown> = {}, options: Parameters<typeof makeAction>[1] = {}): Promise<ActivationOutcome> {
-  const action = makeAction(code, options);
-  return pool.run(action, params, activation(action));
-}
-const hostRequire = createRequire(import.meta.url);
-const AsyncFunction = (async () => undefined).constructor as new (...args: string[]) => (req: NodeJS.Require, params: unknown) => Promise<unknown>;
+const run = useBuiltinPool();
 
 describe('node:zlib answers as Node.js does (the same code run here gives the known answer)', () => {
   it.each(Object.keys(ZLIB_CASES))('%s', async (name) => {
     const body = ZLIB_CASES[name]!;
-    const expected = JSON.parse(JSON.stringify(await new AsyncFunction('require', 'params', body)(hostRequire, {}))) as unknown;
+    const expected = JSON.parse(JSON.stringify(await inNode(body))) as unknown;
     const o = await run(`async function main(params) { ${body} }`);
     expect(o.response.status, JSON.stringify(o.response.result)).toBe('success');
     expect(o.response.result).toEqual(expected);
