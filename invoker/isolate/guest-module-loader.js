@@ -7,7 +7,8 @@
 //   builtins      built-in modules by bare name (`x` and `node:x` both find them), Map-like:
 //                 has(name), get(name) → exports (loaded on first get; guest-builtins.js).
 //   compile(filename) → the module's wrapper function (exports, require, module, __filename,
-//                 __dirname), compiled by the host from the file (with V8's code cache).
+//                 __dirname): compiled by the host with V8's code cache before the install, or
+//                 here from the file's source (guest-runtime.js installArchive).
 // It follows Node's algorithm (doc/api/modules.md "All together", lib/internal/modules/cjs/
 // loader.js and esm/resolve.js for "exports"): relative and absolute specifiers, node_modules
 // walked up from the requiring file, package.json "main" and "exports" (conditions require, node,

@@ -44,7 +44,7 @@ describe('a microtask flood never runs on the invoker thread', () => {
       expect(out.code, detail).toBe(0);
       const result = JSON.parse(out.stdout.trim().split('\n').pop() ?? '{}') as { flood: { status: string; result: { error: string } }; ok: { status: string; result: unknown } };
       expect(result.ok).toEqual({ status: 'success', result: { ok: 7 } });
-      expect(result.flood.status).toBe('developer error');
+      expect(result.flood.status).toBe('action developer error');
       expect(result.flood.result.error).toContain('exceeded its time limits of 1500 milliseconds');
     }, WATCHDOG_MS + 10_000);
   }
