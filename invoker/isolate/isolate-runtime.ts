@@ -293,10 +293,13 @@ class IvmRuntime implements IsolateRuntime {
     const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown, c: unknown) => unknown>;
     const api = (await factory.apply(undefined, [send, hostFs, hostCall], { result: { reference: true } })) as ivm.Reference<GuestApi>;
     factory.release();
-    const install = api.getSync('install', { reference: true }) as ivm.Reference<(c: string, e: string, j: string, p: string, ...f: unknown[]) => string>;
-    const run = api.getSync('run', { reference: true }) as ivm.Reference<(p: string, e: string) => Promise<string>>;
-    const deliver = api.getSync('deliver', { reference: true }) as ivm.Reference<(m: HostMessage) => void>;
-    const esm = api.getSync('esm', { reference: true }) as GuestEsm;
+    // Asynchronous gets: with fresh contexts and concurrency, another context of this isolate may
+    // be running an activation now, and a synchronous call would hold the event loop (and that
+    // activation's timer) until it ends.
+    const install = await api.get('install', { reference: true }) as ivm.Reference<(c: string, e: string, j: string, p: string, ...f: unknown[]) => string>;
+    const run = await api.get('run', { reference: true }) as ivm.Reference<(p: string, e: string) => Promise<string>>;
+    const deliver = await api.get('deliver', { reference: true }) as ivm.Reference<(m: HostMessage) => void>;
+    const esm = await api.get('esm', { reference: true }) as GuestEsm;
     api.release();
     return new IvmContext(this, id, context, install, run, deliver, files, esm);
   }
