@@ -38,7 +38,11 @@ const BUNDLED_SHIM = (path: string, names: string[]): string => {
 export async function linkEsmEntry(isolate: ivm.Isolate, context: ivm.Context, files: ActionFiles, esm: GuestEsm, entry: string, fnPath: string): Promise<string> {
   const paths = new Map<ivm.Module, string>();
   const modules = new Map<string, ivm.Module>();
-  const get = (path: string, format: string, names: string[] = []): ivm.Module => {
+  // Every call into the isolate here is asynchronous (compileModule, the guest's resolve through
+  // esm.apply): it runs on the isolate's thread, so no guest code runs on the invoker's thread,
+  // and an isolate busy with another context's activation is waited for without holding the
+  // event loop (and with it that activation's timer).
+  const get = async (path: string, format: string, names: string[] = []): Promise<ivm.Module> => {
     const known = modules.get(path);
     if (known) return known;
     let source: string | undefined;
@@ -48,15 +52,21 @@ export async function linkEsmEntry(isolate: ivm.Isolate, context: ivm.Context, f
     else if (format === 'bundled') source = BUNDLED_SHIM(path, names);
     else throw new Error(`Importing ${path} (${format}) is not supported in photon yet.`);
     if (source === undefined) throw new Error(`Cannot find module '${path}'`);
-    const m = isolate.compileModuleSync(source, { filename: path });
+    const m = await isolate.compileModule(source, { filename: path });
+    // Two importers of one module may have compiled it at once: the first one is kept.
+    const raced = modules.get(path);
+    if (raced) {
+      m.release();
+      return raced;
+    }
     modules.set(path, m);
     paths.set(m, path);
     return m;
   };
   try {
-    const root = get(entry, 'module');
-    await root.instantiate(context, (specifier, referrer) => {
-      const out = JSON.parse(esm.applySync(undefined, ['resolve', specifier, paths.get(referrer) ?? entry], { result: { copy: true } })) as { path?: string; format?: string; names?: string[]; error?: string };
+    const root = await get(entry, 'module');
+    await root.instantiate(context, async (specifier, referrer) => {
+      const out = JSON.parse(await esm.apply(undefined, ['resolve', specifier, paths.get(referrer) ?? entry], { result: { copy: true } })) as { path?: string; format?: string; names?: string[]; error?: string };
       if (out.error !== undefined) throw new Error(out.error);
       return get(out.path!, out.format!, out.names);
     });

@@ -7,7 +7,8 @@
 //   builtins      built-in modules by bare name (`x` and `node:x` both find them), Map-like:
 //                 has(name), get(name) → exports (loaded on first get; guest-builtins.js).
 //   compile(filename) → the module's wrapper function (exports, require, module, __filename,
-//                 __dirname), compiled by the host from the file (with V8's code cache).
+//                 __dirname): compiled by the host with V8's code cache before the install, or
+//                 here from the file's source (guest-runtime.js installArchive).
 //   bundled       the npm packages OpenWhisk's image bundles in /node_modules, Map-like: has(name),
 //                 get(name) → exports (loaded on first get; guest-builtins.js). Asked only when
 //                 Node's resolution of a bare specifier found nothing in the archive, which is

@@ -91,7 +91,11 @@ export interface ActionFiles {
    * Absent: compile without a code cache.
    */
   readonly codeCache?: Map<string, unknown>;
-  /** Module compiles of this revision: with cache data accepted, without any, with it rejected by V8. */
+  /**
+   * Module compiles of this revision's loads (install): by the host with cache data accepted or
+   * rejected by V8 (before the load), and by the guest from source (no data yet). Modules first
+   * required after the load (inside main) are compiled by the guest and not counted.
+   */
   readonly compiles: { cached: number; uncached: number; rejected: number };
   /** Cache data being produced for this revision (isolate-runtime.ts), awaited by later installs. */
   codeCacheWork?: Promise<void>;

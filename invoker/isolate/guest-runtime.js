@@ -360,9 +360,12 @@
     if (file === undefined && hostFs('stat', root + '/package.json') !== 1 && hostFs('stat', root + '/index.js') !== 1) {
       return jsonStringify({ ok: false, message: 'Initialization has failed due to: Zipped actions must contain either package.json or index.js at the root.' });
     }
-    // Paths are resolved here from the archive's listing (one copy per install). A module comes
-    // compiled from the host when it has V8 cache data for it; otherwise its source is compiled
-    // here, on the isolate's thread (isolate-runtime.ts compileModule).
+    // Paths are resolved here from the archive's listing (one copy per install). A module the
+    // host compiled with V8 cache data before this install (isolate-runtime.ts precompile) is
+    // taken from `precompiled` at its first require; any other is compiled here, on the isolate's
+    // thread. Never by the host from inside this synchronous require: the script run would end
+    // with V8's microtask checkpoint on the invoker's thread, running this context's pending
+    // promise reactions there (a flood holds the invoker's event loop, or V8 aborts).
     const fileSet = new SetCtor();
     const dirSet = new SetCtor([root]);
     const listing = hostFs('list', root);
@@ -379,8 +382,14 @@
     }
     const fs = (op, path) => (op === 'stat' ? (fileSet.has(path) ? 1 : dirSet.has(path) ? 2 : 0) : hostFs(op, path));
     const compile = (filename) => {
-      const fn = hostFs('compile', filename);
-      if (typeof fn === 'function') return fn;
+      const fn = precompiled.get(filename);
+      if (fn !== undefined) {
+        // Once: a re-require (after delete require.cache[…]) compiles afresh, as Node does.
+        precompiled.delete(filename);
+        return fn;
+      }
+      // Reported to the host (esm 'compiled'), which produces cache data for it after the load.
+      if (!compiledHere.has(filename)) compiledHere.add(filename);
       let source = hostFs('read', filename);
       if (typeof source !== 'string') return undefined;
       if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
@@ -423,7 +432,16 @@
   const PACKAGE_HOOK = Symbol.for('photon.requireBundled');
   const BUNDLED_SCHEME = 'bundled:';
   let esmLoader = null;
+  // Archive modules: compiled by the host before install (path → wrapper function), and the
+  // paths this context compiled itself (from source), which the host asks for after the load.
+  const precompiled = new MapCtor();
+  const compiledHere = new SetCtor();
   function esm(op, a, b) {
+    if (op === 'compiled') {
+      const out = jsonStringify(Array.from(compiledHere));
+      compiledHere.clear();
+      return out;
+    }
     if (op === 'resolve') {
       try {
         const path = esmLoader.resolveEsm(a, b);
@@ -450,7 +468,12 @@
   // OpenWhisk's invoker when the action's process exits during /init or /run (Messages.scala).
   const EXIT_INIT = 'The action did not initialize and exited unexpectedly.';
   const EXIT_RUN = 'The action did not produce a valid response and exited unexpectedly.';
-  function install(code, entry, configJson) {
+  // `paths` and the functions after it: archive modules the host compiled with cache data.
+  function install(code, entry, configJson, paths, ...fns) {
+    if (typeof paths === 'string' && paths !== '') {
+      const list = paths.split('\n');
+      for (let i = 0; i < list.length; i++) if (typeof fns[i] === 'function') precompiled.set(list[i], fns[i]);
+    }
     const out = installCode(code, entry, configJson);
     return exited ? jsonStringify({ ok: false, message: EXIT_INIT }) : out;
   }

@@ -99,10 +99,10 @@ const MEMORY_LIMIT_TEXT = 'memory limit';
 
 /** What guest-runtime.js returns to the host. */
 interface GuestApi {
-  install(code: string, entry: string, configJson: string): string;
+  install(code: string, entry: string, configJson: string, paths?: string, ...fns: unknown[]): string;
   run(paramsJson: string, envJson: string): Promise<string>;
   deliver(msg: HostMessage): void;
-  /** ES module entries: 'resolve' (specifier, referrer path) and 'adopt' (namespace, function path). */
+  /** ES module entries: 'resolve' (specifier, referrer path) and 'adopt' (namespace, function path); 'compiled': the archive modules the guest compiled from source since last asked (JSON). */
   esm(op: string, a: unknown, b: string): string;
 }
 
@@ -197,59 +197,68 @@ class IvmRuntime implements IsolateRuntime {
   }
 
   /**
-   * One CommonJS module of an archive, asked for by the guest's synchronous require; compiled here
-   * (the host's thread, the only place cachedData can be given) with the revision's cache data
-   * when there is some, else from source (the revision's first load: a parse on the event loop,
-   * once per file per revision per invoker, the price of producing cache data). A module asked
-   * for again in the same context (`delete require.cache[…]`) answers null: the guest compiles
-   * it on the isolate's own thread, so a tenant cannot loop the invoker's event loop into parsing.
-   * Only data V8 produced in this process is ever passed as cachedData (user-supplied cached data
-   * is a known isolated-vm sandbox escape).
+   * The archive modules of a revision that have V8 cache data, compiled with it and evaluated to
+   * their wrapper functions in `context`, before the guest's install runs any code of the action
+   * there (the guest takes each at its first require; guest-runtime.js installArchive). Both steps
+   * are asynchronous calls, run on the isolate's own thread: no guest code and no microtask ever
+   * runs on the invoker's thread, and a busy isolate is waited for without blocking the event
+   * loop. Modules without data are compiled by the guest from source. Only data V8 produced in
+   * this process is ever passed as cachedData (user-supplied cached data is a known isolated-vm
+   * sandbox escape).
    */
-  private compileModule(context: ivm.Context, files: ActionFiles, path: string, seen: { here: Set<string>; produce: string[] }): unknown {
-    if (seen.here.has(path)) return null;
-    seen.here.add(path);
-    const cached = files.codeCache?.get(path) as ivm.ExternalCopy<ArrayBuffer> | undefined;
-    const wrapped = wrapModule(files, path);
-    if (wrapped === undefined) return undefined;
-    // isolated-vm sets cachedDataRejected (not in its typings) when V8 refuses the data.
-    const script = this.isolate.compileScriptSync(wrapped, cached ? { filename: path, cachedData: cached } : { filename: path }) as ivm.Script & { cachedDataRejected?: boolean };
-    if (!cached) {
-      files.compiles.uncached++;
-      if (files.codeCache) seen.produce.push(path);
-    } else if (script.cachedDataRejected === true) files.compiles.rejected++;
-    else files.compiles.cached++;
-    try {
-      const fn = script.runSync(context, { reference: true }) as ivm.Reference<unknown>;
-      return fn.derefInto({ release: true });
-    } finally {
-      script.release();
+  async precompile(context: ivm.Context, files: ActionFiles): Promise<{ paths: string[]; fns: ivm.Reference<unknown>[] }> {
+    const out: { paths: string[]; fns: ivm.Reference<unknown>[] } = { paths: [], fns: [] };
+    const cache = files.codeCache as Map<string, CacheEntry> | undefined;
+    if (!cache) return out;
+    const todo: { path: string; wrapped: string; data: ivm.ExternalCopy<ArrayBuffer> }[] = [];
+    for (const [path, entry] of cache) {
+      const wrapped = wrapModule(files, path);
+      if (wrapped !== undefined) todo.push({ path, wrapped, data: entry.data });
     }
+    // All compiles queued at once, then all runs: the isolate's thread works through them back to
+    // back instead of waiting for a turn of the event loop between modules.
+    const compiled = await Promise.allSettled(todo.map((t) => this.isolate.compileScript(t.wrapped, { filename: t.path, cachedData: t.data })));
+    const scripts = compiled.flatMap((c) => (c.status === 'fulfilled' ? [c.value as ivm.Script & { cachedDataRejected?: boolean }] : []));
+    try {
+      const failed = compiled.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+      if (failed) throw failed.reason;
+      for (const script of scripts) {
+        // isolated-vm sets cachedDataRejected (not in its typings) when V8 refuses the data.
+        if (script.cachedDataRejected === true) files.compiles.rejected++;
+        else files.compiles.cached++;
+      }
+      out.fns = (await Promise.all(scripts.map((script) => script.run(context, { reference: true })))) as ivm.Reference<unknown>[];
+      out.paths = todo.map((t) => t.path);
+    } finally {
+      for (const script of scripts) script.release();
+    }
+    return out;
   }
 
   /**
-   * Cache data for the modules a revision's first load compiled, produced after that load, one
-   * module per turn of the event loop. The same
-   * source and name hit V8's in-isolate compilation cache, whose functions the load has compiled
-   * meanwhile, so the data holds the lazily compiled functions too (data produced at the first
-   * compile would hold the eager ones only). Later isolates of the revision wait for it
-   * (ActionFiles.codeCacheWork) instead of racing it.
+   * Cache data for a revision's modules after a load, one module per turn of the event loop:
+   * `fresh`, the modules the guest compiled from source (the revision's first load), and
+   * `upgrade`, the precompiled ones whose data came from such a load. The same source and name
+   * hit V8's in-isolate compilation cache, whose functions the load has compiled meanwhile, so
+   * data produced from a precompiled module holds the lazily compiled functions too (`full`);
+   * data from a guest-compiled one holds the eager functions only, and is produced again once
+   * after the next load that used it. Asynchronous: the isolate may be running an activation by
+   * now, and a synchronous call would hold the event loop (and the activation's timer) until it
+   * ends. Later isolates of the revision wait for this (ActionFiles.codeCacheWork).
    */
-  produceCodeCache(files: ActionFiles, paths: string[]): void {
-    const cache = files.codeCache;
-    if (!cache || paths.length === 0) return;
+  produceCodeCache(files: ActionFiles, fresh: string[], upgrade: string[]): void {
+    const cache = files.codeCache as Map<string, CacheEntry> | undefined;
+    if (!cache || fresh.length + upgrade.length === 0) return;
     const previous = files.codeCacheWork ?? Promise.resolve();
     files.codeCacheWork = previous.then(async () => {
-      for (const path of paths) {
-        if (this.disposed || cache.has(path)) continue;
+      for (const [path, full] of [...fresh.map((p) => [p, false] as const), ...upgrade.map((p) => [p, true] as const)]) {
+        const known = cache.get(path);
+        if (this.disposed || (known && (known.full || !full))) continue;
         const wrapped = wrapModule(files, path);
         if (wrapped === undefined) continue;
         try {
-          // Synchronous (isolated-vm's asynchronous compile does not reach V8's compilation cache
-          // the same way: its data came out without the lazy functions), one module per turn of
-          // the event loop: a cache hit plus serialisation, a few ms at most per module.
-          const script = this.isolate.compileScriptSync(wrapped, { filename: path, produceCachedData: true }) as ivm.Script & Partial<ivm.CachedDataResult>;
-          if (script.cachedData) cache.set(path, script.cachedData);
+          const script = (await this.isolate.compileScript(wrapped, { filename: path, produceCachedData: true })) as ivm.Script & Partial<ivm.CachedDataResult>;
+          if (script.cachedData) cache.set(path, { data: script.cachedData, full });
           script.release();
           await new Promise<void>((r) => setImmediate(r));
         } catch {
@@ -279,24 +288,29 @@ class IvmRuntime implements IsolateRuntime {
       }
     });
     // Synchronous: require() is. The guest waits on its own thread while the host answers from
-    // the unpacked archive (a map lookup and a copy of the one file asked for).
-    const files: { current: ActionFiles | null; seen: { here: Set<string>; produce: string[] } } = { current: null, seen: { here: new Set(), produce: [] } };
+    // the unpacked archive (a map lookup and a copy of the one file asked for). It only answers
+    // data: nothing here may run code in the isolate (a script run from inside this call would
+    // end with V8's microtask checkpoint on the invoker's thread, running the guest's pending
+    // promise reactions there).
+    const files: { current: ActionFiles | null } = { current: null };
     const hostFs = new ivm.Callback((op: unknown, path: unknown): unknown => {
       if (op === 'builtin' && typeof path === 'string') return builtinSource(path);
       if (op === 'package' && typeof path === 'string') return bundledPackageSource(path);
       const f = files.current;
       if (!f || typeof path !== 'string') return op === 'stat' ? 0 : undefined;
-      if (op === 'compile') return this.compileModule(context, f, path, files.seen);
       if (op === 'list') return f.listing();
       return op === 'stat' ? f.stat(path) : op === 'read' ? f.read(path) : undefined;
     });
     const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown, c: unknown) => unknown>;
     const api = (await factory.apply(undefined, [send, hostFs, hostCall], { result: { reference: true } })) as ivm.Reference<GuestApi>;
     factory.release();
-    const install = api.getSync('install', { reference: true }) as ivm.Reference<(c: string, e: string, j: string) => string>;
-    const run = api.getSync('run', { reference: true }) as ivm.Reference<(p: string, e: string) => Promise<string>>;
-    const deliver = api.getSync('deliver', { reference: true }) as ivm.Reference<(m: HostMessage) => void>;
-    const esm = api.getSync('esm', { reference: true }) as GuestEsm;
+    // Asynchronous gets: with fresh contexts and concurrency, another context of this isolate may
+    // be running an activation now, and a synchronous call would hold the event loop (and that
+    // activation's timer) until it ends.
+    const install = await api.get('install', { reference: true }) as ivm.Reference<(c: string, e: string, j: string, p: string, ...f: unknown[]) => string>;
+    const run = await api.get('run', { reference: true }) as ivm.Reference<(p: string, e: string) => Promise<string>>;
+    const deliver = await api.get('deliver', { reference: true }) as ivm.Reference<(m: HostMessage) => void>;
+    const esm = await api.get('esm', { reference: true }) as GuestEsm;
     api.release();
     return new IvmContext(this, id, context, install, run, deliver, files, esm);
   }
@@ -307,10 +321,10 @@ class IvmContext implements GuestContext {
     private readonly runtime: IvmRuntime,
     readonly id: number,
     private readonly context: ivm.Context,
-    private readonly installRef: ivm.Reference<(c: string, e: string, j: string) => string>,
+    private readonly installRef: ivm.Reference<(c: string, e: string, j: string, p: string, ...f: unknown[]) => string>,
     private readonly runRef: ivm.Reference<(p: string, e: string) => Promise<string>>,
     private readonly deliverRef: ivm.Reference<(m: HostMessage) => void>,
-    private readonly files: { current: ActionFiles | null; seen: { here: Set<string>; produce: string[] } },
+    private readonly files: { current: ActionFiles | null },
     private readonly esm: GuestEsm,
   ) {}
 
@@ -318,16 +332,22 @@ class IvmContext implements GuestContext {
     this.files.current = files ?? null;
     // The revision's cache data still being produced (its first isolate just loaded): wait for it.
     if (files?.codeCacheWork) await files.codeCacheWork;
+    let precompiled: string[] = [];
+    let compiledHere: string[] = [];
     const out = await this.runtime.guard(async () => {
-      const first = await this.installRef.apply(undefined, [code, entry, JSON.stringify(config)], { result: { copy: true } });
+      const pre = files ? await this.runtime.precompile(this.context, files) : { paths: [], fns: [] };
+      precompiled = pre.paths;
+      const first = await this.installRef.apply(undefined, [code, entry, JSON.stringify(config), pre.paths.join('\n'), ...pre.fns.map((f) => f.derefInto({ release: true }))], { result: { copy: true } });
       const esm = JSON.parse(first) as { ok: unknown; entry?: string; fnPath?: string };
       // An ES module entry (guest-runtime.js installArchive): linked here, under the same timer.
-      if (esm.ok !== 'esm' || !files) return first;
-      return linkEsmEntry(this.runtime.isolate, this.context, files, this.esm, esm.entry!, esm.fnPath!);
+      const result = esm.ok !== 'esm' || !files ? first : await linkEsmEntry(this.runtime.isolate, this.context, files, this.esm, esm.entry!, esm.fnPath!);
+      if (files) compiledHere = JSON.parse(await this.esm.apply(undefined, ['compiled', null, ''], { result: { copy: true } })) as string[];
+      return result;
     }, timeoutMs);
     if (typeof out !== 'string') return out;
     const result = JSON.parse(out) as GuestInstallResult;
-    if (result.ok && files) this.runtime.produceCodeCache(files, this.files.seen.produce.splice(0));
+    if (files) files.compiles.uncached += compiledHere.length;
+    if (result.ok && files) this.runtime.produceCodeCache(files, compiledHere, precompiled);
     return result;
   }
 
@@ -372,6 +392,12 @@ export function decodeRunResult(out: string): GuestRunResult {
     default:
       return { kind: 'developer-error', message: body };
   }
+}
+
+/** A module's V8 cache data; `full` when produced after a load that ran the module compiled from it. */
+interface CacheEntry {
+  data: ivm.ExternalCopy<ArrayBuffer>;
+  full: boolean;
 }
 
 /** Node's classic CommonJS wrapper around a module's source (line numbers stay as in the file). */

@@ -192,7 +192,7 @@ describe("zip actions: Node's CommonJS resolution", () => {
     expect((await photon.invoke(name)).response.result).toEqual({ n: 1 });
   });
 
-  it("compiles a module on the invoker's thread once per context: re-requires after delete require.cache compile in the isolate", async () => {
+  it('re-requires after delete require.cache compile the module afresh in the isolate', async () => {
     const before = await photon.packages.compiles();
     const r = await deployAndRun({
       'index.js': "exports.main = () => { let n = 0; for (let i = 0; i < 50; i++) { delete require.cache[require.resolve('./m')]; n += require('./m').one } return { n } }",
@@ -200,8 +200,9 @@ describe("zip actions: Node's CommonJS resolution", () => {
     });
     expect(r.result).toEqual({ n: 50 });
     const after = await photon.packages.compiles();
-    // index.js and m.js once each: the other 49 loads of m.js were compiled by the guest.
-    expect(after.uncached + after.cached - (before.uncached + before.cached)).toBe(2);
+    // index.js, compiled from source at the load (the count is of modules a load compiled; m.js,
+    // first required inside main, and its 49 reloads are compiled by the guest after it).
+    expect(after.uncached + after.cached - (before.uncached + before.cached)).toBe(1);
   });
 
   it('compiles lazily: a module that is never required is never evaluated', async () => {
