@@ -12,6 +12,14 @@ export interface EdgeTimeouts {
   headersTimeoutMs: number;
 }
 
+/**
+ * How long an idle kept-alive connection stays open. Longer than the idle timeouts of the clients
+ * and proxies in front (undici 4 s, nginx's upstream keepalive 60 s), so that the client always
+ * closes an idle connection first. With node's default of 5 s, a client reusing a connection just
+ * as the server closed it saw its request reset (a 48 MB PUT from a loaded client did, in tests).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** createServer options for the timeouts: node checks them every connectionsCheckingInterval. */
 export function serverTimeoutOptions(t: EdgeTimeouts): { requestTimeout: number; headersTimeout: number; connectionsCheckingInterval: number } {
   const requestTimeout = Math.max(1, t.requestTimeoutMs);

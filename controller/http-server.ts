@@ -21,7 +21,7 @@ import type { ControllerMetrics } from './controller-metrics.js';
 import { invokeApi } from './invoke-api.js';
 import { packagesApi } from './packages/packages-api.js';
 import { readJsonObject } from './http-body.js';
-import { answeredByEdge, installClientErrorHandler, prepareLingeringClose, serverTimeoutOptions, statusHeaders } from './http-edge.js';
+import { answeredByEdge, installClientErrorHandler, KEEP_ALIVE_TIMEOUT_MS, prepareLingeringClose, serverTimeoutOptions, statusHeaders } from './http-edge.js';
 import { isFeedAction } from './triggers/feed-validation.js';
 import { rulesApi, triggersApi } from './triggers/triggers-api.js';
 import { GATEWAY_PREFIX } from './web/api-gateway.js';
@@ -57,6 +57,7 @@ export function createApiServer(deps: ApiDeps, metrics?: ControllerMetrics): Ser
     }).finally(() => span.end());
   });
   installClientErrorHandler(server);
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   return server;
 }
 

@@ -2,7 +2,7 @@
 // the wire carries): slow clients get 408 and lose their connection, a refused body is answered
 // with a readable 413 and no TCP reset, and 401/429/503 carry the headers RFC 9110 asks for.
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFixture, HELLO, type Fixture } from './controller-fixture.js';
 
 let f: Fixture | undefined;
@@ -134,6 +134,27 @@ describe('HTTP edge: a refused body sent steadily for longer than the idle linge
     expect(writeError, `the client was cut off after ${written} of ${total} bytes`).toBeUndefined();
     expect(written).toBe(total);
   });
+});
+
+describe('HTTP edge: kept-alive connections', () => {
+  // The server must outlast its clients' idle timeouts (undici 4 s, nginx 60 s): a client that
+  // reuses a connection it still believes open must not have its request reset. node's default
+  // (5 s) closed it here after 5 s of quiet.
+  it('keeps an idle connection open longer than a client waits before reusing it', async () => {
+    const { controller } = await start();
+    const w = await open(controller.port, true);
+    let received = '';
+    w.socket.on('data', (c: Buffer) => { received += c.toString('latin1'); });
+    const ask = (): void => { w.socket.write(`GET /api/v1/namespaces/_/actions HTTP/1.1\r\nhost: x\r\nauthorization: ${AUTH}\r\n\r\n`); };
+    ask();
+    await vi.waitFor(() => expect(received).toMatch(/^HTTP\/1\.1 200 /), { timeout: 5_000 });
+    received = '';
+    await sleep(6_000);
+    expect(w.socket.destroyed).toBe(false);
+    ask();
+    await vi.waitFor(() => expect(received).toMatch(/^HTTP\/1\.1 200 /), { timeout: 5_000 });
+    w.socket.destroy();
+  }, 20_000);
 });
 
 describe('HTTP edge: status headers', () => {
