@@ -98,6 +98,7 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   });
   const feeds = new FeedService({
     stores: deps.stores, firer, kafka, ...(deps.alarms ? { alarms: deps.alarms } : {}),
+    usableInvokers: () => balancer.usableInvokers(),
     authenticate: async (apiKey) => {
       const cut = apiKey.indexOf(':');
       return cut > 0 ? identities.authenticate(apiKey.slice(0, cut), apiKey.slice(cut + 1)) : undefined;

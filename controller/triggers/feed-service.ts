@@ -27,7 +27,16 @@ export interface FeedServiceDeps {
   /** Absent (standalone without Redis): the alarms feeds answer 503. */
   alarms?: AlarmScheduler;
   authenticate(apiKey: string): Promise<Identity | undefined>;
+  /**
+   * How many invokers this controller can schedule on now. A controller that just started (all of
+   * them replaced after a crash) learns of invokers from their next heartbeat; an alarm tick it
+   * fired before that would record its rule activations as not scheduled. Absent: fire at once.
+   */
+  usableInvokers?: () => number;
 }
+
+/** How long a tick waits for this controller to know an invoker (heartbeats come every second or so). */
+const TICK_WAIT_FOR_INVOKERS_MS = 15_000;
 
 export class FeedService {
   readonly #d: FeedServiceDeps;
@@ -168,6 +177,14 @@ export class FeedService {
     }
   }
 
+  /** Waits (bounded) until this controller knows an invoker; after the bound the tick fires anyway and records what happened. */
+  async #untilSchedulable(): Promise<void> {
+    const usable = this.#d.usableInvokers;
+    if (!usable) return;
+    const deadline = Date.now() + TICK_WAIT_FOR_INVOKERS_MS;
+    while (usable() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  }
+
   async #onTick(tick: AlarmTick): Promise<void> {
     const { stores, firer } = this.#d;
     const b = await stores.feeds.get(tick.namespace, tick.trigger);
@@ -179,6 +196,7 @@ export class FeedService {
     if (!b.active) return;
     const config = b.config;
     const identity = await identityOfFeed(stores, b);
+    await this.#untilSchedulable();
     // The tick's id names the fire: a tick handed out again (its controller died) fires once.
     const activationId = createHash('sha256').update(`${feedId(b)}|${tick.tickId}`).digest('hex').slice(0, 32);
     try {
