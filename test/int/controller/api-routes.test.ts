@@ -1,46 +1,17 @@
 // API gateway routes kept in Redis: a route created through one controller (with the official
 // client) is listed and served by another, and deleted for both.
 import openwhisk from 'openwhisk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startController, type RunningController } from '../../../controller/controller.js';
-import { InProcessBus } from '../../../shared/bus/in-process-bus.js';
-import { topics as makeTopics } from '../../../shared/bus/topics.js';
-import { createRedisStores } from '../../../shared/store/redis-stores.js';
-import type { Stores } from '../../../shared/store/stores.js';
-import { testRedis, type TestRedis } from '../../harness/test-redis.js';
-import { uniquePrefix } from '../../harness/unique-prefix.js';
-import { waitFor } from '../../harness/wait-for.js';
-import { FakeInvoker } from '../../unit/controller/fake-invoker.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningController } from '../../../controller/controller.js';
+import { useTwoControllers } from './two-controllers-fixture.js';
 import { GUEST_AUTH } from '../../unit/controller/controller-fixture.js';
 
 type Options = Record<string, unknown>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the client answers arbitrary JSON
 interface RoutesView { create(o: Options): Promise<any>; list(o: Options): Promise<any>; delete(o: Options): Promise<any> }
 
-let redis: TestRedis;
-let stores: Stores;
-let bus: InProcessBus;
-let invoker: FakeInvoker;
-const controllers: RunningController[] = [];
-
-beforeAll(async () => {
-  redis = await testRedis('routes');
-  stores = await createRedisStores({ url: redis.url, prefix: redis.prefix });
-  bus = new InProcessBus();
-  const topics = makeTopics(uniquePrefix('routes'));
-  for (const id of ['c0', 'c1']) controllers.push(await startController({ bus, stores, topics }, { port: 0, controllerId: id }));
-  invoker = new FakeInvoker({ id: 'invoker0', bus, stores, topics });
-  await invoker.start();
-  await waitFor('both controllers see the invoker', () => controllers.every((c) => c.balancer.usableInvokers() === 1));
-});
-
-afterAll(async () => {
-  await invoker?.stop();
-  for (const c of controllers) await c.close();
-  await bus?.close();
-  await stores?.close();
-  await redis?.cleanup();
-});
+const two = useTwoControllers('routes');
+const { controllers } = two;
 
 describe('API routes in Redis, two controllers', () => {
   it('created through one controller, listed and served by the other, deleted for both', async () => {
