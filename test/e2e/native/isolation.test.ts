@@ -120,6 +120,29 @@ describe('network isolation between function namespaces', () => {
     expect(anyAddress.connections()).toBe(1);
   });
 
+  /**
+   * Acquires until `target` is handed out again (holding the others meanwhile, then releasing them):
+   * the cache's background refill may push fresh namespaces ahead of it on the LIFO free list.
+   */
+  async function acquireUntil(target: NetworkNamespace): Promise<NetworkNamespace> {
+    const others: NetworkNamespace[] = [];
+    const deadline = Date.now() + 15_000;
+    try {
+      for (;;) {
+        if (cache.stats().free === 0) {
+          if (Date.now() > deadline) throw new Error('the released namespace never came back to the free list');
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        const got = await cache.acquire();
+        if (got === target) return got;
+        others.push(got);
+      }
+    } finally {
+      for (const o of others) cache.release(o);
+    }
+  }
+
   it('unlinks a released namespace before anyone gets it again', async () => {
     const c = await cache.acquire();
     await serve(c, c.functionAddress, 9191, 'from C');
@@ -128,10 +151,7 @@ describe('network isolation between function namespaces', () => {
     const freeBefore = cache.stats().free;
     cache.release(c);
     expect(cache.stats().free).toBe(freeBefore); // held back while nft removes the link
-    const deadline = Date.now() + 5000;
-    while (cache.stats().free === freeBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const again = await cache.acquire(); // LIFO: the one just returned
-    expect(again).toBe(c);
+    const again = await acquireUntil(c); // it comes back only once nft has removed the link
     expectBlocked(await connectFrom(cache, a, c.functionAddress, 9191));
     cache.release(again);
   });
@@ -143,10 +163,8 @@ describe('network isolation between function namespaces', () => {
     const linking = cache.link(a, d);
     cache.release(d); // before nft has added the link
     await linking;
-    const deadline = Date.now() + 5000;
-    while (cache.stats().free === freeBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const again = await cache.acquire();
-    expect(again).toBe(d);
+    expect(cache.stats().free).toBe(freeBefore); // held back while nft removes the link
+    const again = await acquireUntil(d);
     expectBlocked(await connectFrom(cache, a, d.functionAddress, 9292));
     cache.release(again);
   });
