@@ -15,6 +15,19 @@ import { fileURLToPath } from 'node:url';
 import { BUILTIN_MODULES } from './builtin-modules.js';
 import { BUNDLED_PACKAGES } from './bundled-packages.js';
 
+/** What every bundle is built with: one CommonJS text in memory, minified, its inputs listed (metafile) for staleness checks. */
+const BUNDLE_OPTIONS = {
+  bundle: true,
+  write: false,
+  format: 'cjs',
+  target: 'es2022',
+  metafile: true,
+  legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'silent',
+} as const;
+
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GUEST_DIR = `${HERE}guest/`;
@@ -92,16 +105,8 @@ export async function buildBuiltins(): Promise<void> {
       const seen = new Set<string>();
       const result = await build({
         entryPoints: [`${GUEST_DIR}${spec.file}`],
-        bundle: true,
-        write: false,
-        format: 'cjs',
+        ...BUNDLE_OPTIONS,
         platform: 'browser',
-        target: 'es2022',
-        metafile: true,
-        legalComments: 'none',
-        minifyWhitespace: true,
-        minifySyntax: true,
-        logLevel: 'silent',
         plugins: [externals(new Set(spec.deps), seen, self)],
       });
       for (const input of Object.keys(result.metafile.inputs)) if (!input.includes(':')) inputs.add(input);
@@ -154,16 +159,8 @@ async function buildPackages(tmp: string, inputs: Set<string>): Promise<void> {
     }
     const result = await build({
       stdin: { contents: `module.exports = require(${JSON.stringify(pkg.installedAs)});`, resolveDir: ROOT, loader: 'js' },
-      bundle: true,
-      write: false,
-      format: 'cjs',
+      ...BUNDLE_OPTIONS,
       platform: 'node',
-      target: 'es2022',
-      metafile: true,
-      legalComments: 'none',
-      minifyWhitespace: true,
-      minifySyntax: true,
-      logLevel: 'silent',
       plugins: [packageExternals()],
     });
     // Every input but the generated entry (`<stdin>`, no file): a manifest naming a file that does
