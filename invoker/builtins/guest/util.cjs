@@ -18,7 +18,7 @@ const ext = () => {
 };
 // util.inspect is this function from the start (its identity and `custom` are read at load by
 // packages); colors, styles and defaultOptions are the extracted inspect's own, reached through it.
-function inspect(value, opts) { return ext().inspect.apply(this, arguments); }
+function inspect(value, opts, ...legacy) { return ext().inspect.call(this, value, opts, ...legacy); }
 Object.defineProperty(inspect, 'custom', { value: CUSTOM, writable: true, enumerable: true, configurable: true });
 for (const k of ['colors', 'styles', 'defaultOptions']) {
   Object.defineProperty(inspect, k, { get: () => ext().inspect[k], set: (v) => { ext().inspect[k] = v; }, enumerable: k !== 'defaultOptions', configurable: true });
