@@ -26,7 +26,51 @@ for (const k of ['colors', 'styles', 'defaultOptions']) {
 
 const util = { ...base };
 util.inspect = inspect;
-util.format = function format() { return ext().format.apply(this, arguments); };
+// util.format without node-inspect-extracted when no argument needs inspecting (strings, numbers,
+// booleans, null/undefined through %s/%d/%i/%f and as extra arguments): the answer Node gives,
+// checked against Node by builtin-cases.ts (`formatPlain`); anything else goes to Node's own.
+const plainNumber = (n) => (Object.is(n, -0) ? '-0' : String(n));
+function plain(v) {
+  const t = typeof v;
+  if (t === 'string') return v;
+  if (t === 'number') return plainNumber(v);
+  if (t === 'boolean' || v === undefined || v === null) return String(v);
+  return undefined;
+}
+function formatPlain(args) {
+  const first = args[0];
+  if (typeof first !== 'string') return undefined;
+  let out = '';
+  let a = 1;
+  let last = 0;
+  for (let i = 0; i < first.length - 1; i++) {
+    if (first.charCodeAt(i) !== 37) continue; // '%'
+    const c = first[i + 1];
+    if (c === '%') { out += first.slice(last, i) + '%'; last = i + 2; i++; continue; }
+    if (a >= args.length) continue;
+    if (c !== 's' && c !== 'd' && c !== 'i' && c !== 'f') { if ('jOoc'.includes(c)) return undefined; continue; }
+    const v = args[a];
+    let text;
+    if (c === 's') text = plain(v);
+    else if (typeof v === 'number' || typeof v === 'string') {
+      const n = c === 'd' ? Number(v) : c === 'i' ? parseInt(v) : parseFloat(v);
+      text = plainNumber(n);
+    }
+    if (text === undefined) return undefined;
+    out += first.slice(last, i) + text;
+    last = i + 2;
+    a++;
+    i++;
+  }
+  out += first.slice(last);
+  for (; a < args.length; a++) {
+    const text = plain(args[a]);
+    if (text === undefined) return undefined;
+    out += ' ' + text;
+  }
+  return out;
+}
+util.format = function format(...args) { const s = formatPlain(args); return s !== undefined ? s : ext().format.apply(this, args); };
 util.formatWithOptions = function formatWithOptions() { return ext().formatWithOptions.apply(this, arguments); };
 util.stripVTControlCharacters = (s) => (ext().stripVTControlCharacters || ((t) => String(t).replace(/\u001b\[[0-9;]*m/g, '')))(s);
 util.TextEncoder = TextEncoder;
