@@ -47,6 +47,12 @@ const SHIMS: Record<string, string> = {
   'abort-controller': 'module.exports = { AbortController: globalThis.AbortController, AbortSignal: globalThis.AbortSignal, default: globalThis.AbortController };',
 };
 
+// npm packages replaced by a guest file for the built-ins' bundles (the guest file may load the
+// original another way): tr46 without its Unicode tables for ASCII hosts (the tables are the
+// built-in `internal/tr46`, a bundle of their own, loaded for the first host that needs them).
+// url@0.11's qs: node:querystring, as Node's legacy url API uses.
+const REPLACED: Record<string, string> = { tr46: `${GUEST_DIR}tr46-ascii.cjs`, qs: `${GUEST_DIR}url-querystring.cjs` };
+
 function externals(ownDeps: Set<string>, seen: Set<string>, self: string): Plugin {
   return {
     name: 'photon-builtins',
@@ -54,6 +60,7 @@ function externals(ownDeps: Set<string>, seen: Set<string>, self: string): Plugi
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
         if (SHIMS[args.path] !== undefined) return { path: args.path, namespace: 'photon-shim' };
+        if (REPLACED[args.path] !== undefined) return { path: REPLACED[args.path] };
         let name = args.path.startsWith('node:') ? args.path.slice(5) : args.path;
         // A guest file asks for the npm package itself with a trailing slash (`require('events/')`).
         const fromGuest = args.importer.startsWith(GUEST_DIR);

@@ -41,7 +41,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   timers: m('timers.cjs', ['internal/runtime']),
   tty: m('tty.cjs'),
   'timers/promises': m('timers-promises.cjs', ['timers']),
-  url: m('url.cjs', ['punycode', 'querystring', 'buffer']),
+  url: m('url.cjs', ['punycode', 'querystring', 'buffer', 'internal/tr46']),
   util: m('util.cjs', ['buffer', 'process', 'internal/web', 'assert']),
   'util/types': m('util-types.cjs', ['util']),
   // ---- host-backed: Node's own code on the host (host-builtins.ts), reached with copies ---------
@@ -71,6 +71,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   'internal/host-stream': m('host-stream.cjs', ['buffer']),
   'internal/http-codes': m('http-codes.cjs'),
   'internal/web': m('web.cjs', ['buffer', 'internal/runtime', 'stream/web', 'crypto']),
+  'internal/tr46': m('tr46.cjs', ['punycode']), // UTS #46's tables, for URL hosts beyond ASCII (guest/tr46-ascii.cjs)
 };
 
 /** Built-ins a function may require (`x` and `node:x`). */

@@ -23,6 +23,7 @@
   const ErrorCtor = Error;
   const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   const cache = new MapCtor();
+  const precompiled = new MapCtor();
   const listeners = new MapCtor();
   const G = globalThis;
   const indirectEval = eval;
@@ -79,12 +80,18 @@
   function load(name) {
     const known = cache.get(name);
     if (known !== undefined) return known.exports;
-    // The host answers the module's source and it is compiled here, on the isolate's thread: a
-    // script run by the host from inside this synchronous call would end with V8's microtask
-    // checkpoint on the invoker's thread, where a flood of pending reactions would hold it.
-    const source = hostFs('builtin', name);
-    if (typeof source !== 'string') throw unknown(name);
-    const factory = indirectEval(source + '\n//# sourceURL=node:' + name);
+    // Precompiled by the host with V8 cache data before this context's install (builtin-code-cache.ts),
+    // taken once; else the host answers the module's source and it is compiled here, on the
+    // isolate's thread: a script run by the host from inside this synchronous call would end with
+    // V8's microtask checkpoint on the invoker's thread, where a flood of pending reactions would hold it.
+    let factory = precompiled.get(name);
+    if (factory !== undefined) {
+      precompiled.delete(name);
+    } else {
+      const source = hostFs('builtin', name);
+      if (typeof source !== 'string') throw unknown(name);
+      factory = indirectEval(source + '\n//# sourceURL=node:' + name);
+    }
     if (typeof factory !== 'function') throw unknown(name);
     const module = { id: 'node:' + name, exports: {}, loaded: false };
     cache.set(name, module);
@@ -190,6 +197,10 @@
       throw notFound(request);
     },
     defineGlobals,
+    /** A built-in's wrapper function compiled by the host with cache data (install), for its first load. */
+    adopt(name, fn) { if (hasOwn(table, name) && typeof fn === 'function' && !cache.has(name)) precompiled.set(name, fn); },
+    /** The built-ins loaded in this context so far (the host precompiles them for the action's next isolates). */
+    loaded() { return Array.from(cache.keys()); },
     /** A host event for a module (HostMessage builtin-event). */
     event(m) {
       const set = listeners.get(m.module);

@@ -442,6 +442,7 @@
       compiledHere.clear();
       return out;
     }
+    if (op === 'builtins') return jsonStringify(builtins.loaded());
     if (op === 'resolve') {
       try {
         const path = esmLoader.resolveEsm(a, b);
@@ -468,11 +469,15 @@
   // OpenWhisk's invoker when the action's process exits during /init or /run (Messages.scala).
   const EXIT_INIT = 'The action did not initialize and exited unexpectedly.';
   const EXIT_RUN = 'The action did not produce a valid response and exited unexpectedly.';
-  // `paths` and the functions after it: archive modules the host compiled with cache data.
+  // `paths` and the functions after it: archive modules and built-ins (`node:x`) the host compiled with cache data.
   function install(code, entry, configJson, paths, ...fns) {
     if (typeof paths === 'string' && paths !== '') {
       const list = paths.split('\n');
-      for (let i = 0; i < list.length; i++) if (typeof fns[i] === 'function') precompiled.set(list[i], fns[i]);
+      for (let i = 0; i < list.length; i++) {
+        if (typeof fns[i] !== 'function') continue;
+        if (list[i].startsWith('node:')) builtins.adopt(list[i].slice(5), fns[i]);
+        else precompiled.set(list[i], fns[i]);
+      }
     }
     const out = installCode(code, entry, configJson);
     return exited ? jsonStringify({ ok: false, message: EXIT_INIT }) : out;

@@ -10,6 +10,7 @@
 // its heap passes `memoryLimit`, and the error it throws is recognised below.
 import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
+import { builtinCodeCache } from './builtin-code-cache.js';
 import { linkEsmEntry, type GuestEsm } from './esm-linker.js';
 import type { ActionFiles, BuiltinAnswer, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
 import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
@@ -317,6 +318,10 @@ class IvmRuntime implements IsolateRuntime {
 }
 
 class IvmContext implements GuestContext {
+  /** The action's key in builtinCodeCache until its built-ins are learned (after the first run). */
+  private builtinKey: ActionFiles | string | null = null;
+  private builtinsPrecompiled: string[] = [];
+
   constructor(
     private readonly runtime: IvmRuntime,
     readonly id: number,
@@ -334,10 +339,18 @@ class IvmContext implements GuestContext {
     if (files?.codeCacheWork) await files.codeCacheWork;
     let precompiled: string[] = [];
     let compiledHere: string[] = [];
+    this.builtinKey = builtinCodeCache.key(code, files);
     const out = await this.runtime.guard(async () => {
-      const pre = files ? await this.runtime.precompile(this.context, files) : { paths: [], fns: [] };
+      // The archive's modules and the built-ins this action loaded before, both with cache data.
+      const [pre, preBuiltins] = await Promise.all([
+        files ? this.runtime.precompile(this.context, files) : { paths: [], fns: [] },
+        builtinCodeCache.precompile(this.runtime.isolate, this.context, this.builtinKey!),
+      ]);
       precompiled = pre.paths;
-      const first = await this.installRef.apply(undefined, [code, entry, JSON.stringify(config), pre.paths.join('\n'), ...pre.fns.map((f) => f.derefInto({ release: true }))], { result: { copy: true } });
+      this.builtinsPrecompiled = preBuiltins.paths;
+      const paths = [...pre.paths, ...preBuiltins.paths];
+      const fns = [...pre.fns, ...preBuiltins.fns];
+      const first = await this.installRef.apply(undefined, [code, entry, JSON.stringify(config), paths.join('\n'), ...fns.map((f) => f.derefInto({ release: true }))], { result: { copy: true } });
       const esm = JSON.parse(first) as { ok: unknown; entry?: string; fnPath?: string };
       // An ES module entry (guest-runtime.js installArchive): linked here, under the same timer.
       const result = esm.ok !== 'esm' || !files ? first : await linkEsmEntry(this.runtime.isolate, this.context, files, this.esm, esm.entry!, esm.fnPath!);
@@ -357,7 +370,18 @@ class IvmContext implements GuestContext {
       timeoutMs,
     );
     if (typeof out !== 'string') return out;
+    if (this.builtinKey !== null) this.learnBuiltins(this.builtinKey);
     return decodeRunResult(out);
+  }
+
+  /**
+   * After the context's first activation (off its latency path): the built-ins it loaded, so that
+   * the action's next isolates get them precompiled, and their cache data produced if missing.
+   */
+  private learnBuiltins(key: ActionFiles | string): void {
+    this.builtinKey = null;
+    const loaded = this.esm.apply(undefined, ['builtins', null, ''], { result: { copy: true } }).then((json) => JSON.parse(String(json)) as unknown);
+    builtinCodeCache.learn(this.runtime.isolate, key, loaded, this.builtinsPrecompiled);
   }
 
   deliver(msg: HostMessage): void {

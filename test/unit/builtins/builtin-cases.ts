@@ -49,6 +49,13 @@ export const FIDELITY_CASES: Record<string, string> = {
       doubled, slept: await sleep(1), inh: new B() instanceof A, types: [util.types.isDate(new Date()), util.types.isRegExp(/x/), util.types.isPromise(Promise.resolve()), util.types.isUint8Array(new Uint8Array())],
       deep: [util.isDeepStrictEqual({ a: [1] }, { a: [1] }), util.isDeepStrictEqual({ a: 1 }, { a: '1' })], te: new util.TextEncoder().encode('é').length,
       custom: util.inspect({ [util.inspect.custom]: () => 'CUSTOM' }), isArr: util.isArray([]) };`,
+  // util.format's own path for arguments that need no inspect (guest/util.cjs formatPlain), and
+  // the cases next to it that must still go to Node's format.
+  formatPlain: `const util = require('util'); const f = (...a) => util.format(...a);
+    return [f('a%sb%dc%id%fe', 'x', 4.5, '12.9px', '3.25'), f('%s %s', -0, 0), f('%d|%i|%f', -0, '-0', '-0'), f('%d %d', '', 'abc'), f('%s', true, false, null, undefined),
+      f('no specifiers', 1, 'two', true), f('%s only'), f('%%s %s', 'x'), f('100%%', 1), f('%x %s', 'y'), f('%', 'z'), f('a%'), f('%s%s', 'a'), f('%i', 1e21), f('%f', 'Infinity'),
+      f(1, 2, 'three'), f('%s', 'é☃'), f('%d', 12345678901234567890), f('%s %j', 'x', { a: 1 }), f('%s', { a: [1] }), f('%o', 'x'), f('%c%s', 'color: red', 'y'),
+      f('%s', Symbol('s')), f('%d', 10n), f(null, 'x'), f(), f('%s', [1, 2]), f('x', { y: 1 }), f('%s:%s', 'a', 'b', 'c', -0)];`,
   path: `const path = require('path'); const posix = require('path/posix');
     return { join: path.join('/a/b', '../c', './d.txt'), rel: path.relative('/a/b/c', '/a/d'), parse: path.parse('/home/u/file.tar.gz'), ext: path.extname('x/y.md'),
       base: path.basename('/a/b.js', '.js'), dir: path.dirname('/a/b/c'), norm: path.normalize('/a//b/../c/.'), abs: path.isAbsolute('a'), sep: path.sep, delim: path.delimiter,
