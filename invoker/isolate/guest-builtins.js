@@ -27,6 +27,18 @@
   const G = globalThis;
   const indirectEval = eval;
 
+  // V8's native base64 (isolate-runtime.ts sets the flag; experimental in this V8): kept here for
+  // node:buffer alone (`require('photon:base64')`) and removed from the guest's view before any
+  // function code runs, so functions never reach an experimental V8 builtin (Node 20 has none of
+  // these either). node:buffer only calls it on fresh, whole, non-resizable buffers with its own
+  // option objects: no function code runs during the call (V8 13.6's toBase64 also ignores a
+  // view's byteOffset).
+  const U8 = Uint8Array;
+  const v8Base64 = typeof U8.prototype.toBase64 === 'function' && typeof U8.fromBase64 === 'function'
+    ? Object.freeze({ toBase64: U8.prototype.toBase64, fromBase64: U8.fromBase64 }) : null;
+  for (const k of ['toBase64', 'toHex', 'setFromBase64', 'setFromHex']) Reflect.deleteProperty(U8.prototype, k);
+  for (const k of ['fromBase64', 'fromHex']) Reflect.deleteProperty(U8, k);
+
   function coded(code, message, Ctor) { const e = new (Ctor || ErrorCtor)(message); e.code = code; return e; }
   // The host answers {ok, value} or {ok: false, error: {name, message, code}}: never a host Error object.
   function unwrap(answer) {
@@ -69,6 +81,7 @@
   function makeRequire(self) {
     return function require(request) {
       if (request === 'photon:host') return hostHandle(self);
+      if (request === 'photon:base64' && self === 'buffer') return v8Base64;
       if (request === 'photon:runtime' && self.startsWith('internal/')) return internals.shared;
       const name = request.startsWith('node:') ? request.slice(5) : request;
       if (!hasOwn(table, name)) throw unknown(request);
