@@ -23,6 +23,11 @@ export interface NamespaceSockets {
   tcpSocket(ns: NetworkNamespace): number;
   /** A TCP socket fd in `ns`, bound to host:port (SO_REUSEADDR) and listening: for server.listen({fd}). */
   tcpListen(ns: NetworkNamespace, host: string, port: number, backlog?: number): number;
+  /**
+   * A UDP socket fd (AF_INET, SOCK_DGRAM, non-blocking, close-on-exec) in `ns`, bound to host:port
+   * (port 0: the kernel picks one): for dgram's socket.bind({ fd }). A bind error throws, nothing left open.
+   */
+  udpBind(ns: NetworkNamespace, host: string, port: number): number;
   /** Runs `fn` with the calling thread inside `ns`, then returns it to the original namespace. */
   within<T>(ns: NetworkNamespace, fn: () => T): T;
 }

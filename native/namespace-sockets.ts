@@ -5,6 +5,7 @@ import type { NamespaceSockets, NetworkNamespace } from './contracts.js';
 import {
   AF_INET,
   SOCK_CLOEXEC,
+  SOCK_DGRAM,
   SOCK_NONBLOCK,
   SOCK_STREAM,
   SOL_SOCKET,
@@ -19,6 +20,7 @@ import {
 import type { KernelNamespace, NamespaceKernel } from './namespace-kernel.js';
 
 const TCP_TYPE = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+export const UDP_TYPE = SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
 
 /**
  * The sockets are AF_INET (namespaces are addressed over IPv4 only), so the usual spellings of
@@ -44,6 +46,17 @@ export function bindAndListen(fd: number, host: string, port: number, backlog: n
   }
 }
 
+/** Binds a fresh UDP socket to host:port (no SO_REUSEADDR: a second bind of a port fails, EADDRINUSE, as Node's does); closes it on failure. */
+export function bindUdp(fd: number, host: string, port: number): number {
+  try {
+    bind(fd, sockaddrIn(ipv4ListenAddress(host), port));
+    return fd;
+  } catch (err) {
+    close(fd);
+    throw err;
+  }
+}
+
 /** Finds the kernel namespace behind a lease, or undefined with isolation off. */
 export type NamespaceResolver = (ns: NetworkNamespace) => KernelNamespace | undefined;
 
@@ -61,6 +74,12 @@ export class KernelNamespaceSockets implements NamespaceSockets {
 
   tcpListen(ns: NetworkNamespace, host: string, port: number, backlog = 511): number {
     return bindAndListen(this.tcpSocket(ns), host, port, backlog);
+  }
+
+  udpBind(ns: NetworkNamespace, host: string, port: number): number {
+    const kns = this.resolve(ns);
+    const kernel = this.kernel();
+    return bindUdp(kns && kernel ? kernel.socketIn(kns, AF_INET, UDP_TYPE) : socket(AF_INET, UDP_TYPE, 0), host, port);
   }
 
   within<T>(ns: NetworkNamespace, fn: () => T): T {

@@ -5,7 +5,7 @@
 import type { NamespaceSockets, NetworkNamespace } from './contracts.js';
 import { AF_INET, CLONE_NEWNET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, close, openPath, setns, socket } from './libc.js';
 import { NETNS_DIR } from './namespace-kernel.js';
-import { bindAndListen } from './namespace-sockets.js';
+import { bindAndListen, bindUdp, UDP_TYPE } from './namespace-sockets.js';
 
 const TCP_TYPE = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
 
@@ -40,6 +40,9 @@ export function createThreadSockets(isolation: 'on' | 'off'): NamespaceSockets &
     tcpSocket,
     tcpListen(ns, host, port, backlog = 511) {
       return bindAndListen(tcpSocket(ns), host, port, backlog);
+    },
+    udpBind(ns, host, port) {
+      return bindUdp(within(ns, () => socket(AF_INET, UDP_TYPE, 0)), host, port);
     },
     within,
     close() {

@@ -12,6 +12,7 @@
 import { build, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { packageEntry } from './package-subpaths.js';
 import { BUILTIN_MODULES } from './builtin-modules.js';
 import { BUNDLED_PACKAGES } from './bundled-packages.js';
 
@@ -65,7 +66,7 @@ function externals(ownDeps: Set<string>, seen: Set<string>, self: string): Plugi
         // A guest file asks for the npm package itself with a trailing slash (`require('events/')`).
         const fromGuest = args.importer.startsWith(GUEST_DIR);
         if (ALIASES[name] !== undefined && !(fromGuest && name === `${self}/`)) name = ALIASES[name]!;
-        if (name === 'photon:host' || name === 'photon:runtime') return { path: name, external: true };
+        if (name === 'photon:host' || name === 'photon:runtime' || name === 'photon:base64') return { path: name, external: true };
         if (BUILTIN_MODULES[name] !== undefined && !(fromGuest && args.path.endsWith('/'))) {
           seen.add(name);
           if (!ownDeps.has(name) && name !== self) throw new Error(`built-in ${self} requires '${name}' (from ${args.importer}) but does not list it in deps`);
@@ -154,7 +155,8 @@ const NODE_ONLY = new Set(['module', 'perf_hooks', 'readline', 'repl', 'constant
 
 /**
  * The bundled npm packages (bundled-packages.ts), one self-contained bundle each, as a function
- * expression `(exports, require, module, __filename, __dirname)`; refuses a package whose installed
+ * expression `(exports, require, module, __filename, __dirname)` whose module.exports is the
+ * package's table of files and subpath spellings (package-subpaths.ts); refuses a package whose installed
  * version is not the pinned one (a stale `npm ci` would otherwise bundle something else quietly).
  */
 async function buildPackages(tmp: string, inputs: Set<string>): Promise<void> {
@@ -165,7 +167,7 @@ async function buildPackages(tmp: string, inputs: Set<string>): Promise<void> {
       throw new Error(`bundled package ${name}@${pkg.version} expected in node_modules/${pkg.installedAs}, found ${manifest.name}@${manifest.version} (run npm ci)`);
     }
     const result = await build({
-      stdin: { contents: `module.exports = require(${JSON.stringify(pkg.installedAs)});`, resolveDir: ROOT, loader: 'js' },
+      stdin: { contents: packageEntry(`${ROOT}node_modules/`, pkg.installedAs), resolveDir: ROOT, loader: 'js' },
       ...BUNDLE_OPTIONS,
       platform: 'node',
       plugins: [packageExternals()],

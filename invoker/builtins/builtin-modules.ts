@@ -48,7 +48,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   crypto: m('crypto.cjs', ['buffer', 'stream', 'string_decoder', 'internal/web']),
   zlib: m('zlib.cjs', ['buffer', 'stream']),
   // ---- provided by other parts of the issue: placeholders that throw at use ------------------
-  dgram: m('not-yet.cjs'),
+  dgram: m('dgram.cjs', ['events', 'buffer']),
   dns: m('dns.cjs'),
   'dns/promises': m('dns-promises.cjs', ['dns']),
   fs: m('fs.cjs', ['buffer', 'stream', 'events', 'internal/fs-core', 'timers']),

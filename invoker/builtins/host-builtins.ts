@@ -3,6 +3,7 @@
 import type { HostBuiltin } from './host-builtin.js';
 import { cryptoHost } from './host/crypto-host.js';
 import { bufferHost } from './host/buffer-host.js';
+import { dgramHost } from './host/dgram-host.js';
 import { dnsHost } from './host/dns-host.js';
 import { httpHost } from './host/http-host.js';
 import { netHost } from './host/net-host.js';
@@ -16,6 +17,7 @@ export const HOST_BUILTINS: Readonly<Record<string, HostBuiltin>> = {
   'internal/runtime': runtimeHost,
   'internal/web': webHost,
   zlib: zlibHost,
+  dgram: dgramHost,
   dns: dnsHost,
   http: httpHost,
   net: netHost,

@@ -3,6 +3,7 @@
 // here from NamespaceSockets; in a sandbox process they come from the supervisor, which creates
 // them in the namespace and hands the descriptor over (invoker/sandbox/remote-namespaces.ts), so a
 // sandbox never needs to enter a namespace.
+import dgram from 'node:dgram';
 import net from 'node:net';
 import type { NamespaceSockets, NetworkNamespace } from '../../native/index.js';
 
@@ -11,11 +12,26 @@ import type { NamespaceSockets, NetworkNamespace } from '../../native/index.js';
  * host's resolver, IPv4) is established from inside `ns`, or rejects with the error the connection
  * failed with (its message is what the guest sees); once `signal` aborts, it rejects and nothing it
  * opened stays open. listen() resolves with a server already listening in `ns` (bind errors
- * reject); its connections arrive as the server's 'connection' events. The caller owns what it gets.
+ * reject); its connections arrive as the server's 'connection' events. udpBind() resolves with a
+ * UDP socket (udp4) bound to host:port inside `ns` and already receiving (bind errors reject, with
+ * the errno's code in the message). The caller owns what it gets.
  */
 export interface NamespaceNetwork {
   connect(ns: NetworkNamespace, host: string, port: number, signal: AbortSignal): Promise<net.Socket>;
   listen(ns: NetworkNamespace, host: string, port: number, backlog: number): Promise<net.Server>;
+  udpBind(ns: NetworkNamespace, host: string, port: number): Promise<dgram.Socket>;
+}
+
+/** A dgram socket over a UDP fd already bound in a namespace (Node's bind({ fd }) adopts it as is). */
+export function udpOverFd(fd: number): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', reject);
+    s.bind({ fd }, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+  });
 }
 
 /** A connecting TCP socket opened inside the namespace (the fd is created there by setns). */
@@ -79,6 +95,13 @@ export function localNamespaceNetwork(sockets: NamespaceSockets): NamespaceNetwo
           resolve(server);
         });
       });
+    },
+    udpBind(ns, host, port) {
+      try {
+        return udpOverFd(sockets.udpBind(ns, host, port));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
     },
   };
 }

@@ -28,6 +28,18 @@
   const G = globalThis;
   const indirectEval = eval;
 
+  // V8's native base64 (isolate-runtime.ts sets the flag; experimental in this V8): kept here for
+  // node:buffer alone (`require('photon:base64')`) and removed from the guest's view before any
+  // function code runs, so functions never reach an experimental V8 builtin (Node 20 has none of
+  // these either). node:buffer only calls it on fresh, whole, non-resizable buffers with its own
+  // option objects: no function code runs during the call (V8 13.6's toBase64 also ignores a
+  // view's byteOffset).
+  const U8 = Uint8Array;
+  const v8Base64 = typeof U8.prototype.toBase64 === 'function' && typeof U8.fromBase64 === 'function'
+    ? Object.freeze({ toBase64: U8.prototype.toBase64, fromBase64: U8.fromBase64 }) : null;
+  for (const k of ['toBase64', 'toHex', 'setFromBase64', 'setFromHex']) Reflect.deleteProperty(U8.prototype, k);
+  for (const k of ['fromBase64', 'fromHex']) Reflect.deleteProperty(U8, k);
+
   function coded(code, message, Ctor) { const e = new (Ctor || ErrorCtor)(message); e.code = code; return e; }
   // The host answers {ok, value} or {ok: false, error: {name, message, code}}: never a host Error object.
   function unwrap(answer) {
@@ -70,6 +82,7 @@
   function makeRequire(self) {
     return function require(request) {
       if (request === 'photon:host') return hostHandle(self);
+      if (request === 'photon:base64' && self === 'buffer') return v8Base64;
       if (request === 'photon:runtime' && self.startsWith('internal/')) return internals.shared;
       const name = request.startsWith('node:') ? request.slice(5) : request;
       if (!hasOwn(table, name)) throw unknown(request);
@@ -124,22 +137,57 @@
     e.code = 'MODULE_NOT_FOUND';
     throw e;
   }
-  function loadPackage(name) {
+  // A bundle's module.exports is its package's table (invoker/builtins/package-subpaths.ts):
+  // { exportsMap, spellings: { '' | '/sub…' → file }, files: { file → () => exports } }, the
+  // spellings being exactly those Node's resolver accepts for that version of the package.
+  function packageTable(name) {
     const known = packageCache.get(name);
     if (known !== undefined) return known.exports;
     const source = hostFs('package', name);
     if (typeof source !== 'string') throw notFound(name);
     const factory = indirectEval(source + '\n//# sourceURL=/node_modules/' + name + '/index.js');
     const module = { id: '/node_modules/' + name + '/index.js', exports: {}, loaded: false };
-    packageCache.set(name, module);
-    try {
-      factory.call(module.exports, module.exports, packageRequire, module, module.id, '/node_modules/' + name);
-    } catch (e) {
-      packageCache.delete(name);
-      throw e;
-    }
+    factory.call(module.exports, module.exports, packageRequire, module, module.id, '/node_modules/' + name);
     module.loaded = true;
+    packageCache.set(name, module);
     return module.exports;
+  }
+  /** `name` and what follows it ('' or '/…'), or null when the request names no bundled package. */
+  function splitPackage(request) {
+    if (typeof request !== 'string') return null;
+    const slash = request.indexOf('/', request[0] === '@' ? request.indexOf('/') + 1 : 0);
+    const name = slash === -1 ? request : request.slice(0, slash);
+    if (!packageSet.has(name)) return null;
+    // Node joins the request to the node_modules folder (path.resolve): `.` and `..` segments
+    // collapse; one that climbs out of the package names something else (not found here).
+    const parts = [];
+    const segments = slash === -1 ? [] : request.slice(slash + 1).split('/');
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i];
+      if (seg === '..') { if (parts.length === 0) return null; parts.pop(); } else if (seg !== '.' && (seg !== '' || i === segments.length - 1)) parts.push(seg);
+    }
+    return { name, rest: parts.length === 0 ? (segments.length > 0 && segments[segments.length - 1] === '' ? '/' : '') : '/' + parts.join('/') };
+  }
+  /**
+   * The file of a bundled package that `request` names, as Node's require resolves it; undefined
+   * if none; throws Node's ERR_PACKAGE_PATH_NOT_EXPORTED for a subpath its exports map does not
+   * list. esm: only exact file names (Node's ESM resolver probes no extension and no directory).
+   */
+  function resolvePackage(request, esm) {
+    const p = splitPackage(request);
+    if (p === null) return undefined;
+    const t = packageTable(p.name);
+    const file = hasOwn(t.spellings, p.rest) ? t.spellings[p.rest] : undefined;
+    if (file !== undefined && (!esm || p.rest === '' || p.rest === '/' + file)) return { name: p.name, file };
+    if (t.exportsMap && !(esm && file !== undefined)) {
+      throw coded('ERR_PACKAGE_PATH_NOT_EXPORTED', "Package subpath '." + p.rest + "' is not defined by \"exports\" in /node_modules/" + p.name + '/package.json');
+    }
+    return undefined;
+  }
+  function loadPackage(request) {
+    const r = resolvePackage(request, false);
+    if (r === undefined) throw notFound(request);
+    return packageTable(r.name).files[r.file]();
   }
 
   // The globals Node defines, each from the module that implements it: name → [module, property].
@@ -184,7 +232,8 @@
     /** Map-like view for the module loader: public built-ins by bare name. */
     modules: Object.freeze({ has: (name) => isPublic(name), get: (name) => (isPublic(name) ? load(name) : undefined) }),
     /** Map-like view of the bundled packages, for the module loader's last resort. */
-    packages: Object.freeze({ has: (name) => packageSet.has(name), get: (name) => (packageSet.has(name) ? loadPackage(name) : undefined) }),
+    /** has(request, esm) also answers a subpath (`express/lib/router`), and throws Node's error for one an exports map hides. */
+    packages: Object.freeze({ has: (request, esm) => resolvePackage(request, esm === true) !== undefined, get: (request) => (splitPackage(request) !== null ? loadPackage(request) : undefined) }),
     /**
      * require() for a single-file action (it has no node_modules): built-ins (`x` or `node:x`),
      * then the bundled packages, Node's error otherwise.
@@ -193,7 +242,7 @@
       if (typeof request !== 'string') throw coded('ERR_INVALID_ARG_TYPE', 'The "id" argument must be of type string. Received ' + typeof request, TypeError);
       if (request.startsWith('node:')) { if (!isPublic(request.slice(5))) throw unknown(request); return load(request.slice(5)); }
       if (isPublic(request)) return load(request);
-      if (packageSet.has(request)) return loadPackage(request);
+      if (resolvePackage(request, false) !== undefined) return loadPackage(request);
       throw notFound(request);
     },
     defineGlobals,

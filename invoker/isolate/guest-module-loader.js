@@ -9,8 +9,9 @@
 //   compile(filename) → the module's wrapper function (exports, require, module, __filename,
 //                 __dirname): compiled by the host with V8's code cache before the install, or
 //                 here from the file's source (guest-runtime.js installArchive).
-//   bundled       the npm packages OpenWhisk's image bundles in /node_modules, Map-like: has(name),
-//                 get(name) → exports (loaded on first get; guest-builtins.js). Asked only when
+//   bundled       the npm packages OpenWhisk's image bundles in /node_modules, Map-like: has(request,
+//                 esm), get(request) → exports (loaded on first get; guest-builtins.js); a request
+//                 is the name or a subpath (`express/lib/router`) as Node resolves it. Asked only when
 //                 Node's resolution of a bare specifier found nothing in the archive, which is
 //                 where Node would reach the image's /node_modules: the action's own copy wins.
 // It follows Node's algorithm (doc/api/modules.md "All together", lib/internal/modules/cjs/
@@ -221,8 +222,8 @@
         const f = (request.endsWith('/') ? undefined : loadAsFile(x)) || loadAsDirectory(x, request, parent);
         if (f) return f;
       }
-      // The image's /node_modules, last on every module's paths: answered by its bare name (never
-      // an absolute path, so it cannot be mistaken for a file of the archive).
+      // The image's /node_modules, last on every module's paths: answered by the request itself,
+      // name or subpath (never an absolute path, so it cannot be mistaken for a file of the archive).
       if (bundled.has(request)) return request;
     }
     throw notFound(request, parent);
@@ -355,8 +356,8 @@
       if (isFile(f)) return f;
       throw esmNotFound("module '" + f + "'", parentPath);
     }
-    // The image's /node_modules (see `bundled`): the package itself, no subpaths.
-    if (rest === '' && bundled.has(name)) return BUNDLED + name;
+    // The image's /node_modules (see `bundled`): the package or one of its files by exact name.
+    if (bundled.has(specifier, true)) return BUNDLED + specifier;
     throw esmNotFound("package '" + name + "'", parentPath);
   }
   /**

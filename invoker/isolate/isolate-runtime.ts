@@ -10,12 +10,20 @@
 // its heap passes `memoryLimit`, and the error it throws is recognised below.
 import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { builtinCodeCache } from './builtin-code-cache.js';
 import { linkEsmEntry, type GuestEsm } from './esm-linker.js';
 import type { ActionFiles, BuiltinAnswer, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
 import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
 import { BUNDLED_PACKAGES } from '../builtins/bundled-packages.js';
 import { builtinSource, bundledPackageSource, ensureBuiltins } from '../builtins/build-builtins.js';
+
+// V8's own base64 (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64, TC39 stage 4, on by
+// default from V8 14.0; Node 24's V8 13.6 has it behind this flag): node:buffer's base64 then runs
+// natively inside the isolate, with no copy across the boundary (invoker/README.md "Built-in
+// modules"). A JavaScript feature flag, read when a context is created, so set before any isolate
+// exists; PHOTON_V8_BASE64=off leaves it off (node:buffer then sends large base64 to the host).
+if (process.env.PHOTON_V8_BASE64 !== 'off') v8.setFlagsFromString('--js-base-64');
 
 // Each file is one parenthesised function expression followed by `;`.
 const guestFile = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8').trim().replace(/;$/, '');

@@ -2,6 +2,7 @@
 // every operation is a request to the supervisor. The sandbox holds no namespace itself: a lease
 // is the supervisor's, named here by its id; sockets arrive as passed file descriptors already
 // connected (or listening) inside the namespace.
+import type dgram from 'node:dgram';
 import type net from 'node:net';
 import type { NamespaceCache, NamespaceSockets, NetworkNamespace } from '../../native/index.js';
 import type { NamespaceNetwork } from '../host-apis/namespace-network.js';
@@ -15,7 +16,7 @@ interface Waiter<T> {
 /**
  * Contract: acquire() resolves with the supervisor's lease (or rejects with its error); release()
  * hands it back; connect()/listen() keep NamespaceNetwork's contract; receive() must get every
- * 'ns', 'sock', 'server' and 'accept' message with its handle. A handle nobody waits for any more
+ * 'ns', 'sock', 'server', 'accept' and 'udp' message with its handle. A handle nobody waits for any more
  * (aborted, scope ended) is closed on arrival.
  */
 export class RemoteNamespaces implements NamespaceCache, NamespaceNetwork {
@@ -23,6 +24,7 @@ export class RemoteNamespaces implements NamespaceCache, NamespaceNetwork {
   private readonly nsWaiters = new Map<number, Waiter<NetworkNamespace>>();
   private readonly sockWaiters = new Map<number, Waiter<net.Socket>>();
   private readonly serverWaiters = new Map<number, Waiter<net.Server>>();
+  private readonly udpWaiters = new Map<number, Waiter<dgram.Socket>>();
   private readonly servers = new Map<number, net.Server>();
   /**
    * Connections the supervisor accepted for a listener whose server has not been emitted yet: Node
@@ -115,8 +117,25 @@ export class RemoteNamespaces implements NamespaceCache, NamespaceNetwork {
     });
   }
 
+  udpBind(ns: NetworkNamespace, host: string, port: number): Promise<dgram.Socket> {
+    const req = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.udpWaiters.set(req, { resolve, reject });
+      this.send({ t: 'udp', req, nsId: ns.id, host, port });
+    });
+  }
+
   receive(msg: ToSandbox, handle: unknown): void {
     switch (msg.t) {
+      case 'udp': {
+        const w = this.udpWaiters.get(msg.req);
+        this.udpWaiters.delete(msg.req);
+        const sock = handle as dgram.Socket | undefined;
+        if (msg.error !== undefined || !sock) w?.reject(new Error(msg.error ?? 'no socket'));
+        else if (w) w.resolve(sock);
+        else sock.close();
+        break;
+      }
       case 'ns': {
         const w = this.nsWaiters.get(msg.req);
         this.nsWaiters.delete(msg.req);

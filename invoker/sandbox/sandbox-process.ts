@@ -2,6 +2,7 @@
 // requests for namespaces and sockets from the supervisor's own NamespaceCache, and when it exits
 // for any reason gives back every namespace it held and deletes its cgroups.
 import type { ChildProcess } from 'node:child_process';
+import type dgram from 'node:dgram';
 import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
@@ -82,7 +83,7 @@ export class SandboxProcess {
     return this.leases.size;
   }
 
-  send(m: ToSandbox, handle?: net.Socket | net.Server, done?: (err: Error | null) => void): void {
+  send(m: ToSandbox, handle?: net.Socket | net.Server | dgram.Socket, done?: (err: Error | null) => void): void {
     const child = this.spawned.child;
     if (this.exited || !child.connected) {
       done?.(new Error('the sandbox is gone'));
@@ -159,6 +160,17 @@ export class SandboxProcess {
             this.send({ t: 'server', req: m.req }, server, () => server.close());
           },
           (e: unknown) => this.send({ t: 'server', req: m.req, error: errorText(e) }),
+        );
+        break;
+      }
+      case 'udp': {
+        const ns = this.leases.get(m.nsId);
+        if (!ns) return this.send({ t: 'udp', req: m.req, error: 'the namespace is not leased to this sandbox' });
+        this.network.udpBind(ns, m.host, m.port).then(
+          // Node keeps the sender's copy of a dgram handle open: close it once the fd is on its way.
+          // (A datagram that arrives in between is read on this side and lost, as a full buffer would lose it.)
+          (sock) => this.send({ t: 'udp', req: m.req }, sock, () => sock.close()),
+          (e: unknown) => this.send({ t: 'udp', req: m.req, error: errorText(e) }),
         );
         break;
       }

@@ -29,13 +29,14 @@ export interface RunMessage {
   env?: Record<string, string>;
 }
 
-/** Supervisor → sandbox. 'sock' carries a connected net.Socket, 'server' a listening net.Server, 'accept' a socket the supervisor accepted for listener `req` before its copy closed. */
+/** Supervisor → sandbox. 'sock' carries a connected net.Socket, 'server' a listening net.Server, 'udp' a bound dgram.Socket, 'accept' a socket the supervisor accepted for listener `req` before its copy closed. */
 export type ToSandbox =
   | RunMessage
   | { t: 'ns'; req: number; ns?: NetworkNamespace; error?: string }
   | { t: 'sock'; req: number; error?: string }
   | { t: 'server'; req: number; error?: string }
   | { t: 'accept'; req: number }
+  | { t: 'udp'; req: number; error?: string }
   | { t: 'forget-actions' }
   | { t: 'close' };
 
@@ -49,4 +50,5 @@ export type FromSandbox =
   | { t: 'release'; nsId: number }
   | { t: 'connect'; req: number; nsId: number; host: string; port: number }
   | { t: 'listen'; req: number; nsId: number; host: string; port: number; backlog: number }
+  | { t: 'udp'; req: number; nsId: number; host: string; port: number }
   | { t: 'cancel'; req: number };

@@ -8,9 +8,26 @@ const { Buffer } = b;
 const isB64url = (e) => typeof e === 'string' && e.toLowerCase() === 'base64url';
 const toB64url = (s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const host = require('photon:host');
-// Large base64 goes to the host's native code (buffer@6 does it in JavaScript); small stays here,
-// where a host call would cost more than it saves.
+// Base64 by V8's own native code when the isolate has it (Uint8Array.prototype.toBase64 and
+// Uint8Array.fromBase64, enabled by isolate-runtime.ts): no copy leaves the isolate. Its decoder is
+// strict where Node's is lenient (Node skips invalid characters, stops at padding, mixes both
+// alphabets): whatever it refuses is decoded the old way, so the answer is always Node's.
+// Without it, large base64 goes to the host's native code (buffer@6 does it in JavaScript); small
+// stays here, where a host call would cost more than it saves.
 const HOST_AT = 32 * 1024;
+const v8Base64 = require('photon:base64'); // null without the flag (guest-builtins.js)
+const nativeFromBase64 = v8Base64 === null ? null : v8Base64.fromBase64;
+const v8ToBase64 = v8Base64 === null ? null : v8Base64.toBase64;
+/** V8's encoder on a fresh copy unless the view is its whole, fixed-size buffer (see guest-builtins.js). */
+const nativeToBase64 = v8ToBase64 === null ? null : {
+  call(u, options) {
+    const whole = u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && u.buffer.resizable !== true && !(typeof SharedArrayBuffer === 'function' && u.buffer instanceof SharedArrayBuffer);
+    return v8ToBase64.call(whole ? u : new Uint8Array(u), options);
+  },
+};
+const URL_OPTIONS = { alphabet: 'base64url', omitPadding: true };
+const DECODE = { alphabet: 'base64', lastChunkHandling: 'loose' };
+const DECODE_URL = { alphabet: 'base64url', lastChunkHandling: 'loose' };
 const { from, byteLength, isEncoding } = Buffer;
 const proto = Buffer.prototype;
 const { toString: protoToString, write: protoWrite } = proto;
@@ -18,6 +35,11 @@ Buffer.isEncoding = (e) => isB64url(e) || isEncoding(e);
 Buffer.byteLength = (s, e) => byteLength(s, isB64url(e) ? 'base64' : e);
 const isB64 = (e) => typeof e === 'string' && (e === 'base64' || e.toLowerCase() === 'base64');
 Buffer.from = function (value, enc, len) {
+  if (typeof value === 'string' && nativeFromBase64 !== null && (isB64(enc) || isB64url(enc))) {
+    let u = null;
+    try { u = nativeFromBase64(value, isB64url(enc) ? DECODE_URL : DECODE); } catch { /* not strict base64: Node's lenient decoding below */ }
+    if (u !== null) return from.call(Buffer, u.buffer, u.byteOffset, u.byteLength);
+  }
   if (typeof value === 'string' && value.length >= HOST_AT && (isB64(enc) || isB64url(enc))) {
     const u = host.call('decode', value);
     return from.call(Buffer, u.buffer, u.byteOffset, u.byteLength);
@@ -25,6 +47,7 @@ Buffer.from = function (value, enc, len) {
   return from.call(Buffer, value, isB64url(enc) ? 'base64' : enc, len);
 };
 proto.toString = function (enc, start, end) {
+  if (nativeToBase64 !== null && start === undefined && end === undefined && (isB64(enc) || isB64url(enc))) return isB64url(enc) ? nativeToBase64.call(this, URL_OPTIONS) : nativeToBase64.call(this);
   if ((isB64(enc) || isB64url(enc)) && start === undefined && end === undefined && this.length >= HOST_AT) return host.call('encode', new Uint8Array(this.buffer, this.byteOffset, this.length), isB64url(enc) ? 'base64url' : 'base64');
   return isB64url(enc) ? toB64url(protoToString.call(this, 'base64', start, end)) : protoToString.apply(this, arguments);
 };

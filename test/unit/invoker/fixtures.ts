@@ -64,7 +64,7 @@ export function fakeNamespaceCache(): FakeNamespaceCache {
     exposeApi: (target) => Promise.resolve(target),
     link: () => Promise.resolve(),
     unlink: () => Promise.resolve(),
-    sockets: { tcpSocket: refuse, tcpListen: refuse, within: (_ns, fn) => fn() },
+    sockets: { tcpSocket: refuse, tcpListen: refuse, udpBind: refuse, within: (_ns, fn) => fn() },
     stats: () => ({ free: free.length, inUse: outstanding.size, created: next - 1, deleted: 0 }),
     close: () => Promise.resolve(),
   };
