@@ -10,7 +10,7 @@
 //   flock /tmp/photon-e2e.lock npm run bench:peers
 //   BENCH_ROUNDS=6 BENCH_WINDOW=2 BENCH_LATENCY_N=200   rounds, seconds per c=16 window, c=1 requests per window
 //   BENCH_SANDBOX=process       photon's functions in sandbox processes (PHOTON_SANDBOX; CPU counts them)
-//   BENCH_BASELINE=/some/dir    adds "photon (baseline)": the standalone of another checkout (before/after in one run)
+//   BENCH_BASELINE=/a,/b        adds "photon @ a", "photon @ b": the standalone of other checkouts (before/after in one run)
 //   BENCH_TRACING=off           leaves the tracing column out
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -180,14 +180,16 @@ const tmp = mkdtempSync(join(tmpdir(), 'photon-peers-'));
 const targets: Target[] = [];
 const PHOTON = 'photon standalone';
 const TRACED = 'photon + tracing 100%';
-const BASELINE = 'photon (baseline)';
+const baselines = (process.env.BENCH_BASELINE ?? '').split(',').filter(Boolean).map((d) => resolve(d));
+const baselineLabel = (dir: string): string => `photon @ ${dir.split('/').pop()}`;
 let workerdNote = '';
 try {
   targets.push(await photon(PHOTON, 0, {}));
   if (process.env.BENCH_TRACING !== 'off') {
     targets.push(await photon(TRACED, 1, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'always_on' }));
   }
-  if (process.env.BENCH_BASELINE) targets.push(await photon(BASELINE, 2, {}, resolve(process.env.BENCH_BASELINE)));
+  // Address ids: one 128-block each, 2..7 (the perf block ends at 35119).
+  for (const [i, dir] of baselines.slice(0, 6).entries()) targets.push(await photon(baselineLabel(dir), 2 + i, {}, dir));
   try {
     targets.push(await workerd(tmp));
   } catch (err) {
@@ -238,8 +240,10 @@ try {
     const cpuCost = (traced.cpuUs / p.cpuUs - 1) * 100;
     console.log(`    tracing at 100% sampling costs ≤ 5% throughput and CPU: throughput ${rateCost.toFixed(1)}%, CPU ${cpuCost.toFixed(1)}% — ${verdict(rateCost <= 5 && cpuCost <= 5, 'see the figures')}   (${batches} OTLP batches received)`);
   }
-  const base = rows.get(BASELINE);
-  if (base) console.log(`    against the baseline checkout (${process.env.BENCH_BASELINE}): CPU ${base.cpuUs.toFixed(0)} → ${p.cpuUs.toFixed(0)} µs/req, c=16 ${base.rate.toFixed(0)} → ${p.rate.toFixed(0)}/s, p50 ${base.p50.toFixed(3)} → ${p.p50.toFixed(3)} ms`);
+  for (const dir of baselines) {
+    const base = rows.get(baselineLabel(dir));
+    if (base) console.log(`    against ${dir}: CPU ${base.cpuUs.toFixed(0)} → ${p.cpuUs.toFixed(0)} µs/req, c=16 ${base.rate.toFixed(0)} → ${p.rate.toFixed(0)}/s, p50 ${base.p50.toFixed(3)} → ${p.p50.toFixed(3)} ms`);
+  }
   console.log('\n  photon standalone against each peer and floor (photon ÷ peer; throughput: peer ÷ photon, so > 1 means photon is behind):');
   for (const [label, r] of rows) {
     if (label === PHOTON) continue;
