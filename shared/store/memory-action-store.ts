@@ -4,7 +4,7 @@
 // its own object).
 import { randomBytes } from 'node:crypto';
 import type { Action } from '../model/action.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../model/deep-freeze.js';
 import { bumpVersion, type ActionInput, type ActionStore, type ListOptions, type PutActionResult } from './action-store.js';
 
 export class MemoryActionStore implements ActionStore {
