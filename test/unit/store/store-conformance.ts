@@ -209,7 +209,7 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
 
       it('keeps what was written: the writer changing its object afterwards, or a reader changing what it got, changes no stored record', async () => {
         const { activations } = await stores();
-        const r = record('ns', 'owned', 1000);
+        const r = record('ns', 'owned', Date.now());
         const original = structuredClone(r);
         await activations.putIfAbsent(r);
         r.response.result = { changed: 'by the writer' };
