@@ -18,9 +18,21 @@ export function tracingOff(): boolean {
   return provider instanceof ProxyTracerProvider && provider.getDelegateTracer(TRACER_NAME) === undefined;
 }
 
-export async function inSpan<T>(parent: Context, name: string, attributes: Attributes, fn: (span: Span, ctx: Context) => Promise<T>, kind?: SpanKind): Promise<T> {
-  // What the no-op tracer would answer (the parent's span context, or none), without building it.
-  if (tracingOff()) return fn(trace.getSpan(parent) ?? NO_SPAN, parent);
+export function inSpan<T>(parent: Context, name: string, attributes: Attributes, fn: (span: Span, ctx: Context) => Promise<T>, kind?: SpanKind): Promise<T> {
+  // What the no-op tracer would answer (the parent's span context, or none), without building it;
+  // not even an async frame of its own (hence two functions).
+  if (tracingOff()) {
+    try {
+      return fn(trace.getSpan(parent) ?? NO_SPAN, parent);
+    } catch (err) {
+      // A work that throws before its first await still rejects, as the async version did.
+      return Promise.reject(err as Error);
+    }
+  }
+  return inRecordedSpan(parent, name, attributes, fn, kind);
+}
+
+async function inRecordedSpan<T>(parent: Context, name: string, attributes: Attributes, fn: (span: Span, ctx: Context) => Promise<T>, kind?: SpanKind): Promise<T> {
   const span = startSpanIn(parent, name, { attributes, ...(kind !== undefined ? { kind } : {}) });
   try {
     return await fn(span, trace.setSpan(parent, span));

@@ -22,6 +22,8 @@ describe('spans with tracing off', () => {
     const root = await inSpan(ROOT_CONTEXT, 'root', {}, async (span, ctx) => ({ valid: trace.isSpanContextValid(span.spanContext()), ctx }));
     expect(root).toEqual({ valid: false, ctx: ROOT_CONTEXT });
     await expect(inSpan(ROOT_CONTEXT, 'fails', {}, async () => { throw new Error('kaputt'); })).rejects.toThrow('kaputt');
+    // A work that throws synchronously rejects too (inSpan is not async itself with tracing off).
+    await expect(inSpan(ROOT_CONTEXT, 'throws', {}, () => { throw new Error('at once'); })).rejects.toThrow('at once');
   });
 
   it('records spans once a provider is registered after the fact', async () => {
