@@ -82,11 +82,11 @@ export const actionsApi = {
   /** Through a package or binding the action carries their parameters under its own (OpenWhisk's inherit). */
   async get(r: ApiRequest, ref: ActionRef): Promise<Reply> {
     const resolved = await resolveAction(r.deps.stores.packages, r.deps.entitlement, r.identity, { namespace: ref.path, name: ref.name });
-    const a = await r.deps.stores.actions.get(resolved.namespace, resolved.name);
-    if (!a) throw new ApiError(404, MESSAGES.notFound);
-    if (resolved.packageLayers.length > 0) {
-      a.parameters = Object.entries(mergeParameters(...resolved.packageLayers, a.parameters)).map(([key, value]) => ({ key, value }));
-    }
+    const stored = await r.deps.stores.actions.get(resolved.namespace, resolved.name);
+    if (!stored) throw new ApiError(404, MESSAGES.notFound);
+    // A new object: what the store answers may be shared and frozen (action-store.ts).
+    const a = resolved.packageLayers.length === 0 ? stored
+      : { ...stored, parameters: Object.entries(mergeParameters(...resolved.packageLayers, stored.parameters)).map(([key, value]) => ({ key, value })) };
     return { status: 200, body: actionJson(a, boolParam(r.url, 'code', true)) };
   },
 

@@ -1,14 +1,14 @@
 // Activation records as the REST API shows them: OpenWhisk's "extended" JSON (response.statusCode
 // replaced by status + success) and the summaries of the list call.
-import { randomBytes } from 'node:crypto';
 import type { ActivationRecord } from '../shared/model/activation-record.js';
+import { randomHex } from './random-hex.js';
 
 /** OpenWhisk's header naming the activation an answer belongs to (Entities.scala ActivationIdHeader). */
 export const ACTIVATION_ID_HEADER = 'x-openwhisk-activation-id';
 
 /** 32 lowercase hex characters, like OpenWhisk's ActivationId. */
 export function newActivationId(): string {
-  return randomBytes(16).toString('hex');
+  return randomHex(16);
 }
 
 export const ACTIVATION_ID = /^[0-9a-f]{32}$/;

@@ -4,7 +4,6 @@
 // (any status, headers and bytes, their own CORS), written as it is by writeWebReply. Nothing else
 // writes to the response.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { StoreUnavailableError } from '../shared/store/store-unavailable-error.js';
 import { ATTR, TRACER_NAME } from '../shared/tracing/attributes.js';
@@ -27,6 +26,7 @@ import { rulesApi, triggersApi } from './triggers/triggers-api.js';
 import { GATEWAY_PREFIX } from './web/api-gateway.js';
 import { parseWebPath } from './web/web-path.js';
 import type { WebReply } from './web/web-response.js';
+import { randomHex } from './random-hex.js';
 
 const WEB_PREFIX = '/api/v1/web/';
 
@@ -70,7 +70,7 @@ function headerRecord(headers: IncomingMessage['headers']): Record<string, strin
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, span: Span, ctx: Context): Promise<number> {
   const traceId = span.spanContext().traceId;
-  const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomBytes(16).toString('hex');
+  const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomHex(16);
   let reply: Reply;
   try {
     // Web actions and gateway routes write their own answers (any body, any headers, their CORS).

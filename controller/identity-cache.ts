@@ -2,7 +2,7 @@
 // per call would dominate a warm invoke's latency. OpenWhisk caches identities the same way. A
 // revoked key keeps working for at most ttlMs on a controller that has just seen it; an expiring
 // (activation-scoped) key never past its expiry.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { AuthStore, Identity } from '../shared/store/auth-store.js';
 
 interface Entry {
@@ -27,7 +27,8 @@ export class IdentityCache {
 
   async authenticate(uuid: string, key: string): Promise<Identity | undefined> {
     if (this.#ttlMs <= 0) return this.#auth.authenticate(uuid, key);
-    const digest = createHash('sha256').update(key).digest();
+    // One-shot hash: no Hash object per request (createHash().update().digest() was ~5 µs of every call).
+    const digest = hash('sha256', key, 'buffer');
     const hit = this.#entries.get(uuid);
     if (hit && hit.expires > this.#now() && timingSafeEqual(hit.digest, digest)) return hit.identity;
     const identity = await this.#auth.authenticate(uuid, key);

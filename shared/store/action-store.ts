@@ -22,6 +22,9 @@ export interface ListOptions {
 // - list() answers a namespace's actions, most recently updated first, after `skip`, at most `limit`;
 //   an adapter may leave their exec.code empty ('') so that a list never reads 48 MB codes.
 // - delete() answers the deleted action, or undefined if there was none.
+// - What get(), put() and list() answer may be shared with other readers and frozen (the memory
+//   adapter hands out its stored object to avoid a copy of the code per activation): callers
+//   never modify it; they build a new object instead.
 export interface ActionStore {
   get(namespace: string, name: string): Promise<Action | undefined>;
   put(input: ActionInput, options: { overwrite: boolean }): Promise<PutActionResult>;

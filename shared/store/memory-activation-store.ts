@@ -2,12 +2,19 @@
 // bound Redis does not need: a standalone process at full speed would otherwise fill the machine's
 // memory with a week of records. Past the bound the oldest records go first (Map order is insertion
 // order, and a record is inserted once), so memory stays flat under any load.
+// A record is kept as its JSON text, as Redis keeps it: the one stringify the size bound needs is
+// also the copy that keeps the writer's object out of the store (no deep copy on the hot write),
+// and a reader parses a fresh object of its own (reads are rare: the REST API).
 import type { ActivationRecord } from '../model/activation-record.js';
 import type { ActivationQuery, ActivationStore } from './activation-store.js';
 import { DEFAULT_ACTIVATION_MAX_BYTES, DEFAULT_ACTIVATION_RETENTION_MS } from './stores.js';
 
 interface Entry {
-  record: ActivationRecord;
+  /** The record's JSON text. */
+  json: string;
+  namespace: string;
+  name: string;
+  start: number;
   expires: number;
   bytes: number;
 }
@@ -34,10 +41,10 @@ export class MemoryActivationStore implements ActivationStore {
     const existing = this.#records.get(record.activationId);
     if (existing && existing.expires > now) return false;
     if (existing) this.#remove(record.activationId, existing);
-    // JSON size: one pass over the record, which the copy below makes anyway; strings count as
-    // UTF-16 code units, close enough to what the heap holds.
-    const bytes = JSON.stringify(record).length;
-    this.#records.set(record.activationId, { record: structuredClone(record), expires: now + this.#retentionMs, bytes });
+    // Size in UTF-16 code units of the JSON, close enough to what the heap holds.
+    const json = JSON.stringify(record);
+    const bytes = json.length;
+    this.#records.set(record.activationId, { json, namespace: record.namespace, name: record.name, start: record.start, expires: now + this.#retentionMs, bytes });
     this.#bytes += bytes;
     for (const [id, e] of this.#records) {
       if (this.#bytes <= this.#maxBytes) break;
@@ -50,21 +57,22 @@ export class MemoryActivationStore implements ActivationStore {
 
   async get(activationId: string): Promise<ActivationRecord | undefined> {
     const e = this.#records.get(activationId);
-    return e && e.expires > Date.now() ? structuredClone(e.record) : undefined;
+    return e && e.expires > Date.now() ? (JSON.parse(e.json) as ActivationRecord) : undefined;
   }
 
   async list(namespace: string, q: ActivationQuery): Promise<ActivationRecord[]> {
     const now = Date.now();
-    const out: ActivationRecord[] = [];
-    for (const { record, expires } of this.#records.values()) {
-      if (expires <= now || record.namespace !== namespace) continue;
-      if (q.name !== undefined && record.name !== q.name) continue;
-      if (q.since !== undefined && record.start < q.since) continue;
-      if (q.upto !== undefined && record.start > q.upto) continue;
-      out.push(record);
+    const out: Array<[string, Entry]> = [];
+    for (const entry of this.#records) {
+      const e = entry[1];
+      if (e.expires <= now || e.namespace !== namespace) continue;
+      if (q.name !== undefined && e.name !== q.name) continue;
+      if (q.since !== undefined && e.start < q.since) continue;
+      if (q.upto !== undefined && e.start > q.upto) continue;
+      out.push(entry);
     }
-    out.sort((a, b) => b.start - a.start || (a.activationId < b.activationId ? 1 : -1));
-    return out.slice(q.skip, q.skip + q.limit).map((r) => structuredClone(r));
+    out.sort(([ia, a], [ib, b]) => b.start - a.start || (ia < ib ? 1 : -1));
+    return out.slice(q.skip, q.skip + q.limit).map(([, e]) => JSON.parse(e.json) as ActivationRecord);
   }
 
   #remove(id: string, e: Entry): void {

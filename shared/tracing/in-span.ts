@@ -1,11 +1,38 @@
 // Runs work inside a span that ends with it and records a thrown error on it. Parents are passed
 // explicitly, never read from an async context: photon's processes run without an
 // AsyncLocalStorage context manager, whose promise hooks cost every await in the process (see
-// deploy/telemetry.ts). Without an SDK the span is a no-op and the hot path pays one closure.
-import { SpanStatusCode, TraceFlags, trace, type Attributes, type Context, type Span, type SpanKind, type SpanOptions } from '@opentelemetry/api';
+// deploy/telemetry.ts). Without an SDK nothing is built for a span: no span object, no context, no
+// try/finally; the work runs under its parent's context and the parent's span (or a no-op one).
+import { INVALID_SPAN_CONTEXT, ProxyTracerProvider, SpanStatusCode, TraceFlags, trace, type Attributes, type Context, type Span, type SpanKind, type SpanOptions } from '@opentelemetry/api';
 import { TRACER_NAME } from './attributes.js';
 
-export async function inSpan<T>(parent: Context, name: string, attributes: Attributes, fn: (span: Span, ctx: Context) => Promise<T>, kind?: SpanKind): Promise<T> {
+/** The span every untraced piece of work gets: records nothing, carries no valid context. */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * True when no tracer provider is registered (no SDK: tracing off). Asked per span, not cached:
+ * an SDK may register after this module loads (tests do), and the check is two property reads.
+ */
+export function tracingOff(): boolean {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegateTracer(TRACER_NAME) === undefined;
+}
+
+export function inSpan<T>(parent: Context, name: string, attributes: Attributes, fn: (span: Span, ctx: Context) => Promise<T>, kind?: SpanKind): Promise<T> {
+  // What the no-op tracer would answer (the parent's span context, or none), without building it;
+  // not even an async frame of its own (hence two functions).
+  if (tracingOff()) {
+    try {
+      return fn(trace.getSpan(parent) ?? NO_SPAN, parent);
+    } catch (err) {
+      // A work that throws before its first await still rejects, as the async version did.
+      return Promise.reject(err as Error);
+    }
+  }
+  return inRecordedSpan(parent, name, attributes, fn, kind);
+}
+
+async function inRecordedSpan<T>(parent: Context, name: string, attributes: Attributes, fn: (span: Span, ctx: Context) => Promise<T>, kind?: SpanKind): Promise<T> {
   const span = startSpanIn(parent, name, { attributes, ...(kind !== undefined ? { kind } : {}) });
   try {
     return await fn(span, trace.setSpan(parent, span));
@@ -26,6 +53,7 @@ export async function inSpan<T>(parent: Context, name: string, attributes: Attri
  * sampler, which makes the decision the rest of the trace follows.
  */
 export function startSpanIn(parent: Context, name: string, options: SpanOptions = {}): Span {
+  if (tracingOff()) return trace.getSpan(parent) ?? NO_SPAN;
   const p = trace.getSpanContext(parent);
   if (p !== undefined && (p.traceFlags & TraceFlags.SAMPLED) === 0 && trace.isSpanContextValid(p)) return trace.wrapSpanContext(p);
   return trace.getTracer(TRACER_NAME).startSpan(name, options, parent);

@@ -13,16 +13,23 @@ export interface StandaloneProcess {
   api: string;
   /** The guest's Authorization and JSON content-type headers. */
   headers: Record<string, string>;
+  /** The process id (benchmarks read its CPU time from /proc). */
+  pid: number;
   /** Everything the process printed so far, stdout and stderr. */
   output(): string;
   /** SIGTERM, then the exit status (null when it was already gone). */
   stop(): Promise<number | null>;
 }
 
-/** Starts standalone photon with `env` over this process's environment; `pollMs` is how often the banner is looked for. */
-export async function startStandalone(env: Record<string, string>, pollMs = 50): Promise<StandaloneProcess> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'deploy/standalone.ts'], {
-    cwd: root,
+/**
+ * Starts standalone photon with `env` over this process's environment; `pollMs` is how often the
+ * banner is looked for; `dir` is the checkout to run (bench:peers runs an older copy beside this one).
+ */
+export async function startStandalone(env: Record<string, string>, pollMs = 50, dir = root): Promise<StandaloneProcess> {
+  // PHOTON_NODE_ARGS: flags Node refuses in NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  const extra = (env.PHOTON_NODE_ARGS ?? process.env.PHOTON_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--no-node-snapshot', '--import', 'tsx', 'deploy/standalone.ts'], {
+    cwd: dir,
     env: { ...process.env, PHOTON_CONTROLLER_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -41,7 +48,7 @@ export async function startStandalone(env: Record<string, string>, pollMs = 50):
       return /API host:\s+(http:\/\/\S+)/.exec(out)?.[1];
     }, { timeoutMs: 60_000, intervalMs: pollMs });
     const headers = { authorization: `Basic ${Buffer.from(`${GUEST_UUID}:${GUEST_KEY}`).toString('base64')}`, 'content-type': 'application/json' };
-    return { api, headers, output: () => out, stop };
+    return { api, pid: child.pid!, headers, output: () => out, stop };
   } catch (err) {
     await stop();
     throw err;

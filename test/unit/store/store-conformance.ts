@@ -127,6 +127,21 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         expect(await actions.get('other', 'hello')).toBeUndefined();
       });
 
+      it('keeps its own copy of what was put, and what a reader may try to change of what it got changes no stored action', async () => {
+        const { actions } = await stores();
+        const input = actionInput('ns', 'owned');
+        await actions.put(input, { overwrite: false });
+        input.exec.code = 'changed by the writer';
+        const got = (await actions.get('ns', 'owned'))!;
+        expect(got.exec.code).not.toBe('changed by the writer');
+        const code = got.exec.code;
+        // An adapter may answer a shared, frozen action (memory), where the change throws.
+        try { got.exec.code = 'changed by a reader'; got.parameters.push({ key: 'k', value: 1 }); } catch { /* frozen */ }
+        const again = (await actions.get('ns', 'owned'))!;
+        expect(again.exec.code).toBe(code);
+        expect(again.parameters).toEqual([{ key: 'greeting', value: 'hi' }]);
+      });
+
       it('overwrite=true on a missing action creates it', async () => {
         const { actions } = await stores();
         const r = await actions.put(actionInput('ns', 'fresh'), { overwrite: true });
@@ -190,6 +205,21 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         expect(await activations.putIfAbsent(second)).toBe(false);
         expect(await activations.get(r.activationId)).toEqual(r);
         expect(await activations.get('0'.repeat(32))).toBeUndefined();
+      });
+
+      it('keeps what was written: the writer changing its object afterwards, or a reader changing what it got, changes no stored record', async () => {
+        const { activations } = await stores();
+        const r = record('ns', 'owned', Date.now());
+        const original = structuredClone(r);
+        await activations.putIfAbsent(r);
+        r.response.result = { changed: 'by the writer' };
+        const got = (await activations.get(r.activationId))!;
+        expect(got).toEqual(original);
+        got.response.result = { changed: 'by a reader' };
+        expect(await activations.get(r.activationId)).toEqual(original);
+        const [listed] = await activations.list('ns', { limit: 1, skip: 0 });
+        listed!.logs.push('by a lister');
+        expect(await activations.get(r.activationId)).toEqual(original);
       });
 
       it('answers exactly one first write for concurrent writers', async () => {

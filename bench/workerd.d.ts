@@ -1,0 +1,5 @@
+// The npm `workerd` package ships no types: its default export is the path of the prebuilt binary.
+declare module 'workerd' {
+  const binaryPath: string;
+  export default binaryPath;
+}
