@@ -6,11 +6,13 @@
 //   npm run bench:pipeline            (root, Kafka and Redis up: npm run services:up)
 //   BENCH_ONLY=sequence npm run bench:pipeline   (just the sequence row, on its own cluster)
 //   BENCH_ONLY=web npm run bench:pipeline   (only the web action row)
+//   BENCH_ONLY=counts npm run bench:pipeline   (only Redis commands and Kafka requests per activation)
 //   BENCH_SECONDS=3 BENCH_LATENCY_N=300 BENCH_COLD_N=30 BENCH_ROUNDS=5 BENCH_WINDOW=1 BENCH_TRACING_ROUNDS=10 npm run bench:pipeline
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProcessCluster } from '../test/harness/process-cluster.js';
+import { ClusterCounts, perActivation, type Counts } from './cluster-counts.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const LATENCY_N = Number(process.env.BENCH_LATENCY_N ?? 300);
@@ -156,6 +158,44 @@ async function sequenceRow(c: ProcessCluster, n: number): Promise<void> {
   const five = 5 * quantile(single, 0.5);
   print('sequence of 5 hello-world actions, blocking, concurrency 1');
   print(`  photon p50 ${ms(p50)}, p99 ${ms(quantile(seq, 0.99))}   5 × single warm p50 ${ms(five)} (same run) → ${(p50 / five).toFixed(2)}×   goal ≤ 1.2×`);
+}
+
+/**
+ * Redis commands and Kafka requests per warm activation, at c=1 (nothing to batch with) and c=16,
+ * on a cluster of its own: a private redis-server whose MONITOR sees only this cluster, and the
+ * processes' metrics endpoints for their Kafka request counts (the metrics SDK costs CPU, so none
+ * of the timed rows runs with it).
+ */
+async function countsRow(): Promise<void> {
+  const counter = await ClusterCounts.start();
+  const c = new ProcessCluster({
+    label: 'bench', invokers: 1, isolation: 'on', idBase: 35120, metricsPortBase: 35120,
+    env: { PHOTON_REDIS_URL: counter.url, PHOTON_INVOCATIONS_PER_MINUTE: '1000000000', PHOTON_CONCURRENT_INVOCATIONS: '1000000', PHOTON_USER_MEMORY_MB: '16384', PHOTON_NETNS_FLOOR: '40' },
+  });
+  try {
+    await c.start();
+    await create(c, 'hello', HELLO);
+    await throughput(c, 'hello', 16, 1);
+    print('Redis commands and Kafka requests per warm activation (hello world; private redis-server MONITOR, kafkajs request events; background traffic included)');
+    for (const k of [1, 16]) {
+      const before: Counts = await counter.snapshot(c);
+      const n = Math.round((await throughput(c, 'hello', k, SECONDS)) * SECONDS);
+      const after: Counts = await counter.snapshot(c);
+      const redis = perActivation(before.redis, after.redis, n);
+      const lua = perActivation(before.redisInScripts, after.redisInScripts, n);
+      const kafka = perActivation(before.kafka, after.kafka, n);
+      print(`  c=${String(k).padStart(2)}  Redis ${redis.total.toFixed(1)} commands (${redis.detail}; inside scripts ${lua.total.toFixed(1)})   goal ≤ 8`);
+      print(`        Kafka ${kafka.total.toFixed(1)} requests (${kafka.detail})   goal ≤ 4   [${n} activations]`);
+    }
+  } finally {
+    await c.stop();
+    await counter.stop();
+  }
+}
+
+if (process.env.BENCH_ONLY === 'counts') {
+  await countsRow();
+  process.exit(0);
 }
 
 if (process.env.BENCH_ONLY === 'sequence') {

@@ -5,7 +5,8 @@
 // the partition has too, so a consumer that dies leaves its unfinished work to the next owner of
 // the partition. Handlers run concurrently up to maxInFlight; the fetch position moves ahead of the
 // commit position (resolveOffset) so that a long activation does not hold back the next ones.
-import { Kafka, logLevel, type logCreator, type Consumer, type Producer, type Admin, type EachBatchPayload, type IHeaders, type Message } from 'kafkajs';
+import { metrics, type Counter } from '@opentelemetry/api';
+import { Kafka, logLevel, type logCreator, type Consumer, type Producer, type Admin, type EachBatchPayload, type RequestEvent, type IHeaders, type Message } from 'kafkajs';
 import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './message-bus.js';
 import { CapacityGate } from './capacity-gate.js';
 import { PartitionProgress } from './partition-progress.js';
@@ -38,6 +39,21 @@ function oneLineLogs(clientId: string): logCreator {
     last.set(line, now);
     console.error(line);
   };
+}
+
+/**
+ * Every request a client of this process sends to a broker (produce, fetch, offset commit,
+ * heartbeat, metadata...), by API: what an activation costs on the bus, counted by kafkajs's own
+ * instrumentation events. A no-op call without a metrics SDK.
+ */
+let requestCounter: Counter | undefined;
+function countRequests(client: Producer | Consumer | Admin, role: string): void {
+  requestCounter ??= metrics.getMeter('photon').createCounter('photon.kafka.requests', { description: 'Requests sent to Kafka brokers, by API and client role' });
+  const counter = requestCounter;
+  const count = ({ payload }: RequestEvent): void => counter.add(1, { api: payload.apiName, role });
+  if (role === 'producer') (client as Producer).on((client as Producer).events.REQUEST, count);
+  else if (role === 'consumer') (client as Consumer).on((client as Consumer).events.REQUEST, count);
+  else (client as Admin).on((client as Admin).events.REQUEST, count);
 }
 
 export interface KafkaBusOptions {
@@ -145,6 +161,7 @@ export class KafkaBus implements MessageBus {
   async #connectedAdmin(): Promise<Admin> {
     if (!this.#admin) {
       const admin = this.#kafka.admin();
+      countRequests(admin, 'admin');
       await admin.connect();
       this.#admin = admin;
     }
@@ -225,6 +242,7 @@ export class KafkaBus implements MessageBus {
     if (this.#producer) return Promise.resolve(this.#producer);
     this.#producerReady ??= (async () => {
       const producer = this.#kafka.producer({ allowAutoTopicCreation: true, retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 10 } });
+      countRequests(producer, 'producer');
       await producer.connect();
       this.#producer = producer;
       return producer;
@@ -259,6 +277,7 @@ class KafkaFeed {
 
   async #run(consumer: Consumer): Promise<void> {
     const { options } = this;
+    countRequests(consumer, 'consumer');
     await consumer.connect();
     // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
     // assignment starts from the committed offsets and redelivers anything unfinished.
