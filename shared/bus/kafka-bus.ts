@@ -21,6 +21,9 @@ const ENSURE_TOPICS_MS = 15_000;
  */
 const MAX_RETRY_MS = 1_000;
 
+/** How long a finished message may wait for its offset commit (which carries every finished message of the feed). */
+const COMMIT_EVERY_MS = 100;
+
 /** The same kafkajs error is printed at most once per this long (an outage retries many times a second). */
 const LOG_REPEAT_MS = 30_000;
 
@@ -392,13 +395,18 @@ class KafkaFeed {
     }
   }
 
+  /**
+   * Commits at most once per COMMIT_EVERY_MS: a commit per activation was a third of the
+   * activation's Kafka requests. What a crash leaves uncommitted is redelivered, as before, and
+   * the invoker's record check keeps it from running again; close() commits what is done.
+   */
   #scheduleCommit(): void {
     if (this.#commitScheduled) return;
     this.#commitScheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.#commitScheduled = false;
       void this.#commit();
-    });
+    }, COMMIT_EVERY_MS).unref();
   }
 
   async #commit(): Promise<void> {
