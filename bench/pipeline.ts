@@ -169,7 +169,7 @@ async function sequenceRow(c: ProcessCluster, n: number): Promise<void> {
 async function countsRow(): Promise<void> {
   const counter = await ClusterCounts.start();
   const c = new ProcessCluster({
-    label: 'bench', invokers: 1, isolation: 'on', idBase: 35120, metricsPortBase: 35120,
+    label: 'bench', invokers: 1, isolation: 'on', idBase: 35120, metricsPortBase: 30120,
     env: { PHOTON_REDIS_URL: counter.url, PHOTON_INVOCATIONS_PER_MINUTE: '1000000000', PHOTON_CONCURRENT_INVOCATIONS: '1000000', PHOTON_USER_MEMORY_MB: '16384', PHOTON_NETNS_FLOOR: '40' },
   });
   try {

@@ -25,7 +25,7 @@ export interface ClusterOptions {
   controllers?: number;
   /** 'on' needs root; 'off' runs functions in the host namespace. */
   isolation: 'on' | 'off';
-  /** First address id of the invokers' namespace blocks (128 ids each). Test files keep to their own ranges: pipeline and tracing 57344-58879, drills 62464-63487, invoker 61440-61631, native 64896-65535, api-callback 59776-59903. */
+  /** First address id of the invokers' namespace blocks (128 ids each). Test files keep to their own ranges: pipeline and tracing 57344-58879, drills 62464-63487, invoker 61440-61631, native 64896-65535, api-callback 59776-59903, bench:pipeline counts 35120-35247. */
   idBase?: number;
   /** Address ids per invoker (default 128). */
   idCount?: number;
