@@ -50,13 +50,10 @@ function oneLineLogs(clientId: string): logCreator {
  * instrumentation events. A no-op call without a metrics SDK.
  */
 let requestCounter: Counter | undefined;
-function countRequests(client: Producer | Consumer | Admin, role: string): void {
+function requestCount(role: 'admin' | 'producer' | 'consumer'): (event: RequestEvent) => void {
   requestCounter ??= metrics.getMeter('photon').createCounter('photon.kafka.requests', { description: 'Requests sent to Kafka brokers, by API and client role' });
   const counter = requestCounter;
-  const count = ({ payload }: RequestEvent): void => counter.add(1, { api: payload.apiName, role });
-  if (role === 'producer') (client as Producer).on((client as Producer).events.REQUEST, count);
-  else if (role === 'consumer') (client as Consumer).on((client as Consumer).events.REQUEST, count);
-  else (client as Admin).on((client as Admin).events.REQUEST, count);
+  return ({ payload }) => counter.add(1, { api: payload.apiName, role });
 }
 
 export interface KafkaBusOptions {
@@ -164,7 +161,7 @@ export class KafkaBus implements MessageBus {
   async #connectedAdmin(): Promise<Admin> {
     if (!this.#admin) {
       const admin = this.#kafka.admin();
-      countRequests(admin, 'admin');
+      admin.on(admin.events.REQUEST, requestCount('admin'));
       await admin.connect();
       this.#admin = admin;
     }
@@ -245,7 +242,7 @@ export class KafkaBus implements MessageBus {
     if (this.#producer) return Promise.resolve(this.#producer);
     this.#producerReady ??= (async () => {
       const producer = this.#kafka.producer({ allowAutoTopicCreation: true, retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 10 } });
-      countRequests(producer, 'producer');
+      producer.on(producer.events.REQUEST, requestCount('producer'));
       await producer.connect();
       this.#producer = producer;
       return producer;
@@ -280,7 +277,7 @@ class KafkaFeed {
 
   async #run(consumer: Consumer): Promise<void> {
     const { options } = this;
-    countRequests(consumer, 'consumer');
+    consumer.on(consumer.events.REQUEST, requestCount('consumer'));
     await consumer.connect();
     // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
     // assignment starts from the committed offsets and redelivers anything unfinished.
