@@ -5,7 +5,8 @@
 // the partition has too, so a consumer that dies leaves its unfinished work to the next owner of
 // the partition. Handlers run concurrently up to maxInFlight; the fetch position moves ahead of the
 // commit position (resolveOffset) so that a long activation does not hold back the next ones.
-import { Kafka, logLevel, type logCreator, type Consumer, type Producer, type Admin, type EachBatchPayload, type IHeaders, type Message } from 'kafkajs';
+import { metrics, type Counter } from '@opentelemetry/api';
+import { Kafka, logLevel, type logCreator, type Consumer, type Producer, type Admin, type EachBatchPayload, type RequestEvent, type IHeaders, type Message } from 'kafkajs';
 import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './message-bus.js';
 import { CapacityGate } from './capacity-gate.js';
 import { PartitionProgress } from './partition-progress.js';
@@ -19,6 +20,9 @@ const ENSURE_TOPICS_MS = 15_000;
  * a heartbeat publish, or a crashed consumer's restart, sleep up to 30 s after the broker was back.
  */
 const MAX_RETRY_MS = 1_000;
+
+/** How long a finished message may wait for its offset commit (which carries every finished message of the feed). */
+const COMMIT_EVERY_MS = 100;
 
 /** The same kafkajs error is printed at most once per this long (an outage retries many times a second). */
 const LOG_REPEAT_MS = 30_000;
@@ -38,6 +42,18 @@ function oneLineLogs(clientId: string): logCreator {
     last.set(line, now);
     console.error(line);
   };
+}
+
+/**
+ * Every request a client of this process sends to a broker (produce, fetch, offset commit,
+ * heartbeat, metadata...), by API: what an activation costs on the bus, counted by kafkajs's own
+ * instrumentation events. A no-op call without a metrics SDK.
+ */
+let requestCounter: Counter | undefined;
+function requestCount(role: 'admin' | 'producer' | 'consumer'): (event: RequestEvent) => void {
+  requestCounter ??= metrics.getMeter('photon').createCounter('photon.kafka.requests', { description: 'Requests sent to Kafka brokers, by API and client role' });
+  const counter = requestCounter;
+  return ({ payload }) => counter.add(1, { api: payload.apiName, role });
 }
 
 export interface KafkaBusOptions {
@@ -145,6 +161,7 @@ export class KafkaBus implements MessageBus {
   async #connectedAdmin(): Promise<Admin> {
     if (!this.#admin) {
       const admin = this.#kafka.admin();
+      admin.on(admin.events.REQUEST, requestCount('admin'));
       await admin.connect();
       this.#admin = admin;
     }
@@ -225,6 +242,7 @@ export class KafkaBus implements MessageBus {
     if (this.#producer) return Promise.resolve(this.#producer);
     this.#producerReady ??= (async () => {
       const producer = this.#kafka.producer({ allowAutoTopicCreation: true, retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_MS, retries: 10 } });
+      producer.on(producer.events.REQUEST, requestCount('producer'));
       await producer.connect();
       this.#producer = producer;
       return producer;
@@ -259,6 +277,7 @@ class KafkaFeed {
 
   async #run(consumer: Consumer): Promise<void> {
     const { options } = this;
+    consumer.on(consumer.events.REQUEST, requestCount('consumer'));
     await consumer.connect();
     // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
     // assignment starts from the committed offsets and redelivers anything unfinished.
@@ -373,13 +392,18 @@ class KafkaFeed {
     }
   }
 
+  /**
+   * Commits at most once per COMMIT_EVERY_MS: a commit per activation was a third of the
+   * activation's Kafka requests. What a crash leaves uncommitted is redelivered, as before, and
+   * the invoker's record check keeps it from running again; close() commits what is done.
+   */
   #scheduleCommit(): void {
     if (this.#commitScheduled) return;
     this.#commitScheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.#commitScheduled = false;
       void this.#commit();
-    });
+    }, COMMIT_EVERY_MS).unref();
   }
 
   async #commit(): Promise<void> {

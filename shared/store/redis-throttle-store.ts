@@ -4,25 +4,41 @@ import type { Redis } from 'ioredis';
 import type { ThrottleDecision, ThrottleStore } from './throttle-store.js';
 import { RedisScript } from './redis-script.js';
 
+// Both scripts keep the common case to the fewest commands (an admission runs each once): the
+// counter expires when the minute's first invocation creates it, and refused invocations are
+// taken back; the in-flight set is trimmed of expired entries only when it looks full, which is
+// the only time they could change a decision.
 const COUNT = new RedisScript(`
-local c = tonumber(redis.call('GET', KEYS[1]) or '0')
-if c + 1 > tonumber(ARGV[1]) then return {0, c + 1} end
-c = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], 120000)
+local c = redis.call('INCR', KEYS[1])
+if c == 1 then redis.call('PEXPIRE', KEYS[1], 120000) end
+if c > tonumber(ARGV[1]) then
+  redis.call('DECR', KEYS[1])
+  return {0, c}
+end
 return {1, c}
 `);
 
-// ARGV: activationId, limit, now, expiresAt
+// ARGV: activationId, limit, now, expiresAt, ttlMs. ZADD NX answers whether the id is new; an id
+// already there is held (no limit check) unless its entry expired, which counts as new.
 const ACQUIRE = new RedisScript(`
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
-local held = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local fresh = redis.call('ZADD', KEYS[1], 'NX', ARGV[4], ARGV[1]) == 1
+if not fresh then
+  fresh = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1])) <= tonumber(ARGV[3])
+  redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+end
 local n = redis.call('ZCARD', KEYS[1])
-if (not held) and n + 1 > tonumber(ARGV[2]) then return {0, n + 1} end
-redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
-local ttl = redis.call('PTTL', KEYS[1])
-local want = tonumber(ARGV[4]) - tonumber(ARGV[3])
-if ttl < want then redis.call('PEXPIRE', KEYS[1], want) end
-return {1, redis.call('ZCARD', KEYS[1])}
+if fresh and n > tonumber(ARGV[2]) then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+  n = redis.call('ZCARD', KEYS[1])
+  if n > tonumber(ARGV[2]) then
+    redis.call('ZREM', KEYS[1], ARGV[1])
+    return {0, n}
+  end
+end
+-- The set lives as long as its longest entry: GT never shortens it (ttls differ by caller), but
+-- does nothing on a key without expiry, which is what a set this entry just created is.
+if fresh and n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[5]) else redis.call('PEXPIRE', KEYS[1], ARGV[5], 'GT') end
+return {1, n}
 `);
 
 export class RedisThrottleStore implements ThrottleStore {
@@ -42,7 +58,8 @@ export class RedisThrottleStore implements ThrottleStore {
 
   async acquireConcurrent(namespace: string, activationId: string, limit: number, ttlMs: number): Promise<ThrottleDecision> {
     const now = Date.now();
-    const [ok, count] = (await ACQUIRE.run(this.#redis, [this.#conc(namespace)], [activationId, limit, now, now + Math.max(1, Math.round(ttlMs))])) as [number, number];
+    const ttl = Math.max(1, Math.round(ttlMs));
+    const [ok, count] = (await ACQUIRE.run(this.#redis, [this.#conc(namespace)], [activationId, limit, now, now + ttl, ttl])) as [number, number];
     return { allowed: ok === 1, count };
   }
 

@@ -5,12 +5,12 @@ import type { Redis } from 'ioredis';
 import { RedisScript } from './redis-script.js';
 import type { WarmCounts, WarmRegistry } from './warm-registry.js';
 
-// One round trip on placement's hot path: drop expired invokers, read the action's field of each
-// live one. The per-invoker keys are derived inside the script, which is fine on a single Redis
-// (not Redis Cluster, where every key would have to be declared).
+// One round trip on placement's hot path: read the action's field of each live invoker. The
+// per-invoker keys are derived inside the script, which is fine on a single Redis (not Redis
+// Cluster, where every key would have to be declared). Expired invokers are skipped here and
+// dropped by the heartbeats' writes (replace, refresh), off the per-activation path.
 const FOR_ACTION = new RedisScript(`
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')
 local out = {}
 for _, id in ipairs(ids) do
   local v = redis.call('HGET', ARGV[2] .. id, ARGV[3])
@@ -36,7 +36,7 @@ export class RedisWarmRegistry implements WarmRegistry {
     const m = this.#redis.multi().del(key);
     const fields = Object.entries(snapshot).filter(([, c]) => c.warm > 0);
     if (fields.length > 0) m.hset(key, Object.fromEntries(fields.map(([k, c]) => [k, JSON.stringify(c)])));
-    await this.#expire(m, invoker, ttlMs).exec();
+    await this.#expire(this.#trimmed(m), invoker, ttlMs).exec();
   }
 
   async set(invoker: string, actionKey: string, counts: WarmCounts, ttlMs: number): Promise<void> {
@@ -48,7 +48,7 @@ export class RedisWarmRegistry implements WarmRegistry {
   }
 
   async refresh(invoker: string, ttlMs: number): Promise<void> {
-    await this.#expire(this.#redis.multi(), invoker, ttlMs).exec();
+    await this.#expire(this.#trimmed(this.#redis.multi()), invoker, ttlMs).exec();
   }
 
   async remove(invoker: string): Promise<void> {
@@ -70,6 +70,11 @@ export class RedisWarmRegistry implements WarmRegistry {
   #expire<T extends { pexpire(key: string, ms: number): T; zadd(key: string, score: number, member: string): T }>(m: T, invoker: string, ttlMs: number): T {
     const ms = Math.max(1, Math.round(ttlMs));
     return m.pexpire(this.#key(invoker), ms).zadd(this.#invokers(), Date.now() + ms, invoker);
+  }
+
+  /** Drops the invokers whose expiry passed from the set (forAction already skips them). */
+  #trimmed<T extends { zremrangebyscore(key: string, min: string, max: number): T }>(m: T): T {
+    return m.zremrangebyscore(this.#invokers(), '-inf', Date.now());
   }
 
   #key(invoker: string): string {

@@ -25,13 +25,19 @@ export interface ClusterOptions {
   controllers?: number;
   /** 'on' needs root; 'off' runs functions in the host namespace. */
   isolation: 'on' | 'off';
-  /** First address id of the invokers' namespace blocks (128 ids each). Test files keep to their own ranges: pipeline and tracing 57344-58879, drills 62464-63487, invoker 61440-61631, native 64896-65535, api-callback 59776-59903. */
+  /** First address id of the invokers' namespace blocks (128 ids each). Test files keep to their own ranges: pipeline and tracing 57344-58879, drills 62464-63487, invoker 61440-61631, native 64896-65535, api-callback 59776-59903, bench:pipeline counts 35120-35247. */
   idBase?: number;
   /** Address ids per invoker (default 128). */
   idCount?: number;
   /** The first controller's port (default: any free one); set it when invokers must know it first (PHOTON_API_HOST_FOR_ACTIONS). */
   controllerPort?: number;
   env?: Record<string, string>;
+  /**
+   * Each process serves its OpenTelemetry metrics in Prometheus format (the SDK's exporter) on its
+   * own port: controller c on metricsPortBase + c, invoker i on metricsPortBase + 64 + i (see
+   * metricsUrl). Off by default: the SDK costs CPU that a benchmark of the hot path should not pay.
+   */
+  metricsPortBase?: number;
 }
 
 export class ProcessCluster {
@@ -59,6 +65,14 @@ export class ProcessCluster {
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...(this.#options.env ?? {}),
     };
+  }
+
+  /** Where process `name` (controller0, or an invoker id) serves its metrics, with metricsPortBase. */
+  metricsUrl(name: string): string {
+    const base = this.#options.metricsPortBase;
+    if (base === undefined) throw new Error('the cluster was started without metricsPortBase');
+    const port = name.startsWith('controller') ? base + Number(name.slice('controller'.length)) : base + 64 + Number(name.slice(name.lastIndexOf('i') + 1));
+    return `http://127.0.0.1:${port}/metrics`;
   }
 
   invokerId(i: number): string {
@@ -161,6 +175,9 @@ export class ProcessCluster {
   #spawn(name: string, entry: string, env: Record<string, string>): PhotonProcess {
     // PHOTON_NODE_ARGS: flags Node refuses in NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
     const extra = (this.env.PHOTON_NODE_ARGS ?? process.env.PHOTON_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    if (this.#options.metricsPortBase !== undefined) {
+      env = { ...env, OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: new URL(this.metricsUrl(name)).port };
+    }
     const child = spawn(process.execPath, ['--no-node-snapshot', ...extra, '--import', 'tsx', entry], {
       cwd: root,
       env: { ...process.env, ...this.env, ...env },

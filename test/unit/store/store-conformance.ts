@@ -330,6 +330,15 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         expect(await throttles.concurrent('ns')).toBe(0);
         expect((await throttles.acquireConcurrent('ns', 'next', 1, 200)).allowed).toBe(true);
       });
+
+      it('acquires an id whose own entry expired anew, within the limit (it is not held any more)', async () => {
+        const { throttles } = await stores();
+        expect((await throttles.acquireConcurrent('ns', 'live', 2, 10_000)).allowed).toBe(true);
+        expect((await throttles.acquireConcurrent('ns', 'stale', 2, 200)).allowed).toBe(true);
+        await sleep(300);
+        expect(await throttles.acquireConcurrent('ns', 'stale', 1, 10_000)).toEqual({ allowed: false, count: 2 });
+        expect(await throttles.concurrent('ns')).toBe(1);
+      });
     });
 
     describe('triggers and rules', () => {

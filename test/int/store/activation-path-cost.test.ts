@@ -1,0 +1,80 @@
+// What a warm activation's store calls cost Redis, counted on a private Redis where nothing else
+// runs (INFO commandstats counts commands sent and commands run inside Lua scripts alike): the
+// housekeeping (trimming sorted sets, extending expiries) is off the per-activation path, and yet
+// every key the path writes still expires by itself, so nothing leaks.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStores } from '../../../shared/store/redis-stores.js';
+import type { Stores } from '../../../shared/store/stores.js';
+import type { ActivationRecord } from '../../../shared/model/activation-record.js';
+import { privateRedis, type PrivateRedis } from '../../harness/private-redis.js';
+
+const PORT = 16397;
+const RETENTION_MS = 60_000;
+let redis: PrivateRedis;
+let stores: Stores;
+let probe: Redis;
+
+/** Commands Redis has executed so far (in scripts too), the probe's INFO left out. */
+async function commandsSoFar(): Promise<number> {
+  const info = await probe.info('commandstats');
+  return [...info.matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/gm)].filter((m) => m[1] !== 'info').reduce((n, m) => n + Number(m[2]), 0);
+}
+
+async function cost(call: () => Promise<unknown>): Promise<number> {
+  const before = await commandsSoFar();
+  await call();
+  return (await commandsSoFar()) - before;
+}
+
+const record = (id: string): ActivationRecord => ({
+  activationId: id, namespace: 'guest', name: 'hello', subject: 'guest', version: '0.0.1', publish: false,
+  start: Date.now(), end: Date.now() + 1, duration: 1,
+  response: { status: 'success', statusCode: 0, success: true, result: {} }, logs: [], annotations: [],
+});
+
+beforeAll(async () => {
+  redis = await privateRedis(PORT);
+  stores = await createRedisStores({ url: redis.url, prefix: 'cost:', activationRetentionMs: RETENTION_MS });
+  probe = new Redis(redis.url);
+  await stores.warm.replace('inv0', { 'guest|guest/hello': { revision: 'r', warm: 1, idle: 1, busy: 0 } }, 10_000);
+  // The first put of a process housekeeps the indexes, and a script's first run loads it
+  // (NOSCRIPT, then EVAL): the path measured below is the steady one.
+  await stores.activations.putIfAbsent(record('first'));
+  await stores.throttles.countInvocation('guest', 1_000);
+  await stores.throttles.acquireConcurrent('warm-up', 'w', 1_000, 60_000);
+  await stores.warm.forAction('guest|guest/hello');
+}, 30_000);
+
+afterAll(async () => {
+  probe?.disconnect();
+  await stores?.close();
+  await redis?.down();
+});
+
+describe('a warm activation in Redis', () => {
+  it('costs 16 commands executed (it was 27): 2 to count it, 4 to hold a slot, 3 to find a warm invoker, 4 to store the record, 1 to release', async () => {
+    expect(await cost(() => stores.throttles.countInvocation('guest', 1_000))).toBe(2);
+    expect(await cost(() => stores.throttles.acquireConcurrent('guest', 'a1', 1_000, 60_000))).toBe(4);
+    expect(await cost(() => stores.warm.forAction('guest|guest/hello'))).toBe(3);
+    expect(await cost(() => stores.activations.putIfAbsent(record('a1')))).toBe(4);
+    expect(await cost(() => stores.throttles.releaseConcurrent('guest', 'a1'))).toBe(1);
+  });
+
+  it('leaves no key without an expiry: indexes, the rate counter and the in-flight set all expire by themselves', async () => {
+    await stores.throttles.acquireConcurrent('guest', 'held', 1_000, 60_000);
+    for (const key of ['cost:activations:guest', 'cost:activations:guest/hello', 'cost:conc:guest', `cost:rate:guest:${Math.floor(Date.now() / 60_000)}`]) {
+      const ttl = await probe.pttl(key);
+      expect(ttl, key).toBeGreaterThan(0);
+    }
+    // An index outlives the records it holds: retention plus the hour until its next housekeeping.
+    expect(await probe.pttl('cost:activations:guest/hello')).toBeGreaterThan(RETENTION_MS);
+    expect(await probe.pttl('cost:activations:guest/hello')).toBeLessThanOrEqual(RETENTION_MS + 3600_000);
+  });
+
+  it('never shortens the in-flight set\'s expiry when a caller asks for a shorter one', async () => {
+    await stores.throttles.acquireConcurrent('short', 'long', 10, 60_000);
+    await stores.throttles.acquireConcurrent('short', 'brief', 10, 1_000);
+    expect(await probe.pttl('cost:conc:short')).toBeGreaterThan(50_000);
+  });
+});
