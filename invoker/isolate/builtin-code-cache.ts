@@ -21,6 +21,8 @@ interface Entry {
 
 /** Learned sets kept for single-file actions (by code hash); archive revisions keep theirs with their files. */
 const MAX_KEYS = 512;
+/** Characters of a single-file action's head and tail its key is hashed from (all of a shorter one). */
+const KEY_SLICE = 64 * 1024;
 
 /** The guest's source of built-in `name` as the guest itself compiles it (guest-builtins.js load). */
 const sourceOf = (name: string): string | undefined => {
@@ -45,7 +47,13 @@ export class BuiltinCodeCache {
 
   /** The key an action's learned set is kept under: its archive revision's files, else its code. */
   key(code: string, files: ActionFiles | undefined): ActionFiles | string {
-    return files ?? createHash('sha1').update(code).digest('base64');
+    if (files) return files;
+    // On the event loop at every install: a large file (up to the code limit) is keyed by its
+    // length and ends. Two codes sharing a key only precompile bundles one of them does not use.
+    const h = createHash('sha1');
+    if (code.length <= KEY_SLICE * 2) h.update(code);
+    else h.update(`${code.length}:`).update(code.slice(0, KEY_SLICE)).update(code.slice(-KEY_SLICE));
+    return h.digest('base64');
   }
 
   private learned(key: ActionFiles | string): readonly string[] {
