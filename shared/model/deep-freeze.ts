@@ -7,7 +7,7 @@ export function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
   // Typed arrays cannot be frozen (and data records hold none); they are left as they are.
   if (ArrayBuffer.isView(value)) return value;
-  // for…in over own keys: no array of values per object (this runs on every bus message).
+  // for…in over own keys: no array of values per object.
   for (const k in value) if (Object.hasOwn(value, k)) deepFreeze(value[k]);
   return Object.freeze(value);
 }

@@ -3,31 +3,12 @@
 // message's topic and offset, counts and sets aside, so one bad message can neither crash a
 // process nor block its partition.
 
-import { deepFreeze } from './deep-freeze.js';
-
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
-/**
- * The messages this process encoded, by their bytes. The in-process bus hands the publisher's very
- * Buffer to the consumer, which then takes the encoder's object instead of parsing the JSON again:
- * ownership passes with the message, so the object is frozen at encode time (neither side may
- * change it afterwards). Bytes from Kafka are new Buffers, never found here.
- */
-const encoded = new WeakMap<Buffer, Record<string, unknown>>();
-
-/** The one way a bus message becomes bytes: its JSON, remembered for an in-process consumer. */
-export function encodeJson(m: object): Buffer {
-  const value = Buffer.from(JSON.stringify(m));
-  encoded.set(value, deepFreeze(m) as Record<string, unknown>);
-  return value;
-}
-
 /** JSON object of a known version, or why not. */
 export function parseVersioned(value: Buffer, version: number, what: string): Decoded<Record<string, unknown>> {
-  const own = encoded.get(value);
-  if (own !== undefined && own.v === version) return { ok: true, value: own };
   let parsed: unknown;
   try {
     parsed = JSON.parse(value.toString('utf8'));
