@@ -111,7 +111,7 @@ export function snapshotVersusScript(samples: number): BuiltinRows['snapshot'] {
   const script = `(() => { globalThis.process = { env: {}, version: 'v20.19.0', versions: {}, platform: 'linux', nextTick: (f, ...a) => Promise.resolve().then(() => f(...a)) };
     const table = {${table}}; const cache = {};
     const stub = new Proxy({}, { get: () => () => undefined }); const rt = { env: {}, config: {}, setTimer() {}, clearTimer() {}, setImmediate() {}, clearImmediate() {}, log() {}, emit() {}, utf8Encode: () => new Uint8Array(0), utf8Decode: () => '', toArrayBuffer: () => new ArrayBuffer(0), rawFetch() {}, request() {}, exit() {} };
-    const req = (n) => { n = n.replace(/^node:/, ''); if (n === 'photon:host') return stub; if (n === 'photon:runtime') return rt; if (cache[n]) return cache[n].exports;
+    const req = (n) => { n = n.replace(/^node:/, ''); if (n === 'photon:host') return stub; if (n === 'photon:runtime') return rt; if (n === 'photon:base64') return null; if (cache[n]) return cache[n].exports;
       const m = { exports: {}, id: 'node:' + n }; cache[n] = m; table[n].call(m.exports, m.exports, req, m); return m.exports; };
     const lazy = { TextEncoder: 'internal/web', TextDecoder: 'internal/web', Event: 'internal/web', EventTarget: 'internal/web', AbortController: 'internal/web', AbortSignal: 'internal/web',
       DOMException: 'internal/web', Blob: 'internal/web', atob: 'internal/web', btoa: 'internal/web', URL: 'url', URLSearchParams: 'url', Buffer: 'buffer',

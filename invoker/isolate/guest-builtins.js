@@ -17,7 +17,7 @@
 // are accessors that load their module on first use and then become plain values. Nothing of the
 // host is reachable from a module: its host handle holds only guest functions.
 // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
-(function photonBuiltins(table, hostFs, hostCall, internals, packageNames) {
+(function photonBuiltins(table, hostFs, hostCall, internals, packageNames, stage) {
   'use strict';
   const MapCtor = Map;
   const ErrorCtor = Error;
@@ -35,6 +35,8 @@
   // option objects: no function code runs during the call (V8 13.6's toBase64 also ignores a
   // view's byteOffset).
   const U8 = Uint8Array;
+  // The staging area shared with the host (isolate-runtime.ts STAGE_BYTES), reachable only here.
+  const stageView = typeof SharedArrayBuffer === 'function' && stage instanceof SharedArrayBuffer ? new U8(stage) : null;
   const v8Base64 = typeof U8.prototype.toBase64 === 'function' && typeof U8.fromBase64 === 'function'
     ? Object.freeze({ toBase64: U8.prototype.toBase64, fromBase64: U8.fromBase64 }) : null;
   for (const k of ['toBase64', 'toHex', 'setFromBase64', 'setFromHex']) Reflect.deleteProperty(U8.prototype, k);
@@ -59,6 +61,16 @@
         const answer = hostCall.applySyncPromise(undefined, [name, op, args], { arguments: { copy: true } });
         if (!answer || !answer.ok) throw unwrap(answer);
         return answer.value;
+      },
+      /**
+       * Bytes (a Uint8Array) as an argument of the next call(): up to the staging area's size
+       * they are copied there (no allocation, no copy across) and stand for `{ photonStaged: n }`,
+       * else their own ArrayBuffer. At most one staged argument per call; never for request().
+       */
+      bytes(u) {
+        if (stageView !== null && u.length <= stageView.length) { stageView.set(u); return { photonStaged: u.length }; }
+        if (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength) return u.buffer;
+        const c = new U8(u.byteLength); c.set(u); return c.buffer;
       },
       /** Asynchronous host call: a Promise of the host's answer; the isolate keeps running. */
       request(op, ...args) {

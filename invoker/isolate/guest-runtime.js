@@ -12,7 +12,7 @@
 // says what it is (o: ok JSON, a: application error JSON, d: developer error text, t: too large
 // JSON) so that a large result is not JSON-encoded twice.
 // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
-(function photonGuest(send, hostFs, makeLoader, makeBuiltins, hostCall, builtinTable, packageNames) {
+(function photonGuest(send, hostFs, makeLoader, makeBuiltins, hostCall, builtinTable, packageNames, stage) {
   'use strict';
   const G = globalThis;
   // Intrinsics captured before user code can replace them.
@@ -310,7 +310,7 @@
     // 'stat' → 0/1/2, 'read' → text): the same host view the module loader reads.
     actionFiles: (op, path) => (op === 'list' || op === 'stat' || op === 'read' ? hostFs(op, path) : undefined),
   });
-  const builtins = makeBuiltins(builtinTable, hostFs, hostCall, { shared, request: shared.request }, packageNames);
+  const builtins = makeBuiltins(builtinTable, hostFs, hostCall, { shared, request: shared.request }, packageNames, stage);
   builtins.defineGlobals();
   const globals = {
     console, tcp, global: G,

@@ -36,8 +36,24 @@ const BUILTIN_TABLE = JSON.stringify(Object.fromEntries(Object.entries(BUILTIN_M
 // Compiled once per isolate (and run in each of its contexts); V8's code cache, produced by the
 // first isolate of the process, spares later isolates the parse and compile of the runtime.
 const PACKAGE_NAMES = JSON.stringify(Object.keys(BUNDLED_PACKAGES));
-const GUEST_SCRIPT = `((send, hostFs, hostCall) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE}), (${BUILTINS_SOURCE}), hostCall, ${BUILTIN_TABLE}, ${PACKAGE_NAMES}))`;
+const GUEST_SCRIPT = `((send, hostFs, hostCall, stage) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE}), (${BUILTINS_SOURCE}), hostCall, ${BUILTIN_TABLE}, ${PACKAGE_NAMES}, stage))`;
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+
+/** Size of an isolate's staging area (createContext): inputs up to this size cross a synchronous host call without a copy. */
+const STAGE_BYTES = 64 * 1024;
+/**
+ * A synchronous host call's arguments with the staged one (`{ photonStaged: n }`, written by
+ * guest-builtins.js) replaced by a view of the first n bytes of the staging area. The view is only
+ * valid during the call: handlers that take bytes consume them at once (hash updates). The bytes
+ * are the guest's, as hostile as any argument; n is checked against the area.
+ */
+function unstage(args: unknown[], stage: SharedArrayBuffer): unknown[] {
+  return args.map((a) => {
+    if (a === null || typeof a !== 'object' || !Object.hasOwn(a, 'photonStaged')) return a;
+    const n = (a as { photonStaged: unknown }).photonStaged;
+    return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= stage.byteLength ? new Uint8Array(stage, 0, n) : a;
+  });
+}
 
 /**
  * Why an isolate stopped serving, the one enum from V8 up to the pool's events: its own limits
@@ -119,6 +135,12 @@ class IvmRuntime implements IsolateRuntime {
   readonly isolate: ivm.Isolate;
   private reason: DisposeReason | null = null;
   private contextSeq = 0;
+  /**
+   * The staging area of built-ins' synchronous host calls (guest-builtins.js hostHandle.bytes):
+   * bytes the guest copies here cross without a copy. One per isolate, made on its first context:
+   * its contexts share one thread, and the guest is blocked while the host reads it.
+   */
+  private stage: SharedArrayBuffer | undefined;
   private guest: ivm.Script | null = null;
 
   constructor(private readonly options: IsolateRuntimeOptions) {
@@ -286,9 +308,10 @@ class IvmRuntime implements IsolateRuntime {
     // A built-in's synchronous host call (guest-builtins.js hostHandle.call → applySyncPromise).
     // Copies in, copies out; the answer is always plain data, never a host Error.
     // applySyncPromise takes no result options: the answer goes back as a copy made here.
+    const stage = (this.stage ??= new SharedArrayBuffer(STAGE_BYTES));
     const hostCall = new ivm.Reference(async (module: unknown, op: unknown, args: unknown): Promise<unknown> => {
       const answer: BuiltinAnswer = onCall
-        ? await onCall(id, String(module), String(op), Array.isArray(args) ? (args as unknown[]) : [])
+        ? await onCall(id, String(module), String(op), Array.isArray(args) ? unstage(args as unknown[], stage) : [])
         : { ok: false, error: { name: 'Error', message: 'built-in host calls are not available here' } };
       try {
         return new ivm.ExternalCopy(answer).copyInto({ release: true });
@@ -310,8 +333,8 @@ class IvmRuntime implements IsolateRuntime {
       if (op === 'list') return f.listing();
       return op === 'stat' ? f.stat(path) : op === 'read' ? f.read(path) : undefined;
     });
-    const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown, c: unknown) => unknown>;
-    const api = (await factory.apply(undefined, [send, hostFs, hostCall], { result: { reference: true } })) as ivm.Reference<GuestApi>;
+    const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown, c: unknown, st: unknown) => unknown>;
+    const api = (await factory.apply(undefined, [send, hostFs, hostCall, new ivm.ExternalCopy(stage).copyInto({ release: true })], { result: { reference: true } })) as ivm.Reference<GuestApi>;
     factory.release();
     // Asynchronous gets: with fresh contexts and concurrency, another context of this isolate may
     // be running an activation now, and a synchronous call would hold the event loop (and that

@@ -81,7 +81,7 @@ Object.setPrototypeOf(Hash.prototype, LazyTransform.prototype);
 Object.setPrototypeOf(Hash, LazyTransform);
 Hash.prototype._open = function _open(data) {
   const id = ++seq;
-  host.call('hash-open', id, this._alg, this._key, this._opts, toAB(data));
+  host.call('hash-open', id, this._alg, this._key, this._opts, host.bytes(data));
   this._id = id;
 };
 Hash.prototype._take = function _take() {
@@ -95,7 +95,7 @@ Hash.prototype.update = function update(data, enc) {
   this._chunks.push(b); this._pending += b.length;
   if (this._pending >= FLUSH) {
     if (this._id === 0) this._open(this._take());
-    else host.call('hash-feed', this._id, toAB(this._take()));
+    else host.call('hash-feed', this._id, host.bytes(this._take()));
   }
   return this;
 };
@@ -118,7 +118,7 @@ Hash.prototype.digest = function digest(enc) {
     return encodeHere(r, enc);
   }
   const data = this._take();
-  const r = this._id === 0 ? host.call('digest', this._alg, this._key, toAB(data), this._opts, enc) : host.call('hash-digest', this._id, toAB(data), enc);
+  const r = this._id === 0 ? host.call('digest', this._alg, this._key, host.bytes(data), this._opts, enc) : host.call('hash-digest', this._id, host.bytes(data), enc);
   return asBuffer(r);
 };
 Hash.prototype.copy = function copy(options) {
@@ -142,7 +142,7 @@ Object.setPrototypeOf(Hmac, Hash);
 Hmac.prototype.copy = undefined;
 
 function hash(algorithm, data, outputEncoding = 'hex') {
-  return asBuffer(host.call('digest', algorithm, null, toAB(toBytes(data, 'utf8')), null, outputEncoding === 'buffer' ? undefined : outputEncoding));
+  return asBuffer(host.call('digest', algorithm, null, host.bytes(toBytes(data, 'utf8')), null, outputEncoding === 'buffer' ? undefined : outputEncoding));
 }
 
 // ---- random ----------------------------------------------------------------------------------------
