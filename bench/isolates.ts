@@ -401,6 +401,7 @@ async function main(): Promise<void> {
     console.log(`    of which code init                          p50 ${ms(pct(zr.initCached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.initCached, 0.99)).padEnd(9)}`);
     console.log(`  cold start without code cache                 p50 ${ms(pct(zr.coldUncached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.coldUncached, 0.99)).padEnd(9)}  (ratio of p50s ${(pct(zr.coldUncached, 0.5) / pct(zr.coldCached, 0.5)).toFixed(2)}×, samples interleaved)`);
     console.log(`    of which code init                          p50 ${ms(pct(zr.initUncached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.initUncached, 0.99)).padEnd(9)}`);
+    console.log(`  Node itself: fresh process, compile cache     p50 ${ms(pct(zr.nodeFresh, 0.5)).padEnd(9)} p99 ${ms(pct(zr.nodeFresh, 0.99)).padEnd(9)}  (require + first main, timed inside Node; photon's cached cold start ×${(pct(zr.coldCached, 0.5) / pct(zr.nodeFresh, 0.5)).toFixed(2)} of it, isolate included)`);
     console.log(`  warm call, whole pool.run()                   p50 ${ms(pct(zr.warm, 0.5)).padEnd(9)} p99 ${ms(pct(zr.warm, 0.99)).padEnd(9)}  (its main works: zod parse, dayjs, lodash)`);
     console.log(`  RSS per warm isolate of it                    ${zr.rssPerIsolateMb.toFixed(2)} MB (${zr.isolates} isolates measured)`);
     printBuiltinRows(br, ms);

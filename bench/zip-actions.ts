@@ -1,7 +1,12 @@
 // bench:isolates rows for archive actions: a zip of real npm packages (test/harness/npm-zip.ts:
 // dayjs + validator + lodash + zod, about 1 MB of JavaScript actually required, npm-installed at
 // bench time) — cold start of a new isolate with and without V8's code cache (samples interleaved,
-// so load on the shared machine hits both alike), the warm call, and RSS per warm isolate.
+// so load on the shared machine hits both alike), beside Node itself loading the same project in a
+// fresh process with its compile cache (the peer: what running these packages' top-level code
+// costs natively), the warm call, and RSS per warm isolate.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { IsolatePool } from '../invoker/pool/isolate-pool.js';
 import { ActionPackages, packageKey } from '../invoker/code/action-packages.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../shared/archive/action-archive.js';
@@ -19,6 +24,8 @@ export interface ZipRows {
   initCached: number[];
   initUncached: number[];
   warm: number[];
+  /** The peer: Node itself requiring the same project and calling main once, in a fresh process with its compile cache. */
+  nodeFresh: number[];
   rssPerIsolateMb: number;
   isolates: number;
 }
@@ -52,7 +59,14 @@ async function coldOnce(cache: NamespaceCache, packages: ActionPackages, action:
 }
 
 export async function zipRows(cache: NamespaceCache, samples: number, settle: () => Promise<void>, rssMb: () => number): Promise<ZipRows> {
-  const zip = zipFolder(npmProject(NPM_MAIN));
+  const project = npmProject(NPM_MAIN);
+  const zip = zipFolder(project);
+  const compileCache = mkdtempSync(`${tmpdir()}/photon-node-cc-`);
+  // Timed inside the child from before the require to after main: what a cold start has to do
+  // beyond starting the runtime, done by Node itself (its process start is not counted).
+  const nodeProbe = `const t = performance.now(); require(${JSON.stringify(`${project}/index.js`)}).main(${JSON.stringify(PARAMS)}); console.log(performance.now() - t)`;
+  const nodeOnce = (): number => Number(execFileSync(process.execPath, ['-e', nodeProbe], { env: { ...process.env, NODE_COMPILE_CACHE: compileCache } }).toString());
+  nodeOnce(); // fills Node's compile cache, as the first isolate fills photon's
   const action: Action = { ...benchAction('zipdeps', zip.toString('base64')), exec: { kind: 'nodejs:20', code: zip.toString('base64'), binary: true } };
   const withCache = new ActionPackages(DEFAULT_ARCHIVE_LIMITS, true);
   const without = new ActionPackages(DEFAULT_ARCHIVE_LIMITS, false);
@@ -65,7 +79,7 @@ export async function zipRows(cache: NamespaceCache, samples: number, settle: ()
     if (primed.ok) await primed.files.codeCacheWork;
   }); // produces the code cache
   const modules = (await withCache.compiles()).uncached;
-  const rows: ZipRows = { zipBytes: zip.length, modules, coldCached: [], coldUncached: [], initCached: [], initUncached: [], warm: [], rssPerIsolateMb: 0, isolates: 0 };
+  const rows: ZipRows = { zipBytes: zip.length, modules, coldCached: [], coldUncached: [], initCached: [], initUncached: [], warm: [], nodeFresh: [], rssPerIsolateMb: 0, isolates: 0 };
   for (let i = 0; i < samples; i++) {
     const order: [ActionPackages, number[], number[]][] = [[withCache, rows.coldCached, rows.initCached], [without, rows.coldUncached, rows.initUncached]];
     if (i % 2 === 1) order.reverse();
@@ -74,6 +88,7 @@ export async function zipRows(cache: NamespaceCache, samples: number, settle: ()
       total.push(s.total);
       init.push(s.init);
     }
+    rows.nodeFresh.push(nodeOnce());
   }
   if ((await withCache.compiles()).rejected > 0) throw new Error('V8 rejected photon-produced code cache data');
   // Warm calls and RSS per warm isolate: one pool, an isolate per invoking namespace.

@@ -23,6 +23,7 @@ try {
   console.log(`npm zip (${(r.zipBytes / 1048576).toFixed(1)} MB, ${r.modules} modules), ${samples} interleaved samples, isolation off`);
   console.log(`  cold, code cache:    p50 ${pct(r.coldCached, 50)} ms  p99 ${pct(r.coldCached, 99)} ms  init p50 ${pct(r.initCached, 50)} ms   goal ≤ 10 ms p50 (issue 19)`);
   console.log(`  cold, no code cache: p50 ${pct(r.coldUncached, 50)} ms  p99 ${pct(r.coldUncached, 99)} ms  init p50 ${pct(r.initUncached, 50)} ms`);
+  console.log(`  Node ${process.version} itself, fresh process, NODE_COMPILE_CACHE: require + first main p50 ${pct(r.nodeFresh, 50)} ms (photon's cached cold start ×${(Number(pct(r.coldCached, 50)) / Number(pct(r.nodeFresh, 50))).toFixed(2)} of it, isolate creation included)`);
   console.log(`  warm p50 ${pct(r.warm, 50)} ms; RSS per warm isolate ${r.rssPerIsolateMb.toFixed(2)} MB; built-ins precompiled with code cache: ${builtinCodeCache.compiles.cached}`);
 } finally {
   await cache.close();
