@@ -129,6 +129,26 @@ describe('a hostile tenant costs only its sandbox', () => {
   }, 30_000);
 });
 
+describe('every byte counted in a sandbox process (guest-memory.js)', () => {
+  // Without the counting, the Wasm memory grows to 1 GB (the sandbox's cgroup is the only bound)
+  // and the ArrayBuffer loop, catching each refusal, runs to its time limit.
+  const cases: [string, string][] = [
+    ['a Wasm memory grown to 1 GB', 'function main() { const m = new WebAssembly.Memory({ initial: 1 }); for (let i = 0; i < 16; i++) m.grow(1024); new Uint8Array(m.buffer).fill(1); return {}; }'],
+    ['1 GB of ArrayBuffers, every refusal caught', 'function main() { const keep = []; for (let i = 0; i < 1024; i++) { try { keep.push(new ArrayBuffer(1 << 20)) } catch {} } return { n: keep.length }; }'],
+  ];
+  for (const [what, code] of cases) {
+    it(`${what} in a 128 MB action: developer error with the memory message, the sandbox survives, the other namespace keeps answering`, async () => {
+      const r = await hostileWhileServing('bytes', code, { timeout: 10_000, memory: 128 });
+      expect(r.outcome.response.status).toBe('action developer error');
+      expect(r.outcome.response.result.error).toBe('The action exhausted its memory and was aborted.');
+      expect(r.ms).toBeLessThan(10_000);
+      expect(r.killed).toBe(0); // the isolate went, not the process
+      expect(Math.max(...r.victimMs)).toBeLessThan(1000);
+      expect((await run(HELLO, r.hostile)).response.result).toEqual({ hello: 'world' });
+    }, 30_000);
+  }
+});
+
 describe('no activation is lost when a sandbox goes', () => {
   it('an activation sharing the killed sandbox with the hostile one is recorded as a whisk internal error, not re-run', async () => {
     const { hostile } = tenants('collateral');
