@@ -69,4 +69,5 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
 });
 
 await pool.start();
-send({ t: 'ready' });
+const seccompMissing = process.env.PHOTON_SECCOMP_MISSING;
+send({ t: 'ready', ...(seccompMissing ? { missing: [`seccomp (${seccompMissing})`] } : {}) });

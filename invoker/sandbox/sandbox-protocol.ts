@@ -41,7 +41,8 @@ export type ToSandbox =
 
 /** Sandbox → supervisor. 'phase' is sent only when an activation queued or waited for an init (a warm run sends none). */
 export type FromSandbox =
-  | { t: 'ready' }
+  /** `missing`: confinement the process itself could not set up (seccomp), said loudly by the supervisor. */
+  | { t: 'ready'; missing?: string[] }
   | { t: 'done'; id: number; outcome: ActivationOutcome; busyMb: number }
   | { t: 'phase'; id: number; phase: 'queued' | 'init' | 'run' }
   | { t: 'warm'; snapshot: Record<string, WarmCounts> }

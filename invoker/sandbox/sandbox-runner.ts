@@ -245,6 +245,7 @@ export class SandboxRunner implements ActionRunner {
   private onMessage(slot: Slot, m: FromSandbox, ready: () => void): void {
     switch (m.t) {
       case 'ready':
+        if (m.missing) slot.proc?.missing.push(...m.missing.filter((x) => !slot.proc?.missing.includes(x)));
         slot.ready = READY;
         ready();
         break;

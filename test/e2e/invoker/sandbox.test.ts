@@ -256,12 +256,26 @@ describe('the sandbox process itself (its lowest layer, driven directly)', () =>
       expect(report.noNewPrivs).toBe('1');
       expect(report.cgroups).toMatch(/memory:\/photon-tsb-probe-/);
       expect(report.cgroups).toMatch(/pids:\/photon-tsb-probe-/);
-      expect(report.redis).toMatch(/^error: .*(ENETUNREACH|ECONNREFUSED)/);
-      expect(report.kafka).toMatch(/^error: .*(ENETUNREACH|ECONNREFUSED)/);
-      expect(report.controller).toMatch(/^error: .*(ENETUNREACH|ECONNREFUSED)/);
+      // EPERM: seccomp refuses the AF_INET socket before the empty network namespace is reached.
+      expect(report.redis).toMatch(/^error: .*(EPERM|ENETUNREACH|ECONNREFUSED)/);
+      expect(report.kafka).toMatch(/^error: .*(EPERM|ENETUNREACH|ECONNREFUSED)/);
+      expect(report.controller).toMatch(/^error: .*(EPERM|ENETUNREACH|ECONNREFUSED)/);
       expect(report.setns).not.toBe('entered');
       expect(report.secret).toBe('error: EACCES');
       expect(report.shadow).toBe('error: EACCES');
+      // seccomp (native/seccomp.ts), installed by spawnSandbox's preload before the entry ran.
+      expect(report.seccomp).toBe('2');
+      const EPERM = 'errno 1';
+      const ENOSYS = 'errno 38';
+      expect(report.syscalls).toEqual({
+        arch: 'x64',
+        socketInet: EPERM, socketInet6: EPERM, socketNetlink: EPERM, socketPacket: EPERM, socketpairInet: EPERM,
+        socketUnix: 'ok', // the one family a sandbox uses (its IPC channel)
+        ptrace: EPERM, mount: EPERM, umount: EPERM, unshareUser: EPERM, unshareNet: EPERM, setns: EPERM,
+        clone3: ENOSYS, bpf: EPERM, keyctl: EPERM, addKey: EPERM, perfEventOpen: EPERM, kexecLoad: EPERM,
+        initModule: EPERM, processVmReadv: EPERM, processVmWritev: EPERM, personality: EPERM,
+        personalityQuery: 'ok', ioUringSetup: ENOSYS,
+      });
     } finally {
       cache.release(ns);
       rmSync(secret, { force: true });
