@@ -180,6 +180,25 @@ describe('no activation is lost when a sandbox goes', () => {
   }, 30_000);
 });
 
+describe("logs of a killed sandbox's activations", () => {
+  it('reach their records: the lines the overrunning activation and a co-tenant wrote before the kill; a normal run gets each line once', async () => {
+    const { hostile } = tenants('logs');
+    let innocent = '';
+    for (let i = 0; !innocent; i++) if (runner.placement(`logs-innocent-${i}`) === runner.placement(hostile)) innocent = `logs-innocent-${i}`;
+    const normal = await run(makeAction('async function main() { console.log("a"); await new Promise((r) => setTimeout(r, 20)); console.log("b"); console.error("c"); return {}; }'), innocent);
+    expect(normal.logs.map((l) => l.replace(/^\S+ /, ''))).toEqual(['stdout: a', 'stdout: b', 'stderr: c']);
+    const slow = makeAction('async function main() { console.log("innocent before"); await new Promise((r) => setTimeout(r, 4000)); return {}; }', { limits: { timeout: 10_000 } });
+    const innocentRun = run(slow, innocent);
+    await new Promise((r) => setTimeout(r, 800));
+    const bad = await run(makeAction('function main() { console.log("line 1"); console.error("line 2"); const a = []; a[2 ** 32 - 2] = 1; a.sort(); return {}; }', { limits: { timeout: 500 } }), hostile);
+    expect(bad.response.result.error).toBe('The action exceeded its time limits of 500 milliseconds.');
+    expect(bad.logs.map((l) => l.replace(/^\S+ /, ''))).toEqual(['stdout: line 1', 'stderr: line 2']);
+    const i = await innocentRun;
+    expect(i.response.status).toBe('whisk internal error');
+    expect(i.logs.map((l) => l.replace(/^\S+ /, ''))).toEqual(['stdout: innocent before']);
+  }, 30_000);
+});
+
 describe('blast radius (cordons by namespace)', () => {
   it('a killed sandbox costs exactly the other tenants with activations in flight on it, none elsewhere', async () => {
     const { hostile } = tenants('blast');
