@@ -22,17 +22,27 @@
 // A system call of another ABI (x32, i386 on x86-64) kills the process: the numbers differ.
 import koffi from 'koffi';
 
-const lib = koffi.load('libc.so.6');
-const SockFilter = koffi.struct('photon_sock_filter', { code: 'uint16_t', jt: 'uint8_t', jf: 'uint8_t', k: 'uint32_t' });
-// Registered by name for the syscall prototype below.
-koffi.struct('photon_sock_fprog', { len: 'uint16_t', filter: koffi.pointer(SockFilter) });
-const cSyscall = lib.func('long syscall(long nr, unsigned int op, unsigned int flags, photon_sock_fprog *prog)') as (
-  nr: number, op: number, flags: number, prog: { len: number; filter: Insn[] },
-) => number;
-const cPrctl = lib.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)') as (
-  o: number, a: number, b: number, c: number, d: number,
-) => number;
-const cErrno = lib.func('int *__errno_location()') as () => unknown;
+interface Libc {
+  syscall(nr: number, op: number, flags: number, prog: { len: number; filter: Insn[] }): number;
+  prctl(o: number, a: number, b: number, c: number, d: number): number;
+  errnoLocation(): unknown;
+}
+
+// Bound on first use only (every importer of native/index.ts loads this file), with anonymous
+// struct types: koffi's named types are process-wide, and a test runner may evaluate this module twice.
+let libc: Libc | undefined;
+function bind(): Libc {
+  if (libc) return libc;
+  const lib = koffi.load('libc.so.6');
+  const SockFilter = koffi.struct({ code: 'uint16_t', jt: 'uint8_t', jf: 'uint8_t', k: 'uint32_t' });
+  const SockFprog = koffi.struct({ len: 'uint16_t', filter: koffi.pointer(SockFilter) });
+  libc = {
+    syscall: lib.func('syscall', 'long', ['long', 'unsigned int', 'unsigned int', koffi.pointer(SockFprog)]) as Libc['syscall'],
+    prctl: lib.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)') as Libc['prctl'],
+    errnoLocation: lib.func('int *__errno_location()') as Libc['errnoLocation'],
+  };
+  return libc;
+}
 
 interface Insn {
   code: number;
@@ -174,13 +184,14 @@ export function seccompProgram(a: ArchTable): Insn[] {
 export function installSandboxSeccomp(): string | null {
   const a = ARCH[process.arch];
   if (!a) return `no seccomp table for ${process.arch}`;
-  if (cPrctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) !== 0) return `prctl(PR_SET_NO_NEW_PRIVS) failed (errno ${errno()})`;
+  const c = bind();
+  if (c.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) !== 0) return `prctl(PR_SET_NO_NEW_PRIVS) failed (errno ${errno()})`;
   const filter = seccompProgram(a);
-  const rc = cSyscall(a.seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, { len: filter.length, filter });
+  const rc = c.syscall(a.seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, { len: filter.length, filter });
   if (rc !== 0) return `seccomp(SECCOMP_SET_MODE_FILTER, TSYNC) failed (rc ${rc}, errno ${errno()})`;
   return null;
 }
 
 function errno(): number {
-  return koffi.decode(cErrno(), 'int') as number;
+  return koffi.decode(bind().errnoLocation(), 'int') as number;
 }
