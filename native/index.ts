@@ -8,5 +8,6 @@ export { DEFAULT_ID_COUNT, defaultIdBase, invokerTag } from './naming.js';
 export { createNamespaceCache } from './namespace-cache.js';
 export { socketNamespaceInode } from './socket-namespace.js';
 export { createThreadSockets } from './thread-sockets.js';
+export { installSandboxSeccomp } from './seccomp.js';
 /** Benchmark baseline only (the thesis's "no cache"): every acquire creates, every release deletes. */
 export { uncachedNamespaces } from './uncached-namespaces.js';

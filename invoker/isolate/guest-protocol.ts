@@ -19,7 +19,9 @@ export type GuestMessage =
   /** setImmediate: one per batch of immediates; answered by HostMessage 'immediate' on the host's next check phase. */
   | { op: 'immediate' }
   /** A built-in module's asynchronous host call (`require('photon:host').request(call, …args)`). */
-  | { op: 'builtin'; id: number; module: string; call: string; args: unknown[] };
+  | { op: 'builtin'; id: number; module: string; call: string; args: unknown[] }
+  /** guest-memory.js: bytes outside the heap passed the action's limit; the isolate runtime disposes the isolate ('memory'). */
+  | { op: 'memory-exceeded' };
 
 /** Host → guest. `id` answers a guest request; `conn` names a TCP connection the host allocated. */
 export type HostMessage =
@@ -58,6 +60,8 @@ export type BuiltinAnswer = { ok: true; value: unknown } | { ok: false; error: {
 
 /** What the guest runtime is configured with when a context is created. */
 export interface GuestConfig {
+  /** The action's memory limit in bytes: Wasm memories and resizable buffers count against it (guest-memory.js). */
+  memoryLimit?: number;
   /** Bytes of log text one busy period of the context may send before it stops sending. */
   logLimit: number;
   /** Bytes (UTF-16 code units, a lower bound of UTF-8 bytes) above which the guest does not copy a result out. */

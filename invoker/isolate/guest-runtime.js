@@ -12,9 +12,11 @@
 // says what it is (o: ok JSON, a: application error JSON, d: developer error text, t: too large
 // JSON) so that a large result is not JSON-encoded twice.
 // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
-(function photonGuest(send, hostFs, makeLoader, makeBuiltins, hostCall, builtinTable, packageNames, stage) {
+(function photonGuest(send, hostFs, makeLoader, makeBuiltins, hostCall, builtinTable, packageNames, stage, makeMemory) {
   'use strict';
   const G = globalThis;
+  // First, before anything else captures a constructor: bytes outside the heap are counted (guest-memory.js).
+  const memory = makeMemory(G, send);
   // Intrinsics captured before user code can replace them.
   const jsonStringify = JSON.stringify;
   const jsonParse = JSON.parse;
@@ -484,6 +486,7 @@
   }
   function installCode(code, entry, configJson) {
     Object.assign(config, jsonParse(configJson));
+    memory.setLimit(config.memoryLimit);
     initEnv(config.env || {});
     if (config.archive) return installArchive(entry);
     if (typeof code !== 'string' || code.trim() === '') return jsonStringify({ ok: false, message: 'Missing main/no code to execute.' });
@@ -552,6 +555,7 @@
         return 'a' + error;
       }
       if (exited) return 'd' + EXIT_RUN;
+      memory.check();
       return finish(value);
     } finally {
       inflight--;

@@ -7,7 +7,9 @@
 // disposing stops both that and a synchronous `while (true) {}` (V8 TerminateExecution), and the
 // host thread is never blocked because every call is asynchronous (the isolate runs on
 // isolated-vm's thread pool). The memory limit is V8's: isolated-vm disposes the isolate when
-// its heap passes `memoryLimit`, and the error it throws is recognised below.
+// its heap passes `memoryLimit`, and the error it throws is recognised below; memory outside the
+// heap that isolated-vm does not count (Wasm, resizable buffers) is counted by guest-memory.js,
+// which asks for the same disposal ('memory-exceeded').
 import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
@@ -30,13 +32,14 @@ const guestFile = (name: string): string => readFileSync(new URL(`./${name}`, im
 const GUEST_SOURCE = guestFile('guest-runtime.js');
 const LOADER_SOURCE = guestFile('guest-module-loader.js');
 const BUILTINS_SOURCE = guestFile('guest-builtins.js');
+const MEMORY_SOURCE = guestFile('guest-memory.js');
 // The built-in modules' bundles exist (built or rebuilt if stale) before any isolate does.
 await ensureBuiltins();
 const BUILTIN_TABLE = JSON.stringify(Object.fromEntries(Object.entries(BUILTIN_MODULES).map(([name, m]) => [name, { lazy: m.lazy }])));
 // Compiled once per isolate (and run in each of its contexts); V8's code cache, produced by the
 // first isolate of the process, spares later isolates the parse and compile of the runtime.
 const PACKAGE_NAMES = JSON.stringify(Object.keys(BUNDLED_PACKAGES));
-const GUEST_SCRIPT = `((send, hostFs, hostCall, stage) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE}), (${BUILTINS_SOURCE}), hostCall, ${BUILTIN_TABLE}, ${PACKAGE_NAMES}, stage))`;
+const GUEST_SCRIPT = `((send, hostFs, hostCall, stage) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE}), (${BUILTINS_SOURCE}), hostCall, ${BUILTIN_TABLE}, ${PACKAGE_NAMES}, stage, (${MEMORY_SOURCE})))`;
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
 /** Size of an isolate's staging area (createContext): inputs up to this size cross a synchronous host call without a copy. */
@@ -303,7 +306,9 @@ class IvmRuntime implements IsolateRuntime {
     const context = await this.isolate.createContext();
     const id = ++this.contextSeq;
     const onMessage = this.options.onMessage;
-    const send = new ivm.Callback((msg: GuestMessage) => onMessage(id, msg), { ignored: true });
+    // 'memory-exceeded': guest-memory.js counted bytes outside the heap past the action's limit
+    // and waits (spinning) to be disposed, as isolated-vm disposes an isolate whose heap passed it.
+    const send = new ivm.Callback((msg: GuestMessage) => (msg.op === 'memory-exceeded' ? this.dispose('memory') : onMessage(id, msg)), { ignored: true });
     const onCall = this.options.onCall;
     // A built-in's synchronous host call (guest-builtins.js hostHandle.call → applySyncPromise).
     // Copies in, copies out; the answer is always plain data, never a host Error.

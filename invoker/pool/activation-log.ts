@@ -12,7 +12,16 @@ export class ActivationLog {
   private bytes = 0;
   private truncated = false;
 
-  constructor(readonly limit: number) {}
+  /** `onLine`: told each line as it is kept, in order (a sandbox streams them to its supervisor). */
+  constructor(
+    readonly limit: number,
+    private readonly onLine?: (line: string) => void,
+  ) {}
+
+  private keep(line: string): void {
+    this.kept.push(line);
+    this.onLine?.(line);
+  }
 
   add(stream: 'stdout' | 'stderr', time: string, text: string): void {
     if (this.limit <= 0 || this.truncated) return;
@@ -22,7 +31,7 @@ export class ActivationLog {
       return;
     }
     this.bytes += size;
-    this.kept.push(`${time} ${stream}: ${text}`);
+    this.keep(`${time} ${stream}: ${text}`);
   }
 
   /** The guest stopped sending because its busy period exceeded the limit. */
@@ -32,7 +41,7 @@ export class ActivationLog {
 
   /** A line written by the platform itself (e.g. why the activation was stopped). */
   note(text: string): void {
-    if (this.limit > 0) this.kept.push(`${new Date().toISOString()} stderr: ${text}`);
+    if (this.limit > 0) this.keep(`${new Date().toISOString()} stderr: ${text}`);
   }
 
   lines(): string[] {

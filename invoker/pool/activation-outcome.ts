@@ -23,6 +23,11 @@ export interface ActivationInput {
    * ('run', under the timeout): a supervisor outside the process times its kill deadline by these.
    */
   onPhase?(phase: 'queued' | 'init' | 'run'): void;
+  /**
+   * Told each log line as the activation's log keeps it, in order: the outcome's `logs` start
+   * with exactly these (a sandbox streams them, so a killed sandbox's activations keep theirs).
+   */
+  onLog?(line: string): void;
 }
 
 /** How the isolate that ran the activation was obtained. */

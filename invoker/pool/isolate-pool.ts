@@ -141,7 +141,7 @@ export class IsolatePool {
   async run(action: Action, params: Record<string, unknown>, activation: ActivationInput): Promise<ActivationOutcome> {
     const received = Date.now();
     const limits = checkLimits(action.limits);
-    const log = new ActivationLog(typeof limits === 'string' ? 0 : limits.logs);
+    const log = new ActivationLog(typeof limits === 'string' ? 0 : limits.logs, activation.onLog);
     if (typeof limits === 'string') return this.refused(activation, 'limits', limits, received, log);
     if (this.closed) return this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
     if (!invokerKind(action.exec.kind)) return this.refused(activation, 'unknown-kind', `The action kind '${action.exec.kind}' has no runtime on this invoker.`, received, log);

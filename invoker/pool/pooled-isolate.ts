@@ -213,7 +213,7 @@ export class PooledIsolate {
   private guestConfig(action: Action): GuestConfig {
     const env: Record<string, unknown> = {};
     for (const kv of action.parameters) if (kv.init === true) env[kv.key] = kv.value;
-    return { logLimit: action.limits.logs, resultLimit: this.options.resultLimit, archive: action.exec.binary === true, root: ACTION_ROOT, env };
+    return { memoryLimit: action.limits.memory * 1024 * 1024, logLimit: action.limits.logs, resultLimit: this.options.resultLimit, archive: action.exec.binary === true, root: ACTION_ROOT, env };
   }
 
   private newHostApis(ns: NetworkNamespace): HostApis {

@@ -35,6 +35,22 @@ const sendWarm = (): void => {
 runner.onWarmChange(sendWarm);
 setInterval(sendWarm, WARM_REFRESH_MS).unref();
 
+// Log lines go to the supervisor as they are kept, batched per turn of the event loop (isolates run
+// on their own threads, so this loop keeps turning while one is wedged): a sandbox killed or dead
+// loses at most the lines of its last turn. Bounded by each activation's log limit; 'done' then
+// carries only the lines not sent yet, so no line crosses twice.
+const streams = new Map<number, { sent: number; pending: string[] }>();
+let flushArmed = false;
+const flushLogs = (): void => {
+  flushArmed = false;
+  for (const [id, s] of streams) {
+    if (s.pending.length === 0) continue;
+    send({ t: 'log', id, lines: s.pending });
+    s.sent += s.pending.length;
+    s.pending = [];
+  }
+};
+
 /** Actions by key as the supervisor sent them (it tracks what was sent, and says when to forget). */
 const actions = new Map<string, Action>();
 
@@ -47,6 +63,8 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
     if (msg.action) actions.set(msg.actionKey, msg.action);
     const action = actions.get(msg.actionKey);
     if (!action) throw new Error(`sandbox: action ${msg.actionKey} was never sent`); // a supervisor bug: crash loudly
+    const stream = { sent: 0, pending: [] as string[] };
+    streams.set(msg.id, stream);
     void pool.run(action, msg.params, {
       activationId: msg.activationId,
       namespace: msg.namespace,
@@ -60,7 +78,18 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
         told = true;
         send({ t: 'phase', id: msg.id, phase });
       },
-    }).then((outcome) => send({ t: 'done', id: msg.id, outcome, busyMb: pool.busyMemoryMb() }));
+      onLog: (line) => {
+        stream.pending.push(line);
+        if (!flushArmed) {
+          flushArmed = true;
+          setImmediate(flushLogs);
+        }
+      },
+    }).then((outcome) => {
+      streams.delete(msg.id);
+      const logs = stream.sent === 0 ? outcome.logs : outcome.logs.slice(stream.sent);
+      send({ t: 'done', id: msg.id, outcome: { ...outcome, logs }, busyMb: pool.busyMemoryMb() });
+    });
   } else if (msg.t === 'forget-actions') {
     actions.clear();
   } else if (msg.t === 'close') {
@@ -69,4 +98,5 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
 });
 
 await pool.start();
-send({ t: 'ready' });
+const seccompMissing = process.env.PHOTON_SECCOMP_MISSING;
+send({ t: 'ready', ...(seccompMissing ? { missing: [`seccomp (${seccompMissing})`] } : {}) });

@@ -42,8 +42,12 @@ export type ToSandbox =
 
 /** Sandbox → supervisor. 'phase' is sent only when an activation queued or waited for an init (a warm run sends none). */
 export type FromSandbox =
-  | { t: 'ready' }
+  /** `missing`: confinement the process itself could not set up (seccomp), said loudly by the supervisor. */
+  | { t: 'ready'; missing?: string[] }
+  /** `outcome.logs` holds only the lines after those already sent with 'log'. */
   | { t: 'done'; id: number; outcome: ActivationOutcome; busyMb: number }
+  /** Log lines of run `id`, as they are kept (batched per turn of the event loop). */
+  | { t: 'log'; id: number; lines: string[] }
   | { t: 'phase'; id: number; phase: 'queued' | 'init' | 'run' }
   | { t: 'warm'; snapshot: Record<string, WarmCounts> }
   | { t: 'acquire'; req: number }

@@ -51,6 +51,8 @@ interface InFlight {
   phase: 'dispatched' | 'queued' | 'init' | 'run';
   timer: NodeJS.Timeout | null;
   overran: boolean;
+  /** Log lines the sandbox streamed so far ('log'): the record keeps them even if the sandbox goes. */
+  logs: string[];
   resolve(o: RunOutcome): void;
 }
 
@@ -114,7 +116,7 @@ export class SandboxRunner implements ActionRunner {
     if (this.closing) return Promise.resolve(this.synthetic(request, internalError('The invoker is shutting down.'), Date.now(), 'closed'));
     const slot = this.place(request.namespace);
     return new Promise<RunOutcome>((resolve) => {
-      const f: InFlight = { id: ++this.seq, request, sandbox: slot, dispatched: Date.now(), phase: 'dispatched', timer: null, overran: false, resolve };
+      const f: InFlight = { id: ++this.seq, request, sandbox: slot, dispatched: Date.now(), phase: 'dispatched', timer: null, overran: false, logs: [], resolve };
       slot.inFlight.set(f.id, f);
       this.arm(f);
       const { action } = request;
@@ -245,13 +247,19 @@ export class SandboxRunner implements ActionRunner {
   private onMessage(slot: Slot, m: FromSandbox, ready: () => void): void {
     switch (m.t) {
       case 'ready':
+        if (m.missing) slot.proc?.missing.push(...m.missing.filter((x) => !slot.proc?.missing.includes(x)));
         slot.ready = READY;
         ready();
         break;
       case 'done': {
         slot.busyMb = m.busyMb;
         const f = slot.inFlight.get(m.id);
-        if (f) this.settle(f, m.outcome);
+        if (f) this.settle(f, f.logs.length === 0 ? m.outcome : { ...m.outcome, logs: [...f.logs, ...m.outcome.logs] });
+        break;
+      }
+      case 'log': {
+        const f = slot.inFlight.get(m.id);
+        if (f) f.logs.push(...m.lines);
         break;
       }
       case 'phase': {
@@ -318,7 +326,7 @@ export class SandboxRunner implements ActionRunner {
       else if (crashed && entries.length === 1) response = developerError(MESSAGES.memory);
       else if (this.closing) response = internalError('The invoker shut down before the activation ended.');
       else response = internalError(crashed ? `The sandbox process running this activation died (exit code ${code}, signal ${signal}).` : MESSAGES.sandboxCollateral);
-      f.resolve(this.synthetic(f.request, response, f.dispatched, null, f.overran, proc.id, now));
+      f.resolve({ ...this.synthetic(f.request, response, f.dispatched, null, f.overran, proc.id, now), logs: f.logs });
     }
     // A sandbox that died before it was ready (it cannot start at all) is retried after a pause, not in a loop.
     if (!this.closing) {

@@ -6,7 +6,9 @@
 //     are created by the supervisor and passed over the IPC channel)
 //   → setpriv (uid/gid 65534, no supplementary groups, empty capability sets and bounding set,
 //     no_new_privs: no setns, no mount, no raw sockets, no setuid binaries)
-//   → node --no-node-snapshot --import tsx <entry> (the same node binary: process.execPath).
+//   → node --no-node-snapshot --import tsx --import sandbox-seccomp.ts <entry> (the same node
+//     binary: process.execPath; the preload installs a seccomp filter on every thread before the
+//     entry runs: native/seccomp.ts says what it denies).
 // Where a step is impossible (not root, a tool missing) the sandbox runs without it and `missing`
 // says so; the caller prints it loudly, as network isolation does.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +24,8 @@ const UNSHARE = '/usr/bin/unshare';
 const SETPRIV = '/usr/bin/setpriv';
 /** The repository root: tsx is resolved from here, and the entry is a path under it. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Installs the seccomp filter before the entry runs (it reports a failure itself: PHOTON_SECCOMP_MISSING). */
+const SECCOMP_PRELOAD = join(dirname(fileURLToPath(import.meta.url)), 'sandbox-seccomp.ts');
 
 export interface SpawnSandboxOptions {
   /** cgroup name, unique on the machine, e.g. photon-<invoker>-sb-<n>-<pid>-<seq>. */
@@ -46,7 +50,8 @@ export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
   const missing: string[] = [];
   const root = process.getuid?.() === 0;
   const confine = o.confine ?? true;
-  const node = [process.execPath, '--no-node-snapshot', '--import', 'tsx', o.entry, ...o.args];
+  const preload = confine ? ['--import', SECCOMP_PRELOAD] : [];
+  const node = [process.execPath, '--no-node-snapshot', '--import', 'tsx', ...preload, o.entry, ...o.args];
   let argv = node;
   let cgroup: SandboxCgroup | null = null;
   if (!confine) missing.push('all confinement (turned off)');
@@ -67,6 +72,8 @@ export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
     PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
     PHOTON_CGROUP_PROCS: cgroup ? cgroup.procs.join(' ') : '',
     TMPDIR: '/tmp',
+    // No io_uring ring in libuv: the seccomp filter denies io_uring_setup (native/seccomp.ts).
+    UV_USE_IO_URING: '0',
   };
   const child = spawn('/bin/sh', ['-c', script, 'photon-sandbox', ...argv], {
     cwd: REPO_ROOT,

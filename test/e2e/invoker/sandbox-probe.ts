@@ -1,6 +1,7 @@
 // Run as a sandbox process by sandbox.test.ts through spawnSandbox() itself (the sandbox's lowest
 // layer), standing in for a guest that escaped its isolate and runs arbitrary code in the process:
-// it tries what a sandbox must not be able to do and reports each result over the IPC channel.
+// it tries what a sandbox must not be able to do and reports each result over the IPC channel
+// (system calls included, through koffi: arbitrary native code, as an isolate escape would have).
 import { openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import koffi from 'koffi';
@@ -37,6 +38,52 @@ function tryRead(file: string): string {
   }
 }
 
+// System calls the seccomp filter denies (native/seccomp.ts), tried with harmless arguments: each
+// reports 'ok' or its errno. Several would succeed without the filter (socket(AF_INET), ptrace
+// TRACEME, keyctl, add_key, process_vm_readv/writev, personality, io_uring_setup) or fail with
+// another errno (unshare: EINVAL in a threaded process; clone3: EINVAL), so EPERM/ENOSYS here is
+// the filter's answer. x86-64 numbers: the probe runs where the tests run.
+function trySyscalls(): Record<string, string> {
+  const libc = koffi.load('libc.so.6');
+  const errnoAt = libc.func('int *__errno_location()');
+  const call = (f: () => number): string => {
+    const rc = f();
+    return rc < 0 ? `errno ${String(koffi.decode(errnoAt(), 'int'))}` : 'ok';
+  };
+  const sys = libc.func('long syscall(long nr, long a, long b, long c, long d, long e, long f)') as (...a: number[]) => number;
+  const sysPtr = libc.func('long syscall(long nr, long a, void *b)') as (nr: number, a: number, b: Buffer) => number;
+  const mount = libc.func('int mount(const char *src, const char *target, const char *fstype, unsigned long flags, const void *data)') as (...a: unknown[]) => number;
+  const umount2 = libc.func('int umount2(const char *target, int flags)') as (t: string, f: number) => number;
+  const addKey = libc.func('long syscall(long nr, const char *type, const char *desc, const char *payload, size_t len, int keyring)') as (...a: unknown[]) => number;
+  return {
+    arch: process.arch,
+    socketInet: call(() => sys(41, 2, 1, 0, 0, 0, 0)),
+    socketInet6: call(() => sys(41, 10, 2, 0, 0, 0, 0)),
+    socketNetlink: call(() => sys(41, 16, 3, 0, 0, 0, 0)),
+    socketPacket: call(() => sys(41, 17, 3, 0, 0, 0, 0)),
+    socketpairInet: call(() => sys(53, 2, 1, 0, 0, 0, 0)),
+    socketUnix: call(() => sys(41, 1, 1, 0, 0, 0, 0)),
+    ptrace: call(() => sys(101, 0, 0, 0, 0, 0, 0)), // PTRACE_TRACEME
+    mount: call(() => mount('none', '/tmp', 'tmpfs', 0, null)),
+    umount: call(() => umount2('/proc', 2)),
+    unshareUser: call(() => sys(272, 0x10000000, 0, 0, 0, 0, 0)),
+    unshareNet: call(() => sys(272, 0x40000000, 0, 0, 0, 0, 0)),
+    setns: call(() => sys(308, 0, 0x40000000, 0, 0, 0, 0)),
+    clone3: call(() => sysPtr(435, 0, Buffer.alloc(88))),
+    bpf: call(() => sysPtr(321, 0, Buffer.alloc(128))),
+    keyctl: call(() => sys(250, 0, -3, 0, 0, 0, 0)), // KEYCTL_GET_KEYRING_ID of the session keyring
+    addKey: call(() => addKey(248, 'user', 'photon-probe', 'x', 1, -2)),
+    perfEventOpen: call(() => sysPtr(298, 0, Buffer.alloc(128))),
+    kexecLoad: call(() => sys(246, 0, 0, 0, 0, 0, 0)),
+    initModule: call(() => sys(175, 0, 0, 0, 0, 0, 0)),
+    processVmReadv: call(() => sys(310, process.pid, 0, 0, 0, 0, 0)),
+    processVmWritev: call(() => sys(311, process.pid, 0, 0, 0, 0, 0)),
+    personality: call(() => sys(135, 0x0040000, 0, 0, 0, 0, 0)), // ADDR_NO_RANDOMIZE
+    personalityQuery: call(() => sys(135, 0xffffffff, 0, 0, 0, 0, 0)),
+    ioUringSetup: call(() => sysPtr(425, 1, Buffer.alloc(120))),
+  };
+}
+
 const status = readFileSync('/proc/self/status', 'utf8');
 const field = (name: string): string => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1] ?? '';
 process.send!({
@@ -51,4 +98,6 @@ process.send!({
   setns: trySetns(),
   secret: tryRead(secretFile),
   shadow: tryRead('/etc/shadow'),
+  seccomp: field('Seccomp'),
+  syscalls: trySyscalls(),
 }, () => process.exit(0));

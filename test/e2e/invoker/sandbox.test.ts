@@ -129,6 +129,26 @@ describe('a hostile tenant costs only its sandbox', () => {
   }, 30_000);
 });
 
+describe('every byte counted in a sandbox process (guest-memory.js)', () => {
+  // Without the counting, the Wasm memory grows to 1 GB (the sandbox's cgroup is the only bound)
+  // and the ArrayBuffer loop, catching each refusal, runs to its time limit.
+  const cases: [string, string][] = [
+    ['a Wasm memory grown to 1 GB', 'function main() { const m = new WebAssembly.Memory({ initial: 1 }); for (let i = 0; i < 16; i++) m.grow(1024); new Uint8Array(m.buffer).fill(1); return {}; }'],
+    ['1 GB of ArrayBuffers, every refusal caught', 'function main() { const keep = []; for (let i = 0; i < 1024; i++) { try { keep.push(new ArrayBuffer(1 << 20)) } catch {} } return { n: keep.length }; }'],
+  ];
+  for (const [what, code] of cases) {
+    it(`${what} in a 128 MB action: developer error with the memory message, the sandbox survives, the other namespace keeps answering`, async () => {
+      const r = await hostileWhileServing('bytes', code, { timeout: 10_000, memory: 128 });
+      expect(r.outcome.response.status).toBe('action developer error');
+      expect(r.outcome.response.result.error).toBe('The action exhausted its memory and was aborted.');
+      expect(r.ms).toBeLessThan(10_000);
+      expect(r.killed).toBe(0); // the isolate went, not the process
+      expect(Math.max(...r.victimMs)).toBeLessThan(1000);
+      expect((await run(HELLO, r.hostile)).response.result).toEqual({ hello: 'world' });
+    }, 30_000);
+  }
+});
+
 describe('no activation is lost when a sandbox goes', () => {
   it('an activation sharing the killed sandbox with the hostile one is recorded as a whisk internal error, not re-run', async () => {
     const { hostile } = tenants('collateral');
@@ -157,6 +177,25 @@ describe('no activation is lost when a sandbox goes', () => {
     expect(o.response.result.error).toBe('The action exhausted its memory and was aborted.');
     const after = await run(HELLO, `${ns}-next`);
     expect(after.response.result).toEqual({ hello: 'world' });
+  }, 30_000);
+});
+
+describe("logs of a killed sandbox's activations", () => {
+  it('reach their records: the lines the overrunning activation and a co-tenant wrote before the kill; a normal run gets each line once', async () => {
+    const { hostile } = tenants('logs');
+    let innocent = '';
+    for (let i = 0; !innocent; i++) if (runner.placement(`logs-innocent-${i}`) === runner.placement(hostile)) innocent = `logs-innocent-${i}`;
+    const normal = await run(makeAction('async function main() { console.log("a"); await new Promise((r) => setTimeout(r, 20)); console.log("b"); console.error("c"); return {}; }'), innocent);
+    expect(normal.logs.map((l) => l.replace(/^\S+ /, ''))).toEqual(['stdout: a', 'stdout: b', 'stderr: c']);
+    const slow = makeAction('async function main() { console.log("innocent before"); await new Promise((r) => setTimeout(r, 4000)); return {}; }', { limits: { timeout: 10_000 } });
+    const innocentRun = run(slow, innocent);
+    await new Promise((r) => setTimeout(r, 800));
+    const bad = await run(makeAction('function main() { console.log("line 1"); console.error("line 2"); const a = []; a[2 ** 32 - 2] = 1; a.sort(); return {}; }', { limits: { timeout: 500 } }), hostile);
+    expect(bad.response.result.error).toBe('The action exceeded its time limits of 500 milliseconds.');
+    expect(bad.logs.map((l) => l.replace(/^\S+ /, ''))).toEqual(['stdout: line 1', 'stderr: line 2']);
+    const i = await innocentRun;
+    expect(i.response.status).toBe('whisk internal error');
+    expect(i.logs.map((l) => l.replace(/^\S+ /, ''))).toEqual(['stdout: innocent before']);
   }, 30_000);
 });
 
@@ -236,12 +275,26 @@ describe('the sandbox process itself (its lowest layer, driven directly)', () =>
       expect(report.noNewPrivs).toBe('1');
       expect(report.cgroups).toMatch(/memory:\/photon-tsb-probe-/);
       expect(report.cgroups).toMatch(/pids:\/photon-tsb-probe-/);
-      expect(report.redis).toMatch(/^error: .*(ENETUNREACH|ECONNREFUSED)/);
-      expect(report.kafka).toMatch(/^error: .*(ENETUNREACH|ECONNREFUSED)/);
-      expect(report.controller).toMatch(/^error: .*(ENETUNREACH|ECONNREFUSED)/);
+      // EPERM: seccomp refuses the AF_INET socket before the empty network namespace is reached.
+      expect(report.redis).toMatch(/^error: .*(EPERM|ENETUNREACH|ECONNREFUSED)/);
+      expect(report.kafka).toMatch(/^error: .*(EPERM|ENETUNREACH|ECONNREFUSED)/);
+      expect(report.controller).toMatch(/^error: .*(EPERM|ENETUNREACH|ECONNREFUSED)/);
       expect(report.setns).not.toBe('entered');
       expect(report.secret).toBe('error: EACCES');
       expect(report.shadow).toBe('error: EACCES');
+      // seccomp (native/seccomp.ts), installed by spawnSandbox's preload before the entry ran.
+      expect(report.seccomp).toBe('2');
+      const EPERM = 'errno 1';
+      const ENOSYS = 'errno 38';
+      expect(report.syscalls).toEqual({
+        arch: 'x64',
+        socketInet: EPERM, socketInet6: EPERM, socketNetlink: EPERM, socketPacket: EPERM, socketpairInet: EPERM,
+        socketUnix: 'ok', // the one family a sandbox uses (its IPC channel)
+        ptrace: EPERM, mount: EPERM, umount: EPERM, unshareUser: EPERM, unshareNet: EPERM, setns: EPERM,
+        clone3: ENOSYS, bpf: EPERM, keyctl: EPERM, addKey: EPERM, perfEventOpen: EPERM, kexecLoad: EPERM,
+        initModule: EPERM, processVmReadv: EPERM, processVmWritev: EPERM, personality: EPERM,
+        personalityQuery: 'ok', ioUringSetup: ENOSYS,
+      });
     } finally {
       cache.release(ns);
       rmSync(secret, { force: true });
