@@ -25,6 +25,7 @@ import { uncachedNamespaces } from '../native/uncached-namespaces.js';
 import { zipRows } from './zip-actions.js';
 import { hostBuiltinRows, printHostBuiltinRows } from './host-builtin-rows.js';
 import { builtinRows, printBuiltinRows } from './builtins-rows.js';
+import { fairnessRows, printFairness } from './sandbox-fairness.js';
 
 const LONG = process.argv.includes('--long');
 const N_COLD = LONG ? 400 : 100;
@@ -328,6 +329,11 @@ async function throughputAll(modes: Mode[], cached: NamespaceCache): Promise<Map
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = os.loadavg()[0]!.toFixed(2);
+  if (process.argv.includes('--fair')) {
+    // Only fair CPU between tenants (npm run bench:isolates -- --fair): bench/sandbox-fairness.ts.
+    printFairness(await fairnessRows());
+    return;
+  }
   if (process.argv.includes('--hop')) {
     // Only the supervisor→sandbox hop (npm run bench:isolates -- --hop): a quick look at its cost.
     const small = createNamespaceCache({ invokerId: 'tibh', idBase: 63616, idCount: 64, floor: 8, ceiling: 32, isolation: 'on', log: quiet });

@@ -19,6 +19,8 @@ export interface SandboxProcessOptions {
   /** cgroup limits: memory (MB) and tasks (threads count). */
   memoryLimitMb: number;
   pidsLimit: number;
+  /** cgroup cpu.shares (default 1024). */
+  cpuShares?: number;
   confine?: boolean;
   /** Every message that is not a namespace/socket request: ready, done, phase, warm. */
   onMessage(m: FromSandbox): void;
@@ -50,6 +52,7 @@ export class SandboxProcess {
       args: [JSON.stringify(o.config)],
       memoryMb: o.memoryLimitMb,
       pids: o.pidsLimit,
+      ...(o.cpuShares !== undefined ? { cpuShares: o.cpuShares } : {}),
       ...(o.confine !== undefined ? { confine: o.confine } : {}),
     });
     this.missing = this.spawned.missing;

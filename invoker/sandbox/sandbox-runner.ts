@@ -71,6 +71,8 @@ interface Slot {
 const KNOWN_ACTIONS_MAX = 2000;
 
 const QUARANTINE = -1;
+const CPU_SHARES = 1024;
+const QUARANTINE_CPU_SHARES = 256;
 
 /** Contract: ActionRunner's; run() never rejects and answers exactly once per request, whatever the sandbox does. */
 export class SandboxRunner implements ActionRunner {
@@ -235,6 +237,9 @@ export class SandboxRunner implements ActionRunner {
       memoryLimitMb: 2 * this.shareMb + 256,
       // Threads count as tasks: Node's ~11, isolated-vm's pool, tsx's esbuild: far below this.
       pidsLimit: 256,
+      // Equal weights for ordinary sandboxes: a cordon with 20 spinning threads gets no more CPU
+      // than one with a single busy thread. The quarantine sandbox weighs a quarter of one.
+      cpuShares: slot.index === QUARANTINE ? QUARANTINE_CPU_SHARES : CPU_SHARES,
       ...(this.o.confine !== undefined ? { confine: this.o.confine } : {}),
       onMessage: (m) => this.onMessage(slot, m, readyResolve),
       onExit: (code, signal) => this.onExit(slot, proc, code, signal),

@@ -31,6 +31,8 @@ export interface SpawnSandboxOptions {
   args: string[];
   memoryMb: number;
   pids: number;
+  /** cpu.shares of its cgroup (default 1024). */
+  cpuShares?: number;
   /** Off only for tests of the layers above: run unconfined (said in `missing`). */
   confine?: boolean;
 }
@@ -57,7 +59,7 @@ export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
     } else missing.push(`uid and capability drop (${SETPRIV} not found)`);
     if (existsSync(UNSHARE)) argv = [UNSHARE, '--net', '--', ...argv];
     else missing.push(`own network namespace (${UNSHARE} not found): the sandbox shares the host's network`);
-    cgroup = createSandboxCgroup(o.name, { memoryMb: o.memoryMb, pids: o.pids });
+    cgroup = createSandboxCgroup(o.name, { memoryMb: o.memoryMb, pids: o.pids, ...(o.cpuShares !== undefined ? { cpuShares: o.cpuShares } : {}) });
     missing.push(...cgroup.missing.map((m) => `cgroup ${m}`));
   }
   // The shell runs as root only to join the cgroups, then execs the chain above (same pid).
