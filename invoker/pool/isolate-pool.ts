@@ -160,7 +160,7 @@ export class IsolatePool {
         this.queue.push(pending);
         this.events.emit({ type: 'queued', activationId: activation.activationId, actionKey: key, queueLength: this.queue.length });
       });
-      if (!placement) return this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
+      if (!placement) return pending.withdrawn ? this.refused(activation, 'withdrawn', 'The activation was withdrawn from the queue.', received, log) : this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
     }
     return this.execute(placement, pending.action, params, activation, received, log);
   }
@@ -193,6 +193,17 @@ export class IsolatePool {
       }
     }
     return out;
+  }
+
+  /** Takes a queued activation back (it answers refused 'withdrawn', never runs); false when it is not queued (placed already, or unknown). */
+  withdraw(activationId: string): boolean {
+    const i = this.queue.findIndex((p) => p.activationId === activationId);
+    if (i < 0) return false;
+    const [p] = this.queue.splice(i, 1);
+    p!.withdrawn = true;
+    p!.resolve(null);
+    this.drain();
+    return true;
   }
 
   /** Disposes every isolate (their namespaces go back to the cache) and answers queued activations. */

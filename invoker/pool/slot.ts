@@ -48,6 +48,8 @@ export interface Pending {
   tenant: string;
   log: ActivationLog;
   activationId: string;
+  /** Set by IsolatePool.withdraw() before resolve(null). */
+  withdrawn?: boolean;
   resolve(placement: Placement | null): void;
 }
 

@@ -35,6 +35,8 @@ const sendWarm = (): void => {
 runner.onWarmChange(sendWarm);
 setInterval(sendWarm, WARM_REFRESH_MS).unref();
 
+/** Runs not yet answered, by the supervisor's id: what a 'withdraw' names. */
+const queuedRuns = new Map<number, string>();
 /** Actions by key as the supervisor sent them (it tracks what was sent, and says when to forget). */
 const actions = new Map<string, Action>();
 
@@ -60,7 +62,14 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
         told = true;
         send({ t: 'phase', id: msg.id, phase });
       },
-    }).then((outcome) => send({ t: 'done', id: msg.id, outcome, busyMb: pool.busyMemoryMb() }));
+    }).then((outcome) => {
+      queuedRuns.delete(msg.id);
+      send(outcome.refused === 'withdrawn' ? { t: 'withdrawn', id: msg.id } : { t: 'done', id: msg.id, outcome, busyMb: pool.busyMemoryMb() });
+    });
+    queuedRuns.set(msg.id, msg.activationId);
+  } else if (msg.t === 'withdraw') {
+    const activationId = queuedRuns.get(msg.id);
+    if (activationId !== undefined) pool.withdraw(activationId);
   } else if (msg.t === 'forget-actions') {
     actions.clear();
   } else if (msg.t === 'close') {

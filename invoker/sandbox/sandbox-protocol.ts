@@ -37,12 +37,16 @@ export type ToSandbox =
   | { t: 'server'; req: number; error?: string }
   | { t: 'accept'; req: number }
   | { t: 'forget-actions' }
+  /** Take run `id` back if it is still queued in the pool (answered by 'withdrawn'; if it was placed already, it runs and ends with 'done'). */
+  | { t: 'withdraw'; id: number }
   | { t: 'close' };
 
 /** Sandbox → supervisor. 'phase' is sent only when an activation queued or waited for an init (a warm run sends none). */
 export type FromSandbox =
   | { t: 'ready' }
   | { t: 'done'; id: number; outcome: ActivationOutcome; busyMb: number }
+  /** Run `id` left the pool's queue without running: the supervisor places it elsewhere. */
+  | { t: 'withdrawn'; id: number }
   | { t: 'phase'; id: number; phase: 'queued' | 'init' | 'run' }
   | { t: 'warm'; snapshot: Record<string, WarmCounts> }
   | { t: 'acquire'; req: number }
