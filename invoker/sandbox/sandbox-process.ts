@@ -8,8 +8,26 @@ import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
 import { connectingSocket, localNamespaceNetwork, whenConnected, type NamespaceNetwork } from '../host-apis/namespace-network.js';
 import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
 import { spawnSandbox, type SpawnedSandbox } from './sandbox-spawn.js';
+import { bundleSandboxEntry } from '../builtins/build-builtins.js';
 
-const ENTRY = fileURLToPath(new URL('./sandbox-main.ts', import.meta.url));
+const SOURCE_ENTRY = fileURLToPath(new URL('./sandbox-main.ts', import.meta.url));
+const BUNDLED_ENTRY = fileURLToPath(new URL('./.bundle/sandbox-main.mjs', import.meta.url));
+let entry = SOURCE_ENTRY;
+/** The entry from source (run with tsx) and the bundled one (after prepareSandboxEntry()). */
+export const SANDBOX_ENTRIES = { source: SOURCE_ENTRY, bundled: BUNDLED_ENTRY } as const;
+let prepared: Promise<void> | null = null;
+
+/**
+ * Builds the sandbox entry as one module (build-builtins.ts bundleSandboxEntry) once per
+ * supervisor process, so sandboxes start without tsx (~1.5 s → see README); on failure sandboxes
+ * run from source with tsx and `warn` says why.
+ */
+export function prepareSandboxEntry(warn: (line: string) => void): Promise<void> {
+  return (prepared ??= bundleSandboxEntry(SOURCE_ENTRY, BUNDLED_ENTRY).then(
+    () => { entry = BUNDLED_ENTRY; },
+    (e: unknown) => warn(`sandbox entry not bundled, sandboxes start from source with tsx: ${e instanceof Error ? e.message : String(e)}`),
+  ));
+}
 
 export interface SandboxProcessOptions {
   config: SandboxConfig;
@@ -22,6 +40,8 @@ export interface SandboxProcessOptions {
   /** cgroup cpu.shares (default 1024). */
   cpuShares?: number;
   confine?: boolean;
+  /** Benchmarks only: start from this entry (SANDBOX_ENTRIES) instead of the prepared one. */
+  entry?: string;
   /** Every message that is not a namespace/socket request: ready, done, phase, warm. */
   onMessage(m: FromSandbox): void;
   /** Once, after the process exited and its namespaces went back. `killedBy` is set when the supervisor killed it. */
@@ -48,7 +68,7 @@ export class SandboxProcess {
     this.network = localNamespaceNetwork(o.namespaces.sockets);
     this.spawned = spawnSandbox({
       name: o.cgroupName,
-      entry: ENTRY,
+      entry: o.entry ?? entry,
       args: [JSON.stringify(o.config)],
       memoryMb: o.memoryLimitMb,
       pids: o.pidsLimit,

@@ -25,7 +25,7 @@ import type { NamespaceCache } from '../../native/index.js';
 import type { WarmCounts } from '../../shared/store/warm-registry.js';
 import type { ActionRunner, RunOutcome, RunRequest, RunnerStats } from '../service/action-runner.js';
 import type { FromSandbox, SandboxConfig } from './sandbox-protocol.js';
-import { SandboxProcess } from './sandbox-process.js';
+import { SandboxProcess, prepareSandboxEntry } from './sandbox-process.js';
 import { removeStaleCgroups } from './sandbox-cgroup.js';
 import { Quarantine } from './quarantine.js';
 
@@ -118,6 +118,7 @@ export class SandboxRunner implements ActionRunner {
 
   async start(): Promise<void> {
     removeStaleCgroups(this.prefix);
+    await prepareSandboxEntry(this.log);
     for (let i = 0; i < this.count; i++) this.slots.push(this.newSlot(i));
     await Promise.all(this.slots.map((s) => s.ready));
     this.sweeper = setInterval(() => this.retireEmptyQuarantines(), QUARANTINE_SWEEP_MS);

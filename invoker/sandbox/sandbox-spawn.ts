@@ -6,7 +6,8 @@
 //     are created by the supervisor and passed over the IPC channel)
 //   → setpriv (uid/gid 65534, no supplementary groups, empty capability sets and bounding set,
 //     no_new_privs: no setns, no mount, no raw sockets, no setuid binaries)
-//   → node --no-node-snapshot --import tsx <entry> (the same node binary: process.execPath).
+//   → node --no-node-snapshot <entry> (the same node binary: process.execPath; the entry is the
+//     bundled sandbox-main.mjs, or a .ts run with --import tsx).
 // Where a step is impossible (not root, a tool missing) the sandbox runs without it and `missing`
 // says so; the caller prints it loudly, as network isolation does.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -26,7 +27,7 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 export interface SpawnSandboxOptions {
   /** cgroup name, unique on the machine, e.g. photon-<invoker>-sb-<n>-<pid>-<seq>. */
   name: string;
-  /** A .ts or .js file run by node (with tsx). */
+  /** A .js/.mjs file run by node, or a .ts file run with tsx. */
   entry: string;
   args: string[];
   memoryMb: number;
@@ -48,7 +49,7 @@ export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
   const missing: string[] = [];
   const root = process.getuid?.() === 0;
   const confine = o.confine ?? true;
-  const node = [process.execPath, '--no-node-snapshot', '--import', 'tsx', o.entry, ...o.args];
+  const node = [process.execPath, '--no-node-snapshot', ...(o.entry.endsWith('.ts') ? ['--import', 'tsx'] : []), o.entry, ...o.args];
   let argv = node;
   let cgroup: SandboxCgroup | null = null;
   if (!confine) missing.push('all confinement (turned off)');
