@@ -10,7 +10,7 @@
 // it once at start, before sandbox processes (which cannot write here) need the files.
 // The one home of esbuild.
 import { build, type Plugin } from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_MODULES } from './builtin-modules.js';
@@ -250,6 +250,9 @@ export async function bundleSandboxEntry(entry: string, outfile: string): Promis
   const tmp = `${outfile}.${process.pid}.tmp`;
   mkdirSync(dirname(outfile), { recursive: true });
   writeFileSync(tmp, result.outputFiles[0]!.text);
+  // Sandboxes run as nobody: readable by all whatever the supervisor's umask.
+  chmodSync(tmp, 0o644);
+  chmodSync(dirname(outfile), 0o755);
   renameSync(tmp, outfile);
 }
 

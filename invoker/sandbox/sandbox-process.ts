@@ -8,7 +8,7 @@ import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
 import { connectingSocket, localNamespaceNetwork, whenConnected, type NamespaceNetwork } from '../host-apis/namespace-network.js';
 import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
 import { spawnSandbox, type SpawnedSandbox } from './sandbox-spawn.js';
-import { bundleSandboxEntry } from '../builtins/build-builtins.js';
+import { bundleSandboxEntry, ensureBuiltins } from '../builtins/build-builtins.js';
 
 const SOURCE_ENTRY = fileURLToPath(new URL('./sandbox-main.ts', import.meta.url));
 const BUNDLED_ENTRY = fileURLToPath(new URL('./.bundle/sandbox-main.mjs', import.meta.url));
@@ -23,7 +23,8 @@ let prepared: Promise<void> | null = null;
  * run from source with tsx and `warn` says why.
  */
 export function prepareSandboxEntry(warn: (line: string) => void): Promise<void> {
-  return (prepared ??= bundleSandboxEntry(SOURCE_ENTRY, BUNDLED_ENTRY).then(
+  // The built-ins' bundles too: a sandbox cannot write them, so stale ones would stop it starting.
+  return (prepared ??= ensureBuiltins().then(() => bundleSandboxEntry(SOURCE_ENTRY, BUNDLED_ENTRY)).then(
     () => { entry = BUNDLED_ENTRY; },
     (e: unknown) => warn(`sandbox entry not bundled, sandboxes start from source with tsx: ${e instanceof Error ? e.message : String(e)}`),
   ));
