@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'deploy/local/.cache/**', 'deploy/local/.run/**', '.dependency-cruiser.cjs', 'invoker/builtins/.bundle/**', 'invoker/builtins/.bundle-*/**'] },
+  { ignores: ['node_modules/**', 'deploy/local/.cache/**', 'deploy/local/.run/**', '.dependency-cruiser.cjs', 'invoker/builtins/.bundle/**', 'invoker/builtins/.bundle-*/**', 'invoker/sandbox/.bundle/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -25,6 +25,8 @@ import { uncachedNamespaces } from '../native/uncached-namespaces.js';
 import { zipRows } from './zip-actions.js';
 import { hostBuiltinRows, printHostBuiltinRows } from './host-builtin-rows.js';
 import { builtinRows, printBuiltinRows } from './builtins-rows.js';
+import { fairnessRows, printFairness } from './sandbox-fairness.js';
+import { sandboxStartTimes } from './sandbox-start.js';
 
 const LONG = process.argv.includes('--long');
 const N_COLD = LONG ? 400 : 100;
@@ -328,12 +330,20 @@ async function throughputAll(modes: Mode[], cached: NamespaceCache): Promise<Map
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = os.loadavg()[0]!.toFixed(2);
+  if (process.argv.includes('--fair')) {
+    // Only fair CPU between tenants (npm run bench:isolates -- --fair): bench/sandbox-fairness.ts.
+    printFairness(await fairnessRows());
+    return;
+  }
   if (process.argv.includes('--hop')) {
     // Only the supervisor→sandbox hop (npm run bench:isolates -- --hop): a quick look at its cost.
     const small = createNamespaceCache({ invokerId: 'tibh', idBase: 63616, idCount: 64, floor: 8, ceiling: 32, isolation: 'on', log: quiet });
     await small.start();
     try {
       const hop = await sandboxHop(small);
+      const starts = await sandboxStartTimes(small);
+      const med = (v: number[]): number => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
+      console.log(`sandbox start to ready, interleaved, ${starts.source.length} each: from source with tsx median ${med(starts.source).toFixed(0)} ms (${starts.source.map((v) => v.toFixed(0)).join(', ')}); bundled median ${med(starts.bundled).toFixed(0)} ms (${starts.bundled.map((v) => v.toFixed(0)).join(', ')}); load ${os.loadavg()[0]!.toFixed(2)}`);
       console.log(`warm hello world, interleaved, ${N_WARM} each: inline p50 ${ms(pct(hop.inline, 0.5))} p99 ${ms(pct(hop.inline, 0.99))}; through a sandbox process p50 ${ms(pct(hop.sandbox, 0.5))} p99 ${ms(pct(hop.sandbox, 0.99))}; added at p50 ${ms(pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5))}; sandbox RSS ${hop.sandboxRssMb.toFixed(1)} MB`);
     } finally {
       await small.close();

@@ -38,11 +38,11 @@ export function invokerEnv(env: NodeJS.ProcessEnv): InvokerSettings {
   const idCount = num('PHOTON_NETNS_ID_COUNT');
   if (idCount !== undefined) out.namespaceIdCount = idCount;
   if (flag('PHOTON_NETNS_PER_ACTIVATION')) out.namespacePerActivation = true;
-  const sandbox = env.PHOTON_SANDBOX;
-  if (sandbox !== undefined && sandbox !== '') {
-    if (sandbox !== 'inline' && sandbox !== 'process') throw new Error(`PHOTON_SANDBOX must be inline or process, got '${sandbox}'`);
-    out.sandbox = sandbox;
-  }
+  // Sandbox processes are the entry points' default (issue 13): an invoker whose isolates run in
+  // processes it can kill cannot be wedged by a tenant. `inline` stays selectable.
+  const sandbox = env.PHOTON_SANDBOX || 'process';
+  if (sandbox !== 'inline' && sandbox !== 'process') throw new Error(`PHOTON_SANDBOX must be inline or process, got '${sandbox}'`);
+  out.sandbox = sandbox;
   const sandboxes = num('PHOTON_SANDBOXES');
   if (sandboxes !== undefined) out.sandboxes = Math.max(1, sandboxes);
   // Standalone passes its own controller's URL instead (deploy/standalone.ts): only the cluster's

@@ -36,9 +36,10 @@ export interface InvokerOptions {
   namespacePerActivation?: boolean;
   heartbeatMs?: number;
   /**
-   * Where isolates run: 'inline' in this process (the default), or 'process': this invoker becomes
-   * a supervisor of `sandboxes` unprivileged sandbox processes that it can kill (invoker/sandbox/).
-   * Entry points parse PHOTON_SANDBOX.
+   * Where isolates run: 'inline' in this process, or 'process': this invoker becomes a supervisor
+   * of `sandboxes` unprivileged sandbox processes that it can kill (invoker/sandbox/). Entry points
+   * parse PHOTON_SANDBOX, whose default is 'process'; unset here (programmatic callers, in-process
+   * tests) it is 'inline'.
    */
   sandbox?: 'inline' | 'process';
   /** Sandbox processes for ordinary placement (default 2). */

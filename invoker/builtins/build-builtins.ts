@@ -10,8 +10,9 @@
 // it once at start, before sandbox processes (which cannot write here) need the files.
 // The one home of esbuild.
 import { build, type Plugin } from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageEntry } from './package-subpaths.js';
 import { BUILTIN_MODULES } from './builtin-modules.js';
 import { BUNDLED_PACKAGES } from './bundled-packages.js';
@@ -225,6 +226,43 @@ export function bundledPackageSource(name: string): string | undefined {
     sources.set(key, s);
   }
   return s;
+}
+
+/**
+ * The sandbox process's entry (invoker/sandbox/sandbox-main.ts) as one ES module of photon's own
+ * code (npm packages stay imports, resolved from the repository's node_modules), so a sandbox
+ * starts without tsx transpiling on start. Each file's `import.meta.url` is replaced by its own
+ * source URL, so files it reads beside itself (the guest runtime, the built-ins' bundles) are
+ * found as before. Written to a temporary name and renamed: supervisors building at once never
+ * expose a partial file.
+ */
+export async function bundleSandboxEntry(entry: string, outfile: string): Promise<void> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    packages: 'external',
+    logLevel: 'silent',
+    plugins: [{
+      name: 'photon-own-import-meta',
+      setup(b) {
+        b.onLoad({ filter: /\.ts$/ }, (args) => ({
+          contents: readFileSync(args.path, 'utf8').replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href)),
+          loader: 'ts',
+        }));
+      },
+    }],
+  });
+  const tmp = `${outfile}.${process.pid}.tmp`;
+  mkdirSync(dirname(outfile), { recursive: true });
+  writeFileSync(tmp, result.outputFiles[0]!.text);
+  // Sandboxes run as nobody: readable by all whatever the supervisor's umask.
+  chmodSync(tmp, 0o644);
+  chmodSync(dirname(outfile), 0o755);
+  renameSync(tmp, outfile);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

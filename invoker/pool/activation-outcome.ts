@@ -34,7 +34,8 @@ export interface ActivationInput {
 export type StartKind = 'warm' | 'prewarm' | 'cold';
 
 /** Why a pool did not run an activation at all (no isolate was involved). */
-export type PoolRefusal = 'limits' | 'unknown-kind' | 'closed' | 'queue-full';
+/** 'withdrawn': taken back from the queue by its caller (a supervisor moving it to another sandbox), never run. */
+export type PoolRefusal = 'limits' | 'unknown-kind' | 'closed' | 'queue-full' | 'withdrawn';
 
 /**
  * The one result type from the isolate to the activation record: the pool produces it, the

@@ -6,7 +6,9 @@
 // with a free concurrency slot (also one still warming: it waits for the init in progress) →
 // a prewarmed blank isolate of the same memory size (already bound to a namespace, so a cold
 // start only compiles the code) → a new isolate, if the user-memory budget allows it, after
-// evicting idle isolates in greedy-dual order if needed → otherwise a FIFO queue.
+// evicting idle isolates in greedy-dual order if needed → otherwise a queue. Tenants (invoking
+// namespaces) get fair shares of the memory (tenant-shares.ts): a tenant past half the budget
+// evicts only its own idle isolates, and the queue serves the tenant holding least first.
 import { invokerKind } from '../kinds/action-kinds.js';
 import { ActionPackages } from '../code/action-packages.js';
 import { DEFAULT_LIMITS } from '../../shared/model/action.js';
@@ -26,6 +28,7 @@ import { PooledIsolate, wantsFreshContext } from './pooled-isolate.js';
 import type { Execution } from './pooled-isolate.js';
 import type { Slot, Placement, Pending, Readiness } from './slot.js';
 import { actionKey, newSlot } from './slot.js';
+import { evictableFor, heldByTenant, nothingAhead, servingOrder } from './tenant-shares.js';
 
 export interface IsolatePoolOptions {
   namespaces: NamespaceCache;
@@ -147,8 +150,8 @@ export class IsolatePool {
     if (!invokerKind(action.exec.kind)) return this.refused(activation, 'unknown-kind', `The action kind '${action.exec.kind}' has no runtime on this invoker.`, received, log);
     const key = actionKey(action, activation.namespace);
     const complete = limits.timeout === action.limits.timeout && limits.memory === action.limits.memory && limits.logs === action.limits.logs && limits.concurrency === action.limits.concurrency;
-    const pending: Pending = { action: complete ? action : { ...action, limits }, key, log, activationId: activation.activationId, resolve: () => undefined };
-    let placement = this.tryPlace(pending, this.queue.length === 0);
+    const pending: Pending = { action: complete ? action : { ...action, limits }, key, tenant: activation.namespace, log, activationId: activation.activationId, resolve: () => undefined };
+    let placement = this.tryPlace(pending, this.queue.length === 0 || nothingAhead(this.queue, activation.namespace, heldByTenant(this.slots.values())));
     if (!placement) {
       if (this.queue.length >= this.opts.maxQueued) return this.refused(activation, 'queue-full', 'Too many activations are waiting for capacity.', received, log);
       activation.onPhase?.('queued');
@@ -157,7 +160,7 @@ export class IsolatePool {
         this.queue.push(pending);
         this.events.emit({ type: 'queued', activationId: activation.activationId, actionKey: key, queueLength: this.queue.length });
       });
-      if (!placement) return this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
+      if (!placement) return pending.withdrawn ? this.refused(activation, 'withdrawn', 'The activation was withdrawn from the queue.', received, log) : this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
     }
     return this.execute(placement, pending.action, params, activation, received, log);
   }
@@ -190,6 +193,17 @@ export class IsolatePool {
       }
     }
     return out;
+  }
+
+  /** Takes a queued activation back (it answers refused 'withdrawn', never runs); false when it is not queued (placed already, or unknown). */
+  withdraw(activationId: string): boolean {
+    const i = this.queue.findIndex((p) => p.activationId === activationId);
+    if (i < 0) return false;
+    const [p] = this.queue.splice(i, 1);
+    p!.withdrawn = true;
+    p!.resolve(null);
+    this.drain();
+    return true;
   }
 
   /** Disposes every isolate (their namespaces go back to the cache) and answers queued activations. */
@@ -239,7 +253,7 @@ export class IsolatePool {
         return { slot: s, kind: 'prewarm', owner: true };
       }
     }
-    if (!this.fits(mem) && !this.evictFor(mem)) return null;
+    if (!this.fits(mem) && !this.evictFor(mem, p.tenant)) return null;
     if (mem === this.opts.prewarm.memoryMb) {
       this.coldMisses++;
       this.prewarmTarget = Math.min(this.opts.prewarm.max ?? this.opts.prewarm.count, this.prewarmTarget + 1);
@@ -253,6 +267,7 @@ export class IsolatePool {
   private bind(slot: Slot, p: Pending, kind: 'prewarm' | 'cold'): void {
     this.transition(slot, 'bind');
     slot.key = p.key;
+    slot.tenant = p.tenant;
     slot.startKind = kind;
     slot.concurrency = this.opts.namespacePerActivation ? 1 : p.action.limits.concurrency;
     slot.inFlight = 1;
@@ -370,7 +385,7 @@ export class IsolatePool {
   }
 
   /**
-   * Queued activations in order; the first that needs new capacity and cannot get it blocks the
+   * Queued activations in serving order (least-holding tenant first, tenant-shares.ts); the first that needs new capacity and cannot get it blocks the
    * later ones that do. Re-entrant calls (an eviction inside tryPlace disposes an isolate, whose
    * gone() drains again) only ask for one more pass, so no activation is placed twice.
    */
@@ -384,12 +399,14 @@ export class IsolatePool {
       do {
         this.drainAgain = false;
         let blocked = false;
-        for (let i = 0; i < this.queue.length; ) {
-          const p = this.queue[i]!;
+        let order = servingOrder(this.queue, heldByTenant(this.slots.values()));
+        for (let i = 0; i < order.length; ) {
+          const p = order[i]!;
           const placed = this.tryPlace(p, !blocked);
           if (placed) {
             this.queue.splice(this.queue.indexOf(p), 1);
             p.resolve(placed);
+            order = servingOrder(this.queue, heldByTenant(this.slots.values()));
             i = 0;
             blocked = false;
           } else {
@@ -423,11 +440,11 @@ export class IsolatePool {
   }
 
   /** Evicts idle isolates, lowest greedy-dual priority first, if that frees enough for `mem`; else evicts nothing. */
-  private evictFor(mem: number): boolean {
+  private evictFor(mem: number, tenant: string): boolean {
     const need = this.usedMb() + mem - this.opts.userMemoryMb;
     const victims: Slot[] = [];
     let freed = 0;
-    for (const s of this.idleByPriority()) {
+    for (const s of evictableFor(this.idleByPriority(), tenant, mem, heldByTenant(this.slots.values()), this.opts.userMemoryMb)) {
       if (freed >= need) break;
       victims.push(s);
       freed += s.memoryMb;

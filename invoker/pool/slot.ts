@@ -23,6 +23,8 @@ export interface Slot {
   isolate: PooledIsolate | null;
   /** null: a blank prewarm. */
   key: string | null;
+  /** The invoking namespace it is bound to (tenant-shares.ts); null: a blank prewarm. */
+  tenant: string | null;
   startKind: 'prewarm' | 'cold';
   concurrency: number;
   /** Activations placed on it and not yet released (reserved synchronously at placement). */
@@ -42,8 +44,12 @@ export interface Slot {
 export interface Pending {
   action: Action;
   key: string;
+  /** The invoking namespace (its share of the pool: tenant-shares.ts). */
+  tenant: string;
   log: ActivationLog;
   activationId: string;
+  /** Set by IsolatePool.withdraw() before resolve(null). */
+  withdrawn?: boolean;
   resolve(placement: Placement | null): void;
 }
 
@@ -64,7 +70,7 @@ export function actionKey(action: Action, invokingNamespace: string): string {
 
 export function newSlot(id: string, memoryMb: number, created: Promise<PooledIsolate>): Slot {
   return {
-    id, memoryMb, created, isolate: null, key: null, startKind: 'cold', concurrency: 1, inFlight: 0, lastUsed: Date.now(),
+    id, memoryMb, created, isolate: null, key: null, tenant: null, startKind: 'cold', concurrency: 1, inFlight: 0, lastUsed: Date.now(),
     priority: 0, ready: null, state: 'creating', cause: null,
   };
 }

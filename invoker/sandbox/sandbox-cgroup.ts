@@ -1,6 +1,7 @@
 // A cgroup (v1: memory, pids and cpu controllers, as on this machine) per sandbox process, so that
 // the kernel bounds what one sandbox can take: its memory (the OOM killer ends that sandbox only,
-// and the supervisor sees it die) and its tasks (a thread or fork bomb stops at pids.max).
+// and the supervisor sees it die), its tasks (a thread or fork bomb stops at pids.max) and its CPU
+// weight (cpu.shares: sandboxes share contended cores by weight, whatever their thread counts).
 // Controllers that are missing or not writable are reported, so the caller can say so loudly.
 import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ const CONTROLLERS = ['memory', 'pids', 'cpu'] as const;
 export interface CgroupLimits {
   memoryMb: number;
   pids: number;
+  /** cpu.shares (v1 weight, kernel default 1024): the sandbox's CPU weight against its siblings when cores are contended. */
+  cpuShares?: number;
 }
 
 /**
@@ -41,6 +44,7 @@ export function createSandboxCgroup(name: string, limits: CgroupLimits): Sandbox
         try { writeFileSync(join(dir, 'memory.swappiness'), '0'); } catch { /* not on every kernel */ }
       }
       if (c === 'pids') writeFileSync(join(dir, 'pids.max'), String(limits.pids));
+      if (c === 'cpu') writeFileSync(join(dir, 'cpu.shares'), String(limits.cpuShares ?? 1024));
     } catch (e) {
       missing.push(`${c} (${e instanceof Error ? e.message : String(e)})`);
     }

@@ -51,6 +51,8 @@ const flushLogs = (): void => {
   }
 };
 
+/** Runs not yet answered, by the supervisor's id: what a 'withdraw' names. */
+const queuedRuns = new Map<number, string>();
 /** Actions by key as the supervisor sent them (it tracks what was sent, and says when to forget). */
 const actions = new Map<string, Action>();
 
@@ -86,10 +88,15 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
         }
       },
     }).then((outcome) => {
+      queuedRuns.delete(msg.id);
       streams.delete(msg.id);
       const logs = stream.sent === 0 ? outcome.logs : outcome.logs.slice(stream.sent);
-      send({ t: 'done', id: msg.id, outcome: { ...outcome, logs }, busyMb: pool.busyMemoryMb() });
+      send(outcome.refused === 'withdrawn' ? { t: 'withdrawn', id: msg.id } : { t: 'done', id: msg.id, outcome: { ...outcome, logs }, busyMb: pool.busyMemoryMb() });
     });
+    queuedRuns.set(msg.id, msg.activationId);
+  } else if (msg.t === 'withdraw') {
+    const activationId = queuedRuns.get(msg.id);
+    if (activationId !== undefined) pool.withdraw(activationId);
   } else if (msg.t === 'forget-actions') {
     actions.clear();
   } else if (msg.t === 'close') {

@@ -8,9 +8,30 @@ import { fileURLToPath } from 'node:url';
 import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
 import { connectingSocket, localNamespaceNetwork, whenConnected, type NamespaceNetwork } from '../host-apis/namespace-network.js';
 import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
-import { spawnSandbox, type SpawnedSandbox } from './sandbox-spawn.js';
+import { SECCOMP_PRELOADS, spawnSandbox, type SpawnedSandbox } from './sandbox-spawn.js';
+import { bundleSandboxEntry, ensureBuiltins } from '../builtins/build-builtins.js';
 
-const ENTRY = fileURLToPath(new URL('./sandbox-main.ts', import.meta.url));
+const SOURCE_ENTRY = fileURLToPath(new URL('./sandbox-main.ts', import.meta.url));
+const BUNDLED_ENTRY = fileURLToPath(new URL('./.bundle/sandbox-main.mjs', import.meta.url));
+let entry = SOURCE_ENTRY;
+/** The entry from source (run with tsx) and the bundled one (after prepareSandboxEntry()). */
+export const SANDBOX_ENTRIES = { source: SOURCE_ENTRY, bundled: BUNDLED_ENTRY } as const;
+let prepared: Promise<void> | null = null;
+
+/**
+ * Builds the sandbox entry and its seccomp preload as one module each (build-builtins.ts bundleSandboxEntry) once per
+ * supervisor process, so sandboxes start without tsx (~1.5 s → see README); on failure sandboxes
+ * run from source with tsx and `warn` says why.
+ */
+export function prepareSandboxEntry(warn: (line: string) => void): Promise<void> {
+  // The built-ins' bundles too: a sandbox cannot write them, so stale ones would stop it starting.
+  return (prepared ??= ensureBuiltins()
+    .then(() => Promise.all([bundleSandboxEntry(SOURCE_ENTRY, BUNDLED_ENTRY), bundleSandboxEntry(SECCOMP_PRELOADS.source, SECCOMP_PRELOADS.bundled)]))
+    .then(
+    () => { entry = BUNDLED_ENTRY; },
+    (e: unknown) => warn(`sandbox entry not bundled, sandboxes start from source with tsx: ${e instanceof Error ? e.message : String(e)}`),
+  ));
+}
 
 export interface SandboxProcessOptions {
   config: SandboxConfig;
@@ -20,7 +41,11 @@ export interface SandboxProcessOptions {
   /** cgroup limits: memory (MB) and tasks (threads count). */
   memoryLimitMb: number;
   pidsLimit: number;
+  /** cgroup cpu.shares (default 1024). */
+  cpuShares?: number;
   confine?: boolean;
+  /** Benchmarks only: start from this entry (SANDBOX_ENTRIES) instead of the prepared one. */
+  entry?: string;
   /** Every message that is not a namespace/socket request: ready, done, phase, warm. */
   onMessage(m: FromSandbox): void;
   /** Once, after the process exited and its namespaces went back. `killedBy` is set when the supervisor killed it. */
@@ -47,10 +72,11 @@ export class SandboxProcess {
     this.network = localNamespaceNetwork(o.namespaces.sockets);
     this.spawned = spawnSandbox({
       name: o.cgroupName,
-      entry: ENTRY,
+      entry: o.entry ?? entry,
       args: [JSON.stringify(o.config)],
       memoryMb: o.memoryLimitMb,
       pids: o.pidsLimit,
+      ...(o.cpuShares !== undefined ? { cpuShares: o.cpuShares } : {}),
       ...(o.confine !== undefined ? { confine: o.confine } : {}),
     });
     this.missing = this.spawned.missing;

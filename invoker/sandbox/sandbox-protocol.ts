@@ -38,6 +38,8 @@ export type ToSandbox =
   | { t: 'accept'; req: number }
   | { t: 'udp'; req: number; error?: string }
   | { t: 'forget-actions' }
+  /** Take run `id` back if it is still queued in the pool (answered by 'withdrawn'; if it was placed already, it runs and ends with 'done'). */
+  | { t: 'withdraw'; id: number }
   | { t: 'close' };
 
 /** Sandbox → supervisor. 'phase' is sent only when an activation queued or waited for an init (a warm run sends none). */
@@ -48,6 +50,8 @@ export type FromSandbox =
   | { t: 'done'; id: number; outcome: ActivationOutcome; busyMb: number }
   /** Log lines of run `id`, as they are kept (batched per turn of the event loop). */
   | { t: 'log'; id: number; lines: string[] }
+  /** Run `id` left the pool's queue without running: the supervisor places it elsewhere. */
+  | { t: 'withdrawn'; id: number }
   | { t: 'phase'; id: number; phase: 'queued' | 'init' | 'run' }
   | { t: 'warm'; snapshot: Record<string, WarmCounts> }
   | { t: 'acquire'; req: number }

@@ -3,8 +3,11 @@
 //
 // Placement (cordons): a tenant (OpenWhisk namespace) always goes to the same sandbox, hash of its
 // name modulo the count, so one hostile tenant shares its process with about 1/count of the
-// others; a namespace whose activation killed a sandbox is moved to the quarantine sandbox for
-// `quarantineMs`, where it shares a process only with other quarantined namespaces.
+// others. A namespace whose activation killed a sandbox, or that ran activations to their time
+// limit concurrently in a shared sandbox (a CPU hog), is moved for `quarantineMs` to a quarantine
+// sandbox of its own (quarantine.ts: at most `maxQuarantine`, shared beyond that), which weighs a
+// quarter of an ordinary sandbox in CPU; its activations still queued in the shared sandbox are
+// withdrawn from there (they never started) and run in its quarantine sandbox.
 //
 // Kill deadline per activation: dispatch (or the latest 'queued'/'init'/'run' phase the sandbox
 // reported) + the action's timeout + `graceMs`. The sandbox's own timer stops a normal overrun at
@@ -22,8 +25,9 @@ import type { NamespaceCache } from '../../native/index.js';
 import type { WarmCounts } from '../../shared/store/warm-registry.js';
 import type { ActionRunner, RunOutcome, RunRequest, RunnerStats } from '../service/action-runner.js';
 import type { FromSandbox, SandboxConfig } from './sandbox-protocol.js';
-import { SandboxProcess } from './sandbox-process.js';
+import { SandboxProcess, prepareSandboxEntry } from './sandbox-process.js';
 import { removeStaleCgroups } from './sandbox-cgroup.js';
+import { Quarantine } from './quarantine.js';
 
 export interface SandboxRunnerOptions {
   invokerId: string;
@@ -36,6 +40,8 @@ export interface SandboxRunnerOptions {
   graceMs?: number;
   /** How long a namespace that killed a sandbox stays in quarantine (default 10 min). */
   quarantineMs?: number;
+  /** Quarantine sandboxes at most (one per quarantined namespace up to this; default 4). */
+  maxQuarantine?: number;
   prewarm?: { count: number; memoryMb: number; max?: number };
   /** Tests of the layers above only: run sandboxes unconfined. */
   confine?: boolean;
@@ -67,18 +73,25 @@ interface Slot {
   generation: number;
   /** Action keys this sandbox process was sent (it keeps them; a warm run then carries no code). */
   knownActions: Set<string>;
+  /** A quarantine sandbox whose namespaces have all served their time: closed, not replaced. */
+  retired: boolean;
 }
 
 /** Actions a sandbox keeps before the supervisor tells it to forget them all (bounds its memory). */
 const KNOWN_ACTIONS_MAX = 2000;
 
-const QUARANTINE = -1;
+/** How often empty quarantine sandboxes are looked for and closed. */
+const QUARANTINE_SWEEP_MS = 10_000;
+const CPU_SHARES = 1024;
+const QUARANTINE_CPU_SHARES = 256;
 
 /** Contract: ActionRunner's; run() never rejects and answers exactly once per request, whatever the sandbox does. */
 export class SandboxRunner implements ActionRunner {
   private readonly slots: Slot[] = [];
-  private quarantineSlot: Slot | null = null;
-  private readonly quarantined = new Map<string, number>();
+  /** Quarantine sandboxes by seat (slot index -seat). */
+  private readonly qslots = new Map<number, Slot>();
+  private readonly quarantine: Quarantine;
+  private sweeper: NodeJS.Timeout | null = null;
   private seq = 0;
   private closing = false;
   private readonly listeners = new Set<(changed: Record<string, WarmCounts | null>) => void>();
@@ -97,6 +110,7 @@ export class SandboxRunner implements ActionRunner {
     this.shareMb = Math.max(256, Math.floor((o.userMemoryMb ?? 2048) / this.count));
     this.graceMs = o.graceMs ?? 1000;
     this.quarantineMs = o.quarantineMs ?? 600_000;
+    this.quarantine = new Quarantine(Math.max(1, o.maxQuarantine ?? 4), this.quarantineMs);
     this.log = o.log ?? ((l) => console.error(`photon: ${l}`));
   }
 
@@ -106,8 +120,11 @@ export class SandboxRunner implements ActionRunner {
 
   async start(): Promise<void> {
     removeStaleCgroups(this.prefix);
+    await prepareSandboxEntry(this.log);
     for (let i = 0; i < this.count; i++) this.slots.push(this.newSlot(i));
     await Promise.all(this.slots.map((s) => s.ready));
+    this.sweeper = setInterval(() => this.retireEmptyQuarantines(), QUARANTINE_SWEEP_MS);
+    this.sweeper.unref();
     const missing = this.slots[0]?.proc?.missing ?? [];
     if (missing.length > 0) this.log(`WARNING: sandbox processes run WITHOUT ${missing.join('; ')}`);
   }
@@ -117,27 +134,35 @@ export class SandboxRunner implements ActionRunner {
     const slot = this.place(request.namespace);
     return new Promise<RunOutcome>((resolve) => {
       const f: InFlight = { id: ++this.seq, request, sandbox: slot, dispatched: Date.now(), phase: 'dispatched', timer: null, overran: false, logs: [], resolve };
-      slot.inFlight.set(f.id, f);
-      this.arm(f);
-      const { action } = request;
-      const dispatch = (): void => {
-        if (!slot.inFlight.has(f.id)) return; // settled while the sandbox was starting
-        f.dispatched = Date.now();
-        this.arm(f);
-        const actionKey = `${action.namespace}/${action.name}@${action.revision}`;
-        const known = slot.knownActions.has(actionKey);
-        if (!known) {
-          if (slot.knownActions.size >= KNOWN_ACTIONS_MAX) {
-            slot.knownActions.clear();
-            slot.proc!.send({ t: 'forget-actions' });
-          }
-          slot.knownActions.add(actionKey);
-        }
-        slot.proc!.send({ t: 'run', id: f.id, actionKey, ...(known ? {} : { action }), params: request.params, activationId: request.activationId, namespace: request.namespace, actionName: `/${action.namespace}/${action.name}`, deadline: request.deadline, ...(request.env ? { env: { ...request.env } } : {}) });
-      };
-      if (slot.proc?.alive && slot.ready === READY) dispatch();
-      else void slot.ready.then(dispatch);
+      this.assign(f, slot);
     });
+  }
+
+  /** Puts `f` on `slot` and sends it there once the sandbox is ready. */
+  private assign(f: InFlight, slot: Slot): void {
+    f.sandbox = slot;
+    f.phase = 'dispatched';
+    slot.inFlight.set(f.id, f);
+    this.arm(f);
+    const { request } = f;
+    const { action } = request;
+    const dispatch = (): void => {
+      if (!slot.inFlight.has(f.id) || !slot.proc) return; // settled while the sandbox was starting
+      f.dispatched = Date.now();
+      this.arm(f);
+      const actionKey = `${action.namespace}/${action.name}@${action.revision}`;
+      const known = slot.knownActions.has(actionKey);
+      if (!known) {
+        if (slot.knownActions.size >= KNOWN_ACTIONS_MAX) {
+          slot.knownActions.clear();
+          slot.proc.send({ t: 'forget-actions' });
+        }
+        slot.knownActions.add(actionKey);
+      }
+      slot.proc.send({ t: 'run', id: f.id, actionKey, ...(known ? {} : { action }), params: request.params, activationId: request.activationId, namespace: request.namespace, actionName: `/${action.namespace}/${action.name}`, deadline: request.deadline, ...(request.env ? { env: { ...request.env } } : {}) });
+    };
+    if (slot.proc?.alive && slot.ready === READY) dispatch();
+    else void slot.ready.then(dispatch);
   }
 
   stats(): RunnerStats {
@@ -178,13 +203,18 @@ export class SandboxRunner implements ActionRunner {
   }
 
   isQuarantined(namespace: string): boolean {
-    const until = this.quarantined.get(namespace);
-    return until !== undefined && until > Date.now();
+    return this.quarantine.seatOf(namespace, Date.now()) !== null;
+  }
+
+  /** Quarantine sandboxes running now (bounded by maxQuarantine). */
+  quarantineSandboxes(): number {
+    return this.qslots.size;
   }
 
   /** Closes every sandbox: asks each to close its pool, kills it after `boundMs` (a wedged one never answers). */
   async close(boundMs = 5000): Promise<void> {
     this.closing = true;
+    if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all(this.allSlots().map(async (s) => {
       const proc = s.proc;
       if (!proc?.alive) return;
@@ -199,17 +229,47 @@ export class SandboxRunner implements ActionRunner {
   // ---- placement and sandboxes --------------------------------------------------------------------
 
   private allSlots(): Slot[] {
-    return this.quarantineSlot ? [...this.slots, this.quarantineSlot] : this.slots;
+    return this.qslots.size > 0 ? [...this.slots, ...this.qslots.values()] : this.slots;
   }
 
   private place(namespace: string): Slot {
-    if (this.isQuarantined(namespace)) return (this.quarantineSlot ??= this.newSlot(QUARANTINE));
-    this.quarantined.delete(namespace);
+    const seat = this.quarantine.seatOf(namespace, Date.now());
+    if (seat !== null) {
+      let slot = this.qslots.get(seat);
+      if (!slot) this.qslots.set(seat, (slot = this.newSlot(-seat)));
+      return slot;
+    }
     return this.slots[this.placement(namespace)]!;
   }
 
+  /** Quarantines `namespace` (its own sandbox while there are fewer than maxQuarantine) and moves its queued activations there. */
+  private quarantineNamespace(namespace: string, why: string): void {
+    const { seat, shared } = this.quarantine.add(namespace, Date.now());
+    if (!this.qslots.has(seat)) this.qslots.set(seat, this.newSlot(-seat));
+    this.log(`namespace ${namespace} ${why}: quarantined for ${this.quarantineMs} ms in sandbox q${seat}${shared ? ' (shared: all quarantine sandboxes in use)' : ''}`);
+    for (const slot of this.slots) {
+      for (const f of slot.inFlight.values()) {
+        if (f.request.namespace === namespace && f.phase === 'queued') slot.proc?.send({ t: 'withdraw', id: f.id });
+      }
+    }
+  }
+
+  private retireEmptyQuarantines(): void {
+    const busy = (seat: number): boolean => (this.qslots.get(seat)?.inFlight.size ?? 0) > 0;
+    for (const seat of this.quarantine.takeEmptySeats(Date.now(), busy)) {
+      const slot = this.qslots.get(seat);
+      this.qslots.delete(seat);
+      if (!slot?.proc?.alive) continue;
+      slot.retired = true;
+      slot.killedByUs = true;
+      const proc = slot.proc;
+      proc.send({ t: 'close' });
+      setTimeout(() => proc.kill(), 5000).unref();
+    }
+  }
+
   private newSlot(index: number): Slot {
-    const slot: Slot = { index, proc: null, ready: Promise.resolve(), busyMb: 0, warm: {}, inFlight: new Map(), killedByUs: false, generation: 0, knownActions: new Set() };
+    const slot: Slot = { index, proc: null, ready: Promise.resolve(), busyMb: 0, warm: {}, inFlight: new Map(), killedByUs: false, generation: 0, knownActions: new Set(), retired: false };
     this.startProcess(slot);
     return slot;
   }
@@ -219,7 +279,7 @@ export class SandboxRunner implements ActionRunner {
     slot.killedByUs = false;
     slot.busyMb = 0;
     slot.knownActions = new Set();
-    const name = slot.index === QUARANTINE ? 'q' : String(slot.index);
+    const name = slot.index < 0 ? `q${-slot.index}` : String(slot.index);
     const config: SandboxConfig = {
       id: `${this.o.invokerId}-sb${name}.${slot.generation}`,
       userMemoryMb: this.shareMb,
@@ -237,6 +297,9 @@ export class SandboxRunner implements ActionRunner {
       memoryLimitMb: 2 * this.shareMb + 256,
       // Threads count as tasks: Node's ~11, isolated-vm's pool, tsx's esbuild: far below this.
       pidsLimit: 256,
+      // Equal weights for ordinary sandboxes: a cordon with 20 spinning threads gets no more CPU
+      // than one with a single busy thread. The quarantine sandbox weighs a quarter of one.
+      cpuShares: slot.index < 0 ? QUARANTINE_CPU_SHARES : CPU_SHARES,
       ...(this.o.confine !== undefined ? { confine: this.o.confine } : {}),
       onMessage: (m) => this.onMessage(slot, m, readyResolve),
       onExit: (code, signal) => this.onExit(slot, proc, code, signal),
@@ -254,12 +317,27 @@ export class SandboxRunner implements ActionRunner {
       case 'done': {
         slot.busyMb = m.busyMb;
         const f = slot.inFlight.get(m.id);
-        if (f) this.settle(f, f.logs.length === 0 ? m.outcome : { ...m.outcome, logs: [...f.logs, ...m.outcome.logs] });
+        if (!f) break;
+        this.settle(f, f.logs.length === 0 ? m.outcome : { ...m.outcome, logs: [...f.logs, ...m.outcome.logs] });
+        // A CPU hog: ran to its time limit while more of its namespace's activations share this ordinary sandbox.
+        const ns = f.request.namespace;
+        if (slot.index >= 0 && m.outcome.annotations.some((a) => a.key === 'timeout' && a.value === true) && [...slot.inFlight.values()].some((g) => g.request.namespace === ns) && !this.isQuarantined(ns)) {
+          this.quarantineNamespace(ns, 'ran concurrent activations to their time limit in a shared sandbox');
+        }
         break;
       }
       case 'log': {
         const f = slot.inFlight.get(m.id);
         if (f) f.logs.push(...m.lines);
+        break;
+      }
+      case 'withdrawn': {
+        const f = slot.inFlight.get(m.id);
+        if (!f) break;
+        slot.inFlight.delete(f.id);
+        this.disarm(f);
+        if (this.closing) f.resolve(this.synthetic(f.request, internalError('The invoker shut down before the activation ended.'), Date.now(), null));
+        else this.assign(f, this.place(f.request.namespace));
         break;
       }
       case 'phase': {
@@ -298,9 +376,9 @@ export class SandboxRunner implements ActionRunner {
     if (!slot.inFlight.has(f.id)) return;
     f.overran = true;
     const ns = f.request.namespace;
-    this.quarantined.set(ns, Date.now() + this.quarantineMs);
     this.kills++;
-    this.log(`sandbox ${slot.proc?.id} killed: activation ${f.request.activationId} of namespace ${ns} ran ${this.graceMs} ms past its time limit of ${f.request.action.limits.timeout} ms (${slot.inFlight.size - 1} other activations in it); ${ns} is quarantined for ${this.quarantineMs} ms`);
+    this.log(`sandbox ${slot.proc?.id} killed: activation ${f.request.activationId} of namespace ${ns} ran ${this.graceMs} ms past its time limit of ${f.request.action.limits.timeout} ms (${slot.inFlight.size - 1} other activations in it)`);
+    this.quarantineNamespace(ns, 'killed a sandbox');
     slot.killedByUs = true;
     slot.proc?.kill();
   }
@@ -315,7 +393,7 @@ export class SandboxRunner implements ActionRunner {
     if (crashed) {
       this.crashes++;
       this.log(`sandbox ${proc.id} died (exit code ${code}, signal ${signal}) with ${entries.length} activations in flight`);
-      if (entries.length === 1) this.quarantined.set(entries[0]!.request.namespace, Date.now() + this.quarantineMs);
+      if (entries.length === 1) this.quarantineNamespace(entries[0]!.request.namespace, 'was alone in a sandbox that died');
     }
     const now = Date.now();
     for (const f of entries) {
@@ -329,7 +407,7 @@ export class SandboxRunner implements ActionRunner {
       f.resolve({ ...this.synthetic(f.request, response, f.dispatched, null, f.overran, proc.id, now), logs: f.logs });
     }
     // A sandbox that died before it was ready (it cannot start at all) is retried after a pause, not in a loop.
-    if (!this.closing) {
+    if (!this.closing && !slot.retired) {
       if (slot.ready === READY) this.startProcess(slot);
       else setTimeout(() => { if (!this.closing) this.startProcess(slot); }, 1000).unref();
     }

@@ -6,9 +6,10 @@
 //     are created by the supervisor and passed over the IPC channel)
 //   → setpriv (uid/gid 65534, no supplementary groups, empty capability sets and bounding set,
 //     no_new_privs: no setns, no mount, no raw sockets, no setuid binaries)
-//   → node --no-node-snapshot --import tsx --import sandbox-seccomp.ts <entry> (the same node
-//     binary: process.execPath; the preload installs a seccomp filter on every thread before the
-//     entry runs: native/seccomp.ts says what it denies).
+//   → node --no-node-snapshot [--import tsx] --import <seccomp preload> <entry> (the same node
+//     binary: process.execPath; the entry is the bundled sandbox-main.mjs, or a .ts run with tsx;
+//     the preload, in the entry's form, installs a seccomp filter on every thread before the entry
+//     runs: native/seccomp.ts says what it denies).
 // Where a step is impossible (not root, a tool missing) the sandbox runs without it and `missing`
 // says so; the caller prints it loudly, as network isolation does.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -24,17 +25,25 @@ const UNSHARE = '/usr/bin/unshare';
 const SETPRIV = '/usr/bin/setpriv';
 /** The repository root: tsx is resolved from here, and the entry is a path under it. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** Installs the seccomp filter before the entry runs (it reports a failure itself: PHOTON_SECCOMP_MISSING). */
-const SECCOMP_PRELOAD = join(dirname(fileURLToPath(import.meta.url)), 'sandbox-seccomp.ts');
+/**
+ * Installs the seccomp filter before the entry runs (it reports a failure itself:
+ * PHOTON_SECCOMP_MISSING): from source, and bundled by prepareSandboxEntry (sandbox-process.ts).
+ */
+export const SECCOMP_PRELOADS = {
+  source: join(dirname(fileURLToPath(import.meta.url)), 'sandbox-seccomp.ts'),
+  bundled: join(dirname(fileURLToPath(import.meta.url)), '.bundle', 'sandbox-seccomp.mjs'),
+} as const;
 
 export interface SpawnSandboxOptions {
   /** cgroup name, unique on the machine, e.g. photon-<invoker>-sb-<n>-<pid>-<seq>. */
   name: string;
-  /** A .ts or .js file run by node (with tsx). */
+  /** A .js/.mjs file run by node, or a .ts file run with tsx. */
   entry: string;
   args: string[];
   memoryMb: number;
   pids: number;
+  /** cpu.shares of its cgroup (default 1024). */
+  cpuShares?: number;
   /** Off only for tests of the layers above: run unconfined (said in `missing`). */
   confine?: boolean;
 }
@@ -50,8 +59,11 @@ export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
   const missing: string[] = [];
   const root = process.getuid?.() === 0;
   const confine = o.confine ?? true;
-  const preload = confine ? ['--import', SECCOMP_PRELOAD] : [];
-  const node = [process.execPath, '--no-node-snapshot', '--import', 'tsx', ...preload, o.entry, ...o.args];
+  // A bundled entry gets the bundled preload beside it (both built by prepareSandboxEntry), so the
+  // sandbox starts without tsx; an entry from source gets both from source.
+  const fromSource = o.entry.endsWith('.ts');
+  const preload = confine ? ['--import', fromSource ? SECCOMP_PRELOADS.source : SECCOMP_PRELOADS.bundled] : [];
+  const node = [process.execPath, '--no-node-snapshot', ...(fromSource ? ['--import', 'tsx'] : []), ...preload, o.entry, ...o.args];
   let argv = node;
   let cgroup: SandboxCgroup | null = null;
   if (!confine) missing.push('all confinement (turned off)');
@@ -62,7 +74,7 @@ export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
     } else missing.push(`uid and capability drop (${SETPRIV} not found)`);
     if (existsSync(UNSHARE)) argv = [UNSHARE, '--net', '--', ...argv];
     else missing.push(`own network namespace (${UNSHARE} not found): the sandbox shares the host's network`);
-    cgroup = createSandboxCgroup(o.name, { memoryMb: o.memoryMb, pids: o.pids });
+    cgroup = createSandboxCgroup(o.name, { memoryMb: o.memoryMb, pids: o.pids, ...(o.cpuShares !== undefined ? { cpuShares: o.cpuShares } : {}) });
     missing.push(...cgroup.missing.map((m) => `cgroup ${m}`));
   }
   // The shell runs as root only to join the cgroups, then execs the chain above (same pid).

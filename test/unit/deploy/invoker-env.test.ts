@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_API_HOST_FOR_ACTIONS, invokerEnv } from '../../../deploy/invoker-env.js';
 
 describe('invoker settings: sandbox mode', () => {
-  it('defaults to inline (nothing set) and takes process or inline', () => {
-    expect(invokerEnv({ PHOTON_INVOKER_ID: 'i0' }).sandbox).toBeUndefined();
+  it('defaults to process (nothing set, or empty) and takes process or inline', () => {
+    expect(invokerEnv({ PHOTON_INVOKER_ID: 'i0' }).sandbox).toBe('process');
+    expect(invokerEnv({ PHOTON_INVOKER_ID: 'i0', PHOTON_SANDBOX: '' }).sandbox).toBe('process');
     expect(invokerEnv({ PHOTON_INVOKER_ID: 'i0', PHOTON_SANDBOX: 'process', PHOTON_SANDBOXES: '3' })).toMatchObject({ sandbox: 'process', sandboxes: 3 });
     expect(invokerEnv({ PHOTON_INVOKER_ID: 'i0', PHOTON_SANDBOX: 'inline' }).sandbox).toBe('inline');
   });

@@ -1,4 +1,4 @@
-// Pool logic: placement order, capacity and the FIFO queue, greedy-dual eviction, keep-alive,
+// Pool logic: placement order, capacity and the queue (FIFO within a tenant, fair between tenants), greedy-dual eviction, keep-alive,
 // namespaces held for an isolate's life and returned when it goes. Real isolates, fake namespaces.
 import { afterEach, describe, expect, it } from 'vitest';
 import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
@@ -89,6 +89,36 @@ describe('placement', () => {
     const outs = await Promise.all([1, 2, 3].map(() => pool.run(a, {}, activation(a))));
     expect(new Set(outs.map((o) => o.isolateId)).size).toBe(1);
     expect(outs.filter((o) => o.initTime !== undefined)).toHaveLength(1);
+  });
+});
+
+describe('tenant shares (tenant-shares.ts)', () => {
+  it('a tenant past half the budget does not evict another tenant\'s idle warm isolate: its extra activations queue', async () => {
+    const { pool, events } = newPool({ userMemoryMb: 512 });
+    const h = hello();
+    const first = await pool.run(h, {}, activation(h, { namespace: 'quiet' }));
+    const s = slow(300);
+    const hog = Array.from({ length: 4 }, () => pool.run(s, { tag: 'x' }, activation(s, { namespace: 'hog' })));
+    expect(pool.stats().queued).toBe(1);
+    const again = await pool.run(h, {}, activation(h, { namespace: 'quiet' }));
+    expect(again).toMatchObject({ startKind: 'warm', isolateId: first.isolateId });
+    expect(events.filter((e) => e.type === 'evicted')).toHaveLength(0);
+    for (const o of await Promise.all(hog)) expect(o.response.result).toEqual({ tag: 'x' });
+  });
+
+  it('serves the queued activation of the tenant holding least first, not behind another tenant\'s backlog', async () => {
+    const { pool } = newPool({ userMemoryMb: 256 });
+    const s = slow(150);
+    const order: string[] = [];
+    const track = (tag: string) => (o: Awaited<ReturnType<IsolatePool['run']>>) => { order.push(tag); return o; };
+    const hog = [1, 2, 3, 4].map((i) => pool.run(s, { tag: `h${i}` }, activation(s, { namespace: 'hog' })).then(track(`h${i}`)));
+    const h = hello();
+    const newcomer = pool.run(h, {}, activation(h, { namespace: 'newcomer' })).then(track('newcomer'));
+    expect(pool.stats().queued).toBe(3);
+    await Promise.all([...hog, newcomer]);
+    // h1/h2 run first (they hold the budget); the newcomer takes the first capacity freed, before h3 and h4.
+    expect(order.indexOf('newcomer')).toBeLessThan(order.indexOf('h3'));
+    expect(order.indexOf('newcomer')).toBeLessThan(order.indexOf('h4'));
   });
 });
 
