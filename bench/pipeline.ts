@@ -177,7 +177,7 @@ async function countsRow(): Promise<void> {
     await c.start();
     await create(c, 'hello', HELLO);
     await throughput(c, 'hello', 16, 1);
-    print('Redis commands and Kafka requests per warm activation (hello world; private redis-server MONITOR, kafkajs request events; background traffic included)');
+    print('Redis commands and Kafka requests per warm activation (hello world; private redis-server MONITOR, each process: photon.kafka.requests; background traffic included)');
     for (const k of [1, 16]) {
       const before: Counts = await counter.snapshot(c);
       const n = Math.round((await throughput(c, 'hello', k, SECONDS)) * SECONDS);

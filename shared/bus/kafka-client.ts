@@ -6,7 +6,7 @@ import type { KafkaBusOptions } from './kafka-bus.js';
 
 export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
 export type KafkaClient = (typeof KAFKA_CLIENTS)[number];
-export const DEFAULT_KAFKA_CLIENT: KafkaClient = 'kafkajs';
+export const DEFAULT_KAFKA_CLIENT: KafkaClient = 'platformatic';
 
 /**
  * The constructor of a MessageBus over Kafka with the chosen client; both satisfy the same
