@@ -20,6 +20,11 @@ const ENSURE_TOPICS_MS = 15_000;
 const RETRY_MS = 1_000;
 /** A broker restart must not end a feed: the library retries this many times (RETRY_MS apart) before the stream fails. */
 const CONSUMER_RETRIES = 60;
+
+/** What only this adapter takes: a test shortens the library's retries to reach the feed's own restart. */
+export interface PlatformaticKafkaBusOptions extends KafkaBusOptions {
+  consumerRetries?: number;
+}
 const COMMIT_EVERY_MS = 100;
 /** Kafka's ListOffsets timestamps for "the next offset to be written" and "the oldest retained". */
 const LATEST = -1n;
@@ -50,15 +55,15 @@ const API_NAMES: Record<number, string> = {
 
 export class PlatformaticKafkaBus implements MessageBus {
   readonly system = 'kafka';
-  readonly #options: Required<KafkaBusOptions>;
+  readonly #options: Required<PlatformaticKafkaBusOptions>;
   #producer: Producer | undefined;
   #admin: Admin | undefined;
   readonly #subscriptions = new Set<Subscription>();
   readonly #pending = new Map<string, { messages: MessageToProduce[]; waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> }>();
   #flushScheduled = false;
 
-  constructor(options: KafkaBusOptions) {
-    this.#options = { partitions: 1, retryDelayMs: 200, ...options };
+  constructor(options: PlatformaticKafkaBusOptions) {
+    this.#options = { partitions: 1, retryDelayMs: 200, consumerRetries: CONSUMER_RETRIES, ...options };
     countRequests();
   }
 
@@ -193,7 +198,7 @@ class PlatformaticFeed {
   #pump: Promise<void> = Promise.resolve();
   #generation = 0;
 
-  constructor(private readonly bus: Required<KafkaBusOptions>, private readonly options: SubscribeOptions) {
+  constructor(private readonly bus: Required<PlatformaticKafkaBusOptions>, private readonly options: SubscribeOptions) {
     this.#slots = new CapacityGate(options.maxInFlight);
     this.#consumer = this.#newConsumer(options.group);
   }
@@ -202,7 +207,7 @@ class PlatformaticFeed {
     const consumer = new Consumer({
       clientId: this.bus.clientId, bootstrapBrokers: this.bus.brokers, groupId,
       sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000, maxWaitTime: 250,
-      autocommit: false, retries: CONSUMER_RETRIES, retryDelay: RETRY_MS,
+      autocommit: false, retries: this.bus.consumerRetries, retryDelay: RETRY_MS,
     });
     // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
     // assignment starts from the committed offsets and redelivers anything unfinished.
