@@ -18,6 +18,8 @@ module.exports = {
       from: { path: '^(controller|invoker|native|shared)/' }, to: { path: '^(deploy|test)/' } },
     { name: 'kafkajs-home', severity: 'error', comment: 'kafkajs lives only in the Kafka bus adapter',
       from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^shared/bus/kafka-' }, to: { path: 'node_modules/kafkajs/' } },
+    { name: 'platformatic-kafka-home', severity: 'error', comment: '@platformatic/kafka lives only in its Kafka bus adapter',
+      from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^shared/bus/platformatic-kafka-' }, to: { path: 'node_modules/@platformatic/kafka/' } },
     { name: 'ioredis-home', severity: 'error', comment: 'ioredis lives only in the Redis adapters',
       from: { path: '^(controller|invoker|native|deploy|shared)/', pathNot: '^shared/(store|bus)/redis-' }, to: { path: 'node_modules/ioredis/' } },
     { name: 'bullmq-home', severity: 'error', comment: 'bullmq lives only in the controller\'s alarm scheduler adapter',

@@ -1,7 +1,7 @@
 // What one activation costs a cluster in Redis commands and Kafka requests, counted honestly:
 // Redis on a private redis-server started for the bench (the shared one serves other clusters),
 // every command its MONITOR reports; Kafka from the photon processes' own count of the requests
-// their clients send (photon.kafka.requests, kafkajs's request events), read from each process's
+// their clients send (photon.kafka.requests, from either Kafka client), read from each process's
 // Prometheus endpoint. Deltas over a window divided by the activations in it: background traffic
 // (heartbeats, idle fetches, registry refreshes) is included and amortised, as it is in production.
 import { spawn, type ChildProcess } from 'node:child_process';

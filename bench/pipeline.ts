@@ -7,6 +7,7 @@
 //   BENCH_ONLY=sequence npm run bench:pipeline   (just the sequence row, on its own cluster)
 //   BENCH_ONLY=web npm run bench:pipeline   (only the web action row)
 //   BENCH_ONLY=counts npm run bench:pipeline   (only Redis commands and Kafka requests per activation)
+//   BENCH_ONLY=kafka-client npm run bench:pipeline   (kafkajs against @platformatic/kafka in the bus, issue 18)
 //   BENCH_SECONDS=3 BENCH_LATENCY_N=300 BENCH_COLD_N=30 BENCH_ROUNDS=5 BENCH_WINDOW=1 BENCH_TRACING_ROUNDS=10 npm run bench:pipeline
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -176,7 +177,7 @@ async function countsRow(): Promise<void> {
     await c.start();
     await create(c, 'hello', HELLO);
     await throughput(c, 'hello', 16, 1);
-    print('Redis commands and Kafka requests per warm activation (hello world; private redis-server MONITOR, kafkajs request events; background traffic included)');
+    print('Redis commands and Kafka requests per warm activation (hello world; private redis-server MONITOR, each process: photon.kafka.requests; background traffic included)');
     for (const k of [1, 16]) {
       const before: Counts = await counter.snapshot(c);
       const n = Math.round((await throughput(c, 'hello', k, SECONDS)) * SECONDS);
@@ -261,6 +262,27 @@ const cpuMs = (pid: number): number => {
   return (Number(f[11]) + Number(f[12])) * 10;
 };
 const photonCpuMs = (c: ProcessCluster): number => cpuMs(c.controllers[0]!.child.pid!) + [...c.invokers.values()].reduce((sum, p) => sum + cpuMs(p.child.pid!), 0);
+// BENCH_ONLY=kafka-client (issue 18): the bus over kafkajs against the bus over @platformatic/kafka,
+// clusters running at once with interleaved windows; a second kafkajs cluster shows the noise floor.
+if (process.env.BENCH_ONLY === 'kafka-client') {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+  const kafkaClients: Setup[] = [
+    { label: 'kafkajs', isolation: 'on', env: { PHOTON_KAFKA_CLIENT: 'kafkajs' } },
+    { label: '@platformatic/kafka', isolation: 'on', env: { PHOTON_KAFKA_CLIENT: 'platformatic' } },
+    { label: 'kafkajs (again)', isolation: 'on', env: { PHOTON_KAFKA_CLIENT: 'kafkajs' } },
+  ];
+  const r = await compare(kafkaClients, 36144, rounds, false);
+  const kjs = r['kafkajs']!;
+  const again = r['kafkajs (again)']!;
+  const plt = r['@platformatic/kafka']!;
+  print(`Kafka client of the bus (hello world at c=16 for throughput and CPU, p50 at c=1; medians of ${rounds} interleaved ${WINDOW} s windows; CPU = controller + invoker, µs per activation)`);
+  for (const [label, f] of Object.entries(r)) print(`  ${label.padEnd(20)} ${f.hello.toFixed(0).padStart(6)}/s  p50 ${ms(f.p50)}  CPU ${f.cpuUs.toFixed(0)} µs`);
+  print(`  noise floor (kafkajs again / kafkajs): throughput ${(again.hello / kjs.hello).toFixed(2)}×  p50 ${(again.p50 / kjs.p50).toFixed(2)}×  CPU ${(again.cpuUs / kjs.cpuUs).toFixed(2)}×`);
+  const both = { hello: (kjs.hello + again.hello) / 2, p50: (kjs.p50 + again.p50) / 2, cpuUs: (kjs.cpuUs + again.cpuUs) / 2 };
+  print(`  @platformatic/kafka / kafkajs (mean of both): throughput ${(plt.hello / both.hello).toFixed(2)}×  p50 ${(plt.p50 / both.p50).toFixed(2)}×  CPU ${(plt.cpuUs / both.cpuUs).toFixed(2)}×`);
+  process.exit(0);
+}
+
 // The sweep, latency and cold starts on one cluster with the namespace cache.
 await withCluster(setups[1]!, 58624 + 128, async (c) => {
   await create(c, 'hello', HELLO);

@@ -8,7 +8,8 @@ import { startTelemetry } from './telemetry.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { checkKafka, checkPort, checkRedis } from './preflight.js';
 import { startOrExplain } from './start-or-explain.js';
-import { KafkaBus } from '../shared/bus/kafka-bus.js';
+import { kafkaBusFactory } from '../shared/bus/kafka-client.js';
+import type { MessageBus } from '../shared/bus/message-bus.js';
 import { serviceEnv } from '../shared/config/service-env.js';
 import { topics } from '../shared/bus/topics.js';
 import { createRedisStores } from '../shared/store/redis-stores.js';
@@ -25,11 +26,12 @@ const parts = await startOrExplain('photon controller', async ({ undo }) => {
   undo(telemetry);
   const stores = await createRedisStores({ url: env.redisUrl, prefix: env.redisPrefix, activationRetentionMs: env.activationRetentionMs });
   undo(stores);
-  const bus = new KafkaBus({ brokers: env.kafkaBrokers, clientId: config.controllerId });
+  const kafkaBus = await kafkaBusFactory(env.kafkaClient);
+  const bus = kafkaBus({ brokers: env.kafkaBrokers, clientId: config.controllerId });
   undo(bus);
   // Alarms live in the cluster's Redis (BullMQ); Kafka feeds naming their own brokers get a bus of their own.
   const alarms = new BullmqAlarmScheduler({ redisUrl: env.redisUrl, prefix: env.redisPrefix });
-  const feedBus = (brokers: string[]): KafkaBus => new KafkaBus({ brokers, clientId: `${config.controllerId}.feeds` });
+  const feedBus = (brokers: string[]): MessageBus => kafkaBus({ brokers, clientId: `${config.controllerId}.feeds` });
   const controller = await startController({ bus, stores, alarms, feedBus, topics: topics(env.topicPrefix) }, overrides);
   console.log(`photon controller ${config.controllerId} listening on ${controller.url} (Kafka ${env.kafkaBrokers.join(',')}, Redis ${env.redisUrl}); ready once ${controller.url}/invokers/ready answers 200`);
   return { config, controller, bus, stores, telemetry };

@@ -8,7 +8,7 @@ import { startTelemetry } from './telemetry.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { checkKafka, checkRedis } from './preflight.js';
 import { startOrExplain } from './start-or-explain.js';
-import { KafkaBus } from '../shared/bus/kafka-bus.js';
+import { kafkaBusFactory } from '../shared/bus/kafka-client.js';
 import { serviceEnv } from '../shared/config/service-env.js';
 import { topics } from '../shared/bus/topics.js';
 import { createRedisStores } from '../shared/store/redis-stores.js';
@@ -24,7 +24,7 @@ const parts = await startOrExplain('photon invoker', async ({ undo }) => {
   undo(telemetry);
   const stores = await createRedisStores({ url: env.redisUrl, prefix: env.redisPrefix, activationRetentionMs: env.activationRetentionMs });
   undo(stores);
-  const bus = new KafkaBus({ brokers: env.kafkaBrokers, clientId: settings.invokerId });
+  const bus = (await kafkaBusFactory(env.kafkaClient))({ brokers: env.kafkaBrokers, clientId: settings.invokerId });
   undo(bus);
   // startInvoker removes its own namespaces, veths and nft table when it fails part-way.
   const invoker = await startInvoker({ apiHost: DEFAULT_API_HOST_FOR_ACTIONS, ...settings, bus, stores, topics: topics(env.topicPrefix) });

@@ -14,7 +14,8 @@ import { configFromEnv, resolveConfig } from '../controller/config.js';
 import { InProcessAlarmScheduler } from '../controller/alarms/in-process-alarm-scheduler.js';
 import { startInvoker } from '../invoker/start-invoker.js';
 import { InProcessBus } from '../shared/bus/in-process-bus.js';
-import { KafkaBus } from '../shared/bus/kafka-bus.js';
+import { kafkaBusFactory } from '../shared/bus/kafka-client.js';
+import type { MessageBus } from '../shared/bus/message-bus.js';
 import { createMemoryStores } from '../shared/store/memory-stores.js';
 import { serviceEnv } from '../shared/config/service-env.js';
 import { GUEST_KEY, GUEST_UUID } from '../shared/store/guest.js';
@@ -33,7 +34,7 @@ const parts = await startOrExplain('photon standalone', async ({ undo }) => {
   undo(telemetry);
   const bus = new InProcessBus();
   // Records are kept for the retention and within a size bound (PHOTON_ACTIVATION_MAX_BYTES).
-  const { activationRetentionMs, activationMaxBytes } = serviceEnv(process.env);
+  const { activationRetentionMs, activationMaxBytes, kafkaClient } = serviceEnv(process.env);
   const stores = createMemoryStores({ activationRetentionMs, activationMaxBytes });
   undo(stores);
   undo(bus);
@@ -41,7 +42,8 @@ const parts = await startOrExplain('photon standalone', async ({ undo }) => {
   undo(invoker);
   // Kafka feeds can read a user's brokers; alarms run on an in-process scheduler (their schedules
   // live as long as the process, like everything else standalone keeps). The controller closes it.
-  const feedBus = (brokers: string[]): KafkaBus => new KafkaBus({ brokers, clientId: 'standalone.feeds' });
+  const kafkaBus = await kafkaBusFactory(kafkaClient);
+  const feedBus = (brokers: string[]): MessageBus => kafkaBus({ brokers, clientId: 'standalone.feeds' });
   const alarms = new InProcessAlarmScheduler();
   const controller = await startController({ bus, stores, feedBus, alarms }, overrides);
   undo(controller);
