@@ -42,6 +42,8 @@ function importClosure(file: string, seen = new Set<string>()): Set<string> {
   const code = readFileSync(file, 'utf8');
   const specifiers = [...code.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g), ...code.matchAll(/new URL\(\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
   for (const spec of specifiers) {
+    // A `.bundle/` file is built by the process at run time from the sources (git-ignored), so it is no source the image must copy.
+    if (spec.includes('/.bundle/')) continue;
     const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
     const found = [target, resolve(dirname(file), spec)].find((p) => existsSync(p));
     if (!found) throw new Error(`${relative(root, file)} imports ${spec}, which does not exist`);
