@@ -3,6 +3,7 @@
 // then ONE line says what is wrong and which variable or command fixes it, and the process exits 1.
 // PHOTON_DEBUG=1 adds the stack trace.
 import { portError, StartupError } from './preflight.js';
+import { isKafkaClientError } from '../shared/bus/kafka-client.js';
 
 type Closable = { close(): Promise<void> } | { shutdown(): Promise<void> };
 
@@ -41,7 +42,7 @@ export function explainStartError(err: unknown): string {
   }
   if (e.code === 'PHOTON_INVOKER_ID_IN_USE') return `${message} Set PHOTON_INVOKER_ID to another id, or stop the other invoker.`;
   if (e.code === 'PHOTON_NO_PRIVILEGES') return message;
-  if (/^Kafka|^KafkaJS/.test(e.name)) return `Kafka did not answer: ${message} (PHOTON_KAFKA_BROKERS sets the brokers; deploy/local/kafka.sh up starts a local one)`;
+  if (isKafkaClientError(e)) return `Kafka did not answer: ${message} (PHOTON_KAFKA_BROKERS sets the brokers; deploy/local/kafka.sh up starts a local one)`;
   if (/^Redis at /.test(message)) return `${message} (PHOTON_REDIS_URL sets it; deploy/local/redis.sh up starts a local one)`;
   if (/^PHOTON_[A-Z_]+ /.test(message)) return message;
   return `${message} (PHOTON_DEBUG=1 prints the stack)`;

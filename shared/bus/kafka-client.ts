@@ -21,3 +21,13 @@ export async function kafkaBusFactory(client: KafkaClient): Promise<(options: Ka
   const { KafkaBus } = await import('./kafka-bus.js');
   return (options) => new KafkaBus(options);
 }
+
+/**
+ * Whether an error comes from either Kafka client (kafkajs names its errors Kafka…/KafkaJS…;
+ * @platformatic/kafka gives them a PLT_KFK_… code), so that an entry point can say "Kafka did not
+ * answer" without knowing the clients.
+ */
+export function isKafkaClientError(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  return /^Kafka|^KafkaJS/.test(err.name) || (typeof code === 'string' && code.startsWith('PLT_KFK_'));
+}
