@@ -10,6 +10,8 @@ import { Kafka, logLevel, type logCreator, type Consumer, type Producer, type Ad
 import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './message-bus.js';
 import { CapacityGate } from './capacity-gate.js';
 import { PartitionProgress } from './partition-progress.js';
+import { redeliverInPlace } from './redeliver-in-place.js';
+import { TurnBatcher } from './turn-batcher.js';
 
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 // How long ensureTopics retries a broker's retriable answers (a topic not yet in its metadata).
@@ -73,8 +75,11 @@ export class KafkaBus implements MessageBus {
   #producerReady: Promise<Producer> | undefined;
   #admin: Admin | undefined;
   readonly #subscriptions = new Set<Subscription>();
-  readonly #pending = new Map<string, { messages: Message[]; waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> }>();
-  #flushScheduled = false;
+  /** Publishes of one event-loop turn, sent as one produce request. */
+  readonly #batcher = new TurnBatcher<Message>(async (batches) => {
+    const producer = await this.#connectedProducer();
+    await producer.sendBatch({ acks: -1, topicMessages: batches.map(({ topic, messages }) => ({ topic, messages })) });
+  });
 
   constructor(options: KafkaBusOptions) {
     this.#options = { partitions: 1, retryDelayMs: 200, ...options };
@@ -168,39 +173,9 @@ export class KafkaBus implements MessageBus {
     return this.#admin;
   }
 
-  /**
-   * Publishes made in the same turn of the event loop go to the broker as one produce request:
-   * under load this turns a request per activation into a request per burst, and costs no
-   * latency when idle (the flush is the next setImmediate).
-   */
+  /** Publishes of one turn of the event loop go to the broker as one produce request (TurnBatcher). */
   publish(topic: string, messages: Array<{ key?: string; value: Buffer; headers?: Record<string, string> }>): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let batch = this.#pending.get(topic);
-      if (!batch) {
-        batch = { messages: [], waiters: [] };
-        this.#pending.set(topic, batch);
-      }
-      for (const m of messages) batch.messages.push({ key: m.key ?? null, value: m.value, headers: m.headers ?? {} });
-      batch.waiters.push({ resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => void this.#flush());
-      }
-    });
-  }
-
-  async #flush(): Promise<void> {
-    this.#flushScheduled = false;
-    const batches = [...this.#pending];
-    this.#pending.clear();
-    const waiters = batches.flatMap(([, b]) => b.waiters);
-    try {
-      const producer = await this.#connectedProducer();
-      await producer.sendBatch({ acks: -1, topicMessages: batches.map(([topic, b]) => ({ topic, messages: b.messages })) });
-      for (const w of waiters) w.resolve();
-    } catch (err) {
-      for (const w of waiters) w.reject(err);
-    }
+    return this.#batcher.add(topic, messages.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers ?? {} })));
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -233,7 +208,7 @@ export class KafkaBus implements MessageBus {
 
   async close(): Promise<void> {
     await Promise.all([...this.#subscriptions].map((s) => s.close()));
-    if (this.#pending.size > 0) await this.#flush();
+    if (this.#batcher.hasPending) await this.#batcher.flush();
     if (this.#producerReady) await (await this.#producerReady).disconnect().catch(() => undefined);
     if (this.#admin) await this.#admin.disconnect().catch(() => undefined);
   }
@@ -348,17 +323,7 @@ class KafkaFeed {
 
   async #handle(message: BusMessage, progress: PartitionProgress, offset: bigint): Promise<void> {
     try {
-      for (;;) {
-        try {
-          await this.options.handle(message);
-          break;
-        } catch (err) {
-          // Redeliver in place: the partition cannot move past an unacknowledged message.
-          console.error(`kafka bus: handler for ${message.topic}[${message.partition}]@${message.offset} failed; retrying`, err);
-          if (this.#closing) return;
-          await new Promise((r) => setTimeout(r, this.retryDelayMs));
-        }
-      }
+      if (!(await redeliverInPlace((m) => this.options.handle(m), message, this.retryDelayMs, () => this.#closing))) return;
       progress.finished(offset);
       this.#scheduleCommit();
     } finally {

@@ -12,6 +12,8 @@ import { Admin, Consumer, Producer, type Message, type MessagesStream, type Mess
 import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './message-bus.js';
 import { CapacityGate } from './capacity-gate.js';
 import { PartitionProgress } from './partition-progress.js';
+import { redeliverInPlace } from './redeliver-in-place.js';
+import { TurnBatcher } from './turn-batcher.js';
 import type { KafkaBusOptions } from './kafka-bus.js';
 
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -59,8 +61,14 @@ export class PlatformaticKafkaBus implements MessageBus {
   #producer: Producer | undefined;
   #admin: Admin | undefined;
   readonly #subscriptions = new Set<Subscription>();
-  readonly #pending = new Map<string, { messages: MessageToProduce[]; waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> }>();
-  #flushScheduled = false;
+  /** Publishes of one event-loop turn, sent as one produce request. */
+  readonly #batcher = new TurnBatcher<MessageToProduce>(async (batches) => {
+    this.#producer ??= new Producer({
+      clientId: this.#options.clientId, bootstrapBrokers: this.#options.brokers, acks: -1, autocreateTopics: true,
+      retries: 10, retryDelay: RETRY_MS,
+    });
+    await this.#producer.send({ messages: batches.flatMap((b) => b.messages) });
+  });
 
   constructor(options: PlatformaticKafkaBusOptions) {
     this.#options = { partitions: 1, retryDelayMs: 200, consumerRetries: CONSUMER_RETRIES, ...options };
@@ -127,42 +135,13 @@ export class PlatformaticKafkaBus implements MessageBus {
     return this.#admin;
   }
 
-  /** Publishes of one event-loop turn go to the broker as one produce request (as kafka-bus.ts). */
+  /** Publishes of one turn of the event loop go to the broker as one produce request (TurnBatcher). */
   publish(topic: string, messages: Array<{ key?: string; value: Buffer; headers?: Record<string, string> }>): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let batch = this.#pending.get(topic);
-      if (!batch) {
-        batch = { messages: [], waiters: [] };
-        this.#pending.set(topic, batch);
-      }
-      for (const m of messages) {
-        const headers = new Map<Buffer, Buffer>();
-        for (const [k, v] of Object.entries(m.headers ?? {})) headers.set(Buffer.from(k), Buffer.from(v));
-        batch.messages.push({ topic, key: m.key === undefined ? undefined : Buffer.from(m.key), value: m.value, headers });
-      }
-      batch.waiters.push({ resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => void this.#flush());
-      }
-    });
-  }
-
-  async #flush(): Promise<void> {
-    this.#flushScheduled = false;
-    const batches = [...this.#pending.values()];
-    this.#pending.clear();
-    const waiters = batches.flatMap((b) => b.waiters);
-    try {
-      this.#producer ??= new Producer({
-        clientId: this.#options.clientId, bootstrapBrokers: this.#options.brokers, acks: -1, autocreateTopics: true,
-        retries: 10, retryDelay: RETRY_MS,
-      });
-      await this.#producer.send({ messages: batches.flatMap((b) => b.messages) });
-      for (const w of waiters) w.resolve();
-    } catch (err) {
-      for (const w of waiters) w.reject(err);
-    }
+    return this.#batcher.add(topic, messages.map((m) => {
+      const headers = new Map<Buffer, Buffer>();
+      for (const [k, v] of Object.entries(m.headers ?? {})) headers.set(Buffer.from(k), Buffer.from(v));
+      return { topic, key: m.key === undefined ? undefined : Buffer.from(m.key), value: m.value, headers };
+    }));
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -180,7 +159,7 @@ export class PlatformaticKafkaBus implements MessageBus {
 
   async close(): Promise<void> {
     await Promise.all([...this.#subscriptions].map((s) => s.close()));
-    if (this.#pending.size > 0) await this.#flush();
+    if (this.#batcher.hasPending) await this.#batcher.flush();
     await this.#producer?.close().catch(() => undefined);
     await this.#admin?.close().catch(() => undefined);
   }
@@ -290,17 +269,7 @@ class PlatformaticFeed {
 
   async #handle(message: BusMessage, progress: PartitionProgress, offset: bigint): Promise<void> {
     try {
-      for (;;) {
-        try {
-          await this.options.handle(message);
-          break;
-        } catch (err) {
-          // Redeliver in place: the partition cannot move past an unacknowledged message.
-          console.error(`kafka bus: handler for ${message.topic}[${message.partition}]@${message.offset} failed; retrying`, err);
-          if (this.#closing) return;
-          await new Promise((r) => setTimeout(r, this.bus.retryDelayMs));
-        }
-      }
+      if (!(await redeliverInPlace((m) => this.options.handle(m), message, this.bus.retryDelayMs, () => this.#closing))) return;
       progress.finished(offset);
       this.#scheduleCommit();
     } finally {

@@ -1,0 +1,20 @@
+import type { BusMessage } from './message-bus.js';
+
+/**
+ * Runs `handle` on `message` until it succeeds, waiting `retryDelayMs` between attempts: a
+ * partition cannot move past an unacknowledged message, so a failed handler is retried in place
+ * (at-least-once), never skipped. Returns true once handled, false if `closing()` turned true
+ * after a failure (the message stays uncommitted and is redelivered to the next consumer).
+ */
+export async function redeliverInPlace(handle: (m: BusMessage) => Promise<void>, message: BusMessage, retryDelayMs: number, closing: () => boolean): Promise<boolean> {
+  for (;;) {
+    try {
+      await handle(message);
+      return true;
+    } catch (err) {
+      console.error(`kafka bus: handler for ${message.topic}[${message.partition}]@${message.offset} failed; retrying`, err);
+      if (closing()) return false;
+      await new Promise((r) => setTimeout(r, retryDelayMs));
+    }
+  }
+}
