@@ -151,7 +151,6 @@ export class SandboxRunner implements ActionRunner {
     f.sandbox = slot;
     f.phase = 'dispatched';
     slot.inFlight.set(f.id, f);
-    this.arm(f);
     const { request } = f;
     const { action } = request;
     const dispatch = (): void => {
@@ -169,8 +168,11 @@ export class SandboxRunner implements ActionRunner {
       }
       slot.proc.send({ t: 'run', id: f.id, actionKey, ...(known ? {} : { action }), params: request.params, activationId: request.activationId, namespace: request.namespace, actionName: `/${action.namespace}/${action.name}`, deadline: request.deadline, ...(request.env ? { env: { ...request.env } } : {}) });
     };
-    if (slot.proc?.alive && slot.ready === READY) dispatch();
-    else void slot.ready.then(dispatch);
+    if (slot.proc?.alive && slot.ready === READY) dispatch(); // arms the kill deadline once, from now
+    else {
+      this.arm(f); // while the sandbox starts (a replacement that never gets ready must not hold it for ever)
+      void slot.ready.then(dispatch);
+    }
   }
 
   stats(): RunnerStats {
