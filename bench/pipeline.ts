@@ -297,7 +297,7 @@ if (process.env.BENCH_ONLY === 'sandbox') {
   const inl = r['inline']!;
   const sbx = r['sandbox processes']!;
   print(`isolates inline vs in sandbox processes (hello world: p50 at c=1, throughput and CPU at c=16; medians of ${rounds} interleaved ${WINDOW} s windows; CPU = controller + invoker + its sandbox processes, µs per activation; load ${load0} → ${loadavg()[0]!.toFixed(2)})`);
-  for (const [label, f] of Object.entries(r)) print(`  ${label.padEnd(18)} ${f.hello.toFixed(0).padStart(6)}/s  p50 ${ms(f.p50)}  CPU ${f.cpuUs.toFixed(0)} µs  RSS of the invoker's children ${f.childRssMb.toFixed(1)} MB`);
+  for (const [label, f] of Object.entries(r)) print(`  ${label.padEnd(18)} ${f.hello.toFixed(0).padStart(6)}/s  p50 ${ms(f.p50)}  CPU ${f.cpuUs.toFixed(0)} µs  RSS of its sandbox processes ${f.childRssMb.toFixed(1)} MB`);
   const addedP50 = (sbx.p50 - inl.p50) * 1000;
   const addedCpu = sbx.cpuUs - inl.cpuUs;
   print(`  added per warm activation by the sandbox hop: p50 ${addedP50.toFixed(0)} µs at c=1, CPU ${addedCpu.toFixed(0)} µs at c=16   goal ≤ 100 µs added (issue 13)`);
@@ -332,7 +332,7 @@ await countsRow();
 // A comparison runs every setup's cluster at once and interleaves short windows, in alternating
 // order from round to round, so that a noisy neighbour on this shared machine and any drift hit
 // every setup alike; medians over the rounds.
-/** childRssMb: resident memory of the invoker's child processes (its sandboxes) at the end of the rounds. */
+/** childRssMb: resident memory of the invoker's sandbox processes at the end of the rounds. */
 interface Figures { hello: number; cpu: number; p50: number; cpuUs: number; childRssMb: number }
 async function compare(list: Setup[], idBase: number, rounds: number, withCpuHeavy: boolean): Promise<Record<string, Figures>> {
   const clusters = list.map((setup, i) => new ProcessCluster({
@@ -361,7 +361,7 @@ async function compare(list: Setup[], idBase: number, rounds: number, withCpuHea
         samples[i]!.p50.push(quantile(await latency(c, 'hello', 30), 0.5));
       }
     }
-    for (const [i, c] of clusters.entries()) samples[i]!.childRssMb = [...c.invokers.values()].reduce((sum, p) => sum + descendantsRssMb(p.child.pid!), 0);
+    for (const [i, c] of clusters.entries()) samples[i]!.childRssMb = [...c.invokers.values()].reduce((sum, p) => sum + descendantsRssMb(p.child.pid!, /sandbox-main/), 0);
   } finally {
     for (const c of clusters) await c.stop();
   }

@@ -25,12 +25,15 @@ export function treeCpuMs(pid: number): number {
   return sum;
 }
 
-/** Resident memory (MB) of every process below `pid`, itself excluded: an invoker's sandbox processes. */
-export function descendantsRssMb(pid: number): number {
+/**
+ * Resident memory (MB) of the processes below `pid` (itself excluded) whose command line matches
+ * `only` (e.g. an invoker's sandbox processes, not tsx's esbuild service beside them).
+ */
+export function descendantsRssMb(pid: number, only: RegExp = /./): number {
   let sum = 0;
   for (const child of childrenOf(pid)) {
-    sum += Number(/VmRSS:\s+(\d+)/.exec(safeRead(`/proc/${child}/status`))?.[1] ?? 0) / 1024;
-    sum += descendantsRssMb(child);
+    if (only.test(safeRead(`/proc/${child}/cmdline`).replaceAll('\0', ' '))) sum += Number(/VmRSS:\s+(\d+)/.exec(safeRead(`/proc/${child}/status`))?.[1] ?? 0) / 1024;
+    sum += descendantsRssMb(child, only);
   }
   return sum;
 }
