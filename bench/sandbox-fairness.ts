@@ -1,7 +1,9 @@
 // Fair CPU between tenants (issue 13): one namespace runs 20 concurrent endless loops (each stopped
 // at its time limit), another namespace calls a warm hello world in a loop meanwhile. Printed per
 // runner: the victim's idle p95, its p95 under the attack, their ratio, beside the goal (≤ 3× and
-// < 100 ms). Run by `npm run bench:isolates -- --fair` (root; address ids 31024..31151).
+// < 100 ms), and the victim on the hog's sandbox once more without the hold at the hog's first
+// timeout (pool/tenant-holds.ts), for the same-run before/after. Run by
+// `npm run bench:isolates -- --fair` (root; address ids 31024..31151).
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { NamespaceCache } from '../native/contracts.js';
