@@ -259,7 +259,9 @@ export class SandboxRunner implements ActionRunner {
     this.log(`namespace ${namespace} ${why}: quarantined for ${this.quarantineMs} ms in sandbox q${seat}${shared ? ' (shared: all quarantine sandboxes in use)' : ''}`);
     for (const slot of this.slots) {
       for (const f of slot.inFlight.values()) {
-        if (f.request.namespace === namespace && f.phase === 'queued') slot.proc?.send({ t: 'withdraw', id: f.id });
+        // 'dispatched' too: a run sent before this decision may be queued (held) there already, its
+        // 'queued' not here yet; one that was placed ignores the withdraw (the channel keeps order).
+        if (f.request.namespace === namespace && (f.phase === 'queued' || f.phase === 'dispatched')) slot.proc?.send({ t: 'withdraw', id: f.id });
       }
     }
   }
