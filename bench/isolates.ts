@@ -27,6 +27,8 @@ import { hostBuiltinRows, printHostBuiltinRows } from './host-builtin-rows.js';
 import { builtinRows, printBuiltinRows } from './builtins-rows.js';
 import { fairnessRows, printFairness } from './sandbox-fairness.js';
 import { sandboxStartTimes } from './sandbox-start.js';
+import { messageCost } from './sandbox-messages.js';
+import type { RunMessage } from '../invoker/sandbox/sandbox-protocol.js';
 
 const LONG = process.argv.includes('--long');
 const N_COLD = LONG ? 400 : 100;
@@ -140,7 +142,7 @@ async function warmOverhead(cache: NamespaceCache): Promise<number[]> {
  * and through a sandbox process (one, unprivileged, in its cgroup), interleaved in the same run,
  * plus the resident memory of that sandbox process with one warm isolate.
  */
-async function sandboxHop(cache: NamespaceCache): Promise<{ inline: number[]; sandbox: number[]; sandboxRssMb: number }> {
+async function sandboxHop(cache: NamespaceCache): Promise<{ inline: number[]; sandbox: number[]; sandboxRssMb: number; last: { run: RunMessage; outcome: ActivationOutcome } }> {
   const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, idPrefix: 'tib-h' });
   const runner = new SandboxRunner({ invokerId: 'tib', namespaces: cache, count: 1, prewarm: { count: 0, memoryMb: 128 }, log: quiet });
   await runner.start();
@@ -153,6 +155,7 @@ async function sandboxHop(cache: NamespaceCache): Promise<{ inline: number[]; sa
     }
     const inline: number[] = [];
     const sandbox: number[] = [];
+    let lastOutcome: ActivationOutcome | null = null;
     for (let i = 0; i < N_WARM; i++) {
       const t0 = performance.now();
       const o1 = await pool.run(a, { name: 'x' }, activation(a));
@@ -161,10 +164,13 @@ async function sandboxHop(cache: NamespaceCache): Promise<{ inline: number[]; sa
       sandbox.push(performance.now() - t1);
       inline.push(t1 - t0);
       if (o1.startKind !== 'warm' || o2.startKind !== 'warm') throw new Error('expected warm starts');
+      lastOutcome = o2;
     }
     const pid = runner.pids()[0];
     const rss = pid === undefined ? NaN : Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-    return { inline, sandbox, sandboxRssMb: rss };
+    // The run message of a warm activation as the supervisor sends it (the sandbox knows the action).
+    const run: RunMessage = { t: 'run', id: N_WARM, actionKey: `${a.namespace}/${a.name}@${a.revision}`, params: { name: 'x' }, activationId: activation(a).activationId, namespace: 'guest', actionName: `/${a.namespace}/${a.name}`, deadline: Date.now() + a.limits.timeout };
+    return { inline, sandbox, sandboxRssMb: rss, last: { run, outcome: lastOutcome! } };
   } finally {
     await pool.close();
     await runner.close();
@@ -345,6 +351,8 @@ async function main(): Promise<void> {
       const med = (v: number[]): number => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
       console.log(`sandbox start to ready, interleaved, ${starts.source.length} each: from source with tsx median ${med(starts.source).toFixed(0)} ms (${starts.source.map((v) => v.toFixed(0)).join(', ')}); bundled median ${med(starts.bundled).toFixed(0)} ms (${starts.bundled.map((v) => v.toFixed(0)).join(', ')}); load ${os.loadavg()[0]!.toFixed(2)}`);
       console.log(`warm hello world, interleaved, ${N_WARM} each: inline p50 ${ms(pct(hop.inline, 0.5))} p99 ${ms(pct(hop.inline, 0.99))}; through a sandbox process p50 ${ms(pct(hop.sandbox, 0.5))} p99 ${ms(pct(hop.sandbox, 0.99))}; added at p50 ${ms(pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5))}; sandbox RSS ${hop.sandboxRssMb.toFixed(1)} MB`);
+      const codec = messageCost(hop.last.run, hop.last.outcome);
+      console.log(`of the hop, serialising its two messages (run ${codec.runBytes} B, done ${codec.doneBytes} B; encode + decode, in this process): IPC serialization 'json' (used) ${codec.jsonUs.toFixed(1)} µs, 'advanced' ${codec.advancedUs.toFixed(1)} µs; load ${os.loadavg()[0]!.toFixed(2)}`);
     } finally {
       await small.close();
     }

@@ -13,13 +13,14 @@
 //   BENCH_BASELINE=/a,/b        adds "photon @ a", "photon @ b": the standalone of other checkouts (before/after in one run)
 //   BENCH_TRACING=off           leaves the tracing column out
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startStandalone } from '../test/harness/standalone-process.js';
 import { waitFor } from '../test/harness/wait-for.js';
+import { treeCpuMs } from './process-tree.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 2);
@@ -51,23 +52,6 @@ function post(t: Target): Promise<void> {
   });
 }
 
-// CPU time (user + system, ms) of a process and every process below it: sandbox processes count.
-function treeCpuMs(pid: number): number {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return 0;
-  }
-  const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-  let sum = (Number(f[11]) + Number(f[12])) * 10;
-  for (const task of safeList(`/proc/${pid}/task`)) {
-    for (const child of safeRead(`/proc/${pid}/task/${task}/children`).split(' ').filter(Boolean)) sum += treeCpuMs(Number(child));
-  }
-  return sum;
-}
-const safeList = (dir: string): string[] => { try { return readdirSync(dir); } catch { return []; } };
-const safeRead = (file: string): string => { try { return readFileSync(file, 'utf8'); } catch { return ''; } };
 
 const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);

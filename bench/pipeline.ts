@@ -8,12 +8,14 @@
 //   BENCH_ONLY=web npm run bench:pipeline   (only the web action row)
 //   BENCH_ONLY=counts npm run bench:pipeline   (only Redis commands and Kafka requests per activation)
 //   BENCH_ONLY=kafka-client npm run bench:pipeline   (kafkajs against @platformatic/kafka in the bus, issue 18)
+//   BENCH_ONLY=sandbox npm run bench:pipeline   (PHOTON_SANDBOX=inline against process, the default since issue 13)
 //   BENCH_SECONDS=3 BENCH_LATENCY_N=300 BENCH_COLD_N=30 BENCH_ROUNDS=5 BENCH_WINDOW=1 BENCH_TRACING_ROUNDS=10 npm run bench:pipeline
-import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProcessCluster } from '../test/harness/process-cluster.js';
 import { ClusterCounts, perActivation, type Counts } from './cluster-counts.js';
+import { descendantsRssMb, treeCpuMs } from './process-tree.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const LATENCY_N = Number(process.env.BENCH_LATENCY_N ?? 300);
@@ -255,13 +257,10 @@ const setups: Setup[] = [
     env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
   },
 ];
-// CPU time of a process (user + system) from /proc, in ms: what photon's own processes spend per
-// activation does not depend on what else the shared machine runs, unlike throughput.
-const cpuMs = (pid: number): number => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
-const photonCpuMs = (c: ProcessCluster): number => cpuMs(c.controllers[0]!.child.pid!) + [...c.invokers.values()].reduce((sum, p) => sum + cpuMs(p.child.pid!), 0);
+// CPU time of photon's processes (user + system) from /proc, in ms: what they spend per activation
+// does not depend on what else the shared machine runs, unlike throughput. An invoker's whole
+// process tree counts: in sandbox mode (the default) its isolates run in its child processes.
+const photonCpuMs = (c: ProcessCluster): number => treeCpuMs(c.controllers[0]!.child.pid!) + [...c.invokers.values()].reduce((sum, p) => sum + treeCpuMs(p.child.pid!), 0);
 // BENCH_ONLY=kafka-client (issue 18): the bus over kafkajs against the bus over @platformatic/kafka,
 // clusters running at once with interleaved windows; a second kafkajs cluster shows the noise floor.
 if (process.env.BENCH_ONLY === 'kafka-client') {
@@ -280,6 +279,29 @@ if (process.env.BENCH_ONLY === 'kafka-client') {
   print(`  noise floor (kafkajs again / kafkajs): throughput ${(again.hello / kjs.hello).toFixed(2)}×  p50 ${(again.p50 / kjs.p50).toFixed(2)}×  CPU ${(again.cpuUs / kjs.cpuUs).toFixed(2)}×`);
   const both = { hello: (kjs.hello + again.hello) / 2, p50: (kjs.p50 + again.p50) / 2, cpuUs: (kjs.cpuUs + again.cpuUs) / 2 };
   print(`  @platformatic/kafka / kafkajs (mean of both): throughput ${(plt.hello / both.hello).toFixed(2)}×  p50 ${(plt.p50 / both.p50).toFixed(2)}×  CPU ${(plt.cpuUs / both.cpuUs).toFixed(2)}×`);
+  process.exit(0);
+}
+
+// BENCH_ONLY=sandbox (issue 13): before/after the default changed, isolates in the invoker process
+// (PHOTON_SANDBOX=inline) against isolates in its sandbox processes (process), both clusters at
+// once with interleaved windows; CPU per activation counts the sandboxes (the invoker's children).
+if (process.env.BENCH_ONLY === 'sandbox') {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+  const load0 = loadavg()[0]!.toFixed(2);
+  const modes: Setup[] = [
+    { label: 'inline', isolation: 'on', env: { PHOTON_SANDBOX: 'inline' } },
+    { label: 'sandbox processes', isolation: 'on', env: { PHOTON_SANDBOX: 'process' } },
+  ];
+  // Address ids 37168.. (the sb-gap block), 128 per cluster.
+  const r = await compare(modes, 37168, rounds, false);
+  const inl = r['inline']!;
+  const sbx = r['sandbox processes']!;
+  print(`isolates inline vs in sandbox processes (hello world: p50 at c=1, throughput and CPU at c=16; medians of ${rounds} interleaved ${WINDOW} s windows; CPU = controller + invoker + its sandbox processes, µs per activation; load ${load0} → ${loadavg()[0]!.toFixed(2)})`);
+  for (const [label, f] of Object.entries(r)) print(`  ${label.padEnd(18)} ${f.hello.toFixed(0).padStart(6)}/s  p50 ${ms(f.p50)}  CPU ${f.cpuUs.toFixed(0)} µs  RSS of its sandbox processes ${f.childRssMb.toFixed(1)} MB`);
+  const addedP50 = (sbx.p50 - inl.p50) * 1000;
+  const addedCpu = sbx.cpuUs - inl.cpuUs;
+  print(`  added per warm activation by the sandbox hop: p50 ${addedP50.toFixed(0)} µs at c=1, CPU ${addedCpu.toFixed(0)} µs at c=16   goal ≤ 100 µs added (issue 13)`);
+  print(`  process / inline: throughput ${(sbx.hello / inl.hello).toFixed(2)}×  p50 ${(sbx.p50 / inl.p50).toFixed(2)}×  CPU ${(sbx.cpuUs / inl.cpuUs).toFixed(2)}×`);
   process.exit(0);
 }
 
@@ -310,13 +332,14 @@ await countsRow();
 // A comparison runs every setup's cluster at once and interleaves short windows, in alternating
 // order from round to round, so that a noisy neighbour on this shared machine and any drift hit
 // every setup alike; medians over the rounds.
-interface Figures { hello: number; cpu: number; p50: number; cpuUs: number }
+/** childRssMb: resident memory of the invoker's sandbox processes at the end of the rounds. */
+interface Figures { hello: number; cpu: number; p50: number; cpuUs: number; childRssMb: number }
 async function compare(list: Setup[], idBase: number, rounds: number, withCpuHeavy: boolean): Promise<Record<string, Figures>> {
   const clusters = list.map((setup, i) => new ProcessCluster({
     label: 'bench', invokers: 1, isolation: setup.isolation, idBase: idBase + i * 128,
     env: { PHOTON_INVOCATIONS_PER_MINUTE: '1000000000', PHOTON_CONCURRENT_INVOCATIONS: '1000000', PHOTON_USER_MEMORY_MB: '16384', PHOTON_NETNS_FLOOR: '40', ...(setup.env ?? {}) },
   }));
-  const samples = list.map(() => ({ hello: [] as number[], cpu: [] as number[], p50: [] as number[], cpuMs: 0, activations: 0 }));
+  const samples = list.map(() => ({ hello: [] as number[], cpu: [] as number[], p50: [] as number[], cpuMs: 0, activations: 0, childRssMb: 0 }));
   try {
     for (const c of clusters) {
       await c.start();
@@ -338,13 +361,14 @@ async function compare(list: Setup[], idBase: number, rounds: number, withCpuHea
         samples[i]!.p50.push(quantile(await latency(c, 'hello', 30), 0.5));
       }
     }
+    for (const [i, c] of clusters.entries()) samples[i]!.childRssMb = [...c.invokers.values()].reduce((sum, p) => sum + descendantsRssMb(p.child.pid!, /sandbox-main/), 0);
   } finally {
     for (const c of clusters) await c.stop();
   }
   const out: Record<string, Figures> = {};
   for (const [i, setup] of list.entries()) {
     const s = samples[i]!;
-    out[setup.label] = { hello: quantile(s.hello, 0.5), cpu: quantile(s.cpu, 0.5), p50: quantile(s.p50, 0.5), cpuUs: (1000 * s.cpuMs) / s.activations };
+    out[setup.label] = { hello: quantile(s.hello, 0.5), cpu: quantile(s.cpu, 0.5), p50: quantile(s.p50, 0.5), cpuUs: (1000 * s.cpuMs) / s.activations, childRssMb: s.childRssMb };
   }
   return out;
 }

@@ -29,6 +29,7 @@ import type { Execution } from './pooled-isolate.js';
 import type { Slot, Placement, Pending, Readiness } from './slot.js';
 import { actionKey, newSlot } from './slot.js';
 import { evictableFor, heldByTenant, nothingAhead, servingOrder } from './tenant-shares.js';
+import { TenantHolds } from './tenant-holds.js';
 
 export interface IsolatePoolOptions {
   namespaces: NamespaceCache;
@@ -61,6 +62,12 @@ export interface IsolatePoolOptions {
   strictLifecycle?: boolean;
   /** Where archive actions are unpacked (once per revision); default one of the pool's own, with V8 code cache. */
   packages?: ActionPackages;
+  /**
+   * A sandbox's pool (its supervisor decides): when an activation runs to its time limit while more
+   * of its tenant's are queued, that tenant's queue is held (nothing of it placed) until resume()
+   * (tenant-holds.ts). Default false: nobody would lift the hold.
+   */
+  holdAfterTimeout?: boolean;
 }
 
 export interface PoolStats {
@@ -102,6 +109,7 @@ export class IsolatePool {
   /** Archive actions unpacked once per revision, shared by its isolates. */
   readonly packages: ActionPackages;
   private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb' | 'packages' | 'network'>> & { rssHighWaterMb?: number; network?: NamespaceNetwork };
+  private readonly holds = new TenantHolds();
   private seq = 0;
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
@@ -129,6 +137,7 @@ export class IsolatePool {
       namespacePerActivation: options.namespacePerActivation ?? false,
       idPrefix: options.idPrefix ?? 'iso',
       strictLifecycle: options.strictLifecycle ?? false,
+      holdAfterTimeout: options.holdAfterTimeout ?? false,
     };
     this.prewarmTarget = this.opts.prewarm.count;
   }
@@ -151,7 +160,8 @@ export class IsolatePool {
     const key = actionKey(action, activation.namespace);
     const complete = limits.timeout === action.limits.timeout && limits.memory === action.limits.memory && limits.logs === action.limits.logs && limits.concurrency === action.limits.concurrency;
     const pending: Pending = { action: complete ? action : { ...action, limits }, key, tenant: activation.namespace, log, activationId: activation.activationId, resolve: () => undefined };
-    let placement = this.tryPlace(pending, this.queue.length === 0 || nothingAhead(this.queue, activation.namespace, heldByTenant(this.slots.values())));
+    const held = this.holds.held(activation.namespace);
+    let placement = held ? null : this.tryPlace(pending, this.queue.length === 0 || nothingAhead(this.admissible(), activation.namespace, heldByTenant(this.slots.values())));
     if (!placement) {
       if (this.queue.length >= this.opts.maxQueued) return this.refused(activation, 'queue-full', 'Too many activations are waiting for capacity.', received, log);
       activation.onPhase?.('queued');
@@ -204,6 +214,16 @@ export class IsolatePool {
     p!.resolve(null);
     this.drain();
     return true;
+  }
+
+  /** Whether isolate `isolateId`, disposed at an activation's time limit, holds its tenant's queue (holdAfterTimeout) until resume(). */
+  holding(isolateId: string): boolean {
+    return this.holds.holding(isolateId);
+  }
+
+  /** Lifts the hold isolate `isolateId` put on its tenant's queue (the supervisor has withdrawn what it wanted). */
+  resume(isolateId: string): void {
+    if (this.holds.release(isolateId)) this.drain();
   }
 
   /** Disposes every isolate (their namespaces go back to the cache) and answers queued activations. */
@@ -369,6 +389,11 @@ export class IsolatePool {
     return out;
   }
 
+  /** The queue without held tenants' activations: what may be placed now. */
+  private admissible(): Pending[] {
+    return this.holds.empty ? this.queue : this.queue.filter((p) => !this.holds.held(p.tenant));
+  }
+
   private release(slot: Slot): void {
     slot.inFlight--;
     slot.lastUsed = Date.now();
@@ -399,14 +424,14 @@ export class IsolatePool {
       do {
         this.drainAgain = false;
         let blocked = false;
-        let order = servingOrder(this.queue, heldByTenant(this.slots.values()));
+        let order = servingOrder(this.admissible(), heldByTenant(this.slots.values()));
         for (let i = 0; i < order.length; ) {
           const p = order[i]!;
           const placed = this.tryPlace(p, !blocked);
           if (placed) {
             this.queue.splice(this.queue.indexOf(p), 1);
             p.resolve(placed);
-            order = servingOrder(this.queue, heldByTenant(this.slots.values()));
+            order = servingOrder(this.admissible(), heldByTenant(this.slots.values()));
             i = 0;
             blocked = false;
           } else {
@@ -553,6 +578,10 @@ export class IsolatePool {
       }
     }
     this.events.emit({ type: 'disposed', isolateId: slot.id, namespaceId: slot.isolate?.namespace?.id ?? null, actionKey: slot.key, cause });
+    // At the time limit's own timer, before the activation's outcome exists and before the freed
+    // capacity is drained: a hog's next queued activations must not take it (tenant-holds.ts).
+    const tenant = slot.tenant;
+    if (cause === 'timeout' && tenant !== null && this.opts.holdAfterTimeout && this.queue.some((p) => p.tenant === tenant)) this.holds.hold(tenant, slot.id);
     if (!this.closed) {
       this.drain();
       this.ensurePrewarms();

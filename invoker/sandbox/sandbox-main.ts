@@ -20,6 +20,7 @@ const pool = new IsolatePool({
   idPrefix: config.id,
   userMemoryMb: config.userMemoryMb,
   ...(config.prewarm ? { prewarm: config.prewarm } : {}),
+  holdAfterTimeout: config.holdAfterTimeout ?? false,
 });
 const runner = new PoolActionRunner(pool, remote);
 // Isolates coming and going are sent at once (the supervisor reports them to the registry);
@@ -91,12 +92,15 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
       queuedRuns.delete(msg.id);
       streams.delete(msg.id);
       const logs = stream.sent === 0 ? outcome.logs : outcome.logs.slice(stream.sent);
-      send(outcome.refused === 'withdrawn' ? { t: 'withdrawn', id: msg.id } : { t: 'done', id: msg.id, outcome: { ...outcome, logs }, busyMb: pool.busyMemoryMb() });
+      const hold = outcome.isolateId !== null && pool.holding(outcome.isolateId);
+      send(outcome.refused === 'withdrawn' ? { t: 'withdrawn', id: msg.id } : { t: 'done', id: msg.id, outcome: { ...outcome, logs }, busyMb: pool.busyMemoryMb(), ...(hold ? { hold: true as const } : {}) });
     });
     queuedRuns.set(msg.id, msg.activationId);
   } else if (msg.t === 'withdraw') {
     const activationId = queuedRuns.get(msg.id);
     if (activationId !== undefined) pool.withdraw(activationId);
+  } else if (msg.t === 'resume') {
+    pool.resume(msg.isolateId);
   } else if (msg.t === 'forget-actions') {
     actions.clear();
   } else if (msg.t === 'close') {

@@ -11,6 +11,8 @@ export interface SandboxConfig {
   userMemoryMb: number;
   isolation: 'on' | 'off';
   prewarm?: { count: number; memoryMb: number; max?: number };
+  /** IsolatePoolOptions.holdAfterTimeout: an ordinary sandbox holds a timed-out tenant's queue for the supervisor's word. */
+  holdAfterTimeout?: boolean;
 }
 
 export interface RunMessage {
@@ -40,14 +42,19 @@ export type ToSandbox =
   | { t: 'forget-actions' }
   /** Take run `id` back if it is still queued in the pool (answered by 'withdrawn'; if it was placed already, it runs and ends with 'done'). */
   | { t: 'withdraw'; id: number }
+  /** Lift the hold isolate `isolateId` put on its tenant's queue ('done' with `hold`), after the withdraws the supervisor wanted. */
+  | { t: 'resume'; isolateId: string }
   | { t: 'close' };
 
 /** Sandbox → supervisor. 'phase' is sent only when an activation queued or waited for an init (a warm run sends none). */
 export type FromSandbox =
   /** `missing`: confinement the process itself could not set up (seccomp), said loudly by the supervisor. */
   | { t: 'ready'; missing?: string[] }
-  /** `outcome.logs` holds only the lines after those already sent with 'log'. */
-  | { t: 'done'; id: number; outcome: ActivationOutcome; busyMb: number }
+  /**
+   * `outcome.logs` holds only the lines after those already sent with 'log'. `hold`: the activation
+   * ran to its time limit and its tenant's queued activations are held until 'resume'.
+   */
+  | { t: 'done'; id: number; outcome: ActivationOutcome; busyMb: number; hold?: true }
   /** Log lines of run `id`, as they are kept (batched per turn of the event loop). */
   | { t: 'log'; id: number; lines: string[] }
   /** Run `id` left the pool's queue without running: the supervisor places it elsewhere. */

@@ -7,7 +7,11 @@
 // limit concurrently in a shared sandbox (a CPU hog), is moved for `quarantineMs` to a quarantine
 // sandbox of its own (quarantine.ts: at most `maxQuarantine`, shared beyond that), which weighs a
 // quarter of an ordinary sandbox in CPU; its activations still queued in the shared sandbox are
-// withdrawn from there (they never started) and run in its quarantine sandbox.
+// withdrawn from there (they never started) and run in its quarantine sandbox. So that its queue
+// is still there to withdraw, an ordinary sandbox's pool holds a namespace's queued activations
+// from the moment one of its activations is stopped at its time limit (holdAfterTimeout,
+// pool/tenant-holds.ts) until this supervisor answers the 'done' (with `hold`) by 'resume', after
+// the withdraws: the capacity the hog's timed-out isolates free never goes to its next loops.
 //
 // Kill deadline per activation: dispatch (or the latest 'queued'/'init'/'run' phase the sandbox
 // reported) + the action's timeout + `graceMs`. The sandbox's own timer stops a normal overrun at
@@ -43,6 +47,8 @@ export interface SandboxRunnerOptions {
   /** Quarantine sandboxes at most (one per quarantined namespace up to this; default 4). */
   maxQuarantine?: number;
   prewarm?: { count: number; memoryMb: number; max?: number };
+  /** Ordinary sandboxes hold a namespace's queue at its timeout until quarantine is decided (default true; false only to measure without it). */
+  holdAfterTimeout?: boolean;
   /** Tests of the layers above only: run sandboxes unconfined. */
   confine?: boolean;
   /** Told about sandboxes that are killed or die, and about missing confinement (loud by default). */
@@ -100,6 +106,7 @@ export class SandboxRunner implements ActionRunner {
   private readonly shareMb: number;
   private readonly graceMs: number;
   private readonly quarantineMs: number;
+  private readonly holdAfterTimeout: boolean;
   private readonly log: (line: string) => void;
   /** Sandboxes killed or dead so far, for operators and tests. */
   kills = 0;
@@ -110,6 +117,7 @@ export class SandboxRunner implements ActionRunner {
     this.shareMb = Math.max(256, Math.floor((o.userMemoryMb ?? 2048) / this.count));
     this.graceMs = o.graceMs ?? 1000;
     this.quarantineMs = o.quarantineMs ?? 600_000;
+    this.holdAfterTimeout = o.holdAfterTimeout ?? true;
     this.quarantine = new Quarantine(Math.max(1, o.maxQuarantine ?? 4), this.quarantineMs);
     this.log = o.log ?? ((l) => console.error(`photon: ${l}`));
   }
@@ -143,7 +151,6 @@ export class SandboxRunner implements ActionRunner {
     f.sandbox = slot;
     f.phase = 'dispatched';
     slot.inFlight.set(f.id, f);
-    this.arm(f);
     const { request } = f;
     const { action } = request;
     const dispatch = (): void => {
@@ -161,8 +168,11 @@ export class SandboxRunner implements ActionRunner {
       }
       slot.proc.send({ t: 'run', id: f.id, actionKey, ...(known ? {} : { action }), params: request.params, activationId: request.activationId, namespace: request.namespace, actionName: `/${action.namespace}/${action.name}`, deadline: request.deadline, ...(request.env ? { env: { ...request.env } } : {}) });
     };
-    if (slot.proc?.alive && slot.ready === READY) dispatch();
-    else void slot.ready.then(dispatch);
+    if (slot.proc?.alive && slot.ready === READY) dispatch(); // arms the kill deadline once, from now
+    else {
+      this.arm(f); // while the sandbox starts (a replacement that never gets ready must not hold it for ever)
+      void slot.ready.then(dispatch);
+    }
   }
 
   stats(): RunnerStats {
@@ -249,7 +259,9 @@ export class SandboxRunner implements ActionRunner {
     this.log(`namespace ${namespace} ${why}: quarantined for ${this.quarantineMs} ms in sandbox q${seat}${shared ? ' (shared: all quarantine sandboxes in use)' : ''}`);
     for (const slot of this.slots) {
       for (const f of slot.inFlight.values()) {
-        if (f.request.namespace === namespace && f.phase === 'queued') slot.proc?.send({ t: 'withdraw', id: f.id });
+        // 'dispatched' too: a run sent before this decision may be queued (held) there already, its
+        // 'queued' not here yet; one that was placed ignores the withdraw (the channel keeps order).
+        if (f.request.namespace === namespace && (f.phase === 'queued' || f.phase === 'dispatched')) slot.proc?.send({ t: 'withdraw', id: f.id });
       }
     }
   }
@@ -285,6 +297,9 @@ export class SandboxRunner implements ActionRunner {
       userMemoryMb: this.shareMb,
       isolation: this.o.namespaces.isolation,
       ...(this.o.prewarm ? { prewarm: this.o.prewarm } : {}),
+      // Ordinary sandboxes hold a CPU hog's queue at its first timeout until this supervisor has
+      // quarantined it (withdrawn its queue); a quarantine sandbox has nowhere further to send it.
+      holdAfterTimeout: slot.index >= 0 && this.holdAfterTimeout,
     };
     let readyResolve!: () => void;
     slot.ready = new Promise<void>((r) => { readyResolve = r; });
@@ -317,13 +332,17 @@ export class SandboxRunner implements ActionRunner {
       case 'done': {
         slot.busyMb = m.busyMb;
         const f = slot.inFlight.get(m.id);
-        if (!f) break;
-        this.settle(f, f.logs.length === 0 ? m.outcome : { ...m.outcome, logs: [...f.logs, ...m.outcome.logs] });
-        // A CPU hog: ran to its time limit while more of its namespace's activations share this ordinary sandbox.
-        const ns = f.request.namespace;
-        if (slot.index >= 0 && m.outcome.annotations.some((a) => a.key === 'timeout' && a.value === true) && [...slot.inFlight.values()].some((g) => g.request.namespace === ns) && !this.isQuarantined(ns)) {
-          this.quarantineNamespace(ns, 'ran concurrent activations to their time limit in a shared sandbox');
+        if (f) {
+          this.settle(f, f.logs.length === 0 ? m.outcome : { ...m.outcome, logs: [...f.logs, ...m.outcome.logs] });
+          // A CPU hog: ran to its time limit while more of its namespace's activations share this ordinary sandbox.
+          const ns = f.request.namespace;
+          if (slot.index >= 0 && m.outcome.annotations.some((a) => a.key === 'timeout' && a.value === true) && [...slot.inFlight.values()].some((g) => g.request.namespace === ns) && !this.isQuarantined(ns)) {
+            this.quarantineNamespace(ns, 'ran concurrent activations to their time limit in a shared sandbox');
+          }
         }
+        // The sandbox held the namespace's queue at the timeout (its pool drained nothing of it):
+        // the withdraws above go first on the channel, then the hold is lifted, whatever was decided.
+        if (m.hold && m.outcome.isolateId !== null) slot.proc?.send({ t: 'resume', isolateId: m.outcome.isolateId });
         break;
       }
       case 'log': {

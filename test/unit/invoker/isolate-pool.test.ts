@@ -122,6 +122,47 @@ describe('tenant shares (tenant-shares.ts)', () => {
   });
 });
 
+describe('holds after a timeout (tenant-holds.ts, a sandbox\'s pool)', () => {
+  const loop = (): ReturnType<typeof makeAction> => makeAction('function main() { for (;;) {} }', { limits: { timeout: 200 } });
+  const runLoops = (pool: IsolatePool, n: number) => {
+    const l = loop();
+    return Array.from({ length: n }, () => pool.run(l, {}, activation(l, { namespace: 'hog' })));
+  };
+
+  it('holds the tenant\'s queue when its activation times out: the freed capacity goes to nobody of it until resume()', async () => {
+    const { pool } = newPool({ userMemoryMb: 256, holdAfterTimeout: true });
+    const loops = runLoops(pool, 4);
+    expect(pool.stats().queued).toBe(2);
+    const first = await Promise.race(loops);
+    expect(first.response.result).toEqual({ error: 'The action exceeded its time limits of 200 milliseconds.' });
+    const firstWave = await Promise.all(loops.slice(0, 2));
+    // Both isolates of the first wave hold; the other two loops stay queued, and a new one of the hog queues too.
+    for (const o of firstWave) expect(pool.holding(o.isolateId!)).toBe(true);
+    const late = runLoops(pool, 1)[0]!;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pool.stats()).toMatchObject({ queued: 3, inFlight: 0 });
+    // Another tenant is not held: it takes the capacity at once.
+    const h = hello();
+    expect((await pool.run(h, {}, activation(h, { namespace: 'quiet' }))).response.result).toEqual({ ok: true });
+    // As the supervisor does: every outcome whose isolate holds is answered by a resume (each later timeout holds again).
+    const rest = [...loops.slice(2), late].map((p) => p.then((o) => { pool.resume(o.isolateId!); return o; }));
+    pool.resume(firstWave[0]!.isolateId!);
+    expect(pool.stats().queued).toBe(3); // still held by the other isolate
+    pool.resume(firstWave[1]!.isolateId!);
+    pool.resume(firstWave[1]!.isolateId!); // a second resume is a no-op
+    for (const o of await Promise.all(rest)) expect(o.response.status).toBe('action developer error');
+  });
+
+  it('without holdAfterTimeout (inline) the queue takes the freed capacity at once', async () => {
+    const { pool } = newPool({ userMemoryMb: 256 });
+    const loops = runLoops(pool, 4);
+    const firstWave = await Promise.all(loops.slice(0, 2));
+    for (const o of firstWave) expect(pool.holding(o.isolateId!)).toBe(false);
+    expect(pool.stats().queued).toBe(0);
+    await Promise.all(loops);
+  });
+});
+
 describe('capacity', () => {
   it('queues beyond the user-memory budget in FIFO order', async () => {
     const { pool, events } = newPool({ userMemoryMb: 256 });

@@ -1,0 +1,39 @@
+// What a process and every process below it costs, from /proc: CPU time (user + system) and
+// resident memory. A photon invoker in sandbox mode runs its isolates in child processes
+// (invoker/sandbox/), so its own /proc/<pid>/stat leaves them out; the benchmarks sum the tree.
+import { readFileSync, readdirSync } from 'node:fs';
+
+const safeList = (dir: string): string[] => { try { return readdirSync(dir); } catch { return []; } };
+const safeRead = (file: string): string => { try { return readFileSync(file, 'utf8'); } catch { return ''; } };
+
+/** The pids of a process's children (of all its threads), from /proc. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const task of safeList(`/proc/${pid}/task`)) {
+    for (const child of safeRead(`/proc/${pid}/task/${task}/children`).split(' ').filter(Boolean)) out.push(Number(child));
+  }
+  return out;
+}
+
+/** CPU time (user + system, ms) of a process and every process below it: sandbox processes count. */
+export function treeCpuMs(pid: number): number {
+  const stat = safeRead(`/proc/${pid}/stat`);
+  if (stat === '') return 0;
+  const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  let sum = (Number(f[11]) + Number(f[12])) * 10;
+  for (const child of childrenOf(pid)) sum += treeCpuMs(child);
+  return sum;
+}
+
+/**
+ * Resident memory (MB) of the processes below `pid` (itself excluded) whose command line matches
+ * `only` (e.g. an invoker's sandbox processes, not tsx's esbuild service beside them).
+ */
+export function descendantsRssMb(pid: number, only: RegExp = /./): number {
+  let sum = 0;
+  for (const child of childrenOf(pid)) {
+    if (only.test(safeRead(`/proc/${child}/cmdline`).replaceAll('\0', ' '))) sum += Number(/VmRSS:\s+(\d+)/.exec(safeRead(`/proc/${child}/status`))?.[1] ?? 0) / 1024;
+    sum += descendantsRssMb(child, only);
+  }
+  return sum;
+}

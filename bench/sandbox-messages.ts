@@ -1,0 +1,39 @@
+// What serialising the supervisor↔sandbox messages of one warm activation costs (issue 13's hop):
+// the 'run' message and the 'done' message with a real outcome, encoded and decoded as Node's IPC
+// channel does with serialization 'json' (the default, JSON.stringify/parse) and 'advanced' (the
+// V8 serializer, structured clone). CPU only, in this process: the part of the hop that is not the
+// round trip between two processes.
+import { deserialize, serialize } from 'node:v8';
+import type { ActivationOutcome } from '../invoker/pool/activation-outcome.js';
+import type { FromSandbox, RunMessage } from '../invoker/sandbox/sandbox-protocol.js';
+
+export interface MessageCost {
+  runBytes: number;
+  doneBytes: number;
+  /** µs to encode + decode both messages once. */
+  jsonUs: number;
+  advancedUs: number;
+}
+
+/** Contract: times n encode+decode round trips of `run` and a 'done' carrying `outcome`, both codecs interleaved in blocks. */
+export function messageCost(run: RunMessage, outcome: ActivationOutcome, n = 20_000): MessageCost {
+  const done: FromSandbox = { t: 'done', id: run.id, outcome, busyMb: 0 };
+  const block = 1000;
+  let json = 0;
+  let advanced = 0;
+  for (let done_ = 0; done_ < n; done_ += block) {
+    let t = performance.now();
+    for (let i = 0; i < block; i++) {
+      JSON.parse(JSON.stringify(run));
+      JSON.parse(JSON.stringify(done));
+    }
+    json += performance.now() - t;
+    t = performance.now();
+    for (let i = 0; i < block; i++) {
+      deserialize(serialize(run));
+      deserialize(serialize(done));
+    }
+    advanced += performance.now() - t;
+  }
+  return { runBytes: JSON.stringify(run).length, doneBytes: JSON.stringify(done).length, jsonUs: (1000 * json) / n, advancedUs: (1000 * advanced) / n };
+}
