@@ -7,13 +7,15 @@ import type { NamespaceCache, NetworkNamespace } from '../../../native/index.js'
 import { createNamespaceCache, createThreadSockets, socketNamespaceInode } from '../../../native/index.js';
 import { closeServer, connectFrom, expectBlocked, fetchToken, serveToken } from './helpers.js';
 
+/** The cache's floor: the free list it keeps topped up in the background. */
+const FLOOR = 2;
 let cache: NamespaceCache;
 let a: NetworkNamespace;
 let b: NetworkNamespace;
 const servers: net.Server[] = [];
 
 beforeAll(async () => {
-  cache = createNamespaceCache({ invokerId: 'tna', idBase: 64896, idCount: 64, floor: 2, ceiling: 8 });
+  cache = createNamespaceCache({ invokerId: 'tna', idBase: 64896, idCount: 64, floor: FLOOR, ceiling: 8 });
   await cache.start();
   a = await cache.acquire();
   b = await cache.acquire();
@@ -124,6 +126,20 @@ describe('network isolation between function namespaces', () => {
    * Acquires until `target` is handed out again (holding the others meanwhile, then releasing them):
    * the cache's background refill may push fresh namespaces ahead of it on the LIFO free list.
    */
+  /** Waits until the free list holds at least the floor and has not changed for 300 ms. */
+  async function quiescent(): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    let last = -1;
+    let stableSince = Date.now();
+    for (;;) {
+      const free = cache.stats().free;
+      if (free !== last) [last, stableSince] = [free, Date.now()];
+      else if (free >= FLOOR && Date.now() - stableSince >= 300) return;
+      if (Date.now() > deadline) throw new Error(`the namespace cache never settled (free ${free})`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
   async function acquireUntil(target: NetworkNamespace): Promise<NetworkNamespace> {
     const others: NetworkNamespace[] = [];
     const deadline = Date.now() + 15_000;
@@ -159,6 +175,10 @@ describe('network isolation between function namespaces', () => {
   it('unlinks a namespace released while its link() is still running', async () => {
     const d = await cache.acquire();
     await serve(d, d.functionAddress, 9292, 'from D');
+    // Count only once nothing else moves the free list: the refill this acquire started, and
+    // namespaces earlier tests released while linked (they return once nft has removed their
+    // links), could otherwise land between the two counts (a CI run saw 5 where 4 were expected).
+    await quiescent();
     const freeBefore = cache.stats().free;
     const linking = cache.link(a, d);
     cache.release(d); // before nft has added the link
