@@ -11,13 +11,13 @@
 // evicts only its own idle isolates, and the queue serves the tenant holding least first.
 import { invokerKind } from '../kinds/action-kinds.js';
 import { ActionPackages } from '../code/action-packages.js';
+import type { IsolatePoolOptions, PoolStats, WarmIsolateInfo } from './pool-options.js';
 import { DEFAULT_LIMITS } from '../../shared/model/action.js';
 import type { Action } from '../../shared/model/action.js';
-import type { NamespaceCache } from '../../native/index.js';
 import type { NamespaceNetwork } from '../host-apis/namespace-network.js';
 import type { DisposeReason } from '../isolate/isolate-runtime.js';
 import { ActivationLog } from './activation-log.js';
-import type { ActivationInput, ActivationOutcome, PoolRefusal, StartKind } from './activation-outcome.js';
+import type { ActivationInput, ActivationOutcome } from './activation-outcome.js';
 import { MESSAGES, developerError, internalError } from './activation-outcome.js';
 import { GreedyDual } from './greedy-dual.js';
 import { classify } from './outcome-builder.js';
@@ -28,71 +28,13 @@ import { PooledIsolate, wantsFreshContext } from './pooled-isolate.js';
 import type { Execution } from './pooled-isolate.js';
 import type { Slot, Placement, Pending, Readiness } from './slot.js';
 import { actionKey, newSlot } from './slot.js';
-import { evictableFor, heldByTenant, nothingAhead, servingOrder } from './tenant-shares.js';
+import { heldByTenant, nothingAhead, servingOrder } from './tenant-shares.js';
+import { evictionVictims, idleByPriority, usedMb } from './pool-capacity.js';
+import { refusedOutcome, slotOutcome } from './pool-outcome.js';
+import { PrewarmTarget } from './prewarm-target.js';
 import { TenantHolds } from './tenant-holds.js';
 
-export interface IsolatePoolOptions {
-  namespaces: NamespaceCache;
-  /** Where host APIs get their sockets (a sandbox process: from its supervisor). Default: `namespaces.sockets` in this process. */
-  network?: NamespaceNetwork;
-  /** MB of isolate memory limits the pool may hold, prewarms included (OpenWhisk's userMemory). Default 2048. */
-  userMemoryMb?: number;
-  /**
-   * Blank isolates kept ready, each bound to a namespace (OpenWhisk's stem cells). Default 2 × 256 MB, up to 4.
-   * With `max` above `count` the pool is reactive (OpenWhisk's reactive prewarm): each cold start
-   * of that memory size raises the target by one, up to `max`; a sweep without such cold starts
-   * lowers it by one, down to `count`, disposing a surplus prewarm.
-   */
-  prewarm?: { count: number; memoryMb: number; max?: number };
-  /** An idle warm isolate is disposed after this long unused. Default 10 min. */
-  keepAliveMs?: number;
-  /** How often keep-alive and memory pressure are checked. Default min(keepAlive / 10, 30 s), at least 50 ms. */
-  sweepIntervalMs?: number;
-  /** When process RSS is above this many MB, each sweep evicts idle isolates in greedy-dual order. */
-  rssHighWaterMb?: number;
-  /** Result size limit in bytes (OpenWhisk whisk.activation.payload.max). Default 1 MB. */
-  resultLimitBytes?: number;
-  /** Activations waiting for capacity beyond this answer a whisk internal error. Default unbounded. */
-  maxQueued?: number;
-  /** Benchmark baseline only: a namespace per activation instead of per isolate (see PooledIsolate). */
-  namespacePerActivation?: boolean;
-  /** Prefix of isolate ids, e.g. the invoker id. */
-  idPrefix?: string;
-  /** An illegal lifecycle transition throws (tests) instead of being reported as an `error` event. */
-  strictLifecycle?: boolean;
-  /** Where archive actions are unpacked (once per revision); default one of the pool's own, with V8 code cache. */
-  packages?: ActionPackages;
-  /**
-   * A sandbox's pool (its supervisor decides): when an activation runs to its time limit while more
-   * of its tenant's are queued, that tenant's queue is held (nothing of it placed) until resume()
-   * (tenant-holds.ts). Default false: nobody would lift the hold.
-   */
-  holdAfterTimeout?: boolean;
-}
-
-export interface PoolStats {
-  isolates: number;
-  warm: number;
-  prewarm: number;
-  starting: number;
-  inFlight: number;
-  queued: number;
-  usedMemoryMb: number;
-  userMemoryMb: number;
-}
-
-/** An idle-or-busy warm isolate as the warm-isolate registry needs it. */
-export interface WarmIsolateInfo {
-  isolateId: string;
-  actionKey: string;
-  /** The warm registry's key (shared/store/warm-registry.ts warmKey): actionKey without the revision. */
-  warmKey: string;
-  /** The action's owner namespace, name and revision. */
-  action: { namespace: string; name: string; revision: string };
-  namespaceId: number | null;
-  inFlight: number;
-  concurrency: number;
-}
+export type { IsolatePoolOptions, PoolStats, WarmIsolateInfo } from './pool-options.js';
 
 /**
  * Contract: run() always resolves (never rejects) with an outcome; at most userMemoryMb of isolate
@@ -113,9 +55,7 @@ export class IsolatePool {
   private seq = 0;
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
-  private prewarmPausedUntil = 0;
-  private prewarmTarget: number;
-  private coldMisses = 0;
+  private readonly prewarms: PrewarmTarget;
   private draining = false;
   private refillSoon = false;
   private drainAgain = false;
@@ -139,7 +79,7 @@ export class IsolatePool {
       strictLifecycle: options.strictLifecycle ?? false,
       holdAfterTimeout: options.holdAfterTimeout ?? false,
     };
-    this.prewarmTarget = this.opts.prewarm.count;
+    this.prewarms = new PrewarmTarget(this.opts.prewarm);
   }
 
   /** Fills the prewarm pool and starts the keep-alive sweeper. */
@@ -154,23 +94,23 @@ export class IsolatePool {
     const received = Date.now();
     const limits = checkLimits(action.limits);
     const log = new ActivationLog(typeof limits === 'string' ? 0 : limits.logs, activation.onLog);
-    if (typeof limits === 'string') return this.refused(activation, 'limits', limits, received, log);
-    if (this.closed) return this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
-    if (!invokerKind(action.exec.kind)) return this.refused(activation, 'unknown-kind', `The action kind '${action.exec.kind}' has no runtime on this invoker.`, received, log);
+    if (typeof limits === 'string') return refusedOutcome(activation, 'limits', limits, received, log);
+    if (this.closed) return refusedOutcome(activation, 'closed', 'The invoker is shutting down.', received, log);
+    if (!invokerKind(action.exec.kind)) return refusedOutcome(activation, 'unknown-kind', `The action kind '${action.exec.kind}' has no runtime on this invoker.`, received, log);
     const key = actionKey(action, activation.namespace);
     const complete = limits.timeout === action.limits.timeout && limits.memory === action.limits.memory && limits.logs === action.limits.logs && limits.concurrency === action.limits.concurrency;
     const pending: Pending = { action: complete ? action : { ...action, limits }, key, tenant: activation.namespace, log, activationId: activation.activationId, resolve: () => undefined };
     const held = this.holds.held(activation.namespace);
     let placement = held ? null : this.tryPlace(pending, this.queue.length === 0 || nothingAhead(this.admissible(), activation.namespace, heldByTenant(this.slots.values())));
     if (!placement) {
-      if (this.queue.length >= this.opts.maxQueued) return this.refused(activation, 'queue-full', 'Too many activations are waiting for capacity.', received, log);
+      if (this.queue.length >= this.opts.maxQueued) return refusedOutcome(activation, 'queue-full', 'Too many activations are waiting for capacity.', received, log);
       activation.onPhase?.('queued');
       placement = await new Promise<Placement | null>((resolve) => {
         pending.resolve = resolve;
         this.queue.push(pending);
         this.events.emit({ type: 'queued', activationId: activation.activationId, actionKey: key, queueLength: this.queue.length });
       });
-      if (!placement) return pending.withdrawn ? this.refused(activation, 'withdrawn', 'The activation was withdrawn from the queue.', received, log) : this.refused(activation, 'closed', 'The invoker is shutting down.', received, log);
+      if (!placement) return pending.withdrawn ? refusedOutcome(activation, 'withdrawn', 'The activation was withdrawn from the queue.', received, log) : refusedOutcome(activation, 'closed', 'The invoker is shutting down.', received, log);
     }
     return this.execute(placement, pending.action, params, activation, received, log);
   }
@@ -245,7 +185,7 @@ export class IsolatePool {
     const hw = this.opts.rssHighWaterMb;
     if (hw !== undefined && process.memoryUsage.rss() / 1048576 > hw) {
       // RSS falls only after V8 frees the disposed heaps, so a pass evicts a tenth of the idle ones.
-      const idle = this.idleByPriority();
+      const idle = idleByPriority(this.slots.values());
       for (const s of idle.slice(0, Math.max(1, Math.ceil(idle.length / 10)))) this.evict(s, 'memory-pressure');
     }
     this.adaptPrewarms();
@@ -274,9 +214,8 @@ export class IsolatePool {
       }
     }
     if (!this.fits(mem) && !this.evictFor(mem, p.tenant)) return null;
-    if (mem === this.opts.prewarm.memoryMb) {
-      this.coldMisses++;
-      this.prewarmTarget = Math.min(this.opts.prewarm.max ?? this.opts.prewarm.count, this.prewarmTarget + 1);
+    if (mem === this.prewarms.memoryMb) {
+      this.prewarms.coldStart(mem);
       this.refillSoon = true;
     }
     const slot = this.addSlot(mem, false);
@@ -342,7 +281,7 @@ export class IsolatePool {
     if (!ready.ok) {
       this.release(slot);
       const end = Date.now();
-      return this.outcome(a, slot, pl.kind, ready.response, log, received, end, end, initTime, ready.timedOut ?? false, initStart ?? end, null);
+      return slotOutcome(a, slot, pl.kind, ready.response, log, { received, runStart: end, end, waitEnd: initStart ?? end, initTime }, ready.timedOut ?? false, null);
     }
     if (!pl.owner) {
       this.gd.recordUse(pl.slot.key!);
@@ -373,7 +312,7 @@ export class IsolatePool {
       if (!ready.isolate.disposed) {
         this.release(slot);
         const end = Date.now();
-        return this.outcome(a, slot, pl.kind, internalError(`The activation could not run: ${message}`), log, received, runStart, end, undefined, false, initStart ?? runStart, null);
+        return slotOutcome(a, slot, pl.kind, internalError(`The activation could not run: ${message}`), log, { received, runStart, end, waitEnd: initStart ?? runStart }, false, null);
       }
     }
     const end = Date.now();
@@ -383,7 +322,7 @@ export class IsolatePool {
     if (c.fate === 'gone') this.disposeSlot(slot, exec.result.kind === 'aborted' && exec.result.own ? (exec.result.reason === 'memory' ? 'memory' : 'timeout') : 'collateral');
     this.release(slot);
     const init = initTime ?? exec.initMs;
-    const out = this.outcome(a, slot, pl.kind, c.response, log, received, runStart, end, init, c.timedOut, initStart ?? runStart, exec.namespaceId, ready.isolate.freshContext);
+    const out = slotOutcome(a, slot, pl.kind, c.response, log, { received, runStart, end, waitEnd: initStart ?? runStart, initTime: init }, c.timedOut, exec.namespaceId, ready.isolate.freshContext);
     // The cold path's own phases, for tracing: creating the isolate (with its namespace) before init.
     if (pl.owner && pl.kind === 'cold') out.phases = { createMs: ready.createMs, namespaceMs: ready.isolate.namespaceMs };
     return out;
@@ -447,34 +386,14 @@ export class IsolatePool {
 
   // ---- capacity and eviction -------------------------------------------------------------------
 
-  private usedMb(): number {
-    let used = 0;
-    for (const s of this.slots.values()) used += s.memoryMb;
-    return used;
-  }
-
   private fits(mem: number): boolean {
-    return this.usedMb() + mem <= this.opts.userMemoryMb;
-  }
-
-  private idleByPriority(): Slot[] {
-    const idle: Slot[] = [];
-    for (const s of this.slots.values()) if ((s.state === 'blank' || s.state === 'warm') && s.inFlight === 0) idle.push(s);
-    const prio = (s: Slot): number => (s.key === null ? Number.NEGATIVE_INFINITY : s.priority);
-    return idle.sort((x, y) => prio(x) - prio(y));
+    return usedMb(this.slots.values()) + mem <= this.opts.userMemoryMb;
   }
 
   /** Evicts idle isolates, lowest greedy-dual priority first, if that frees enough for `mem`; else evicts nothing. */
   private evictFor(mem: number, tenant: string): boolean {
-    const need = this.usedMb() + mem - this.opts.userMemoryMb;
-    const victims: Slot[] = [];
-    let freed = 0;
-    for (const s of evictableFor(this.idleByPriority(), tenant, mem, heldByTenant(this.slots.values()), this.opts.userMemoryMb)) {
-      if (freed >= need) break;
-      victims.push(s);
-      freed += s.memoryMb;
-    }
-    if (freed < need) return false;
+    const victims = evictionVictims(this.slots, mem, tenant, this.opts.userMemoryMb);
+    if (!victims) return false;
     for (const v of victims) this.evict(v, 'memory-pressure');
     return true;
   }
@@ -513,7 +432,7 @@ export class IsolatePool {
       },
       (e: unknown) => {
         this.events.emit({ type: 'error', message: `isolate ${id} could not start: ${e instanceof Error ? e.message : String(e)}` });
-        if (prewarm) this.prewarmPausedUntil = Date.now() + 1000;
+        if (prewarm) this.prewarms.pause();
         this.gone(slot, 'internal');
       },
     );
@@ -521,25 +440,22 @@ export class IsolatePool {
   }
 
   private ensurePrewarms(): void {
-    if (this.closed || this.queue.length > 0 || Date.now() < this.prewarmPausedUntil) return;
-    const { memoryMb } = this.opts.prewarm;
+    if (this.closed || this.queue.length > 0 || this.prewarms.paused()) return;
+    const { memoryMb } = this.prewarms;
     let have = 0;
     for (const s of this.slots.values()) if (s.state === 'creating' || s.state === 'blank') have++;
-    for (; have < this.prewarmTarget && this.fits(memoryMb); have++) this.addSlot(memoryMb, true);
+    for (; have < this.prewarms.goal && this.fits(memoryMb); have++) this.addSlot(memoryMb, true);
   }
 
   /** Reactive prewarm: a quiet sweep period lowers the target and disposes one surplus prewarm. */
   private adaptPrewarms(): void {
-    const { count } = this.opts.prewarm;
-    if (this.coldMisses === 0 && this.prewarmTarget > count) this.prewarmTarget--;
-    this.coldMisses = 0;
     const blank = [...this.slots.values()].filter((s) => s.state === 'blank');
-    if (blank.length > this.prewarmTarget) this.evict(blank[0]!, 'keep-alive');
+    if (this.prewarms.sweep(blank.length)) this.evict(blank[0]!, 'keep-alive');
   }
 
   /** The number of blank isolates the pool currently aims to keep. */
   get prewarmGoal(): number {
-    return this.prewarmTarget;
+    return this.prewarms.goal;
   }
 
   private disposeSlot(slot: Slot, cause: DisposeReason): void {
@@ -586,28 +502,5 @@ export class IsolatePool {
       this.drain();
       this.ensurePrewarms();
     }
-  }
-
-  private refused(a: ActivationInput, reason: PoolRefusal, message: string, received: number, log: ActivationLog): ActivationOutcome {
-    const now = Date.now();
-    return { activationId: a.activationId, refused: reason, response: internalError(message), logs: log.lines(), runStart: now, end: now, poolWaitMs: now - received, startKind: 'cold', isolateId: null, namespaceId: null, annotations: [{ key: 'timeout', value: false }] };
-  }
-
-  private outcome(a: ActivationInput, slot: Slot, kind: StartKind, response: ActivationOutcome['response'], log: ActivationLog, received: number, runStart: number, end: number,
-    initTime: number | undefined, timedOut: boolean, waitEnd: number, namespaceId: number | null, fresh = false): ActivationOutcome {
-    const limits = slot.isolate?.action?.limits;
-    const out: ActivationOutcome = {
-      activationId: a.activationId, response, logs: log.lines(), runStart, end, poolWaitMs: Math.max(0, waitEnd - received), startKind: kind, isolateId: slot.id, namespaceId,
-      annotations: [
-        ...(limits ? [{ key: 'limits', value: limits }] : []),
-        { key: 'timeout', value: timedOut },
-        { key: 'isolateStart', value: kind },
-        { key: 'isolate', value: slot.id },
-        { key: 'namespaceId', value: namespaceId },
-        ...(fresh ? [{ key: 'freshContext', value: true }] : []),
-      ],
-    };
-    if (initTime !== undefined) out.initTime = initTime;
-    return out;
   }
 }
