@@ -11,27 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
 import { SandboxRunner } from '../../../invoker/sandbox/sandbox-runner.js';
 import { udpOverFd } from '../../../invoker/host-apis/namespace-network.js';
-import type { NamespaceCache, NetworkNamespace } from '../../../native/index.js';
+import type { NetworkNamespace } from '../../../native/index.js';
 import { createNamespaceCache } from '../../../native/index.js';
 import { activation, makeAction } from '../../unit/invoker/fixtures.js';
+import { startNamespacedPool } from './namespaced-pool.js';
+import type { RecordingCache } from './recording-cache.js';
 
-let cache: NamespaceCache;
+let cache: RecordingCache;
 let pool: IsolatePool;
-const namespaces = new Map<number, NetworkNamespace>();
 const closers: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
-  const c = createNamespaceCache({ invokerId: 'tdg', idBase: 33072, idCount: 64, floor: 2, ceiling: 16, isolation: 'on' });
-  const acquire = c.acquire.bind(c);
-  c.acquire = async () => {
-    const ns = await acquire();
-    namespaces.set(ns.id, ns);
-    return ns;
-  };
-  cache = c;
-  await cache.start();
-  pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 4096, strictLifecycle: true, idPrefix: 'tdg' });
-  await pool.start();
+  ({ cache, pool } = await startNamespacedPool({ invokerId: 'tdg', idBase: 33072, floor: 2, ceiling: 16 }));
 }, 60_000);
 afterAll(async () => {
   for (const c of closers.reverse()) await c();
@@ -95,7 +86,7 @@ describe('dgram inside the namespace', () => {
     const echo = makeAction(ECHO, { limits: { timeout: 20_000 } });
     const first = await pool.run(echo, {}, activation(echo));
     expect(first.response.status, JSON.stringify(first.response.result)).toBe('success');
-    const ns = namespaces.get(first.namespaceId!)!;
+    const ns = cache.byId(first.namespaceId!);
     const server = await echoServer(ns);
     const o = await pool.run(echo, { testPort: server.port, port: 41234, leave: 41235 }, activation(echo));
     expect(o.response.result).toEqual({
@@ -146,7 +137,7 @@ describe('dgram inside the namespace', () => {
       }`;
     const a = makeAction(code, { limits: { timeout: 20_000 } });
     const warm = await pool.run(a, { port: 41241, busy: 0 }, activation(a));
-    const ns = namespaces.get(warm.namespaceId!)!;
+    const ns = cache.byId(warm.namespaceId!);
     const sender = await udpOverFd(cache.sockets.udpBind(ns, '127.0.0.1', 0));
     closers.push(() => new Promise<void>((r) => sender.close(() => r())));
     const run = pool.run(a, { port: 41241, busy: 2500 }, activation(a));
@@ -204,7 +195,7 @@ describe('outbound datagrams to host services', () => {
     const service = await echoServer(undefined);
     const probe = makeAction(PROBE, { limits: { timeout: 30_000 } });
     const warm = await pool.run(probe, { hosts: [], ports: [] }, activation(probe));
-    const ns = namespaces.get(warm.namespaceId!)!;
+    const ns = cache.byId(warm.namespaceId!);
     const o = await pool.run(probe, { hosts: ['127.0.0.1', ns.hostAddress], ports: [6379, 9092, service.port] }, activation(probe));
     const result = o.response.result as Record<string, string>;
     expect(Object.keys(result)).toHaveLength(6);

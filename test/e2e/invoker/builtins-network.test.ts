@@ -8,30 +8,20 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
 import { SandboxRunner } from '../../../invoker/sandbox/sandbox-runner.js';
-import type { NamespaceCache, NetworkNamespace } from '../../../native/index.js';
+import type { NetworkNamespace } from '../../../native/index.js';
 import { createNamespaceCache } from '../../../native/index.js';
 import { waitFor } from '../../harness/wait-for.js';
 import { activation, makeAction } from '../../unit/invoker/fixtures.js';
+import { startNamespacedPool } from './namespaced-pool.js';
+import type { RecordingCache } from './recording-cache.js';
 import { connectFrom } from '../native/helpers.js';
 
-let cache: NamespaceCache;
+let cache: RecordingCache;
 let pool: IsolatePool;
 const closers: (() => Promise<void> | void)[] = [];
-const namespaces = new Map<number, NetworkNamespace>();
 
 beforeAll(async () => {
-  const c = createNamespaceCache({ invokerId: 'tnf', idBase: 59904, idCount: 64, floor: 4, ceiling: 32, isolation: 'on' });
-  // Remember every namespace handed out, to reach a function's namespace from the test.
-  const acquire = c.acquire.bind(c);
-  c.acquire = async () => {
-    const ns = await acquire();
-    namespaces.set(ns.id, ns);
-    return ns;
-  };
-  cache = c;
-  await cache.start();
-  pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 4096, strictLifecycle: true, idPrefix: 'tnf' });
-  await pool.start();
+  ({ cache, pool } = await startNamespacedPool({ invokerId: 'tnf', idBase: 59904, floor: 4, ceiling: 32 }));
 }, 60_000);
 afterAll(async () => {
   for (const c of closers.reverse()) await c();
@@ -76,8 +66,8 @@ describe('http.createServer().listen(8080) inside the namespace', () => {
     const warmA = await pool.run(a, { token: 'A' }, activation(a));
     const warmB = await pool.run(b, { token: 'B' }, activation(b));
     expect(warmA.response.result).toEqual({ self: 'A /self from 127.0.0.1' });
-    const nsA = namespaces.get(warmA.namespaceId!)!;
-    const nsB = namespaces.get(warmB.namespaceId!)!;
+    const nsA = cache.byId(warmA.namespaceId!);
+    const nsB = cache.byId(warmB.namespaceId!);
     expect(nsA.id).not.toBe(nsB.id);
     // Both hold their servers open at once (and the second activation leaves its server open: the
     // end of the activation must close it).
@@ -144,7 +134,7 @@ describe('outbound connections to host services', () => {
     const servicePort = (service.address() as net.AddressInfo).port;
     const probe = makeAction(PROBE, { limits: { timeout: 30_000 } });
     const warm = await pool.run(probe, { hosts: [], ports: [] }, activation(probe));
-    const ns = namespaces.get(warm.namespaceId!)!;
+    const ns = cache.byId(warm.namespaceId!);
     const o = await pool.run(probe, { hosts: ['127.0.0.1', 'localhost', ns.hostAddress], ports: [6379, 9092, servicePort] }, activation(probe));
     const result = o.response.result as Record<string, Record<string, string>>;
     expect(Object.keys(result)).toHaveLength(9);
