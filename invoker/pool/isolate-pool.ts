@@ -92,6 +92,7 @@ export class IsolatePool {
 
   async run(action: Action, params: Record<string, unknown>, activation: ActivationInput): Promise<ActivationOutcome> {
     const received = Date.now();
+    this.prewarms.busy();
     const limits = checkLimits(action.limits);
     const log = new ActivationLog(typeof limits === 'string' ? 0 : limits.logs, activation.onLog);
     if (typeof limits === 'string') return refusedOutcome(activation, 'limits', limits, received, log);
@@ -170,6 +171,7 @@ export class IsolatePool {
   async close(): Promise<void> {
     this.closed = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    this.prewarms.cancel();
     for (const p of this.queue.splice(0)) p.resolve(null);
     const creating = [...this.slots.values()].map((s) => s.created.catch(() => undefined));
     for (const s of [...this.slots.values()]) this.disposeSlot(s, 'closed');
@@ -338,7 +340,7 @@ export class IsolatePool {
     slot.lastUsed = Date.now();
     if (this.refillSoon) {
       this.refillSoon = false;
-      setImmediate(() => this.ensurePrewarms());
+      this.prewarms.refillWhenQuiet(() => this.ensurePrewarms());
     }
     if (slot.state === 'retiring' && slot.inFlight <= 0) this.disposeSlot(slot, 'developer-error');
     else if (slot.inFlight === 0 && slot.state === 'warm' && slot.key !== null) {

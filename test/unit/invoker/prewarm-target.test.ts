@@ -1,5 +1,5 @@
 // The reactive prewarm policy alone (OpenWhisk's reactive stem cells): bounds, the quiet sweep, the pause.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PrewarmTarget } from '../../../invoker/pool/prewarm-target.js';
 
 describe('PrewarmTarget', () => {
@@ -30,5 +30,46 @@ describe('PrewarmTarget', () => {
     t.pause(1000);
     expect(t.paused(1999)).toBe(true);
     expect(t.paused(2000)).toBe(false);
+  });
+
+  describe('refill', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('waits for a quiet moment: each arriving activation pushes it back, but never past its bound', () => {
+      vi.useFakeTimers();
+      const t = new PrewarmTarget({ count: 1, memoryMb: 256 });
+      let refills = 0;
+      t.refillWhenQuiet(() => refills++);
+      vi.advanceTimersByTime(15);
+      t.busy(); // an activation arrives: 20 ms more of quiet are needed
+      vi.advanceTimersByTime(15);
+      expect(refills).toBe(0);
+      vi.advanceTimersByTime(10);
+      expect(refills).toBe(1);
+      // A steady load: an activation every 5 ms never leaves 20 ms of quiet; the refill still runs by 250 ms.
+      t.refillWhenQuiet(() => refills++);
+      for (let ms = 0; ms < 300 && refills === 1; ms += 5) {
+        t.busy();
+        vi.advanceTimersByTime(5);
+      }
+      expect(refills).toBe(2);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('runs a refill once however often it is asked for, and not after cancel()', () => {
+      vi.useFakeTimers();
+      const t = new PrewarmTarget({ count: 1, memoryMb: 256 });
+      let refills = 0;
+      t.refillWhenQuiet(() => refills++);
+      t.refillWhenQuiet(() => refills++);
+      vi.advanceTimersByTime(100);
+      expect(refills).toBe(1);
+      t.refillWhenQuiet(() => refills++);
+      t.cancel();
+      vi.advanceTimersByTime(100);
+      expect(refills).toBe(1);
+    });
   });
 });
