@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { StoreUnavailableError } from '../shared/store/store-unavailable-error.js';
 import { ATTR, TRACER_NAME } from '../shared/tracing/attributes.js';
-import { inSpan, traceparentOf } from '../shared/tracing/in-span.js';
+import { inPhase } from '../shared/tracing/in-phase.js';
+import { traceparentOf } from '../shared/tracing/in-span.js';
 import { extractTraceContext } from '../shared/tracing/trace-headers.js';
 import { splitPath } from '../shared/model/package.js';
 import { actionRef, actionsApi } from './actions-api.js';
@@ -191,9 +192,9 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
   if (segments.length === 2) return only(method, ['GET'], () => ({ status: 200, body: { description: 'photon: OpenWhisk-compatible REST API', api_paths: ['/api/v1'] } }));
   if (segments[2] !== 'namespaces') throw new ApiError(404, MESSAGES.notFound);
 
-  const identity = await inSpan(ctx, 'controller.auth', {}, async (span) => {
+  const identity = await inPhase(ctx, 'controller.auth', async (note) => {
     const id = await authenticate(req.headers, deps.identities);
-    span.setAttribute(ATTR.namespace, id.namespace);
+    note(ATTR.namespace, id.namespace);
     return id;
   });
   if (segments.length === 3) return only(method, ['GET'], () => ({ status: 200, body: [identity.namespace] }));
