@@ -14,8 +14,8 @@ import { setAside } from '../shared/bus/set-aside.js';
 import type { ActivationStore } from '../shared/store/activation-store.js';
 import type { Identity } from '../shared/store/auth-store.js';
 import { actionKey, warmKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
-import { ATTR } from '../shared/tracing/attributes.js';
-import { inPhase, recordingSpan } from '../shared/tracing/in-phase.js';
+import { ATTR, PHASE } from '../shared/tracing/attributes.js';
+import { addPhase, inPhase, recordingSpan } from '../shared/tracing/in-phase.js';
 import { inSpan } from '../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
 import { InvokerPool, type InvokerStatus, type Reservation } from './invoker-pool.js';
@@ -76,8 +76,8 @@ interface InFlight {
   sweepAt: number;
   sweeping: boolean;
   onFinished?: () => void;
-  /** The recording span the activation was published under: the completion is its last phase while it is open. */
-  traced?: Span;
+  /** The recording span the activation was published under, and when the publish ended: the completion is its last phase while it is open. */
+  traced?: { span: Span; publishedAt: number };
   resolve(record: ActivationRecord | undefined): void;
 }
 
@@ -131,7 +131,7 @@ export class LoadBalancer {
     const key = actionKey(action.namespace, action.name);
     const warm = req.warm ?? (await this.#o.warm.forAction(warmKey(req.caller.namespace, action.namespace, action.name)).catch(() => ({})));
     const parent = req.trace ?? ROOT_CONTEXT;
-    const placement = await inPhase(parent, 'controller.placement', async (note) => {
+    const placement = await inPhase(parent, PHASE.placement, async (note) => {
       const p = place(this.#pool.candidates(key, action.revision, warm), {
         namespace: req.caller.namespace, fqn: key, memoryMb: action.limits.memory, concurrency: action.limits.concurrency,
       });
@@ -142,8 +142,9 @@ export class LoadBalancer {
     });
 
     // No span of its own: the invoker's span hangs below the caller's (the HTTP request's, a
-    // trigger fire's), and the publish is an event on it that names the activation — which
-    // controller published which id is what a trace of a controller crash needs.
+    // trigger fire's), and the publish is a phase of it whose attributes name the activation —
+    // which controller published which id is what a trace of a controller crash needs (a fire
+    // that publishes several keeps the last; each invoker span has its own).
     const topic = this.#topics.invoker(placement.invoker);
     const traced = recordingSpan(parent);
     const headers = injectTraceHeaders(parent);
@@ -171,10 +172,9 @@ export class LoadBalancer {
       message, action, reservation, sweeping: false, resolve,
       sweepAt: req.acceptedAt + action.limits.timeout + this.#o.completionGraceMs,
       ...(req.onFinished ? { onFinished: req.onFinished } : {}),
-      ...(traced ? { traced } : {}),
     });
     try {
-      await inPhase(parent, `publish ${topic}`, (note) => {
+      await inPhase(parent, PHASE.publish, (note) => {
         if (traced) {
           note(ATTR.activationId, req.activationId);
           note(ATTR.action, key);
@@ -190,6 +190,10 @@ export class LoadBalancer {
       this.#inFlight.delete(req.activationId);
       this.#pool.release(reservation);
       throw err;
+    }
+    if (traced) {
+      const entry = this.#inFlight.get(req.activationId);
+      if (entry) entry.traced = { span: traced, publishedAt: performance.now() };
     }
     return { invoker: placement.invoker, placement: placement.reason, finished };
   }
@@ -244,8 +248,8 @@ export class LoadBalancer {
     // While the span the activation was published under is open (a blocking request waiting for
     // it), the completion is its last phase; once it has ended (a non-blocking one, a 202 after the
     // wait) the completion is a span of its own below the invoker's, whose context it carries.
-    if (entry.traced?.isRecording()) {
-      entry.traced.addEvent('controller.completion', { [ATTR.activationId]: msg.activationId, [ATTR.invoker]: msg.invoker });
+    if (entry.traced?.span.isRecording()) {
+      addPhase(entry.traced.span, PHASE.completion, entry.traced.publishedAt, performance.now());
       return complete();
     }
     await inSpan(extractTraceContext(m.headers), 'controller.completion', {

@@ -5,7 +5,7 @@
 // the bus commits the message only after both, so a crash at any point leaves either nothing
 // (the message is redelivered and runs) or a record (the redelivery finds it, publishes the
 // completion again and does not run the action twice).
-import { SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Action } from '../../shared/model/action.js';
 import { decodeActivationMessage, type ActivationMessage } from '../../shared/model/activation-message.js';
 import { STATUS_CODES, type ActivationRecord, type ActivationResponse, type ActivationStatus } from '../../shared/model/activation-record.js';
@@ -15,7 +15,7 @@ import type { BusMessage, MessageBus } from '../../shared/bus/message-bus.js';
 import type { Topics } from '../../shared/bus/topics.js';
 import type { ActionStore } from '../../shared/store/action-store.js';
 import type { ActivationStore } from '../../shared/store/activation-store.js';
-import { ATTR } from '../../shared/tracing/attributes.js';
+import { ATTR, PHASE } from '../../shared/tracing/attributes.js';
 import { addPhase, inPhase } from '../../shared/tracing/in-phase.js';
 import { startSpanIn } from '../../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../../shared/tracing/trace-headers.js';
@@ -97,7 +97,7 @@ export class ActivationHandler {
         [ATTR.messagingOperation]: 'process',
       },
     });
-    if (enqueuedAt !== undefined && span.isRecording()) addPhase(span, `${this.options.bus.system}.wait`, enqueuedAt, consumedAt);
+    if (enqueuedAt !== undefined && span.isRecording()) addPhase(span, PHASE.busWait, enqueuedAt, consumedAt);
     try {
       await this.#process(msg, span, trace.setSpan(parent, span));
     } finally {
@@ -114,7 +114,7 @@ export class ActivationHandler {
       return;
     }
     const record = await this.#run(msg, span);
-    const stored = await inPhase(ctx, 'activation.record.store', async (note) => {
+    const stored = await inPhase(ctx, PHASE.recordStore, async (note) => {
       const first = await this.options.activations.putIfAbsent(record);
       note('photon.record.first', first);
       return first ? record : ((await this.options.activations.get(msg.activationId)) ?? record);
@@ -155,11 +155,9 @@ export class ActivationHandler {
     // Unsampled (or tracing off): nothing records the phases, so skip building them.
     if (span.isRecording()) {
       span.setAttribute(ATTR.isolateStart, outcome.startKind);
-      traceRunPhases(span, received, outcome, {
-        [ATTR.isolateStart]: outcome.startKind,
-        ...(outcome.isolateId !== null ? { [ATTR.isolateId]: outcome.isolateId } : {}),
-        ...(outcome.namespaceId !== null ? { [ATTR.netnsId]: outcome.namespaceId } : {}),
-      });
+      if (outcome.isolateId !== null) span.setAttribute(ATTR.isolateId, outcome.isolateId);
+      if (outcome.namespaceId !== null) span.setAttribute(ATTR.netnsId, outcome.namespaceId);
+      traceRunPhases(span, received, outcome);
     }
     const times = recordTimes(outcome, msg.acceptedAt);
     const record = this.#record(span, msg, action, times.start, times.end, response(outcome.response.status, outcome.response.result), outcome.logs);
@@ -238,7 +236,7 @@ export class ActivationHandler {
   async #publish(msg: ActivationMessage, value: Buffer, ctx: Context): Promise<void> {
     const topic = this.options.topics.completed(msg.controller);
     // The completion carries the invoker span's context: the controller's side continues below it.
-    await inPhase(ctx, `publish ${topic}`, async (note) => {
+    await inPhase(ctx, PHASE.completionPublish, async (note) => {
       note(ATTR.messagingDestination, topic);
       await this.options.bus.publish(topic, [{ key: msg.activationId, value, headers: injectTraceHeaders(ctx) }]);
     });
@@ -249,23 +247,23 @@ export class ActivationHandler {
 const MAX_LOG_EVENTS = 100;
 
 /**
- * The pool's phases as events on the invoker's span, from the times it reports: waiting for
- * capacity, getting an isolate (and, when it was not warm, creating it with its namespace and
- * compiling the code into it), and the function's run, then its log lines. Built after the fact so
- * the pool's hot path carries no tracing code; events, not child spans, for the cost
+ * The pool's phases on the invoker's span, from the times it reports: waiting for capacity,
+ * getting an isolate (and, when it was not warm, creating it with its namespace and compiling the
+ * code into it), and the function's run, then its log lines as events. Built after the fact so the
+ * pool's hot path carries no tracing code; attributes, not child spans, for the cost
  * (shared/tracing/README.md).
  */
-function traceRunPhases(span: Span, received: number, outcome: RunOutcome, isolateAttrs: Attributes): void {
+function traceRunPhases(span: Span, received: number, outcome: RunOutcome): void {
   const initStart = outcome.runStart - (outcome.initTime ?? 0);
   const acquireStart = initStart - (outcome.phases?.createMs ?? 0);
-  addPhase(span, 'invoker.dequeue', received, Math.max(received, acquireStart));
-  addPhase(span, 'isolate.acquire', acquireStart, outcome.runStart, isolateAttrs);
+  addPhase(span, PHASE.dequeue, received, Math.max(received, acquireStart));
+  addPhase(span, PHASE.acquire, acquireStart, outcome.runStart);
   if (outcome.phases !== undefined) {
-    addPhase(span, 'isolate.create', acquireStart, initStart);
-    addPhase(span, 'netns.acquire', acquireStart, acquireStart + outcome.phases.namespaceMs, isolateAttrs[ATTR.netnsId] !== undefined ? { [ATTR.netnsId]: isolateAttrs[ATTR.netnsId] } : {});
+    addPhase(span, PHASE.create, acquireStart, initStart);
+    addPhase(span, PHASE.netns, acquireStart, acquireStart + outcome.phases.namespaceMs);
   }
-  if (outcome.initTime !== undefined) addPhase(span, 'isolate.compile', initStart, outcome.runStart);
-  addPhase(span, 'function.run', outcome.runStart, outcome.end, { [ATTR.status]: outcome.response.status });
+  if (outcome.initTime !== undefined) addPhase(span, PHASE.compile, initStart, outcome.runStart);
+  addPhase(span, PHASE.run, outcome.runStart, outcome.end);
   for (const line of outcome.logs.slice(0, MAX_LOG_EVENTS)) span.addEvent('log', { 'log.record': line });
 }
 

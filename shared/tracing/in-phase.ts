@@ -1,28 +1,28 @@
-// A phase of an activation (auth, admission, placement, record store, publish, ...) recorded as a
-// timed event on the span of its process, not as a span of its own: an SDK span costs its ids, its
-// processor's queue and its share of every OTLP batch, and ten of them per activation cost a third
-// of photon's throughput (shared/tracing/README.md). An event is an entry in its span's array.
-// Under a span that records nothing (tracing off, unsampled) the work runs as it is: no clock
-// read, no attributes, no closure of our own.
-import { trace, type AttributeValue, type Attributes, type Context, type Span } from '@opentelemetry/api';
+// A phase of an activation (auth, admission, placement, publish, record store, ...) recorded as
+// an attribute of the span of its process holding its duration, not as a span or an event of its
+// own: an SDK span costs its ids, its processor's queue and its share of every OTLP batch, an event
+// its timestamp conversion and a nested message in the batch, an attribute one key and one number
+// (shared/tracing/README.md has the measurements). Under a span that records nothing (tracing off,
+// unsampled) the work runs as it is: no clock read, no closure of our own.
+import { trace, type AttributeValue, type Context, type Span } from '@opentelemetry/api';
+import { PHASE_FAILED } from './attributes.js';
 
-/** Adds an attribute to the phase's event (e.g. the invoker placement chose). */
+/** Adds an attribute to the phase's span (e.g. the invoker placement chose). */
 export type PhaseNote = (key: string, value: AttributeValue) => void;
-
-/** Attribute of a phase event: how long the phase took, in milliseconds (the event is stamped at its start). */
-export const PHASE_DURATION = 'photon.phase.duration_ms';
-/** Attribute of a phase event whose work threw: the error's message (the span also records the exception). */
-export const PHASE_ERROR = 'photon.phase.error';
 
 const ignore: PhaseNote = () => undefined;
 
-/** The span of `ctx` when it records, else undefined: where a phase's event goes. */
+/** The span of `ctx` when it records, else undefined: where a phase goes. */
 export function recordingSpan(ctx: Context): Span | undefined {
   const span = trace.getSpan(ctx);
   return span !== undefined && span.isRecording() ? span : undefined;
 }
 
-export function inPhase<T>(ctx: Context, name: string, fn: (note: PhaseNote) => Promise<T>): Promise<T> {
+/** Milliseconds with µs resolution: what a reader needs, and shorter in a trace UI. */
+const ms = (x: number): number => Math.round(Math.max(0, x) * 1000) / 1000;
+
+/** Runs `fn` as phase `key` (an attribute name of PHASE) of the span in `ctx`. */
+export function inPhase<T>(ctx: Context, key: string, fn: (note: PhaseNote) => Promise<T>): Promise<T> {
   const span = recordingSpan(ctx);
   if (span === undefined) {
     try {
@@ -32,27 +32,23 @@ export function inPhase<T>(ctx: Context, name: string, fn: (note: PhaseNote) => 
       return Promise.reject(err as Error);
     }
   }
-  return inRecordedPhase(span, name, fn);
+  return inRecordedPhase(span, key, fn);
 }
 
-async function inRecordedPhase<T>(span: Span, name: string, fn: (note: PhaseNote) => Promise<T>): Promise<T> {
-  const attributes: Attributes = {};
-  // performance.now(), not Date.now(): sub-millisecond phases keep their order and length (the SDK
-  // reads a number below the time origin as a performance timestamp).
+async function inRecordedPhase<T>(span: Span, key: string, fn: (note: PhaseNote) => Promise<T>): Promise<T> {
   const start = performance.now();
   try {
-    return await fn((key, value) => { attributes[key] = value; });
+    return await fn((k, v) => { span.setAttribute(k, v); });
   } catch (err) {
-    attributes[PHASE_ERROR] = err instanceof Error ? err.message : String(err);
+    span.setAttribute(PHASE_FAILED, key);
     span.recordException(err as Error);
     throw err;
   } finally {
-    attributes[PHASE_DURATION] = performance.now() - start;
-    span.addEvent(name, attributes, start);
+    span.setAttribute(key, ms(performance.now() - start));
   }
 }
 
-/** A phase that was timed elsewhere (the pool reports its own), as an event on a recording span. */
-export function addPhase(span: Span, name: string, startMs: number, endMs: number, attributes: Attributes = {}): void {
-  span.addEvent(name, { ...attributes, [PHASE_DURATION]: Math.max(0, endMs - startMs) }, startMs);
+/** A phase that was timed elsewhere (the pool reports its own), on a recording span. */
+export function addPhase(span: Span, key: string, startMs: number, endMs: number): void {
+  span.setAttribute(key, ms(endMs - startMs));
 }
