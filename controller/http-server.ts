@@ -4,10 +4,11 @@
 // (any status, headers and bytes, their own CORS), written as it is by writeWebReply. Nothing else
 // writes to the response.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { StoreUnavailableError } from '../shared/store/store-unavailable-error.js';
-import { ATTR, TRACER_NAME } from '../shared/tracing/attributes.js';
-import { inSpan, traceparentOf } from '../shared/tracing/in-span.js';
+import { ATTR, PHASE, TRACER_NAME } from '../shared/tracing/attributes.js';
+import { inPhase } from '../shared/tracing/in-phase.js';
+import { traceparentOf } from '../shared/tracing/in-span.js';
 import { extractTraceContext } from '../shared/tracing/trace-headers.js';
 import { splitPath } from '../shared/model/package.js';
 import { actionRef, actionsApi } from './actions-api.js';
@@ -41,9 +42,10 @@ const tracer = trace.getTracer(TRACER_NAME);
 export function createApiServer(deps: ApiDeps, metrics?: ControllerMetrics): Server {
   const server = createServer(serverTimeoutOptions(deps.config), (req, res) => {
     const startedAt = performance.now();
-    // The root of an activation's trace: publish and, across the bus, the invoker's spans hang below.
-    // A caller's own traceparent makes photon's spans part of the caller's trace.
-    const parent = extractTraceContext(headerRecord(req.headers));
+    // The root of an activation's trace, with the controller's phases as its attributes; across the
+    // bus, the invoker's span hangs below. A caller's own traceparent makes photon's spans part of
+    // the caller's trace; without one there is nothing for the propagator to parse.
+    const parent = typeof req.headers.traceparent === 'string' ? extractTraceContext(headerRecord(req.headers)) : ROOT_CONTEXT;
     const span = tracer.startSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent);
     void handle(req, res, deps, span, trace.setSpan(parent, span)).then((status) => {
       span.setAttribute(ATTR.httpStatus, status);
@@ -191,9 +193,9 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
   if (segments.length === 2) return only(method, ['GET'], () => ({ status: 200, body: { description: 'photon: OpenWhisk-compatible REST API', api_paths: ['/api/v1'] } }));
   if (segments[2] !== 'namespaces') throw new ApiError(404, MESSAGES.notFound);
 
-  const identity = await inSpan(ctx, 'controller.auth', {}, async (span) => {
+  const identity = await inPhase(ctx, PHASE.auth, async (note) => {
     const id = await authenticate(req.headers, deps.identities);
-    span.setAttribute(ATTR.namespace, id.namespace);
+    note(ATTR.namespace, id.namespace);
     return id;
   });
   if (segments.length === 3) return only(method, ['GET'], () => ({ status: 200, body: [identity.namespace] }));

@@ -2,7 +2,7 @@
 // places and publishes ActivationMessages, matches completions to waiting HTTP calls, frees the
 // capacity it accounted, and sweeps activations whose completion never arrives.
 import { randomBytes } from 'node:crypto';
-import { ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, type Context, type Span } from '@opentelemetry/api';
 import type { BusMessage, MessageBus, Subscription } from '../shared/bus/message-bus.js';
 import { TOPIC_RETENTION_MS, topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import type { Action } from '../shared/model/action.js';
@@ -14,8 +14,9 @@ import { setAside } from '../shared/bus/set-aside.js';
 import type { ActivationStore } from '../shared/store/activation-store.js';
 import type { Identity } from '../shared/store/auth-store.js';
 import { actionKey, warmKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
-import { ATTR } from '../shared/tracing/attributes.js';
-import { inSpan, startSpanIn } from '../shared/tracing/in-span.js';
+import { ATTR, PHASE } from '../shared/tracing/attributes.js';
+import { addPhase, inPhase, recordingSpan } from '../shared/tracing/in-phase.js';
+import { inSpan } from '../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
 import { InvokerPool, type InvokerStatus, type Reservation } from './invoker-pool.js';
 import { NoInvokersError } from './activation/activation-errors.js';
@@ -75,6 +76,8 @@ interface InFlight {
   sweepAt: number;
   sweeping: boolean;
   onFinished?: () => void;
+  /** The recording span the activation was published under, and when the publish ended: the completion is its last phase while it is open. */
+  traced?: { span: Span; publishedAt: number };
   resolve(record: ActivationRecord | undefined): void;
 }
 
@@ -128,24 +131,23 @@ export class LoadBalancer {
     const key = actionKey(action.namespace, action.name);
     const warm = req.warm ?? (await this.#o.warm.forAction(warmKey(req.caller.namespace, action.namespace, action.name)).catch(() => ({})));
     const parent = req.trace ?? ROOT_CONTEXT;
-    const placement = await inSpan(parent, 'controller.placement', {}, async (span) => {
+    const placement = await inPhase(parent, PHASE.placement, async (note) => {
       const p = place(this.#pool.candidates(key, action.revision, warm), {
         namespace: req.caller.namespace, fqn: key, memoryMb: action.limits.memory, concurrency: action.limits.concurrency,
       });
       if (!p) throw new NoInvokersError();
-      span.setAttributes({ [ATTR.invoker]: p.invoker, 'photon.placement.reason': p.reason });
+      note(ATTR.invoker, p.invoker);
+      note('photon.placement.reason', p.reason);
       return p;
     });
 
-    // The activation's identity lives on this span (and the invoker's root), not on every span:
-    // which controller published which id is what a trace of a controller crash needs.
-    const span = startSpanIn(parent, `publish ${this.#topics.invoker(placement.invoker)}`, { kind: SpanKind.PRODUCER });
-    span.setAttributes({
-      [ATTR.activationId]: req.activationId, [ATTR.action]: key, [ATTR.namespace]: req.caller.namespace,
-      [ATTR.invoker]: placement.invoker, [ATTR.controller]: this.#o.controllerId, [ATTR.blocking]: req.blocking, [ATTR.messagingSystem]: this.#o.bus.system,
-      [ATTR.messagingDestination]: this.#topics.invoker(placement.invoker), [ATTR.messagingOperation]: 'publish',
-    });
-    const headers = injectTraceHeaders(trace.setSpan(parent, span));
+    // No span of its own: the invoker's span hangs below the caller's (the HTTP request's, a
+    // trigger fire's), and the publish is a phase of it whose attributes name the activation —
+    // which controller published which id is what a trace of a controller crash needs (a fire
+    // that publishes several keeps the last; each invoker span has its own).
+    const topic = this.#topics.invoker(placement.invoker);
+    const traced = recordingSpan(parent);
+    const headers = injectTraceHeaders(parent);
     const message: ActivationMessage = {
       v: ACTIVATION_MESSAGE_VERSION,
       activationId: req.activationId,
@@ -172,14 +174,26 @@ export class LoadBalancer {
       ...(req.onFinished ? { onFinished: req.onFinished } : {}),
     });
     try {
-      await this.#o.bus.publish(this.#topics.invoker(placement.invoker), [{ key: req.activationId, value: encodeActivationMessage(message), headers }]);
+      await inPhase(parent, PHASE.publish, (note) => {
+        if (traced) {
+          note(ATTR.activationId, req.activationId);
+          note(ATTR.action, key);
+          note(ATTR.namespace, req.caller.namespace);
+          note(ATTR.invoker, placement.invoker);
+          note(ATTR.controller, this.#o.controllerId);
+          note(ATTR.blocking, req.blocking);
+          note(ATTR.messagingDestination, topic);
+        }
+        return this.#o.bus.publish(topic, [{ key: req.activationId, value: encodeActivationMessage(message), headers }]);
+      });
     } catch (err) {
       this.#inFlight.delete(req.activationId);
       this.#pool.release(reservation);
-      span.recordException(err as Error);
       throw err;
-    } finally {
-      span.end();
+    }
+    if (traced) {
+      const entry = this.#inFlight.get(req.activationId);
+      if (entry) entry.traced = { span: traced, publishedAt: performance.now() };
     }
     return { invoker: placement.invoker, placement: placement.reason, finished };
   }
@@ -225,15 +239,22 @@ export class LoadBalancer {
     // Unknown ids are completions this controller already swept, or ones addressed to a previous
     // incarnation of it: their records are in the store, nobody here waits for them.
     if (!entry) return;
-    // The completion continues the activation's trace: its parent is the invoker's span.
-    await inSpan(extractTraceContext(m.headers), 'controller.completion', {
-      [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: this.#o.bus.system, [ATTR.messagingOperation]: 'process',
-    }, async () => {
+    const complete = async (): Promise<void> => {
       this.#finish(msg.activationId, entry);
       this.#pool.recordOutcome(entry.reservation.invoker, msg.systemError ? 'systemError' : 'success');
       if (!entry.message.blocking) return entry.resolve(undefined);
       entry.resolve(msg.record ?? (await this.#readRecord(msg.activationId)));
-    }, SpanKind.CONSUMER);
+    };
+    // While the span the activation was published under is open (a blocking request waiting for
+    // it), the completion is its last phase; once it has ended (a non-blocking one, a 202 after the
+    // wait) the completion is a span of its own below the invoker's, whose context it carries.
+    if (entry.traced?.span.isRecording()) {
+      addPhase(entry.traced.span, PHASE.completion, entry.traced.publishedAt, performance.now());
+      return complete();
+    }
+    await inSpan(extractTraceContext(m.headers), 'controller.completion', {
+      [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: this.#o.bus.system, [ATTR.messagingOperation]: 'process',
+    }, complete, SpanKind.CONSUMER);
   }
 
   /** The invoker stores the record before it publishes the completion; retries cover replica lag. */

@@ -15,7 +15,8 @@ export interface SpanLine {
   end: number;
   status: { code: number; message?: string };
   attributes: Record<string, unknown>;
-  events: Array<{ name: string; attributes?: Record<string, unknown> }>;
+  /** The phases of photon's spans are events (shared/tracing/in-phase.ts); time in epoch ms. */
+  events: Array<{ name: string; time: number; attributes?: Record<string, unknown> }>;
 }
 
 const hrToMs = (t: [number, number]): number => t[0] * 1000 + t[1] / 1e6;
@@ -36,7 +37,7 @@ export class FileSpanExporter implements tracing.SpanExporter {
         end: hrToMs(s.endTime),
         status: { code: s.status.code, ...(s.status.message ? { message: s.status.message } : {}) },
         attributes: { ...s.attributes },
-        events: s.events.map((e) => ({ name: e.name, ...(e.attributes ? { attributes: { ...e.attributes } } : {}) })),
+        events: s.events.map((e) => ({ name: e.name, time: hrToMs(e.time), ...(e.attributes ? { attributes: { ...e.attributes } } : {}) })),
       }));
       appendFileSync(this.path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
       done({ code: core.ExportResultCode.SUCCESS });

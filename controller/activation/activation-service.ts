@@ -23,7 +23,8 @@ import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import { mergeParameters } from '../../shared/model/parameters.js';
 import type { Stores } from '../../shared/store/stores.js';
 import { warmKey, type WarmCounts } from '../../shared/store/warm-registry.js';
-import { inSpan } from '../../shared/tracing/in-span.js';
+import { PHASE } from '../../shared/tracing/attributes.js';
+import { inPhase } from '../../shared/tracing/in-phase.js';
 import { newActivationId } from '../activation-json.js';
 import { Entitlement } from '../entitlement.js';
 import { resolveAction } from '../packages/package-resolver.js';
@@ -80,7 +81,7 @@ export class ActivationService {
 
     // resolve + admit. Independent store calls run in parallel: this is the hot path of every
     // invoke. The slot is taken before the action's timeout is known, hence slotTtlMs.
-    const [got, rate, warm, slot] = await inSpan(trace, 'controller.admission', {}, () => Promise.all([
+    const [got, rate, warm, slot] = await inPhase(trace, PHASE.admission, () => Promise.all([
       req.resolved ? settle(Promise.resolve<Action | undefined>(req.resolved.action)) : settle(stores.actions.get(ref.namespace, ref.name)),
       settle(throttler.checkRate(caller)),
       // The registry only steers placement; without it, placement falls back to hashing.

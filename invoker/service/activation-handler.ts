@@ -15,8 +15,9 @@ import type { BusMessage, MessageBus } from '../../shared/bus/message-bus.js';
 import type { Topics } from '../../shared/bus/topics.js';
 import type { ActionStore } from '../../shared/store/action-store.js';
 import type { ActivationStore } from '../../shared/store/activation-store.js';
-import { ATTR, TRACER_NAME } from '../../shared/tracing/attributes.js';
-import { inSpan, startSpanIn } from '../../shared/tracing/in-span.js';
+import { ATTR, PHASE } from '../../shared/tracing/attributes.js';
+import { addPhase, inPhase } from '../../shared/tracing/in-phase.js';
+import { startSpanIn } from '../../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../../shared/tracing/trace-headers.js';
 import { recordTimes } from '../pool/activation-outcome.js';
 import type { ActionRunner, RunOutcome } from './action-runner.js';
@@ -80,13 +81,13 @@ export class ActivationHandler {
     const msg = decoded.value;
     const parent = extractTraceContext(message.headers);
     const consumedAt = Date.now();
-    if (message.timestamp !== undefined && Number.isFinite(message.timestamp)) {
-      // The wait in the bus (span `kafka.wait` on Kafka): from the broker's acceptance of the
-      // message to this consumer taking it.
-      startSpanIn(parent, `${this.options.bus.system}.wait`, { startTime: Math.min(message.timestamp, consumedAt) }).end(consumedAt);
-    }
+    const enqueuedAt = message.timestamp !== undefined && Number.isFinite(message.timestamp) ? Math.min(message.timestamp, consumedAt) : undefined;
+    // The invoker's one span of the activation; its phases are events on it (in-phase.ts). It
+    // starts when the bus accepted the message, so the wait in the bus (`kafka.wait` on Kafka) is
+    // its first phase.
     const span = startSpanIn(parent, 'invoker.activation', {
       kind: SpanKind.CONSUMER,
+      ...(enqueuedAt !== undefined ? { startTime: enqueuedAt } : {}),
       attributes: {
         [ATTR.activationId]: msg.activationId,
         [ATTR.action]: `${msg.action.namespace}/${msg.action.name}`,
@@ -96,6 +97,7 @@ export class ActivationHandler {
         [ATTR.messagingOperation]: 'process',
       },
     });
+    if (enqueuedAt !== undefined && span.isRecording()) addPhase(span, PHASE.busWait, enqueuedAt, consumedAt);
     try {
       await this.#process(msg, span, trace.setSpan(parent, span));
     } finally {
@@ -111,10 +113,10 @@ export class ActivationHandler {
       await this.#complete(msg, existing, ctx);
       return;
     }
-    const record = await this.#run(msg, span, ctx);
-    const stored = await inSpan(ctx, 'activation.record.store', {}, async (s) => {
+    const record = await this.#run(msg, span);
+    const stored = await inPhase(ctx, PHASE.recordStore, async (note) => {
       const first = await this.options.activations.putIfAbsent(record);
-      s.setAttribute('photon.record.first', first);
+      note('photon.record.first', first);
       return first ? record : ((await this.options.activations.get(msg.activationId)) ?? record);
     });
     if (stored === record) this.options.metrics?.recorded(record);
@@ -123,7 +125,7 @@ export class ActivationHandler {
     await this.#complete(msg, stored, ctx);
   }
 
-  async #run(msg: ActivationMessage, span: Span, ctx: Context): Promise<ActivationRecord> {
+  async #run(msg: ActivationMessage, span: Span): Promise<ActivationRecord> {
     const received = this.#now();
     let action: Action | undefined;
     try {
@@ -150,14 +152,12 @@ export class ActivationHandler {
       return this.#record(span, msg, action, received, this.#now(), internalError(`the invoker could not run the action: ${String(outcome.response.result.error)}`));
     }
     this.counters.ran++;
-    // Unsampled (or tracing off): the phase spans would be no-ops, so skip building them.
+    // Unsampled (or tracing off): nothing records the phases, so skip building them.
     if (span.isRecording()) {
       span.setAttribute(ATTR.isolateStart, outcome.startKind);
-      traceRunPhases(ctx, received, outcome, {
-        [ATTR.isolateStart]: outcome.startKind,
-        ...(outcome.isolateId !== null ? { [ATTR.isolateId]: outcome.isolateId } : {}),
-        ...(outcome.namespaceId !== null ? { [ATTR.netnsId]: outcome.namespaceId } : {}),
-      });
+      if (outcome.isolateId !== null) span.setAttribute(ATTR.isolateId, outcome.isolateId);
+      if (outcome.namespaceId !== null) span.setAttribute(ATTR.netnsId, outcome.namespaceId);
+      traceRunPhases(span, received, outcome);
     }
     const times = recordTimes(outcome, msg.acceptedAt);
     const record = this.#record(span, msg, action, times.start, times.end, response(outcome.response.status, outcome.response.result), outcome.logs);
@@ -235,40 +235,36 @@ export class ActivationHandler {
 
   async #publish(msg: ActivationMessage, value: Buffer, ctx: Context): Promise<void> {
     const topic = this.options.topics.completed(msg.controller);
-    await inSpan(ctx, `publish ${topic}`, { [ATTR.messagingSystem]: this.options.bus.system, [ATTR.messagingDestination]: topic, [ATTR.messagingOperation]: 'publish' }, async (_span, inPublish) => {
-      await this.options.bus.publish(topic, [{ key: msg.activationId, value, headers: injectTraceHeaders(inPublish) }]);
-    }, SpanKind.PRODUCER);
+    // The completion carries the invoker span's context: the controller's side continues below it.
+    await inPhase(ctx, PHASE.completionPublish, async (note) => {
+      note(ATTR.messagingDestination, topic);
+      await this.options.bus.publish(topic, [{ key: msg.activationId, value, headers: injectTraceHeaders(ctx) }]);
+    });
   }
 }
 
-/** Most log lines put on the run span as events: enough to correlate, bounded for huge logs. */
+/** Most log lines put on the activation's span as events: enough to correlate, bounded for huge logs. */
 const MAX_LOG_EVENTS = 100;
 
 /**
- * The pool's phases as spans, from the times it reports: waiting for capacity, getting an isolate
- * (and, when it was not warm, compiling the code into it), and the function's run with its log
- * lines as events. Built after the fact so the pool's hot path carries no tracing code. The
- * activation's identity is on the parent span only: each attribute is paid for on every export.
+ * The pool's phases on the invoker's span, from the times it reports: waiting for capacity,
+ * getting an isolate (and, when it was not warm, creating it with its namespace and compiling the
+ * code into it), and the function's run, then its log lines as events. Built after the fact so the
+ * pool's hot path carries no tracing code; attributes, not child spans, for the cost
+ * (shared/tracing/README.md).
  */
-function traceRunPhases(ctx: Context, received: number, outcome: RunOutcome, isolateAttrs: Record<string, string | number>): void {
-  const tracer = trace.getTracer(TRACER_NAME);
+function traceRunPhases(span: Span, received: number, outcome: RunOutcome): void {
   const initStart = outcome.runStart - (outcome.initTime ?? 0);
   const acquireStart = initStart - (outcome.phases?.createMs ?? 0);
-  tracer.startSpan('invoker.dequeue', { startTime: received }, ctx).end(Math.max(received, acquireStart));
-  const acquire = tracer.startSpan('isolate.acquire', { startTime: acquireStart, attributes: isolateAttrs }, ctx);
-  const inAcquire = trace.setSpan(ctx, acquire);
+  addPhase(span, PHASE.dequeue, received, Math.max(received, acquireStart));
+  addPhase(span, PHASE.acquire, acquireStart, outcome.runStart);
   if (outcome.phases !== undefined) {
-    const create = tracer.startSpan('isolate.create', { startTime: acquireStart }, inAcquire);
-    tracer.startSpan('netns.acquire', { startTime: acquireStart, attributes: isolateAttrs[ATTR.netnsId] !== undefined ? { [ATTR.netnsId]: isolateAttrs[ATTR.netnsId] } : {} }, trace.setSpan(ctx, create))
-      .end(acquireStart + outcome.phases.namespaceMs);
-    create.end(initStart);
+    addPhase(span, PHASE.create, acquireStart, initStart);
+    addPhase(span, PHASE.netns, acquireStart, acquireStart + outcome.phases.namespaceMs);
   }
-  if (outcome.initTime !== undefined) tracer.startSpan('isolate.compile', { startTime: initStart }, inAcquire).end(outcome.runStart);
-  acquire.end(outcome.runStart);
-  const run = tracer.startSpan('function.run', { startTime: outcome.runStart, attributes: { [ATTR.status]: outcome.response.status } }, ctx);
-  for (const line of outcome.logs.slice(0, MAX_LOG_EVENTS)) run.addEvent('log', { 'log.record': line });
-  if (outcome.response.status !== 'success') run.setStatus({ code: SpanStatusCode.ERROR, message: errorText(response(outcome.response.status, outcome.response.result)) });
-  run.end(outcome.end);
+  if (outcome.initTime !== undefined) addPhase(span, PHASE.compile, initStart, outcome.runStart);
+  addPhase(span, PHASE.run, outcome.runStart, outcome.end);
+  for (const line of outcome.logs.slice(0, MAX_LOG_EVENTS)) span.addEvent('log', { 'log.record': line });
 }
 
 function response(status: ActivationStatus, result: Record<string, unknown>): ActivationResponse {

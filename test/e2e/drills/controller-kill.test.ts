@@ -1,14 +1,15 @@
 // Drill: a controller goes away with blocking calls open. Two controllers share one invoker.
 // SIGKILL: the open calls get a connection error, but every activation the controller had
-// published (its `publish` spans, written as each publish is acknowledged) still ends with a
+// published (its messages on the invoker's topic, read back from Kafka) still ends with a
 // record, and the other controller keeps serving. SIGTERM: every open call gets an answer — 202
 // with its activation id (or the result if it finished first) — and every one of them is recorded.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpanLine } from '../../../deploy/file-span-exporter.js';
+import { KafkaBus } from '../../../shared/bus/kafka-bus.js';
+import type { Subscription } from '../../../shared/bus/message-bus.js';
+import { topics } from '../../../shared/bus/topics.js';
+import { decodeActivationMessage } from '../../../shared/model/activation-message.js';
 import { ProcessCluster } from '../../harness/process-cluster.js';
+import { kafkaBrokers } from '../../harness/services.js';
 import { drillReport } from '../../harness/drill-report.js';
 import { waitFor } from '../../harness/wait-for.js';
 
@@ -16,7 +17,8 @@ const OPEN_CALLS = 12;
 const THROTTLES = { PHOTON_INVOCATIONS_PER_MINUTE: '100000', PHOTON_CONCURRENT_INVOCATIONS: '10000' };
 // Runs long enough that every blocking call is still waiting when its controller goes.
 const HOLD = { exec: { kind: 'nodejs:20', code: 'async function main(p) { await new Promise(r => setTimeout(r, 3000)); return { i: p.i }; }' }, limits: { memory: 128 } };
-const spansFile = join(mkdtempSync(join(tmpdir(), 'photon-drill-')), 'spans.jsonl');
+/** Activation id → publishing controller, of every message in the invoker's topic. */
+const inTopic = new Map<string, string>();
 
 interface Call { i: number; status: number | 'connection'; activationId?: string }
 
@@ -48,19 +50,22 @@ async function inFlight(cluster: ProcessCluster, c: number): Promise<number> {
   return ((await res.json()) as Array<{ inFlight: number }>).reduce((sum, x) => sum + x.inFlight, 0);
 }
 
-/** Activation ids a controller's publish spans say Kafka acknowledged. */
+/**
+ * Activation ids a controller published that Kafka accepted: their messages are in the invoker's
+ * topic. (Not the controller's spans: a publish is an event on the request's span, exported only
+ * when the request ends, and a killed controller never ends it.)
+ */
 function published(controllerId: string): string[] {
-  if (!existsSync(spansFile)) return [];
-  return readFileSync(spansFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as SpanLine)
-    .filter((s) => s.name.startsWith('publish ') && s.attributes['photon.controller'] === controllerId && s.status.code !== 2)
-    .map((s) => String(s.attributes['photon.activation.id']));
+  return [...inTopic].filter(([, c]) => c === controllerId).map(([id]) => id);
 }
 
 describe('drill: a controller killed with blocking calls open', () => {
   const cluster = new ProcessCluster({
     label: 'ckill', controllers: 2, invokers: 1, isolation: 'on', idBase: 62464,
-    env: { ...THROTTLES, PHOTON_TRACES_FILE: spansFile, OTEL_TRACES_SAMPLER: 'always_on' },
+    env: THROTTLES,
   });
+  let watcher: KafkaBus | undefined;
+  let watch: Subscription | undefined;
   beforeAll(async () => {
     await cluster.start();
     // start() waits for the first controller only; both must see the invoker before the drill.
@@ -68,8 +73,18 @@ describe('drill: a controller killed with blocking calls open', () => {
       await waitFor(`${c.name} to see a usable invoker`, async () => (await fetch(`${c.url}/invokers/ready`)).status === 200, { timeoutMs: 30_000, intervalMs: 100 });
     }
     expect((await cluster.api('PUT', 'namespaces/_/actions/hold', HOLD)).status).toBe(200);
+    watcher = new KafkaBus({ brokers: kafkaBrokers(), clientId: `${cluster.prefix}-watch` });
+    watch = await watcher.subscribe({
+      topic: topics(`${cluster.prefix}.`).invoker(cluster.invokerId(0)), group: `${cluster.prefix}-watch`, maxInFlight: 64, fromBeginning: true,
+      handle: async (m) => {
+        const d = decodeActivationMessage(m.value);
+        if (d.ok) inTopic.set(d.value.activationId, d.value.controller);
+      },
+    });
   }, 180_000);
   afterAll(async () => {
+    await watch?.close();
+    await watcher?.close();
     await cluster.stop();
   }, 60_000);
 
