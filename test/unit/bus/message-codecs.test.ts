@@ -23,6 +23,13 @@ describe('bus message codecs', () => {
     expect(decodeHeartbeat(encodeHeartbeat(heartbeat))).toEqual({ ok: true, value: heartbeat });
   });
 
+  it('encode a completion with the record\'s JSON made beforehand to the very bytes of a whole stringify', () => {
+    const spliced = encodeCompletionMessage(completion, JSON.stringify(completion.record));
+    expect(spliced.toString()).toBe(encodeCompletionMessage(completion).toString());
+    const idOnly = { ...completion, record: undefined };
+    expect(encodeCompletionMessage(idOnly, JSON.stringify(completion.record)).toString()).toBe(JSON.stringify(idOnly));
+  });
+
   it('carry an activation-scoped key compatibly: with it and without it, version 1 either way', () => {
     const keyed = { ...activation, apiKey: '8f0c2b9e-0d6a-4c1e-9d2b-0a1b2c3d4e5f:abcDEF123' };
     expect(decodeActivationMessage(encodeActivationMessage(keyed))).toEqual({ ok: true, value: keyed });
