@@ -23,6 +23,27 @@ describe('bus message codecs', () => {
     expect(decodeHeartbeat(encodeHeartbeat(heartbeat))).toEqual({ ok: true, value: heartbeat });
   });
 
+  it('hand the encoder\'s object to a consumer of the very same bytes (the in-process bus), frozen under the test runner, and parse any other bytes', () => {
+    const mine = structuredClone(activation);
+    const bytes = encodeActivationMessage(mine);
+    const handed = decodeActivationMessage(bytes);
+    expect(handed.ok && handed.value).toBe(mine);
+    // Ownership passed with the message: under the tests a change on either side throws.
+    expect(Object.isFrozen(mine.params) && Object.isFrozen(mine.action)).toBe(true);
+    const copied = decodeActivationMessage(Buffer.from(bytes));
+    expect(copied.ok && copied.value).not.toBe(mine);
+    expect(copied).toEqual({ ok: true, value: activation });
+    const done = structuredClone(completion);
+    for (const bytes of [encodeCompletionMessage(done), encodeCompletionMessage(done, JSON.stringify(done.record))]) {
+      const c = decodeCompletionMessage(bytes);
+      expect(c.ok && c.value).toBe(done);
+      expect(decodeCompletionMessage(Buffer.from(bytes))).toEqual({ ok: true, value: completion });
+    }
+    expect(Object.isFrozen(done.record!.response)).toBe(true);
+    // Bytes of another version are never taken for this process's own message.
+    expect(decodeActivationMessage(encodeActivationMessage({ ...structuredClone(activation), v: 2 as 1 })).ok).toBe(false);
+  });
+
   it('encode a completion with the record\'s JSON made beforehand to the very bytes of a whole stringify', () => {
     const spliced = encodeCompletionMessage(completion, JSON.stringify(completion.record));
     expect(spliced.toString()).toBe(encodeCompletionMessage(completion).toString());
