@@ -120,6 +120,8 @@ function lingerThenDestroy(socket: Socket): void {
 
 /** The headers an error status must carry (RFC 9110 §11.6.1 WWW-Authenticate; Retry-After on 429/503). */
 export function statusHeaders(status: number, given: Record<string, string>): Record<string, string> {
+  // Every other status (a warm invoke's 200 among them) adds nothing: no closure, no key scan.
+  if (status !== 401 && status !== 429 && status !== 503) return {};
   const has = (name: string): boolean => Object.keys(given).some((k) => k.toLowerCase() === name);
   const out: Record<string, string> = {};
   // OpenWhisk's controller realm (akka-http authenticateBasicAsync).

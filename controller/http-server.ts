@@ -286,6 +286,8 @@ async function only(method: string, allowed: string[], run: () => Reply | Promis
 }
 
 function decodeSegment(s: string): string {
+  // Most segments hold no escape: decodeURIComponent would answer them as they are, at ~1 µs each.
+  if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);
   } catch {

@@ -114,15 +114,17 @@ export class ActivationHandler {
       return;
     }
     const record = await this.#run(msg, span);
+    // One stringify for both the store and the completion (the record is not changed in between).
+    const json = JSON.stringify(record);
     const stored = await inPhase(ctx, PHASE.recordStore, async (note) => {
-      const first = await this.options.activations.putIfAbsent(record);
+      const first = await this.options.activations.putIfAbsent(record, json);
       note('photon.record.first', first);
       return first ? record : ((await this.options.activations.get(msg.activationId)) ?? record);
     });
     if (stored === record) this.options.metrics?.recorded(record);
     span.setAttribute(ATTR.status, stored.response.status);
     if (stored.response.status !== 'success') span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(stored.response) });
-    await this.#complete(msg, stored, ctx);
+    await this.#complete(msg, stored, ctx, stored === record ? json : undefined);
   }
 
   async #run(msg: ActivationMessage, span: Span): Promise<ActivationRecord> {
@@ -216,7 +218,8 @@ export class ActivationHandler {
     };
   }
 
-  async #complete(msg: ActivationMessage, record: ActivationRecord, ctx: Context): Promise<void> {
+  /** `json`, when given, is JSON.stringify(record) (made once for the store too). */
+  async #complete(msg: ActivationMessage, record: ActivationRecord, ctx: Context, json?: string): Promise<void> {
     const completion: CompletionMessage = {
       v: COMPLETION_MESSAGE_VERSION,
       activationId: msg.activationId,
@@ -224,7 +227,7 @@ export class ActivationHandler {
       systemError: record.response.status === 'whisk internal error',
     };
     if (msg.blocking) {
-      const inline = encodeCompletionMessage({ ...completion, record });
+      const inline = encodeCompletionMessage({ ...completion, record }, json);
       if (inline.length <= MAX_INLINE_RECORD_BYTES) {
         await this.#publish(msg, inline, ctx);
         return;

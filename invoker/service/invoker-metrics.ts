@@ -1,7 +1,7 @@
 // The invoker's OpenTelemetry metrics: activations by status, wait/init/run latency, isolate
 // starts by kind, and gauges for warm isolates, free namespaces and the bus lag (photon.kafka.lag on Kafka). Instruments come
 // from @opentelemetry/api, so without a metrics SDK (the default) they cost a no-op call.
-import { metrics, type Counter, type Histogram } from '@opentelemetry/api';
+import { createNoopMeter, metrics, type Counter, type Histogram } from '@opentelemetry/api';
 import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import { ATTR } from '../../shared/tracing/attributes.js';
 import type { ActionRunner } from './action-runner.js';
@@ -13,6 +13,8 @@ export class InvokerMetrics {
   readonly #init: Histogram;
   readonly #run: Histogram;
   readonly #invoker: string;
+  /** Whether a metrics SDK was registered first: without one every instrument is the API's shared no-op. */
+  readonly #counting: boolean;
 
   /** busSystem names the lag gauge after the bus: photon.kafka.lag on Kafka. */
   constructor(invokerId: string, runner: ActionRunner, lag: () => Promise<number>, busSystem: string) {
@@ -24,6 +26,7 @@ export class InvokerMetrics {
     this.#wait = meter.createHistogram('photon.activation.wait', { unit: 'ms', description: 'From the controller accepting the activation to its init or run starting' });
     this.#init = meter.createHistogram('photon.activation.init', { unit: 'ms', description: 'Isolate init (compile and top level) for non-warm starts' });
     this.#run = meter.createHistogram('photon.activation.run', { unit: 'ms', description: 'The function run itself' });
+    this.#counting = this.#activations !== createNoopMeter().createCounter('photon.activations');
     meter.createObservableGauge('photon.isolates.warm', { description: 'Warm isolates held by the invoker' }).addCallback((r) => {
       let warm = 0;
       for (const c of Object.values(runner.warmSnapshot())) warm += c.warm;
@@ -42,6 +45,8 @@ export class InvokerMetrics {
   }
 
   recorded(record: ActivationRecord): void {
+    // No-op instruments: skip the annotation lookups, attribute objects and closure of every activation.
+    if (!this.#counting) return;
     const note = (key: string): unknown => record.annotations.find((a) => a.key === key)?.value;
     const attrs = { [ATTR.invoker]: this.#invoker, [ATTR.status]: record.response.status };
     this.#activations.add(1, attrs);

@@ -21,8 +21,10 @@ export interface ActivationQuery {
 //   vanish from get() and list() alike.
 // - get() is by id alone; the caller checks that record.namespace is the caller's.
 // - list() answers a namespace's records, newest `start` first, filtered, after `skip`, at most `limit`.
+// - putIfAbsent()'s `json`, when given, is JSON.stringify(record) already made by the caller (the
+//   invoker also sends it in the completion): a store that keeps JSON text may keep it as it is.
 export interface ActivationStore {
-  putIfAbsent(record: ActivationRecord): Promise<boolean>;
+  putIfAbsent(record: ActivationRecord, json?: string): Promise<boolean>;
   get(activationId: string): Promise<ActivationRecord | undefined>;
   list(namespace: string, query: ActivationQuery): Promise<ActivationRecord[]>;
 }

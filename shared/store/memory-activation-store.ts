@@ -36,13 +36,12 @@ export class MemoryActivationStore implements ActivationStore {
     return this.#bytes;
   }
 
-  async putIfAbsent(record: ActivationRecord): Promise<boolean> {
+  async putIfAbsent(record: ActivationRecord, json = JSON.stringify(record)): Promise<boolean> {
     const now = Date.now();
     const existing = this.#records.get(record.activationId);
     if (existing && existing.expires > now) return false;
     if (existing) this.#remove(record.activationId, existing);
     // Size in UTF-16 code units of the JSON, close enough to what the heap holds.
-    const json = JSON.stringify(record);
     const bytes = json.length;
     this.#records.set(record.activationId, { json, namespace: record.namespace, name: record.name, start: record.start, expires: now + this.#retentionMs, bytes });
     this.#bytes += bytes;
@@ -81,6 +80,11 @@ export class MemoryActivationStore implements ActivationStore {
   }
 
   #purge(now: number): void {
-    for (const [id, e] of this.#records) if (e.expires <= now) this.#remove(id, e);
+    // Insertion order is expiry order (every record gets now + retention once): the expired ones
+    // are a prefix, so the walk stops at the first live record instead of visiting every record.
+    for (const [id, e] of this.#records) {
+      if (e.expires > now) break;
+      this.#remove(id, e);
+    }
   }
 }

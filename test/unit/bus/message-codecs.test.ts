@@ -23,6 +23,34 @@ describe('bus message codecs', () => {
     expect(decodeHeartbeat(encodeHeartbeat(heartbeat))).toEqual({ ok: true, value: heartbeat });
   });
 
+  it('hand the encoder\'s object to a consumer of the very same bytes (the in-process bus), frozen under the test runner, and parse any other bytes', () => {
+    const mine = structuredClone(activation);
+    const bytes = encodeActivationMessage(mine);
+    const handed = decodeActivationMessage(bytes);
+    expect(handed.ok && handed.value).toBe(mine);
+    // Ownership passed with the message: under the tests a change on either side throws.
+    expect(Object.isFrozen(mine.params) && Object.isFrozen(mine.action)).toBe(true);
+    const copied = decodeActivationMessage(Buffer.from(bytes));
+    expect(copied.ok && copied.value).not.toBe(mine);
+    expect(copied).toEqual({ ok: true, value: activation });
+    const done = structuredClone(completion);
+    for (const bytes of [encodeCompletionMessage(done), encodeCompletionMessage(done, JSON.stringify(done.record))]) {
+      const c = decodeCompletionMessage(bytes);
+      expect(c.ok && c.value).toBe(done);
+      expect(decodeCompletionMessage(Buffer.from(bytes))).toEqual({ ok: true, value: completion });
+    }
+    expect(Object.isFrozen(done.record!.response)).toBe(true);
+    // Bytes of another version are never taken for this process's own message.
+    expect(decodeActivationMessage(encodeActivationMessage({ ...structuredClone(activation), v: 2 as 1 })).ok).toBe(false);
+  });
+
+  it('encode a completion with the record\'s JSON made beforehand to the very bytes of a whole stringify', () => {
+    const spliced = encodeCompletionMessage(completion, JSON.stringify(completion.record));
+    expect(spliced.toString()).toBe(encodeCompletionMessage(completion).toString());
+    const idOnly = { ...completion, record: undefined };
+    expect(encodeCompletionMessage(idOnly, JSON.stringify(completion.record)).toString()).toBe(JSON.stringify(idOnly));
+  });
+
   it('carry an activation-scoped key compatibly: with it and without it, version 1 either way', () => {
     const keyed = { ...activation, apiKey: '8f0c2b9e-0d6a-4c1e-9d2b-0a1b2c3d4e5f:abcDEF123' };
     expect(decodeActivationMessage(encodeActivationMessage(keyed))).toEqual({ ok: true, value: keyed });

@@ -1,6 +1,6 @@
 // The in-memory activation store's size bound: a standalone process at full speed must not grow
 // without limit. Without the bound the store below would hold all 400 records (about 4 MB).
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryActivationStore } from '../../../shared/store/memory-activation-store.js';
 import { record } from './store-conformance.js';
 
@@ -22,6 +22,26 @@ describe('MemoryActivationStore size bound', () => {
     expect(kept.length).toBeLessThan(20);
     // The newest first, and none missing from the newest end.
     expect(kept.map((r) => r.activationId)).toEqual(ids.slice(400 - kept.length).reverse());
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  it('drops expired records on its periodic purge (every 1000th write), the live ones kept', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const store = new MemoryActivationStore(1_000, 100_000_000);
+    for (let i = 0; i < 600; i++) await store.putIfAbsent(record('ns', 'old', i));
+    vi.setSystemTime(1_000_000 + 5_000);
+    const fresh: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const r = record('ns', 'new', i);
+      fresh.push(r.activationId);
+      await store.putIfAbsent(r);
+    }
+    const perRecord = JSON.stringify(record('ns', 'new', 0)).length;
+    // The 1000th write purged the 600 expired records: only the 400 live ones are still counted.
+    expect(store.bytes).toBeLessThan(401 * (perRecord + 8));
+    expect(store.bytes).toBeGreaterThan(399 * (perRecord - 8));
+    expect(await store.get(fresh[0]!)).toBeDefined();
   });
 
   it('still refuses a second record for an id it holds, and accounts for a replaced expired one', async () => {
