@@ -4,7 +4,9 @@
 // Order matters: the record is written (put-if-absent) before the completion is published, and
 // the bus commits the message only after both, so a crash at any point leaves either nothing
 // (the message is redelivered and runs) or a record (the redelivery finds it, publishes the
-// completion again and does not run the action twice).
+// completion again and does not run the action twice). The store read that finds it is skipped
+// for a message the bus marks firstDelivery (written after this consumer got its partition, first
+// attempt): nobody can have run it, and that is every message of a steady invoker.
 import { SpanKind, SpanStatusCode, TraceFlags, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Action } from '../../shared/model/action.js';
 import { decodeActivationMessage, type ActivationMessage } from '../../shared/model/activation-message.js';
@@ -97,14 +99,15 @@ export class ActivationHandler {
       },
     });
     try {
-      await this.#process(msg, span, trace.setSpan(parent, span));
+      await this.#process(msg, span, trace.setSpan(parent, span), message.firstDelivery === true);
     } finally {
       span.end();
     }
   }
 
-  async #process(msg: ActivationMessage, span: Span, ctx: Context): Promise<void> {
-    const existing = await this.options.activations.get(msg.activationId);
+  async #process(msg: ActivationMessage, span: Span, ctx: Context, firstDelivery: boolean): Promise<void> {
+    // A message the bus knows nobody was handed before cannot have a record yet: no store read.
+    const existing = firstDelivery ? undefined : await this.options.activations.get(msg.activationId);
     if (existing) {
       this.counters.redelivered++;
       span.setAttribute(ATTR.redelivered, true);

@@ -91,6 +91,18 @@ describe('ActivationHandler', () => {
     await waitFor('two completions', () => completions.length === 2);
   });
 
+  it('reads no record for a message the bus marks firstDelivery, and still checks every other one', async () => {
+    let reads = 0;
+    const get = stores.activations.get.bind(stores.activations);
+    stores.activations.get = async (id) => { reads++; return get(id); };
+    await handler.handle({ topic: 'x', value: await message(), headers: {}, firstDelivery: true });
+    expect(reads).toBe(0);
+    expect(runner.runs).toHaveLength(1);
+    await handler.handle({ topic: 'x', value: await message({ activationId: 'b'.repeat(32) }), headers: {} });
+    expect(reads).toBe(1);
+    expect(runner.runs).toHaveLength(2);
+  });
+
   it('records an application error when the action was deleted after the invoke', async () => {
     const m = await message();
     await stores.actions.delete('guest', 'hello');
