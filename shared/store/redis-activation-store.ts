@@ -6,7 +6,7 @@ import type { ActivationRecord } from '../model/activation-record.js';
 import type { ActivationQuery, ActivationStore } from './activation-store.js';
 import { DEFAULT_ACTIVATION_RETENTION_MS } from './stores.js';
 
-// SET NX is the exactly-once point. The record and its two index entries go in one pipeline of
+// SET NX is the exactly-once point. The record and its two index entries go in one write of
 // plain commands (no script: its EVALSHA would be a fourth command): ZADD NX, so a second writer
 // of an id (a late invoker after the sweeper) never moves the first one's index entry. Trimming an
 // index and extending its expiry are housekeeping, added to a put at most once per
@@ -39,16 +39,18 @@ export class RedisActivationStore implements ActivationStore {
     const trimBelow = String(now - this.#retentionMs - 24 * 3600 * 1000);
     const indexes = [this.#index(record.namespace), this.#index(record.namespace, record.name)];
     const retentionMs = Math.max(1, Math.round(this.#retentionMs));
-    const p = this.#redis.pipeline().set(this.#record(record.activationId), JSON.stringify(record), 'PX', retentionMs, 'NX');
+    // Calls made in one tick: ioredis's auto-pipelining writes them to the socket at once.
+    const writes: Array<Promise<unknown>> = [];
+    const created = this.#redis.set(this.#record(record.activationId), JSON.stringify(record), 'PX', retentionMs, 'NX');
     for (const key of indexes) {
-      p.zadd(key, 'NX', record.start, record.activationId);
-      if (this.#housekeepingDue(key, now)) p.zremrangebyscore(key, '-inf', `(${trimBelow}`).pexpire(key, Math.max(1, Math.round(this.#retentionMs + HOUSEKEEPING_MS)));
+      writes.push(this.#redis.zadd(key, 'NX', record.start, record.activationId));
+      if (this.#housekeepingDue(key, now)) {
+        writes.push(this.#redis.zremrangebyscore(key, '-inf', `(${trimBelow}`), this.#redis.pexpire(key, Math.max(1, Math.round(this.#retentionMs + HOUSEKEEPING_MS))));
+      }
     }
-    const replies = (await p.exec()) ?? [];
-    for (const [err] of replies) if (err) throw err;
-    if (replies.length === 0) throw new Error('Redis answered no reply to the record write');
+    const [set] = await Promise.all([created, ...writes]);
     // SET … NX answers OK when it wrote, null when the id was there.
-    return replies[0]![1] === 'OK';
+    return set === 'OK';
   }
 
   /** True (and noted) when this process last housekept `key` HOUSEKEEPING_MS ago or never. */

@@ -5,7 +5,7 @@ import type { ThrottleDecision, ThrottleStore } from './throttle-store.js';
 import { RedisScript } from './redis-script.js';
 
 // The common case of an admission is plain commands, no script (a script's EVALSHA is one more
-// command): INCR for the rate, ZADD NX + ZCARD in one pipeline for the slot. Redis runs a
+// command): INCR for the rate, ZADD NX + ZCARD for the slot, written to Redis together. Redis runs a
 // client's pipelined commands back to back, and a count that another controller's ZADD raced
 // into can only make the fast path refuse to decide: over the limit, ACQUIRE_FULL decides
 // atomically. The in-flight set keeps a sentinel member (score -1, below every expiry) from its
@@ -104,13 +104,13 @@ export class RedisThrottleStore implements ThrottleStore {
     const ttl = Math.max(1, Math.round(ttlMs));
     const key = this.#conc(namespace);
     this.#touch(key, ttl);
-    const replies = await this.#redis.pipeline().zadd(key, 'NX', now + ttl, activationId).zcard(key).exec();
-    const added = reply(replies, 0);
-    const card = reply(replies, 1);
-    if (added !== 1) return this.#decide(ACQUIRE_AGAIN, key, [activationId, limit, now, now + ttl, setTtl(ttl)]);
+    // Two calls in one tick: ioredis's auto-pipelining writes them (and the rate's INCR, issued
+    // beside them) to the socket at once, back to back: one system call, not one per command.
+    const [added, card] = await Promise.all([this.#redis.zadd(key, 'NX', now + ttl, activationId), this.#redis.zcard(key)]);
+    if (Number(added) !== 1) return this.#decide(ACQUIRE_AGAIN, key, [activationId, limit, now, now + ttl, setTtl(ttl)]);
     if (card === 1) {
       // This acquire created the set: the sentinel keeps it from now on, with its first expiry.
-      await this.#redis.pipeline().zadd(key, -1, SENTINEL).pexpire(key, setTtl(ttl)).exec();
+      await Promise.all([this.#redis.zadd(key, -1, SENTINEL), this.#redis.pexpire(key, setTtl(ttl))]);
       if (limit >= 1) return { allowed: true, count: 1 };
     }
     const n = card - 1;
@@ -145,12 +145,4 @@ export class RedisThrottleStore implements ThrottleStore {
 /** A set's expiry: its entries' ttl plus two housekeeping rounds, so one missed round loses nothing. */
 function setTtl(ttl: number): number {
   return ttl + 2 * SLOT_HOUSEKEEPING_MS;
-}
-
-/** One pipelined command's integer answer; a command's error is thrown as it is. */
-function reply(replies: Array<[Error | null, unknown]> | null, i: number): number {
-  const r = replies?.[i];
-  if (!r) throw new Error('Redis answered no reply to a pipelined command');
-  if (r[0]) throw r[0];
-  return Number(r[1]);
 }
