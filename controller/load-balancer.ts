@@ -56,7 +56,7 @@ export interface ScheduleRequest {
   /** The warm registry's entry for the caller and action (warmKey), if the caller already read it (saves a round trip). */
   warm?: Record<string, WarmCounts>;
   /** Runs once when the activation finishes, completed or swept: releases throttles. */
-  onFinished?: () => void;
+  onFinished?: (slotReleased: boolean) => void;
 }
 
 export interface Scheduled {
@@ -74,7 +74,7 @@ interface InFlight {
   reservation: Reservation;
   sweepAt: number;
   sweeping: boolean;
-  onFinished?: () => void;
+  onFinished?: (slotReleased: boolean) => void;
   resolve(record: ActivationRecord | undefined): void;
 }
 
@@ -229,7 +229,7 @@ export class LoadBalancer {
     await inSpan(extractTraceContext(m.headers), 'controller.completion', {
       [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: this.#o.bus.system, [ATTR.messagingOperation]: 'process',
     }, async () => {
-      this.#finish(msg.activationId, entry);
+      this.#finish(msg.activationId, entry, msg.slotReleased === true);
       this.#pool.recordOutcome(entry.reservation.invoker, msg.systemError ? 'systemError' : 'success');
       if (!entry.message.blocking) return entry.resolve(undefined);
       entry.resolve(msg.record ?? (await this.#readRecord(msg.activationId)));
@@ -246,11 +246,11 @@ export class LoadBalancer {
     return undefined;
   }
 
-  #finish(id: string, entry: InFlight): void {
+  #finish(id: string, entry: InFlight, slotReleased = false): void {
     this.#inFlight.delete(id);
     this.#pool.release(entry.reservation);
     try {
-      entry.onFinished?.();
+      entry.onFinished?.(slotReleased);
     } catch (err) {
       console.error('controller: onFinished failed', err);
     }

@@ -17,6 +17,7 @@ import type { BusMessage, MessageBus } from '../../shared/bus/message-bus.js';
 import type { Topics } from '../../shared/bus/topics.js';
 import type { ActionStore } from '../../shared/store/action-store.js';
 import type { ActivationStore } from '../../shared/store/activation-store.js';
+import type { ThrottleStore } from '../../shared/store/throttle-store.js';
 import { ATTR, TRACER_NAME } from '../../shared/tracing/attributes.js';
 import { inSpan, startSpanIn } from '../../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../../shared/tracing/trace-headers.js';
@@ -37,6 +38,12 @@ export interface ActivationHandlerOptions {
   topics: Topics;
   actions: ActionStore;
   activations: ActivationStore;
+  /**
+   * Where the controller holds the activation's concurrency slot: released here together with the
+   * record write (one write to Redis instead of one more from the controller), and said so in the
+   * completion (CompletionMessage.slotReleased). Without it the controller releases the slot.
+   */
+  throttles?: ThrottleStore;
   runner: ActionRunner;
   metrics?: InvokerMetrics;
   now?: () => number;
@@ -115,15 +122,34 @@ export class ActivationHandler {
       return;
     }
     const record = await this.#run(msg, span, ctx);
+    let slotReleased = false;
     const stored = await inSpan(ctx, 'activation.record.store', {}, async (s) => {
-      const first = await this.options.activations.putIfAbsent(record);
+      // Both calls in one tick: a Redis store writes them to the socket together.
+      const [first, released] = await Promise.all([
+        this.options.activations.putIfAbsent(record),
+        this.#releaseSlot(msg),
+      ]);
+      slotReleased = released;
       s.setAttribute('photon.record.first', first);
       return first ? record : ((await this.options.activations.get(msg.activationId)) ?? record);
     });
     if (stored === record) this.options.metrics?.recorded(record);
     span.setAttribute(ATTR.status, stored.response.status);
     if (stored.response.status !== 'success') span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(stored.response) });
-    await this.#complete(msg, stored, ctx);
+    await this.#complete(msg, stored, ctx, slotReleased);
+  }
+
+  /** True once the slot is released (or was not held); false when the controller must do it. */
+  async #releaseSlot(msg: ActivationMessage): Promise<boolean> {
+    const { throttles } = this.options;
+    if (!throttles) return false;
+    try {
+      await throttles.releaseConcurrent(msg.namespace, msg.activationId);
+      return true;
+    } catch (err) {
+      console.error(`invoker ${this.options.invokerId}: releasing the slot of ${msg.activationId} failed; its controller will:`, err);
+      return false;
+    }
   }
 
   async #run(msg: ActivationMessage, span: Span, ctx: Context): Promise<ActivationRecord> {
@@ -219,12 +245,13 @@ export class ActivationHandler {
     };
   }
 
-  async #complete(msg: ActivationMessage, record: ActivationRecord, ctx: Context): Promise<void> {
+  async #complete(msg: ActivationMessage, record: ActivationRecord, ctx: Context, slotReleased = false): Promise<void> {
     const completion: CompletionMessage = {
       v: COMPLETION_MESSAGE_VERSION,
       activationId: msg.activationId,
       invoker: this.options.invokerId,
       systemError: record.response.status === 'whisk internal error',
+      ...(slotReleased ? { slotReleased: true as const } : {}),
     };
     if (msg.blocking) {
       const inline = encodeCompletionMessage({ ...completion, record });

@@ -13,6 +13,11 @@ export interface CompletionMessage {
   systemError: boolean;
   /** Present for blocking activations whose record fits the message limit. */
   record?: ActivationRecord;
+  /**
+   * The invoker released the activation's concurrency slot in the throttle store, written with
+   * the record: the controller then does not release it again. Absent: the controller releases it.
+   */
+  slotReleased?: true;
 }
 
 /** The one encoder, used by the invoker. */
@@ -27,6 +32,7 @@ export function decodeCompletionMessage(value: Buffer): Decoded<CompletionMessag
   const m = p.value;
   const bad = wrongField(m, 'string', ['activationId', 'invoker']) ?? wrongField(m, 'boolean', ['systemError']);
   if (bad) return fail(`completion: '${bad}' is missing or of the wrong type`);
+  if (m.slotReleased !== undefined && m.slotReleased !== true) return fail('completion: \'slotReleased\' is not true');
   if (m.record !== undefined) {
     const r = m.record;
     if (!isRecord(r) || r.activationId !== m.activationId || !isRecord(r.response) || typeof r.response.status !== 'string' || !Array.isArray(r.logs) || !Array.isArray(r.annotations)) {

@@ -52,6 +52,9 @@ describe('bus message codecs', () => {
     expect(decodeActivationMessage(j({ ...activation, apiKey: 'no-colon' })).ok).toBe(false);
     expect(decodeActivationMessage(j({ ...activation, apiKey: 'u:k with space' })).ok).toBe(false);
     expect(decodeCompletionMessage(j({ ...completion, systemError: 'no' })).ok).toBe(false);
+    // slotReleased is a promise the controller acts on (it skips its release): only `true` says it.
+    expect(decodeCompletionMessage(j({ ...completion, slotReleased: 'yes' })).ok).toBe(false);
+    expect(decodeCompletionMessage(j({ ...completion, slotReleased: true })).ok).toBe(true);
     expect(decodeCompletionMessage(j({ ...completion, record: { ...completion.record, activationId: 'other' } })).ok).toBe(false);
     expect(decodeHeartbeat(j({ ...heartbeat, userMemory: null })).ok).toBe(false);
     expect(decodeHeartbeat(j({ ...heartbeat, at: Number.NaN })).ok).toBe(false);
