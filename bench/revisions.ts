@@ -7,7 +7,7 @@
 //
 //   git worktree add --detach /tmp/rev-a <commit> && (cd /tmp/rev-a && npm ci)   (each revision)
 //   npm run bench:revisions -- /tmp/rev-a /tmp/rev-b [...]   (root; Kafka and Redis up)
-//   BENCH_ROUNDS=12 BENCH_WINDOW=2 BENCH_LATENCY_N=200 (defaults)
+//   BENCH_ROUNDS=12 BENCH_WINDOW=2 BENCH_LATENCY_N=200 BENCH_ID_BASE=64000 (defaults)
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
@@ -15,7 +15,8 @@ import path from 'node:path';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 2);
 const LATENCY_N = Number(process.env.BENCH_LATENCY_N ?? 200);
-const ID_BASE = 64000; // four revisions at most: 64000..64511, clear of the tests' blocks
+// Four revisions at most: ID_BASE..ID_BASE+511, clear of the tests' blocks (BENCH_ID_BASE: another block).
+const ID_BASE = Number(process.env.BENCH_ID_BASE ?? 64000);
 const HELLO = 'function main(p) { return { greeting: "Hello, " + (p.name || "world") }; }';
 const BODY = JSON.stringify({ name: 'bench' });
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
@@ -88,7 +89,7 @@ for (const [i, dir] of checkouts.entries()) {
     env: { PHOTON_INVOCATIONS_PER_MINUTE: '1000000000', PHOTON_CONCURRENT_INVOCATIONS: '1000000', PHOTON_USER_MEMORY_MB: '16384', PHOTON_NETNS_FLOOR: '40' },
   }));
 }
-const samples = checkouts.map(() => ({ rate: [] as number[], p50: [] as number[], p99: [] as number[], cpuMs: 0, activations: 0 }));
+const samples = checkouts.map(() => ({ rate64: [] as number[], rate: [] as number[], p50: [] as number[], p99: [] as number[], cpuMs: 0, activations: 0 }));
 try {
   for (const c of clusters) {
     await c.start();
@@ -106,6 +107,7 @@ try {
       s.cpuMs += clusterCpuMs(c) - before;
       s.activations += rate * WINDOW;
       s.rate.push(rate);
+      s.rate64.push(await throughput(c, 64, WINDOW));
       const l = await latencies(c, LATENCY_N);
       s.p50.push(quantile(l, 0.5));
       s.p99.push(quantile(l, 0.99));
@@ -115,7 +117,7 @@ try {
   for (const c of clusters) await c.stop();
 }
 
-console.log(`bench:revisions — hello world, ${ROUNDS} interleaved rounds (${WINDOW} s at c=16, ${LATENCY_N} calls at c=1); medians over rounds; ratios against the first checkout, per round then median`);
+console.log(`bench:revisions — hello world, ${ROUNDS} interleaved rounds (${WINDOW} s at c=16 and at c=64, ${LATENCY_N} calls at c=1); medians over rounds; ratios against the first checkout, per round then median`);
 const first = samples[0]!;
 for (const [i, dir] of checkouts.entries()) {
   const s = samples[i]!;
@@ -123,5 +125,6 @@ for (const [i, dir] of checkouts.entries()) {
   const pairedP50 = quantile(s.p50.map((p, k) => p / first.p50[k]!), 0.5);
   const cpuUs = (1000 * s.cpuMs) / s.activations;
   const firstCpuUs = (1000 * first.cpuMs) / first.activations;
-  console.log(`  ${dir}\n    c=16 ${quantile(s.rate, 0.5).toFixed(0)}/s (×${pairedRate.toFixed(2)})   c=1 p50 ${quantile(s.p50, 0.5).toFixed(2)} ms (×${pairedP50.toFixed(2)}), p99 ${quantile(s.p99, 0.5).toFixed(2)} ms   CPU ${cpuUs.toFixed(0)} µs/activation (×${(cpuUs / firstCpuUs).toFixed(2)})`);
+  const pairedRate64 = quantile(s.rate64.map((r, k) => r / first.rate64[k]!), 0.5);
+  console.log(`  ${dir}\n    c=64 ${quantile(s.rate64, 0.5).toFixed(0)}/s (×${pairedRate64.toFixed(2)})   c=16 ${quantile(s.rate, 0.5).toFixed(0)}/s (×${pairedRate.toFixed(2)})   c=1 p50 ${quantile(s.p50, 0.5).toFixed(2)} ms (×${pairedP50.toFixed(2)}), p99 ${quantile(s.p99, 0.5).toFixed(2)} ms   CPU ${cpuUs.toFixed(0)} µs/activation (×${(cpuUs / firstCpuUs).toFixed(2)})`);
 }

@@ -38,6 +38,8 @@ export interface ControllerConfig {
   sweepIntervalMs: number;
   /** How long a successful key check is reused; 0 checks the store on every call. */
   authCacheMs: number;
+  /** How long placement reuses a read of the warm-isolate registry per action (warm-read-cache.ts); 0 reads it per activation. */
+  warmCacheMs: number;
   /** Throttles for namespaces that set none of their own. */
   namespaceLimits: Required<NamespaceLimits>;
   /** Kafka feeds: a batch fires at this many bytes, messages, or ms after its first message. */
@@ -71,6 +73,7 @@ export const DEFAULT_CONTROLLER_CONFIG: Readonly<ControllerConfig> = Object.free
   completionGraceMs: 120_000,
   sweepIntervalMs: 1_000,
   authCacheMs: 2_000,
+  warmCacheMs: 100,
   namespaceLimits: { ...DEFAULT_NAMESPACE_LIMITS },
   // OpenWhisk's Kafka provider: PAYLOAD_LIMIT 900000 bytes, about 2 s of polling per batch.
   feedBatchMaxBytes: 900_000,
@@ -115,6 +118,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ControllerConfig>
     ['completionGraceMs', 'PHOTON_COMPLETION_GRACE_MS'],
     ['actionKeyGraceMs', 'PHOTON_ACTION_KEY_GRACE_MS'],
     ['authCacheMs', 'PHOTON_AUTH_CACHE_MS'],
+    ['warmCacheMs', 'PHOTON_WARM_CACHE_MS'],
     ['feedBatchMaxBytes', 'PHOTON_FEED_BATCH_MAX_BYTES'],
     ['feedBatchMaxMessages', 'PHOTON_FEED_BATCH_MAX_MESSAGES'],
     ['feedBatchMaxWaitMs', 'PHOTON_FEED_BATCH_MAX_WAIT_MS'],

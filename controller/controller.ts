@@ -7,6 +7,7 @@ import type { MessageBus } from '../shared/bus/message-bus.js';
 import { topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import { ensureGuest } from '../shared/store/guest.js';
 import type { Stores } from '../shared/store/stores.js';
+import { cachedWarmReads } from './warm-read-cache.js';
 import { resolveConfig, type ControllerConfig } from './config.js';
 import { ActionApiKeys } from './activation/action-api-key.js';
 import { ActivationService } from './activation/activation-service.js';
@@ -63,10 +64,12 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   const metrics = new ControllerMetrics(config.controllerId, { accessLog: config.accessLog });
   // Consumer groups of Kafka feeds carry the cluster's topic prefix, like every other group.
   const topicNames = deps.topics ?? defaultTopics('');
+  // Placement's reads of the warm registry (activation service and balancer) share one cache.
+  const stores: Stores = { ...deps.stores, warm: cachedWarmReads(deps.stores.warm, config.warmCacheMs) };
   const balancer = new LoadBalancer({
     bus: metrics.metered(deps.bus, topicNames),
     activations: deps.stores.activations,
-    warm: deps.stores.warm,
+    warm: stores.warm,
     controllerId: config.controllerId,
     ...(deps.topics ? { topics: deps.topics } : {}),
     heartbeatStaleMs: config.heartbeatStaleMs,
@@ -80,7 +83,7 @@ export async function startController(deps: ControllerDeps, options: ControllerO
   const throttler = new Throttler(deps.stores.throttles, config.namespaceLimits);
   const entitlement = new Entitlement(deps.stores.packages);
   const activations = new ActivationService({
-    stores: deps.stores, balancer, throttler, entitlement, slotTtlMs: ActivationService.slotTtlMs(config.completionGraceMs, config.sweepIntervalMs),
+    stores, balancer, throttler, entitlement, slotTtlMs: ActivationService.slotTtlMs(config.completionGraceMs, config.sweepIntervalMs),
     apiKeys: new ActionApiKeys(deps.stores.auth, config.actionKeyGraceMs ?? config.completionGraceMs),
   });
   const compositions = new CompositionEngine({

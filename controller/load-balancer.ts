@@ -57,7 +57,7 @@ export interface ScheduleRequest {
   /** The warm registry's entry for the caller and action (warmKey), if the caller already read it (saves a round trip). */
   warm?: Record<string, WarmCounts>;
   /** Runs once when the activation finishes, completed or swept: releases throttles. */
-  onFinished?: () => void;
+  onFinished?: (slotReleased: boolean) => void;
 }
 
 export interface Scheduled {
@@ -75,7 +75,7 @@ interface InFlight {
   reservation: Reservation;
   sweepAt: number;
   sweeping: boolean;
-  onFinished?: () => void;
+  onFinished?: (slotReleased: boolean) => void;
   /** The recording span the activation was published under, and when the publish ended: the completion is its last phase while it is open. */
   traced?: { span: Span; publishedAt: number };
   resolve(record: ActivationRecord | undefined): void;
@@ -240,7 +240,7 @@ export class LoadBalancer {
     // incarnation of it: their records are in the store, nobody here waits for them.
     if (!entry) return;
     const complete = async (): Promise<void> => {
-      this.#finish(msg.activationId, entry);
+      this.#finish(msg.activationId, entry, msg.slotReleased === true);
       this.#pool.recordOutcome(entry.reservation.invoker, msg.systemError ? 'systemError' : 'success');
       if (!entry.message.blocking) return entry.resolve(undefined);
       entry.resolve(msg.record ?? (await this.#readRecord(msg.activationId)));
@@ -267,11 +267,11 @@ export class LoadBalancer {
     return undefined;
   }
 
-  #finish(id: string, entry: InFlight): void {
+  #finish(id: string, entry: InFlight, slotReleased = false): void {
     this.#inFlight.delete(id);
     this.#pool.release(entry.reservation);
     try {
-      entry.onFinished?.();
+      entry.onFinished?.(slotReleased);
     } catch (err) {
       console.error('controller: onFinished failed', err);
     }

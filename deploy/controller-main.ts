@@ -24,7 +24,7 @@ const parts = await startOrExplain('photon controller', async ({ undo }) => {
   await Promise.all([checkKafka(env.kafkaBrokers), checkRedis(env.redisUrl), checkPort(config.host, config.port)]);
   const telemetry = await startTelemetry('photon-controller');
   undo(telemetry);
-  const stores = await createRedisStores({ url: env.redisUrl, prefix: env.redisPrefix, activationRetentionMs: env.activationRetentionMs });
+  const stores = await createRedisStores({ url: env.redisUrl, prefix: env.redisPrefix, activationRetentionMs: env.activationRetentionMs, cacheActions: true });
   undo(stores);
   const kafkaBus = await kafkaBusFactory(env.kafkaClient);
   const bus = kafkaBus({ brokers: env.kafkaBrokers, clientId: config.controllerId });

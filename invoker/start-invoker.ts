@@ -14,7 +14,8 @@ import { ApiHost } from './api-host.js';
 export interface InvokerOptions {
   invokerId: string;
   bus: MessageBus;
-  stores: Pick<Stores, 'actions' | 'activations' | 'warm'>;
+  /** throttles: where the controllers hold concurrency slots; given, the invoker releases each with its record. */
+  stores: Pick<Stores, 'actions' | 'activations' | 'warm'> & Partial<Pick<Stores, 'throttles'>>;
   topics?: Topics;
   /**
    * 'on' fails at start without CAP_SYS_ADMIN/CAP_NET_ADMIN; 'off' runs functions without network

@@ -111,7 +111,8 @@ export class ActivationService {
         activationId, action, caller, params, blocking: req.blocking,
         acceptedAt, warm, trace, ...(req.cause ? { cause: req.cause } : {}), ...(req.causedBy ? { causedBy: req.causedBy } : {}), ...(ref.binding ? { binding: ref.binding } : {}),
         ...(apiKey ? { apiKey } : {}),
-        onFinished: () => throttler.release(caller, activationId),
+        // The invoker releases the slot with the record when it can (CompletionMessage.slotReleased).
+        onFinished: (slotReleased) => { if (!slotReleased) throttler.release(caller, activationId); },
       });
       return { activationId, action, invoker: scheduled.invoker, finished: scheduled.finished };
     } catch (err) {

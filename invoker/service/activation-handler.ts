@@ -4,7 +4,9 @@
 // Order matters: the record is written (put-if-absent) before the completion is published, and
 // the bus commits the message only after both, so a crash at any point leaves either nothing
 // (the message is redelivered and runs) or a record (the redelivery finds it, publishes the
-// completion again and does not run the action twice).
+// completion again and does not run the action twice). The store read that finds it is skipped
+// for a message the bus marks firstDelivery (written after this consumer got its partition, first
+// attempt): nobody can have run it, and that is every message of a steady invoker.
 import { SpanKind, SpanStatusCode, TraceFlags, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Action } from '../../shared/model/action.js';
 import { decodeActivationMessage, type ActivationMessage } from '../../shared/model/activation-message.js';
@@ -15,6 +17,7 @@ import type { BusMessage, MessageBus } from '../../shared/bus/message-bus.js';
 import type { Topics } from '../../shared/bus/topics.js';
 import type { ActionStore } from '../../shared/store/action-store.js';
 import type { ActivationStore } from '../../shared/store/activation-store.js';
+import type { ThrottleStore } from '../../shared/store/throttle-store.js';
 import { ATTR, PHASE } from '../../shared/tracing/attributes.js';
 import { addPhase, inPhase } from '../../shared/tracing/in-phase.js';
 import { startSpanIn } from '../../shared/tracing/in-span.js';
@@ -36,6 +39,12 @@ export interface ActivationHandlerOptions {
   topics: Topics;
   actions: ActionStore;
   activations: ActivationStore;
+  /**
+   * Where the controller holds the activation's concurrency slot: released here together with the
+   * record write (one write to Redis instead of one more from the controller), and said so in the
+   * completion (CompletionMessage.slotReleased). Without it the controller releases the slot.
+   */
+  throttles?: ThrottleStore;
   runner: ActionRunner;
   metrics?: InvokerMetrics;
   now?: () => number;
@@ -99,14 +108,15 @@ export class ActivationHandler {
     });
     if (enqueuedAt !== undefined && span.isRecording()) addPhase(span, PHASE.busWait, enqueuedAt, consumedAt);
     try {
-      await this.#process(msg, span, trace.setSpan(parent, span));
+      await this.#process(msg, span, trace.setSpan(parent, span), message.firstDelivery === true);
     } finally {
       span.end();
     }
   }
 
-  async #process(msg: ActivationMessage, span: Span, ctx: Context): Promise<void> {
-    const existing = await this.options.activations.get(msg.activationId);
+  async #process(msg: ActivationMessage, span: Span, ctx: Context, firstDelivery: boolean): Promise<void> {
+    // A message the bus knows nobody was handed before cannot have a record yet: no store read.
+    const existing = firstDelivery ? undefined : await this.options.activations.get(msg.activationId);
     if (existing) {
       this.counters.redelivered++;
       span.setAttribute(ATTR.redelivered, true);
@@ -116,15 +126,34 @@ export class ActivationHandler {
     const record = await this.#run(msg, span);
     // One stringify for both the store and the completion (the record is not changed in between).
     const json = JSON.stringify(record);
+    let slotReleased = false;
     const stored = await inPhase(ctx, PHASE.recordStore, async (note) => {
-      const first = await this.options.activations.putIfAbsent(record, json);
+      // Both calls in one tick: a Redis store writes them to the socket together.
+      const [first, released] = await Promise.all([
+        this.options.activations.putIfAbsent(record, json),
+        this.#releaseSlot(msg),
+      ]);
+      slotReleased = released;
       note('photon.record.first', first);
       return first ? record : ((await this.options.activations.get(msg.activationId)) ?? record);
     });
     if (stored === record) this.options.metrics?.recorded(record);
     span.setAttribute(ATTR.status, stored.response.status);
     if (stored.response.status !== 'success') span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(stored.response) });
-    await this.#complete(msg, stored, ctx, stored === record ? json : undefined);
+    await this.#complete(msg, stored, ctx, slotReleased, stored === record ? json : undefined);
+  }
+
+  /** True once the slot is released (or was not held); false when the controller must do it. */
+  async #releaseSlot(msg: ActivationMessage): Promise<boolean> {
+    const { throttles } = this.options;
+    if (!throttles) return false;
+    try {
+      await throttles.releaseConcurrent(msg.namespace, msg.activationId);
+      return true;
+    } catch (err) {
+      console.error(`invoker ${this.options.invokerId}: releasing the slot of ${msg.activationId} failed; its controller will:`, err);
+      return false;
+    }
   }
 
   async #run(msg: ActivationMessage, span: Span): Promise<ActivationRecord> {
@@ -219,12 +248,13 @@ export class ActivationHandler {
   }
 
   /** `json`, when given, is JSON.stringify(record) (made once for the store too). */
-  async #complete(msg: ActivationMessage, record: ActivationRecord, ctx: Context, json?: string): Promise<void> {
+  async #complete(msg: ActivationMessage, record: ActivationRecord, ctx: Context, slotReleased = false, json?: string): Promise<void> {
     const completion: CompletionMessage = {
       v: COMPLETION_MESSAGE_VERSION,
       activationId: msg.activationId,
       invoker: this.options.invokerId,
       systemError: record.response.status === 'whisk internal error',
+      ...(slotReleased ? { slotReleased: true as const } : {}),
     };
     if (msg.blocking) {
       const inline = encodeCompletionMessage({ ...completion, record }, json);

@@ -14,7 +14,8 @@ export interface InvokerServiceOptions {
   invokerId: string;
   bus: MessageBus;
   topics: Topics;
-  stores: Pick<Stores, 'actions' | 'activations' | 'warm'>;
+  /** throttles: where the controllers hold concurrency slots; given, the invoker releases each with its record. */
+  stores: Pick<Stores, 'actions' | 'activations' | 'warm'> & Partial<Pick<Stores, 'throttles'>>;
   runner: ActionRunner;
   /** Activations taken off the topic at once; beyond the runner's capacity they wait in its FIFO. */
   maxInFlight?: number;
@@ -37,7 +38,7 @@ export async function startInvokerService(options: InvokerServiceOptions): Promi
   const registryTtlMs = heartbeatMs * 3;
   const topic = topics.invoker(invokerId);
   const metrics = new InvokerMetrics(invokerId, runner, () => bus.lag(topic, topic), bus.system);
-  const handler = new ActivationHandler({ invokerId, bus, topics, actions: stores.actions, activations: stores.activations, runner, metrics,
+  const handler = new ActivationHandler({ invokerId, bus, topics, actions: stores.actions, activations: stores.activations, ...(stores.throttles ? { throttles: stores.throttles } : {}), runner, metrics,
     ...(options.apiHost ? { apiHost: options.apiHost } : {}),
   });
   await bus.ensureTopics([topic], { retentionMs: TOPIC_RETENTION_MS.invoker });

@@ -229,6 +229,8 @@ export class KafkaBus implements MessageBus {
 /** One subscription: a consumer whose handlers run concurrently and commit in order. */
 class KafkaFeed {
   readonly #progress = new Map<string, PartitionProgress>();
+  /** Per partition (topic:partition), the log's end as the first batch after the last join saw it. */
+  readonly #freshFrom = new Map<string, bigint>();
   /** maxInFlight handler slots, shared by the (up to four) partitions consumed concurrently. */
   readonly #slots: CapacityGate;
   #closing = false;
@@ -256,7 +258,10 @@ class KafkaFeed {
     await consumer.connect();
     // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
     // assignment starts from the committed offsets and redelivers anything unfinished.
-    consumer.on(consumer.events.GROUP_JOIN, () => this.#progress.clear());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.#progress.clear();
+      this.#freshFrom.clear();
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (options.freshGroupOnFailure && !payload.restart && !this.#closing && consumer === this.#consumer) void this.#renew();
     });
@@ -295,6 +300,14 @@ class KafkaFeed {
 
   async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const key = `${batch.topic}:${batch.partition}`;
+    // The first batch after a join says where the log ended when it was fetched, after the join:
+    // a message at or past it was written after the join (BusMessage.firstDelivery).
+    let freshFrom = this.#freshFrom.get(key);
+    if (freshFrom === undefined) {
+      if (isStale()) return;
+      freshFrom = BigInt(batch.highWatermark);
+      this.#freshFrom.set(key, freshFrom);
+    }
     for (const message of batch.messages) {
       if (this.#closing || !isRunning() || isStale()) return;
       if (!this.#slots.tryAcquire() && !(await this.#waitForSlot(isRunning, isStale, heartbeat))) return;
@@ -315,6 +328,7 @@ class KafkaFeed {
         headers: decodeHeaders(message.headers),
         timestamp: Number(message.timestamp),
       };
+      if (offset >= freshFrom) busMessage.firstDelivery = true;
       const running = this.#handle(busMessage, progress, offset);
       this.#handlers.add(running);
       void running.finally(() => this.#handlers.delete(running));

@@ -26,6 +26,12 @@ export interface BusMessage {
   partition?: number;
   /** epoch ms the bus accepted the message: the start of its wait, for tracing. */
   timestamp?: number;
+  /**
+   * True only when the bus knows that no consumer can have been handed this message before: it
+   * was written after this consumer was given its partition, and this is the first attempt at it.
+   * A handler may then skip its redelivery check. Absent: it may be a redelivery.
+   */
+  firstDelivery?: true;
 }
 
 export interface SubscribeOptions {

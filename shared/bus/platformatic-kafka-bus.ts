@@ -176,6 +176,14 @@ class PlatformaticFeed {
   #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   #pump: Promise<void> = Promise.resolve();
   #generation = 0;
+  /**
+   * Per partition, the end of the log when this consumer last joined its group: a message at or
+   * past it was written after the join, so no earlier owner can have been handed it
+   * (BusMessage.firstDelivery). Undefined until the broker has answered (every message is then a
+   * possible redelivery).
+   */
+  #freshFrom: bigint[] | undefined;
+  #joins = 0;
 
   constructor(private readonly bus: Required<PlatformaticKafkaBusOptions>, private readonly options: SubscribeOptions) {
     this.#slots = new CapacityGate(options.maxInFlight);
@@ -190,7 +198,10 @@ class PlatformaticFeed {
     });
     // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
     // assignment starts from the committed offsets and redelivers anything unfinished.
-    consumer.on('consumer:group:join', () => this.#progress.clear());
+    consumer.on('consumer:group:join', () => {
+      this.#progress.clear();
+      this.#learnFreshFrom(consumer);
+    });
     return consumer;
   }
 
@@ -242,6 +253,15 @@ class PlatformaticFeed {
     }
   }
 
+  /** Asks where the log ends now, right after a join: later than the join, so on the safe side. */
+  #learnFreshFrom(consumer: Consumer): void {
+    const join = ++this.#joins;
+    this.#freshFrom = undefined;
+    consumer.listOffsets({ topics: [this.options.topic] }).then((offsets) => {
+      if (join === this.#joins && consumer === this.#consumer) this.#freshFrom = offsets.get(this.options.topic);
+    }, () => undefined);
+  }
+
   #dispatch(message: Message): void {
     const key = `${message.topic}:${message.partition}`;
     let entry = this.#progress.get(key);
@@ -262,6 +282,8 @@ class PlatformaticFeed {
       headers,
       timestamp: Number(message.timestamp),
     };
+    const freshFrom = this.#freshFrom?.[message.partition];
+    if (freshFrom !== undefined && message.offset >= freshFrom) busMessage.firstDelivery = true;
     const running = this.#handle(busMessage, entry.progress, message.offset);
     this.#handlers.add(running);
     void running.finally(() => this.#handlers.delete(running));

@@ -7,14 +7,20 @@ import type { BusMessage } from './message-bus.js';
  * after a failure (the message stays uncommitted and is redelivered to the next consumer).
  */
 export async function redeliverInPlace(handle: (m: BusMessage) => Promise<void>, message: BusMessage, retryDelayMs: number, closing: () => boolean): Promise<boolean> {
-  for (;;) {
+  for (let attempt = message; ; ) {
     try {
-      await handle(message);
+      await handle(attempt);
       return true;
     } catch (err) {
       console.error(`kafka bus: handler for ${message.topic}[${message.partition}]@${message.offset} failed; retrying`, err);
       if (closing()) return false;
       await new Promise((r) => setTimeout(r, retryDelayMs));
+      // The failed attempt may have done part of its work (a record written, its completion not):
+      // the next one is a redelivery.
+      if (attempt.firstDelivery) {
+        attempt = { ...attempt };
+        delete attempt.firstDelivery;
+      }
     }
   }
 }

@@ -13,6 +13,11 @@ export interface CompletionMessage {
   systemError: boolean;
   /** Present for blocking activations whose record fits the message limit. */
   record?: ActivationRecord;
+  /**
+   * The invoker released the activation's concurrency slot in the throttle store, written with
+   * the record: the controller then does not release it again. Absent: the controller releases it.
+   */
+  slotReleased?: true;
 }
 
 /**
@@ -21,9 +26,12 @@ export interface CompletionMessage {
  */
 export function encodeCompletionMessage(m: CompletionMessage, recordJson?: string): Buffer {
   if (m.record === undefined || recordJson === undefined) return encodeJson(m);
-  const text = JSON.stringify({ v: m.v, activationId: m.activationId, invoker: m.invoker, systemError: m.systemError });
-  // Every field of CompletionMessage but the record, in its order (a unit test compares the bytes
-  // with a whole stringify); the object has fields, so its text ends in "}" after a member.
+  // Every field but the record (slotReleased included), in the message's own order, the record
+  // last as the invoker builds it (a unit test compares the bytes with a whole stringify); the
+  // object has fields, so its text ends in "}" after a member.
+  const rest: Partial<CompletionMessage> = { ...m };
+  delete rest.record;
+  const text = JSON.stringify(rest);
   return encodeJson(m, `${text.slice(0, -1)},"record":${recordJson}}`);
 }
 
@@ -37,6 +45,7 @@ export function decodeCompletionMessage(value: Buffer): Decoded<CompletionMessag
   const m = p.value;
   const bad = wrongField(m, 'string', ['activationId', 'invoker']) ?? wrongField(m, 'boolean', ['systemError']);
   if (bad) return fail(`completion: '${bad}' is missing or of the wrong type`);
+  if (m.slotReleased !== undefined && m.slotReleased !== true) return fail('completion: \'slotReleased\' is not true');
   if (m.record !== undefined) {
     const r = m.record;
     if (!isRecord(r) || r.activationId !== m.activationId || !isRecord(r.response) || typeof r.response.status !== 'string' || !Array.isArray(r.logs) || !Array.isArray(r.annotations)) {

@@ -12,7 +12,9 @@ import { RedisScript } from './redis-script.js';
 import { VERSION_BUMP_LUA } from './redis-version-bump.js';
 
 // The existence check, the version bump and the write happen in one script, so two concurrent
-// creates cannot both answer 'created' and two updates cannot both produce 0.0.2.
+// creates cannot both answer 'created' and two updates cannot both produce 0.0.2. Every write
+// publishes the action's key on {p}actions:changed in the same script: the controllers' action
+// caches (redis-action-cache.ts) drop it from there.
 const PUT = new RedisScript(`
 local v = redis.call('HGET', KEYS[1], 'version')
 if v and ARGV[4] ~= '1' then
@@ -21,6 +23,7 @@ end
 ${VERSION_BUMP_LUA}
 redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'version', nv, 'revision', ARGV[2], 'updated', ARGV[3], 'code', ARGV[6])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
+redis.call('PUBLISH', KEYS[3], KEYS[1])
 if v then return {'updated', '', nv, ARGV[2], ARGV[3]} end
 return {'created', '', nv, ARGV[2], ARGV[3]}
 `);
@@ -30,6 +33,7 @@ local f = redis.call('HMGET', KEYS[1], 'doc', 'version', 'revision', 'updated', 
 if not f[1] then return false end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('PUBLISH', KEYS[3], KEYS[1])
 return f
 `);
 
@@ -53,7 +57,7 @@ export class RedisActionStore implements ActionStore {
     const doc = JSON.stringify({ ...input, exec });
     const out = (await PUT.run(
       this.#redis,
-      [this.#key(input.namespace, input.name), this.#index(input.namespace)],
+      [this.#key(input.namespace, input.name), this.#index(input.namespace), actionsChangedChannel(this.#p)],
       [doc, revision, Date.now(), options.overwrite ? '1' : '0', input.name, code],
     )) as [PutActionResult['outcome'], string, string, string, string, string];
     if (out[0] === 'exists') return { outcome: 'exists', action: fromFields(out.slice(1))! };
@@ -77,17 +81,27 @@ export class RedisActionStore implements ActionStore {
   }
 
   async delete(namespace: string, name: string): Promise<Action | undefined> {
-    const f = (await DELETE.run(this.#redis, [this.#key(namespace, name), this.#index(namespace)], [name])) as Array<string | null> | null;
+    const f = (await DELETE.run(this.#redis, [this.#key(namespace, name), this.#index(namespace), actionsChangedChannel(this.#p)], [name])) as Array<string | null> | null;
     return f ? fromFields(f) : undefined;
   }
 
   #key(namespace: string, name: string): string {
-    return `${this.#p}action:${namespace}/${name}`;
+    return actionKey(this.#p, namespace, name);
   }
 
   #index(namespace: string): string {
     return `${this.#p}actions:${namespace}`;
   }
+}
+
+/** The action's hash: also what a write publishes on actionsChangedChannel. */
+export function actionKey(prefix: string, namespace: string, name: string): string {
+  return `${prefix}action:${namespace}/${name}`;
+}
+
+/** Where every action write publishes the key it changed. */
+export function actionsChangedChannel(prefix: string): string {
+  return `${prefix}actions:changed`;
 }
 
 /** An action from its fields; without the code field (lists) exec.code is ''. */

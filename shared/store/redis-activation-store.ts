@@ -4,26 +4,13 @@
 import type { Redis } from 'ioredis';
 import type { ActivationRecord } from '../model/activation-record.js';
 import type { ActivationQuery, ActivationStore } from './activation-store.js';
-import { RedisScript } from './redis-script.js';
 import { DEFAULT_ACTIVATION_RETENTION_MS } from './stores.js';
 
-// SET NX is the exactly-once point: only the first writer of an id indexes it. Trimming an index
-// and extending its expiry are housekeeping, done on a put when ARGV[5] (namespace index) or
-// ARGV[6] (action index) carries the trim bound, at most once per HOUSEKEEPING_MS per index and
-// process, not on every activation: 4 commands per record instead of 8.
-const PUT = new RedisScript(`
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
-for i = 2, 3 do
-  redis.call('ZADD', KEYS[i], ARGV[3], ARGV[4])
-  local trimBelow = ARGV[3 + i]
-  if trimBelow ~= '' then
-    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. trimBelow)
-    redis.call('PEXPIRE', KEYS[i], ARGV[7])
-  end
-end
-return 1
-`);
-
+// SET NX is the exactly-once point. The record and its two index entries go in one write of
+// plain commands (no script: its EVALSHA would be a fourth command): ZADD NX, so a second writer
+// of an id (a late invoker after the sweeper) never moves the first one's index entry. Trimming an
+// index and extending its expiry are housekeeping, added to a put at most once per
+// HOUSEKEEPING_MS per index and process, not on every activation: 3 commands per record.
 /**
  * How often a process trims an index and extends its expiry. The index is given the records'
  * retention plus this much, so it outlives every record indexed until the next housekeeping.
@@ -51,16 +38,19 @@ export class RedisActivationStore implements ActivationStore {
     const now = Date.now();
     const trimBelow = String(now - this.#retentionMs - 24 * 3600 * 1000);
     const indexes = [this.#index(record.namespace), this.#index(record.namespace, record.name)];
-    const created = await PUT.run(
-      this.#redis,
-      [this.#record(record.activationId), ...indexes],
-      [
-        JSON.stringify(record), Math.max(1, Math.round(this.#retentionMs)), record.start, record.activationId,
-        ...indexes.map((key) => (this.#housekeepingDue(key, now) ? trimBelow : '')),
-        Math.max(1, Math.round(this.#retentionMs + HOUSEKEEPING_MS)),
-      ],
-    );
-    return created === 1;
+    const retentionMs = Math.max(1, Math.round(this.#retentionMs));
+    // Calls made in one tick: ioredis's auto-pipelining writes them to the socket at once.
+    const writes: Array<Promise<unknown>> = [];
+    const created = this.#redis.set(this.#record(record.activationId), JSON.stringify(record), 'PX', retentionMs, 'NX');
+    for (const key of indexes) {
+      writes.push(this.#redis.zadd(key, 'NX', record.start, record.activationId));
+      if (this.#housekeepingDue(key, now)) {
+        writes.push(this.#redis.zremrangebyscore(key, '-inf', `(${trimBelow}`), this.#redis.pexpire(key, Math.max(1, Math.round(this.#retentionMs + HOUSEKEEPING_MS))));
+      }
+    }
+    const [set] = await Promise.all([created, ...writes]);
+    // SET … NX answers OK when it wrote, null when the id was there.
+    return set === 'OK';
   }
 
   /** True (and noted) when this process last housekept `key` HOUSEKEEPING_MS ago or never. */

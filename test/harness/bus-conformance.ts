@@ -9,6 +9,8 @@ export interface BusFixture {
   bus(): MessageBus;
   /** A topic name no other test uses; created by the suite through ensureTopics. */
   topic(name: string): string;
+  /** The adapter marks messages written after its join BusMessage.firstDelivery (optional in the contract). */
+  marksFirstDelivery?: boolean;
 }
 
 export function busConformance(name: string, fixture: () => BusFixture): void {
@@ -109,6 +111,42 @@ export function busConformance(name: string, fixture: () => BusFixture): void {
       await waitFor('the retried delivery', () => succeeded, { timeoutMs: 20_000 });
       await sub.close();
       expect(attempts).toBe(2);
+    });
+
+    it('never marks firstDelivery on a message another consumer of the group may have been handed, nor on a retry', async () => {
+      const f = fixture();
+      const bus = f.bus();
+      const topic = f.topic('first');
+      await bus.ensureTopics([topic]);
+      const group = uniquePrefix('g');
+      const seen: Array<{ i: number; first: boolean; by: string }> = [];
+      const handler = (by: string, failOn: number) => async (m: BusMessage): Promise<void> => {
+        const { i } = JSON.parse(m.value.toString()) as { i: number };
+        seen.push({ i, first: m.firstDelivery === true, by });
+        if (i === failOn) throw new Error('deliberate failure: this message stays unacknowledged');
+      };
+      await bus.publish(topic, [{ value: json({ i: 0 }) }]);
+      const sub1 = await bus.subscribe({ topic, group, maxInFlight: 1, fromBeginning: true, handle: handler('sub1', 1_000) });
+      await waitFor('the message written before the join', () => seen.length >= 1, { timeoutMs: 20_000 });
+      expect(seen[0]).toEqual({ i: 0, first: false, by: 'sub1' });
+      if (f.marksFirstDelivery) {
+        // Written after the join: marked once the adapter knows where the log ended at its join.
+        for (let i = 1; i < 60 && !seen.some((x) => x.first); i++) {
+          await bus.publish(topic, [{ value: json({ i }) }]);
+          await waitFor(`message ${i}`, () => seen.some((x) => x.i === i), { timeoutMs: 20_000 });
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(seen.some((x) => x.first)).toBe(true);
+      }
+      // A message that fails and stays unacknowledged: its retries, and its redelivery to the
+      // next consumer of the group, are never marked.
+      await bus.publish(topic, [{ value: json({ i: 1_000 }) }]);
+      await waitFor('two attempts at the failing message', () => seen.filter((x) => x.i === 1_000).length >= 2, { timeoutMs: 20_000 });
+      await sub1.close();
+      const sub2 = await bus.subscribe({ topic, group, maxInFlight: 1, fromBeginning: true, handle: handler('sub2', -1) });
+      await waitFor('the redelivery to the next consumer', () => seen.some((x) => x.i === 1_000 && x.by === 'sub2'), { timeoutMs: 30_000 });
+      await sub2.close();
+      expect(seen.filter((x) => x.i === 1_000).slice(1).every((x) => !x.first)).toBe(true);
     });
 
     it('reports the lag of a group: published but not yet acknowledged', async () => {

@@ -20,6 +20,6 @@ for (const client of KAFKA_CLIENTS) {
   busConformance(`kafka (${client})`, () => {
     const bus = factories.get(client)!({ brokers: k.brokers, clientId: `${k.prefix}bus-${client}` });
     buses.push(bus);
-    return { bus: () => bus, topic: (name) => `${k.prefix}${name}-${Math.random().toString(36).slice(2, 8)}` };
+    return { bus: () => bus, topic: (name) => `${k.prefix}${name}-${Math.random().toString(36).slice(2, 8)}`, marksFirstDelivery: true };
   });
 }

@@ -47,6 +47,10 @@ describe('bus message codecs', () => {
   it('encode a completion with the record\'s JSON made beforehand to the very bytes of a whole stringify', () => {
     const spliced = encodeCompletionMessage(completion, JSON.stringify(completion.record));
     expect(spliced.toString()).toBe(encodeCompletionMessage(completion).toString());
+    // Every field survives the splice, slotReleased too (it was dropped once: every controller then released the slot again, a wasted Redis command).
+    const { record, ...head } = completion;
+    const released = { ...head, slotReleased: true as const, record };
+    expect(encodeCompletionMessage(released, JSON.stringify(record)).toString()).toBe(JSON.stringify(released));
     const idOnly = { ...completion, record: undefined };
     expect(encodeCompletionMessage(idOnly, JSON.stringify(completion.record)).toString()).toBe(JSON.stringify(idOnly));
   });
@@ -80,6 +84,9 @@ describe('bus message codecs', () => {
     expect(decodeActivationMessage(j({ ...activation, apiKey: 'no-colon' })).ok).toBe(false);
     expect(decodeActivationMessage(j({ ...activation, apiKey: 'u:k with space' })).ok).toBe(false);
     expect(decodeCompletionMessage(j({ ...completion, systemError: 'no' })).ok).toBe(false);
+    // slotReleased is a promise the controller acts on (it skips its release): only `true` says it.
+    expect(decodeCompletionMessage(j({ ...completion, slotReleased: 'yes' })).ok).toBe(false);
+    expect(decodeCompletionMessage(j({ ...completion, slotReleased: true })).ok).toBe(true);
     expect(decodeCompletionMessage(j({ ...completion, record: { ...completion.record, activationId: 'other' } })).ok).toBe(false);
     expect(decodeHeartbeat(j({ ...heartbeat, userMemory: null })).ok).toBe(false);
     expect(decodeHeartbeat(j({ ...heartbeat, at: Number.NaN })).ok).toBe(false);

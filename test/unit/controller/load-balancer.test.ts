@@ -108,6 +108,20 @@ describe('LoadBalancer', () => {
     await expect(lb.schedule(req(action('x')))).rejects.toBeInstanceOf(NoInvokersError);
   });
 
+  it('tells onFinished whether the invoker released the slot (CompletionMessage.slotReleased), and a sweep that it did not', async () => {
+    const { lb, bus, topics } = await setup(['a']);
+    const told: boolean[] = [];
+    const released = req(action('rel'));
+    const s1 = await lb.schedule({ ...released, onFinished: (r) => told.push(r) });
+    await bus.publish(topics.completed('c0'), [{ value: json({ v: COMPLETION_MESSAGE_VERSION, activationId: released.activationId, invoker: 'a', systemError: false, slotReleased: true }) }]);
+    await s1.finished;
+    const held = req(action('held'));
+    const s2 = await lb.schedule({ ...held, onFinished: (r) => told.push(r) });
+    await bus.publish(topics.completed('c0'), [{ value: json({ v: COMPLETION_MESSAGE_VERSION, activationId: held.activationId, invoker: 'a', systemError: false }) }]);
+    await s2.finished;
+    expect(told).toEqual([true, false]);
+  });
+
   it('sweeps an activation without completion into one whisk internal error record, once', async () => {
     const { lb, stores } = await setup(['a']);
     const r = req(action('lost'), true);

@@ -91,6 +91,32 @@ describe('ActivationHandler', () => {
     await waitFor('two completions', () => completions.length === 2);
   });
 
+  it('releases the concurrency slot with the record when it has the throttle store, and says so in the completion', async () => {
+    await stores.throttles.acquireConcurrent('guest', 'a'.repeat(32), 10, 60_000);
+    handler = new ActivationHandler({ invokerId: 'inv0', bus, topics: t, actions: stores.actions, activations: stores.activations, throttles: stores.throttles, runner });
+    await handler.handle({ topic: 'x', value: await message(), headers: {} });
+    expect(await stores.throttles.concurrent('guest')).toBe(0);
+    await waitFor('the completion', () => completions.length === 1);
+    expect(completions[0]!.slotReleased).toBe(true);
+    // Without the store (and for a redelivery) the controller releases: nothing is said.
+    handler = new ActivationHandler({ invokerId: 'inv0', bus, topics: t, actions: stores.actions, activations: stores.activations, runner });
+    await handler.handle({ topic: 'x', value: await message({ activationId: 'c'.repeat(32) }), headers: {} });
+    await waitFor('the second completion', () => completions.length === 2);
+    expect(completions[1]!.slotReleased).toBeUndefined();
+  });
+
+  it('reads no record for a message the bus marks firstDelivery, and still checks every other one', async () => {
+    let reads = 0;
+    const get = stores.activations.get.bind(stores.activations);
+    stores.activations.get = async (id) => { reads++; return get(id); };
+    await handler.handle({ topic: 'x', value: await message(), headers: {}, firstDelivery: true });
+    expect(reads).toBe(0);
+    expect(runner.runs).toHaveLength(1);
+    await handler.handle({ topic: 'x', value: await message({ activationId: 'b'.repeat(32) }), headers: {} });
+    expect(reads).toBe(1);
+    expect(runner.runs).toHaveLength(2);
+  });
+
   it('records an application error when the action was deleted after the invoke', async () => {
     const m = await message();
     await stores.actions.delete('guest', 'hello');
