@@ -107,9 +107,10 @@
   }
   wrapConstructor(ArrayBuffer, countResizable);
   if (SAB) wrapConstructor(SAB, countResizable);
+  let uint8Wrapper = null;
   for (const name of ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
     'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
-    if (typeof G[name] === 'function') wrapConstructor(G[name], null);
+    if (typeof G[name] === 'function') { const P = wrapConstructor(G[name], null); if (name === 'Uint8Array') uint8Wrapper = P; }
   }
   function replaceMethod(proto, name, fn) {
     if (proto && typeof proto[name] === 'function') defineProperty(proto, name, { value: fn, writable: true, configurable: true, enumerable: false });
@@ -303,5 +304,15 @@
     },
     /** Called when an activation ends: what grew inside Wasm since the last check is counted now. */
     check: () => check(0),
+    /**
+     * The layer's startup snapshot (layer-snapshot.ts) is taken with the global Uint8Array being
+     * V8's own: V8 adds its flag-gated builtins (Uint8Array.fromBase64, …) to a context it
+     * deserialises only through that global, and skips a wrapper. `wrapped(false)` puts V8's back
+     * just before the snapshot is taken, `wrapped(true)` this wrapper again when the context is
+     * bound to its isolate, before any function code.
+     */
+    wrapped(on) {
+      if (uint8Wrapper !== null) defineProperty(G, 'Uint8Array', { value: on ? uint8Wrapper : Uint8, writable: true, configurable: true, enumerable: false });
+    },
   };
 });

@@ -56,6 +56,8 @@ export interface IsolatePoolOptions {
   maxQueued?: number;
   /** Benchmark baseline only: a namespace per activation instead of per isolate (see PooledIsolate). */
   namespacePerActivation?: boolean;
+  /** Benchmark baseline only: false starts isolates without the built-in layer's startup snapshot. Default true (when the process has one). */
+  layerSnapshot?: boolean;
   /** Prefix of isolate ids, e.g. the invoker id. */
   idPrefix?: string;
   /** An illegal lifecycle transition throws (tests) instead of being reported as an `error` event. */
@@ -135,6 +137,7 @@ export class IsolatePool {
       resultLimitBytes: options.resultLimitBytes ?? 1024 * 1024,
       maxQueued: options.maxQueued ?? Number.POSITIVE_INFINITY,
       namespacePerActivation: options.namespacePerActivation ?? false,
+      layerSnapshot: options.layerSnapshot ?? true,
       idPrefix: options.idPrefix ?? 'iso',
       strictLifecycle: options.strictLifecycle ?? false,
       holdAfterTimeout: options.holdAfterTimeout ?? false,
@@ -496,6 +499,7 @@ export class IsolatePool {
       namespaces: this.opts.namespaces,
       ...(this.opts.network ? { network: this.opts.network } : {}),
       namespacePerActivation: this.opts.namespacePerActivation,
+      layerSnapshot: this.opts.layerSnapshot,
       resultLimit: this.opts.resultLimitBytes,
       packages: this.packages,
       onGone: (_iso, reason) => this.gone(slot, reason),
