@@ -281,10 +281,15 @@
     },
     defineGlobals,
     /**
-     * Loads `names` now (the layer's startup snapshot, isolate-runtime.ts: their top levels run
-     * while the snapshot is made, before any host is bound and before any function code exists).
+     * Loads `names` now, from `factories` (name → wrapper function) where they or what they
+     * require are there: the layer's startup snapshot (layer-snapshot.ts; their top levels run while
+     * it is made, before any host is bound and before any function code exists). Factories left
+     * unused are dropped, not kept for a later require.
      */
-    preload(names) { for (const n of names) load(n); },
+    preload(names, factories) {
+      for (const n of Object.keys(factories)) if (hasOwn(table, n) && typeof factories[n] === 'function' && !cache.has(n)) precompiled.set(n, factories[n]);
+      try { for (const n of names) load(n); } finally { precompiled.clear(); }
+    },
     /** The context is bound to its isolate (before any function code): V8's base64 taken now if it appeared. */
     started: takeBase64,
     /** A built-in's wrapper function compiled by the host with cache data (install), for its first load. */

@@ -36,6 +36,36 @@ const BIND_KEY = 'photon:attach';
 const PRELOADED = ['buffer', 'events', 'process', 'util', 'url', 'stream', 'string_decoder', 'timers', 'internal/web'] as const;
 
 /**
+ * photon's own warm-up action (never a user's): common calls into the preloaded built-ins and the
+ * runtime's install and run paths. Run by V8's snapshot warm-up in a scratch context that is thrown
+ * away (isolated-vm's createSnapshot warmup_script): only the bytecode it compiled is kept (the
+ * functions are shared with the snapshot's context), so an isolate's first calls do not compile them.
+ */
+const WARM_ACTION = `const { EventEmitter } = require('events'); const util = require('util'); const { Readable } = require('stream');
+const { StringDecoder } = require('string_decoder');
+function main(p) {
+  const b = Buffer.from('hello ' + (p.name || 'world')); const c = Buffer.concat([b, Buffer.from('aGk=', 'base64'), Buffer.alloc(2)]);
+  const u = new URL('https://example.com/a/b?c=1&d=two#e'); u.searchParams.set('f', 'g'); const q = new URLSearchParams('x=1&y=2');
+  const e = new EventEmitter(); let n = 0; const f = () => n++; e.on('x', f); e.once('y', f); e.emit('x', 1); e.emit('y'); e.off('x', f);
+  const r = new Readable({ read() {} }); r.push('a'); r.push(null);
+  const t = new TextDecoder().decode(new TextEncoder().encode('é' + u.href));
+  return { b64: b.toString('base64'), hex: c.toString('hex'), s: c.toString('utf8', 0, 5), sl: c.subarray(1, 3).length, eq: b.equals(c),
+    q: u.searchParams.get('c'), h: u.host + u.pathname + u.search + u.hash, qs: q.get('y') + String(q), n, t,
+    f: util.format('%s=%d %j', 'n', 1, { a: 1 }), d: new StringDecoder('utf8').write(b), env: typeof process.env, v: process.version,
+    ts: typeof setTimeout + typeof setImmediate, p: typeof util.promisify((cb) => cb(null, 1)), id: typeof structuredClone === 'function' && atob(btoa('x')) };
+}`;
+
+/** The warm-up script: attach inert stand-ins in the scratch context, install and run WARM_ACTION there. */
+function warmupScript(): string {
+  return `(() => {
+  const api = globalThis[${JSON.stringify(BIND_KEY)}](() => undefined, (op) => (op === 'stat' ? 0 : undefined), Object.freeze({ applySyncPromise() { throw new Error('no host while warming up'); } }), undefined);
+  const out = api.install(${JSON.stringify(WARM_ACTION)}, 'main', '{}', '');
+  if (JSON.parse(out).ok !== true) throw new Error('photon: the snapshot warm-up did not install: ' + out);
+  void api.run('{"name":"x"}', '{}');
+})();`;
+}
+
+/**
  * The boot expression: evaluates to { api, attach }. Host callbacks are read from `b` at each
  * call, so the runtime can be evaluated before they exist; attach fills `b` once.
  */
@@ -48,7 +78,7 @@ function bootSource(): string {
   const unbound = () => { throw new Error('photon: the host is not attached to this context yet'); };
   const api = (${guestFile('guest-runtime.js')})(
     (m) => (b.send === undefined ? unbound() : (0, b.send)(m)),
-    (op, p) => (b.hostFs === undefined ? (0, globalThis[${JSON.stringify(BIND_KEY)} + ':sources'] !== undefined && op === 'builtin' ? globalThis[${JSON.stringify(BIND_KEY)} + ':sources'](p) : unbound()) : (0, b.hostFs)(op, p)),
+    (op, p) => (b.hostFs === undefined ? unbound() : (0, b.hostFs)(op, p)),
     (${guestFile('guest-module-loader.js')}), (${guestFile('guest-builtins.js')}),
     Object.freeze({ applySyncPromise: (t, a, o) => (b.hostCall === undefined ? unbound() : b.hostCall.applySyncPromise(t, a, o)) }),
     ${table}, ${packages}, () => b.stage, (${guestFile('guest-memory.js')}));
@@ -64,30 +94,41 @@ function bootSource(): string {
 })()`;
 }
 
+/** PRELOADED and every built-in they may require (the registry's deps, which the build checks): what the snapshot may run. */
+function moduleClosure(): string[] {
+  const out = new Set<string>();
+  const visit = (n: string): void => {
+    if (out.has(n) || !Object.hasOwn(BUILTIN_MODULES, n)) return;
+    out.add(n);
+    for (const d of BUILTIN_MODULES[n]!.deps) visit(d);
+  };
+  for (const n of PRELOADED) visit(n);
+  return [...out];
+}
+
 /**
- * The first of the snapshot's two scripts: the built-in sources its preload may read, as plain data
- * on the global object (the second script deletes it). A script of its own, so that its text (the
- * bundles, megabytes) is not the source of any function the snapshot keeps: V8 keeps a function's
- * whole script text alive with it, and it would be in every isolate's heap.
+ * One script per built-in the snapshot may run, named `node:<name>` as the guest names a module it
+ * compiles (stack traces read the same): its bundle's wrapper function, left on the global object
+ * for the boot script, which takes it. Scripts of their own, not text handed to eval: V8 shares a
+ * script's functions between the snapshot's context and the scratch context of its warm-up, so the
+ * bytecode the warm-up compiles is the snapshot's (an eval'd function is compiled per context).
+ * Those the preload does not run are garbage before the snapshot is taken (not kept).
  */
-function sourcesScript(): string {
-  const entries = Object.keys(BUILTIN_MODULES).flatMap((name) => {
-    const s = builtinSource(name);
-    return s === undefined ? [] : [`${JSON.stringify(name)}: ${JSON.stringify(s)}`];
+function moduleScripts(): { code: string; filename: string }[] {
+  return moduleClosure().flatMap((name) => {
+    const source = builtinSource(name);
+    return source === undefined ? [] : [{ code: `Object.defineProperty(globalThis, ${JSON.stringify(`${BIND_KEY}:module:${name}`)}, { value: ${source}, configurable: true });`, filename: `node:${name}` }];
   });
-  return `Object.defineProperty(globalThis, ${JSON.stringify(`${BIND_KEY}:sources`)}, { value: {${entries.join(',\n')}}, configurable: true });`;
 }
 
 /** The script that makes the snapshot's context: the boot, the preload, attach kept under BIND_KEY. */
-function snapshotScript(boot: string): string {
+function snapshotScript(boot: string, names: readonly string[]): string {
   const key = JSON.stringify(BIND_KEY);
   return `(() => {
-  // let, and dropped after the preload: the closures kept below share this scope.
-  let sources = globalThis[${key} + ':sources'];
-  delete globalThis[${key} + ':sources'];
-  Object.defineProperty(globalThis, ${key} + ':sources', { value: (n) => (Object.prototype.hasOwnProperty.call(sources, n) ? sources[n] : undefined), configurable: true });
+  const factories = {};
+  for (const n of ${JSON.stringify(names)}) { factories[n] = globalThis[${key} + ':module:' + n]; delete globalThis[${key} + ':module:' + n]; }
   const boot = ${boot};
-  try { boot.api.preload(${JSON.stringify(PRELOADED)}); } finally { delete globalThis[${key} + ':sources']; sources = null; }
+  boot.api.preload(${JSON.stringify(PRELOADED)}, factories);
   Object.defineProperty(globalThis, ${key}, { value: boot.attach, configurable: true, enumerable: false, writable: false });
   Object.defineProperty(globalThis, ${key} + ':loaded', { value: boot.api.esm('builtins'), configurable: true, enumerable: false, writable: false });
   boot.api.snapshotting();
@@ -116,17 +157,18 @@ class GuestBoot {
   private built: LayerSnapshot | null | undefined;
   failure: string | null = null;
 
-  /** The exact texts the snapshot is made from, in order (tests check that they hold photon's files only). */
-  snapshotSources(): string[] {
-    return [sourcesScript(), snapshotScript(this.boot)];
+  /** The exact scripts the snapshot is made from, in order, and its warm-up (tests check that they hold photon's files only). */
+  snapshotSources(): { scripts: { code: string; filename: string }[]; warmup: string } {
+    const modules = moduleScripts();
+    return { scripts: [...modules, { code: snapshotScript(this.boot, modules.map((m) => m.filename.slice('node:'.length))), filename: 'photon:layer-snapshot.js' }], warmup: warmupScript() };
   }
 
   snapshot(): LayerSnapshot | null {
     if (this.built !== undefined) return this.built;
     const t0 = performance.now();
     try {
-      const [sources, boot] = this.snapshotSources();
-      const snapshot = ivm.Isolate.createSnapshot([{ code: sources!, filename: 'photon:layer-sources.js' }, { code: boot!, filename: 'photon:layer-snapshot.js' }]);
+      const { scripts, warmup } = this.snapshotSources();
+      const snapshot = ivm.Isolate.createSnapshot(scripts, process.env.PHOTON_LAYER_SNAPSHOT === 'cold' ? undefined : warmup);
       this.built = { snapshot, bytes: snapshot.copy().byteLength, buildMs: performance.now() - t0 };
       // What the snapshot holds, asked of one isolate made from it (a JSON list of registry names).
       const probe = new ivm.Isolate({ memoryLimit: 64, snapshot });
