@@ -140,6 +140,8 @@ export interface LayerSnapshot {
   readonly snapshot: ivm.ExternalCopy<ArrayBuffer>;
   readonly bytes: number;
   readonly buildMs: number;
+  /** Date.now() when it was made: no clock inside a context made from it may start before this. */
+  readonly madeAt: number;
 }
 
 /**
@@ -169,7 +171,7 @@ class GuestBoot {
     try {
       const { scripts, warmup } = this.snapshotSources();
       const snapshot = ivm.Isolate.createSnapshot(scripts, process.env.PHOTON_LAYER_SNAPSHOT === 'cold' ? undefined : warmup);
-      this.built = { snapshot, bytes: snapshot.copy().byteLength, buildMs: performance.now() - t0 };
+      this.built = { snapshot, bytes: snapshot.copy().byteLength, buildMs: performance.now() - t0, madeAt: Date.now() };
       // What the snapshot holds, asked of one isolate made from it (a JSON list of registry names).
       const probe = new ivm.Isolate({ memoryLimit: 64, snapshot });
       try {
