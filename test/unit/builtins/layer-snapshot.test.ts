@@ -31,6 +31,15 @@ describe("the built-in layer's startup snapshot", () => {
     expect(r.uptime as number).toBeLessThan(5);
   });
 
+  it("keeps the memory layer on what V8 installs afresh in a context it deserialises (WebAssembly, growable SharedArrayBuffer)", async () => {
+    // V8 gives each context made from a snapshot a new WebAssembly object: without wrapping that
+    // one at attach (guest-memory.js), a memory grown from JavaScript went uncounted.
+    const wasm = await run(asMain('const m = new WebAssembly.Memory({ initial: 1 }); m.grow(16383); return { bytes: m.buffer.byteLength };'), {}, { limits: { memory: 128 } });
+    expect(wasm.response.result).toEqual({ error: 'The action exhausted its memory and was aborted.' });
+    const sab = await run(asMain('const b = new SharedArrayBuffer(1, { maxByteLength: 2 ** 30 }); b.grow(2 ** 30); return { bytes: b.byteLength };'), {}, { limits: { memory: 128 } });
+    expect(sab.response.result).toEqual({ error: 'The action exhausted its memory and was aborted.' });
+  });
+
   it('carries no entropy: two isolates from it draw different random values', async () => {
     const body = asMain('return { uuid: crypto.randomUUID(), r: Math.random(), bytes: Array.from(crypto.getRandomValues(new Uint8Array(8))) };');
     const [a, b] = [await run(body), await run(body)];
