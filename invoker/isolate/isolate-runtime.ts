@@ -1,5 +1,6 @@
-// One V8 isolate (isolated-vm) and the contexts in it. The only file of photon that imports
-// isolated-vm, so that everything above it is testable and replaceable.
+// One V8 isolate (isolated-vm) and the contexts in it. With layer-snapshot.ts (which makes the
+// startup snapshot isolates start from) the only file of photon that imports isolated-vm, so that
+// everything above it is testable and replaceable.
 //
 // Limits are enforced here, not trusted to the code: every call into the guest runs under a host
 // timer that disposes the whole isolate when it fires. isolated-vm's own `timeout` option only
