@@ -1,12 +1,10 @@
 // bench:isolates rows for Node's built-in modules inside the isolate (issue 14): cold start of an
 // action that uses the common globals and modules against hello world (interleaved), RSS per warm
-// isolate of each, Buffer base64 throughput inside the isolate as a ratio of this Node's, and the
-// choice between a V8 startup snapshot of the layer and lazy loading per module (measured here with
-// isolated-vm directly: new Isolate from a snapshot against running the same code).
-import ivm from 'isolated-vm';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// isolate of each, Buffer base64 throughput inside the isolate as a ratio of this Node's; isolates
+// from the layer's V8 startup snapshot (invoker/isolate/layer-snapshot.ts, the default) against
+// plain ones (lazy loading per module with V8 code cache), interleaved in the same run.
 import { builtinCodeCache } from '../invoker/isolate/builtin-code-cache.js';
+import { guestBoot } from '../invoker/isolate/layer-snapshot.js';
 import { IsolatePool } from '../invoker/pool/isolate-pool.js';
 import type { NamespaceCache } from '../native/contracts.js';
 import type { Action } from '../shared/model/action.js';
@@ -24,50 +22,62 @@ const BASE64_LOOP = (mb: number, rounds: number): string => `
   return { ms: Date.now() - t0 };`;
 
 export interface BuiltinRows {
+  /** Isolates from the layer's startup snapshot (the default). */
   coldHello: number[];
   coldLayer: number[];
-  /** The same action's code loaded for the first time (no built-in precompiled). */
+  /** The same action's code loaded for the first time (from the snapshot; built-ins beyond it compiled by the guest). */
   coldFirst: number[];
+  /** Plain isolates (no snapshot: what every cold start was before it), same run, interleaved. */
+  coldHelloPlain: number[];
+  /** Plain isolates, the action's built-ins precompiled with V8 code cache (lazy loading per module). */
+  coldLayerPlain: number[];
   /** Built-ins precompiled with cache data during the cold-start samples. */
   precompiled: number;
   rssHelloMb: number;
   rssLayerMb: number;
+  rssHelloPlainMb: number;
+  rssLayerPlainMb: number;
   isolates: number;
   base64IsolateMBs: number;
   base64NodeMBs: number;
-  snapshot: { bytes: number; fromSnapshotMs: number[]; runScriptMs: number[]; heapSnapshotMb: number; heapScriptMb: number };
+  snapshot: { bytes: number; buildMs: number; modules: number };
 }
 
 const activation = (a: Action): { activationId: string; namespace: string; actionName: string } => ({ activationId: `b${Math.random().toString(16).slice(2)}`, namespace: 'guest', actionName: `/guest/${a.name}` });
 const pct = (s: number[], q: number): number => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 
 export async function builtinRows(cache: NamespaceCache, samples: number, settle: () => Promise<void>, rssMb: () => number): Promise<BuiltinRows> {
-  // Cold starts, interleaved so that load on the machine hits both alike.
+  // Cold starts, interleaved so that load on the machine hits all alike: isolates from the
+  // layer's startup snapshot (the default) and plain ones (layerSnapshot: false).
   const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 1 << 30, idPrefix: 'tib-b' });
-  await pool.start();
-  const coldHello: number[] = [];
-  const coldLayer: number[] = [];
-  const coldFirst: number[] = [];
+  const plain = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 1 << 30, idPrefix: 'tib-p', layerSnapshot: false });
+  await Promise.all([pool.start(), plain.start()]);
+  const rows = { coldHello: [] as number[], coldLayer: [] as number[], coldFirst: [] as number[], coldHelloPlain: [] as number[], coldLayerPlain: [] as number[] };
   const cachedBefore = builtinCodeCache.compiles.cached;
   // A new action per sample each time. LAYER_USER's code is the same in every sample, so from the
-  // second on its isolate gets the built-ins its code loaded before precompiled with V8 cache data
-  // (a cold start of an action that has run on this invoker before); `first` makes the code new
-  // each time (a comment), so every sample is that code's first load: the built-ins compiled by
-  // the guest from source, as every cold start was before the code cache.
+  // second on a plain isolate gets the built-ins its code loaded before precompiled with V8 cache
+  // data (a cold start of an action that has run on this invoker before; its own comment keeps
+  // its learned set apart from the snapshot pool's); `first` makes the code new each time (a
+  // comment), so every sample is that code's first load.
   for (let i = 0; i < samples; i++) {
-    for (const [code, out] of [[HELLO, coldHello], [LAYER_USER, coldLayer], [`${LAYER_USER}\n// first load ${i}`, coldFirst]] as const) {
-      const a = benchAction(`bl${out === coldHello ? 'h' : out === coldLayer ? 'l' : 'f'}${i}`, code);
+    const variants = [
+      [pool, HELLO, 'coldHello'], [plain, HELLO, 'coldHelloPlain'], [pool, LAYER_USER, 'coldLayer'],
+      [plain, `${LAYER_USER}\n// plain isolates`, 'coldLayerPlain'], [pool, `${LAYER_USER}\n// first load ${i}`, 'coldFirst'],
+    ] as const;
+    for (const [p, code, row] of variants) {
+      const a = benchAction(`b${row}${i}`, code);
       const t = performance.now();
-      const o = await pool.run(a, { name: 'x' }, activation(a));
+      const o = await p.run(a, { name: 'x' }, activation(a));
       if (o.response.status !== 'success') throw new Error(`builtins bench: ${JSON.stringify(o.response.result)}`);
-      out.push(performance.now() - t);
+      rows[row].push(performance.now() - t);
     }
   }
-  await pool.close();
+  await Promise.all([pool.close(), plain.close()]);
+  await builtinCodeCache.idle();
   const precompiled = builtinCodeCache.compiles.cached - cachedBefore;
   // RSS per warm isolate: N of each, measured apart.
-  const rss = async (code: string, tag: string, n: number): Promise<number> => {
-    const p = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 1 << 30, idPrefix: `tib-r${tag}` });
+  const rss = async (code: string, tag: string, n: number, layerSnapshot: boolean): Promise<number> => {
+    const p = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 1 << 30, idPrefix: `tib-r${tag}`, layerSnapshot });
     await settle();
     const before = rssMb();
     for (let i = 0; i < n; i++) {
@@ -80,8 +90,10 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
     return per;
   };
   const isolates = Math.min(90, samples * 2);
-  const rssHelloMb = await rss(HELLO, 'h', isolates);
-  const rssLayerMb = await rss(LAYER_USER, 'l', isolates);
+  const rssHelloPlainMb = await rss(HELLO, 'hp', isolates, false);
+  const rssHelloMb = await rss(HELLO, 'h', isolates, true);
+  const rssLayerPlainMb = await rss(`${LAYER_USER}\n// plain isolates`, 'lp', isolates, false);
+  const rssLayerMb = await rss(LAYER_USER, 'l', isolates, true);
   // Buffer base64 round trips of 1 MB, inside the isolate and here.
   const rounds = 40;
   const tp = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 256 }, userMemoryMb: 1 << 30, idPrefix: 'tib-t' });
@@ -93,69 +105,27 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
   const isoMs = (inIsolate.response.result as { ms: number }).ms;
   const nodeMs = (new Function('Buffer', BASE64_LOOP(1, rounds)) as (b: typeof Buffer) => { ms: number })(Buffer).ms;
   const mbMoved = rounds * 2; // encode + decode of 1 MB per round
+  const snap = guestBoot.snapshot();
   return {
-    coldHello, coldLayer, coldFirst, precompiled, rssHelloMb, rssLayerMb, isolates,
+    ...rows, precompiled, rssHelloMb, rssLayerMb, rssHelloPlainMb, rssLayerPlainMb, isolates,
     base64IsolateMBs: mbMoved / (Math.max(isoMs, 1) / 1000), base64NodeMBs: mbMoved / (Math.max(nodeMs, 1) / 1000),
-    snapshot: snapshotVersusScript(samples),
+    snapshot: { bytes: snap?.bytes ?? 0, buildMs: snap?.buildMs ?? 0, modules: guestBoot.preloaded.length },
   };
-}
-
-/**
- * The layer's modules that LAYER_USER needs, evaluated with a stand-in loader: once into a V8
- * startup snapshot (then: new Isolate from it + a context), once run as a script in a new isolate.
- */
-export function snapshotVersusScript(samples: number): BuiltinRows['snapshot'] {
-  const dir = fileURLToPath(new URL('../invoker/builtins/.bundle/', import.meta.url));
-  const names = ['internal/runtime', 'internal/web', 'buffer', 'events', 'process', 'util', 'assert', 'url', 'punycode', 'querystring', 'stream', 'string_decoder', 'stream/web', 'timers'];
-  const table = names.map((n) => `${JSON.stringify(n)}: ${readFileSync(`${dir}${n.replace(/\//g, '__')}.js`, 'utf8')}`).join(',\n');
-  const script = `(() => { globalThis.process = { env: {}, version: 'v20.19.0', versions: {}, platform: 'linux', nextTick: (f, ...a) => Promise.resolve().then(() => f(...a)) };
-    const table = {${table}}; const cache = {};
-    const stub = new Proxy({}, { get: () => () => undefined }); const rt = { env: {}, config: {}, setTimer() {}, clearTimer() {}, setImmediate() {}, clearImmediate() {}, log() {}, emit() {}, utf8Encode: () => new Uint8Array(0), utf8Decode: () => '', toArrayBuffer: () => new ArrayBuffer(0), rawFetch() {}, request() {}, exit() {} };
-    const req = (n) => { n = n.replace(/^node:/, ''); if (n === 'photon:host') return stub; if (n === 'photon:runtime') return rt; if (n === 'photon:base64') return null; if (cache[n]) return cache[n].exports;
-      const m = { exports: {}, id: 'node:' + n }; cache[n] = m; table[n].call(m.exports, m.exports, req, m); return m.exports; };
-    const lazy = { TextEncoder: 'internal/web', TextDecoder: 'internal/web', Event: 'internal/web', EventTarget: 'internal/web', AbortController: 'internal/web', AbortSignal: 'internal/web',
-      DOMException: 'internal/web', Blob: 'internal/web', atob: 'internal/web', btoa: 'internal/web', URL: 'url', URLSearchParams: 'url', Buffer: 'buffer',
-      ReadableStream: 'stream/web', WritableStream: 'stream/web', TransformStream: 'stream/web' };
-    for (const [g, m] of Object.entries(lazy)) Object.defineProperty(globalThis, g, { configurable: true, get: () => req(m)[g] });
-    for (const g of ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask']) globalThis[g] = () => 0;
-    for (const n of ['buffer', 'events', 'util', 'url', 'stream', 'process']) req(n); globalThis.__layer = cache; })();`;
-  const snap = ivm.Isolate.createSnapshot([{ code: script }]);
-  const bytes = snap.copy().byteLength;
-  const fromSnapshotMs: number[] = [];
-  const runScriptMs: number[] = [];
-  let heapSnapshot = 0;
-  let heapScript = 0;
-  for (let i = 0; i < samples; i++) {
-    let t = performance.now();
-    const a = new ivm.Isolate({ memoryLimit: 128, snapshot: snap });
-    const ca = a.createContextSync();
-    if (ca.global.getSync('__layer') === undefined) throw new Error('the snapshot lost the layer');
-    fromSnapshotMs.push(performance.now() - t);
-    heapSnapshot = a.getHeapStatisticsSync().used_heap_size;
-    a.dispose();
-    t = performance.now();
-    const b = new ivm.Isolate({ memoryLimit: 128 });
-    const cb = b.createContextSync();
-    b.compileScriptSync(script).runSync(cb);
-    runScriptMs.push(performance.now() - t);
-    heapScript = b.getHeapStatisticsSync().used_heap_size;
-    b.dispose();
-  }
-  return { bytes, fromSnapshotMs, runScriptMs, heapSnapshotMb: heapSnapshot / 1048576, heapScriptMb: heapScript / 1048576 };
 }
 
 export function printBuiltinRows(r: BuiltinRows, ms: (v: number) => string): void {
   const p50 = (s: number[]): number => pct(s, 0.5);
-  const added = p50(r.coldLayer) - p50(r.coldHello);
-  console.log(`built-in modules (issue 14), lazy per module; ${r.coldHello.length} interleaved samples each, new isolate + cached namespace, a new action per sample:`);
-  console.log(`  cold start, hello world (layer untouched)     p50 ${ms(p50(r.coldHello)).padEnd(9)} p99 ${ms(pct(r.coldHello, 0.99)).padEnd(9)}`);
-  console.log(`  cold start, Buffer+URL+process+events+util+stream used, code run before (built-ins precompiled, V8 code cache; ${r.precompiled} precompiles)`);
-  console.log(`                                                p50 ${ms(p50(r.coldLayer)).padEnd(9)} p99 ${ms(pct(r.coldLayer, 0.99)).padEnd(9)} added ${ms(added)}   goal ≤ +2 ms`);
-  console.log(`  the same, the code's first load (built-ins compiled in the guest from source)`);
-  console.log(`                                                p50 ${ms(p50(r.coldFirst)).padEnd(9)} p99 ${ms(pct(r.coldFirst, 0.99)).padEnd(9)} added ${ms(p50(r.coldFirst) - p50(r.coldHello))}`);
-  console.log(`  RSS per warm isolate: hello ${r.rssHelloMb.toFixed(2)} MB, with those modules ${r.rssLayerMb.toFixed(2)} MB (added ${(r.rssLayerMb - r.rssHelloMb).toFixed(2)} MB; ${r.isolates} isolates each)   goal ≤ +2 MB`);
+  const base = p50(r.coldHelloPlain);
+  const row = (label: string, s: number[]): void => console.log(`  ${label.padEnd(58)} p50 ${ms(p50(s)).padEnd(9)} p99 ${ms(pct(s, 0.99)).padEnd(9)} added ${ms(p50(s) - base)}`);
+  const sn = r.snapshot;
+  console.log(`built-in modules (issue 14); ${r.coldHello.length} interleaved samples each, new isolate + cached namespace, a new action per sample;`);
+  console.log(`  "added": over a plain isolate's hello world (today's cold start without the snapshot), same run. Snapshot: ${(sn.bytes / 1048576).toFixed(1)} MB, ${sn.modules} built-ins run in it, built in ${ms(sn.buildMs)} at process start`);
+  row('cold start, hello world, plain isolate', r.coldHelloPlain);
+  row('cold start, hello world, from the layer snapshot', r.coldHello);
+  row('Buffer+URL+process+events+util+stream, from the snapshot', r.coldLayer);
+  console.log(`    goal ≤ +2 ms: ${p50(r.coldLayer) - base <= 2 ? 'met' : 'not met'}`);
+  row('the same, the code\'s first load, from the snapshot', r.coldFirst);
+  row(`the same, plain isolate, code cache (${r.precompiled} precompiles)`, r.coldLayerPlain);
+  console.log(`  RSS per warm isolate (${r.isolates} each): hello plain ${r.rssHelloPlainMb.toFixed(2)} MB, hello from the snapshot ${r.rssHelloMb.toFixed(2)} MB, layer from the snapshot ${r.rssLayerMb.toFixed(2)} MB (added ${(r.rssLayerMb - r.rssHelloPlainMb).toFixed(2)} MB), layer plain ${r.rssLayerPlainMb.toFixed(2)} MB   goal ≤ +2 MB`);
   console.log(`  Buffer base64 (1 MB encode+decode): isolate ${r.base64IsolateMBs.toFixed(0)} MB/s, this Node ${r.base64NodeMBs.toFixed(0)} MB/s, ratio ${(r.base64IsolateMBs / r.base64NodeMBs).toFixed(2)}   goal ≥ 0.5`);
-  const s = r.snapshot;
-  console.log(`  V8 snapshot of those modules (${(s.bytes / 1048576).toFixed(1)} MB): new Isolate + context from it p50 ${ms(p50(s.fromSnapshotMs))}, heap ${s.heapSnapshotMb.toFixed(1)} MB;`);
-  console.log(`    the same code run in a new isolate p50 ${ms(p50(s.runScriptMs))}, heap ${s.heapScriptMb.toFixed(1)} MB (lazy loading pays only for modules an action uses)`);
 }

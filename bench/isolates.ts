@@ -360,8 +360,9 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--builtins')) {
     // Only the built-in modules' rows (npm run bench:isolates -- --builtins): the layer's cost, then crypto and zlib vs native.
-    // Ids 32048.. (the cold-start work's block): three interleaved rows of new isolates need ~160.
-    const small = createNamespaceCache({ invokerId: 'tibb', idBase: 32048, idCount: 256, floor: 16, ceiling: 252, isolation: 'on', log: quiet });
+    // Ids 41024..41535 (the layer snapshot work's block): five interleaved rows of new isolates,
+    // two pools kept warm until the end, need ~260.
+    const small = createNamespaceCache({ invokerId: 'tibb', idBase: 41024, idCount: 512, floor: 16, ceiling: 508, isolation: 'on', log: quiet });
     await small.start();
     try {
       printBuiltinRows(await builtinRows(small, LONG ? 200 : 50, settle, rssMb), ms);

@@ -8,7 +8,9 @@
 //               synchronous host calls wait on it with applySyncPromise (the isolate waits, the
 //               host's event loop does not);
 //   internals   what the runtime shares with the layer's own modules (`require('photon:runtime')`,
-//               internal/* only) and its request(msg) for asynchronous host calls.
+//               internal/* only) and its request(msg) for asynchronous host calls;
+//   stage       () → the isolate's staging area (a SharedArrayBuffer), undefined until the context
+//               is bound to its isolate (isolate-runtime.ts; a startup snapshot holds none).
 //   packageNames the npm packages OpenWhisk's image bundles (invoker/builtins/bundled-packages.ts):
 //               hostFs('package', name) answers one's bundle, compiled here on its first require.
 //               They are what a bare require finds when nothing else does (`packages` below; the
@@ -36,11 +38,30 @@
   // view's byteOffset).
   const U8 = Uint8Array;
   // The staging area shared with the host (isolate-runtime.ts STAGE_BYTES), reachable only here.
-  const stageView = typeof SharedArrayBuffer === 'function' && stage instanceof SharedArrayBuffer ? new U8(stage) : null;
-  const v8Base64 = typeof U8.prototype.toBase64 === 'function' && typeof U8.fromBase64 === 'function'
-    ? Object.freeze({ toBase64: U8.prototype.toBase64, fromBase64: U8.fromBase64 }) : null;
-  for (const k of ['toBase64', 'toHex', 'setFromBase64', 'setFromHex']) Reflect.deleteProperty(U8.prototype, k);
-  for (const k of ['fromBase64', 'fromHex']) Reflect.deleteProperty(U8, k);
+  // `stage()` answers it once the context is bound to its isolate (a context made from the layer's
+  // startup snapshot gets it after the start: a snapshot holds nothing of a host), so it is taken
+  // at the first bytes() and kept.
+  let stageView;
+  function stageArea() {
+    if (stageView === undefined) {
+      const sab = stage();
+      if (sab === undefined) return null; // not bound yet (inside the snapshot): not kept
+      stageView = typeof SharedArrayBuffer === 'function' && sab instanceof SharedArrayBuffer ? new U8(sab) : null;
+    }
+    return stageView;
+  }
+  // Taken here and again when the context is bound (started): V8 installs these flag-gated
+  // builtins when it deserialises a context from a startup snapshot (the snapshot's maker has none),
+  // so in a context of the layer's snapshot they appear only then, and are taken then.
+  let v8Base64 = null;
+  function takeBase64() {
+    if (typeof U8.prototype.toBase64 === 'function' && typeof U8.fromBase64 === 'function') v8Base64 = Object.freeze({ toBase64: U8.prototype.toBase64, fromBase64: U8.fromBase64 });
+    for (const k of ['toBase64', 'toHex', 'setFromBase64', 'setFromHex']) Reflect.deleteProperty(U8.prototype, k);
+    for (const k of ['fromBase64', 'fromHex']) Reflect.deleteProperty(U8, k);
+  }
+  takeBase64();
+  // What node:buffer holds (it may be loaded before the context is bound): asked at each call.
+  const base64Handle = Object.freeze({ current: () => v8Base64 });
 
   function coded(code, message, Ctor) { const e = new (Ctor || ErrorCtor)(message); e.code = code; return e; }
   // The host answers {ok, value} or {ok: false, error: {name, message, code}}: never a host Error object.
@@ -68,7 +89,8 @@
        * else their own ArrayBuffer. At most one staged argument per call; never for request().
        */
       bytes(u) {
-        if (stageView !== null && u.length <= stageView.length) { stageView.set(u); return { photonStaged: u.length }; }
+        const area = stageArea();
+        if (area !== null && u.length <= area.length) { area.set(u); return { photonStaged: u.length }; }
         if (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength) return u.buffer;
         const c = new U8(u.byteLength); c.set(u); return c.buffer;
       },
@@ -94,7 +116,7 @@
   function makeRequire(self) {
     return function require(request) {
       if (request === 'photon:host') return hostHandle(self);
-      if (request === 'photon:base64' && self === 'buffer') return v8Base64;
+      if (request === 'photon:base64' && self === 'buffer') return base64Handle;
       if (request === 'photon:runtime' && self.startsWith('internal/')) return internals.shared;
       const name = request.startsWith('node:') ? request.slice(5) : request;
       if (!hasOwn(table, name)) throw unknown(request);
@@ -258,6 +280,18 @@
       throw notFound(request);
     },
     defineGlobals,
+    /**
+     * Loads `names` now, from `factories` (name → wrapper function) where they or what they
+     * require are there: the layer's startup snapshot (layer-snapshot.ts; their top levels run while
+     * it is made, before any host is bound and before any function code exists). Factories left
+     * unused are dropped, not kept for a later require.
+     */
+    preload(names, factories) {
+      for (const n of Object.keys(factories)) if (hasOwn(table, n) && typeof factories[n] === 'function' && !cache.has(n)) precompiled.set(n, factories[n]);
+      try { for (const n of names) load(n); } finally { precompiled.clear(); }
+    },
+    /** The context is bound to its isolate (before any function code): V8's base64 taken now if it appeared. */
+    started: takeBase64,
     /** A built-in's wrapper function compiled by the host with cache data (install), for its first load. */
     adopt(name, fn) { if (hasOwn(table, name) && typeof fn === 'function' && !cache.has(name)) precompiled.set(name, fn); },
     /** The built-ins loaded in this context so far (the host precompiles them for the action's next isolates). */

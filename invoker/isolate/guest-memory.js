@@ -38,11 +38,14 @@
   const getter = (proto, name) => { const d = proto && getDescriptor(proto, name); return d && d.get; };
   const abLength = getter(ArrayBuffer.prototype, 'byteLength');
   const abResizable = getter(ArrayBuffer.prototype, 'resizable');
-  const abResize = ArrayBuffer.prototype.resize;
+  let abResize = ArrayBuffer.prototype.resize;
   const SAB = G.SharedArrayBuffer;
-  const sabLength = SAB ? getter(SAB.prototype, 'byteLength') : undefined;
-  const sabGrowable = SAB ? getter(SAB.prototype, 'growable') : undefined;
-  const sabGrow = SAB ? SAB.prototype.grow : undefined;
+  // let: taken again by rewrap() in a context deserialised from a snapshot, where V8 installs
+  // SharedArrayBuffer's growable members afresh (the snapshot's maker may have had none).
+  let sabLength = SAB ? getter(SAB.prototype, 'byteLength') : undefined;
+  let sabGrowable = SAB ? getter(SAB.prototype, 'growable') : undefined;
+  let sabGrow = SAB ? SAB.prototype.grow : undefined;
+  let sabProto = SAB ? SAB.prototype : undefined;
   const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
   const taBuffer = getter(TypedArrayProto, 'buffer');
   const taOffset = getter(TypedArrayProto, 'byteOffset');
@@ -81,6 +84,8 @@
   const bufferBytes = (b) => { try { return abLength.call(b); } catch { return sabLength ? sabLength.call(b) : 0; } };
 
   // ---- ArrayBuffers and typed arrays ---------------------------------------------------------
+  /** Global name → { P: the wrapper, target, onCreate }: what rewrap() checks when a context is bound. */
+  const wrappers = Object.create(null);
   function wrapConstructor(Ctor, onCreate) {
     const P = new ProxyCtor(Ctor, {
       construct(target, args, newTarget) {
@@ -98,6 +103,7 @@
     // Species lookups (slice, map, …) and `x.constructor` find the wrapper too.
     defineProperty(Ctor.prototype, 'constructor', { value: P, writable: true, configurable: true, enumerable: false });
     defineProperty(G, Ctor.name, { value: P, writable: true, configurable: true, enumerable: false });
+    wrappers[Ctor.name] = { P, target: Ctor, onCreate };
     return P;
   }
   function countResizable(b) {
@@ -108,26 +114,62 @@
   }
   wrapConstructor(ArrayBuffer, countResizable);
   if (SAB) wrapConstructor(SAB, countResizable);
-  for (const name of ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-    'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
-    if (typeof G[name] === 'function') wrapConstructor(G[name], null);
+  let uint8Wrapper = null;
+  const TYPED = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+    'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
+  for (const name of TYPED) {
+    if (typeof G[name] === 'function') { const P = wrapConstructor(G[name], null); if (name === 'Uint8Array') uint8Wrapper = P; }
   }
   function replaceMethod(proto, name, fn) {
     if (proto && typeof proto[name] === 'function') defineProperty(proto, name, { value: fn, writable: true, configurable: true, enumerable: false });
   }
-  replaceMethod(ArrayBuffer.prototype, 'resize', function resize(newLength) {
+  const countedResize = function resize(newLength) {
     check(Math.max(0, Number(newLength) - bufferBytes(this)));
     return abResize.call(this, newLength);
-  });
-  if (SAB) replaceMethod(SAB.prototype, 'grow', function grow(newLength) {
+  };
+  replaceMethod(ArrayBuffer.prototype, 'resize', countedResize);
+  const countedGrow = function grow(newLength) {
     check(Math.max(0, Number(newLength) - bufferBytes(this)));
     return sabGrow.call(this, newLength);
-  });
+  };
+  if (SAB) replaceMethod(SAB.prototype, 'grow', countedGrow);
+  /**
+   * A context deserialised from the layer's startup snapshot (layer-snapshot.ts) may hold, under a
+   * wrapped name, a constructor V8 installed afresh (SharedArrayBuffer, flag-gated) or the target
+   * put back for the snapshot (Uint8Array, wrapped(false)): the wrapper is put back, or the new one
+   * wrapped (and SharedArrayBuffer's grow counted) before any function code runs.
+   */
+  function rewrap() {
+    for (const name of ['ArrayBuffer', 'SharedArrayBuffer', ...TYPED]) {
+      const w = wrappers[name];
+      const cur = G[name];
+      if (w !== undefined && cur === w.P) continue;
+      if (w !== undefined && cur === w.target) { defineProperty(G, name, { value: w.P, writable: true, configurable: true, enumerable: false }); continue; }
+      // New here: the snapshot's maker had none (SharedArrayBuffer), or V8 replaced it.
+      if (typeof cur === 'function') wrapConstructor(cur, name.endsWith('ArrayBuffer') ? countResizable : null);
+    }
+    const S = wrappers.SharedArrayBuffer;
+    const proto = S && S.P.prototype;
+    if (proto && proto !== sabProto) { sabProto = proto; sabLength = getter(proto, 'byteLength') || sabLength; }
+    if (proto && typeof proto.grow === 'function' && proto.grow !== countedGrow) {
+      sabGrowable = getter(proto, 'growable') || sabGrowable;
+      sabGrow = proto.grow;
+      replaceMethod(proto, 'grow', countedGrow);
+    }
+    if (typeof ArrayBuffer.prototype.resize === 'function' && ArrayBuffer.prototype.resize !== countedResize) {
+      abResize = ArrayBuffer.prototype.resize;
+      replaceMethod(ArrayBuffer.prototype, 'resize', countedResize);
+    }
+  }
 
   // ---- WebAssembly -----------------------------------------------------------------------------
-  const W = G.WebAssembly;
   let limitPages = Infinity;
-  if (W) {
+  // The WebAssembly object wrapped last. V8 installs a fresh one in every context it deserialises
+  // from a startup snapshot (the layer's, layer-snapshot.ts): the one wrapped while the snapshot
+  // was made is gone there, so wrapped(true) wraps the context's own when it is bound.
+  let wasmWrapped = null;
+  function wrapWasm(W) {
+    wasmWrapped = W;
     const Memory = W.Memory;
     const Module = W.Module;
     const Instance = W.Instance;
@@ -296,6 +338,7 @@
     });
   }
 
+  if (G.WebAssembly) wrapWasm(G.WebAssembly);
   return {
     /** The action's memory limit in bytes (install). */
     setLimit(bytes) {
@@ -305,5 +348,17 @@
     },
     /** Called when an activation ends: what grew inside Wasm since the last check is counted now. */
     check: () => check(0),
+    /**
+     * The layer's startup snapshot (layer-snapshot.ts) is taken with the global Uint8Array being
+     * V8's own: V8 adds its flag-gated builtins (Uint8Array.fromBase64, …) to a context it
+     * deserialises only through that global, and skips a wrapper. `wrapped(false)` puts V8's back
+     * just before the snapshot is taken, `wrapped(true)` this wrapper again when the context is
+     * bound to its isolate, before any function code; with it, the context's own WebAssembly.
+     */
+    wrapped(on) {
+      if (!on) { if (uint8Wrapper !== null) defineProperty(G, 'Uint8Array', { value: Uint8, writable: true, configurable: true, enumerable: false }); return; }
+      rewrap();
+      if (G.WebAssembly && G.WebAssembly !== wasmWrapped) wrapWasm(G.WebAssembly);
+    },
   };
 });

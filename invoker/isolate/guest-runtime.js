@@ -5,7 +5,10 @@
 // callback, the host's synchronous callback (`hostFs`: an archive action's files, built-in
 // modules' code), the module loader's and the built-ins' factories (guest-module-loader.js,
 // guest-builtins.js), the host's call Reference for built-ins' synchronous host calls, the
-// built-in registry and the names of the bundled npm packages (bundled-packages.ts), and keeps references to what it returns (install, run, deliver, esm).
+// built-in registry and the names of the bundled npm packages (bundled-packages.ts), a getter of the
+// isolate's staging area, and keeps references to what it returns (install, run, deliver, esm).
+// The host's callbacks may be late-bound stand-ins (isolate-runtime.ts: a context made from the
+// layer's startup snapshot ran this before any host existed, and is bound after its start).
 // Nothing of the host is reachable from here except `send`, `hostFs` and `hostCall`, which these
 // closures keep to themselves.
 // Messages are described in guest-protocol.ts. Results leave as one string whose first character
@@ -28,6 +31,10 @@
   const DateCtor = Date;
   const StringCtor = String;
 
+  // When this context started serving: performance.timeOrigin and process.uptime() count from it.
+  // Set again by started() when a context made from the layer's startup snapshot is bound to its
+  // isolate, so that no time of the snapshot's making leaks into a function's clock.
+  let timeOrigin = DateCtor.now();
   const config = { logLimit: 10 * 1024 * 1024, resultLimit: 1024 * 1024, archive: false, root: '/nodejsAction', env: {} };
   let main = null;
   let inflight = 0;
@@ -304,7 +311,7 @@
   // ---- globals the function sees -------------------------------------------------------------
   const env = {};
   const shared = Object.freeze({
-    env, config, emit, log: emit, exit, utf8Encode, utf8Decode, toArrayBuffer, rawFetch,
+    env, config, emit, log: emit, exit, timeOrigin: () => timeOrigin, utf8Encode, utf8Decode, toArrayBuffer, rawFetch,
     setTimer: (fn, ms, args, repeat) => addTimer(fn, ms, args, repeat), clearTimer,
     setImmediate: addImmediate, clearImmediate: (id) => { immediates.delete(id); },
     request: (msg) => request({ ...msg, id: ++seq }),
@@ -563,5 +570,9 @@
     }
   }
 
-  return { install, run, deliver, esm };
+  // started: the context is bound to its isolate (isolate-runtime.ts, before any function code);
+  // preload: built-ins loaded while the layer's startup snapshot is made (photon's own code only).
+  return { install, run, deliver, esm, started() { memory.wrapped(true); timeOrigin = DateCtor.now(); builtins.started(); },
+    /** Just before the layer's startup snapshot is taken (guest-memory.js wrapped). */
+    snapshotting() { memory.wrapped(false); }, preload: (names, factories) => builtins.preload(names, factories) };
 });

@@ -1,5 +1,6 @@
-// One V8 isolate (isolated-vm) and the contexts in it. The only file of photon that imports
-// isolated-vm, so that everything above it is testable and replaceable.
+// One V8 isolate (isolated-vm) and the contexts in it. With layer-snapshot.ts (which makes the
+// startup snapshot isolates start from) the only file of photon that imports isolated-vm, so that
+// everything above it is testable and replaceable.
 //
 // Limits are enforced here, not trusted to the code: every call into the guest runs under a host
 // timer that disposes the whole isolate when it fires. isolated-vm's own `timeout` option only
@@ -11,14 +12,12 @@
 // heap that isolated-vm does not count (Wasm, resizable buffers) is counted by guest-memory.js,
 // which asks for the same disposal ('memory-exceeded').
 import ivm from 'isolated-vm';
-import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import { builtinCodeCache } from './builtin-code-cache.js';
 import { linkEsmEntry, type GuestEsm } from './esm-linker.js';
 import type { ActionFiles, BuiltinAnswer, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
-import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
-import { BUNDLED_PACKAGES } from '../builtins/bundled-packages.js';
 import { builtinSource, bundledPackageSource, ensureBuiltins } from '../builtins/build-builtins.js';
+import { guestBoot } from './layer-snapshot.js';
 
 // V8's own base64 (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64, TC39 stage 4, on by
 // default from V8 14.0; Node 24's V8 13.6 has it behind this flag): node:buffer's base64 then runs
@@ -27,19 +26,19 @@ import { builtinSource, bundledPackageSource, ensureBuiltins } from '../builtins
 // exists; PHOTON_V8_BASE64=off leaves it off (node:buffer then sends large base64 to the host).
 if (process.env.PHOTON_V8_BASE64 !== 'off') v8.setFlagsFromString('--js-base-64');
 
-// Each file is one parenthesised function expression followed by `;`.
-const guestFile = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8').trim().replace(/;$/, '');
-const GUEST_SOURCE = guestFile('guest-runtime.js');
-const LOADER_SOURCE = guestFile('guest-module-loader.js');
-const BUILTINS_SOURCE = guestFile('guest-builtins.js');
-const MEMORY_SOURCE = guestFile('guest-memory.js');
 // The built-in modules' bundles exist (built or rebuilt if stale) before any isolate does.
 await ensureBuiltins();
-const BUILTIN_TABLE = JSON.stringify(Object.fromEntries(Object.entries(BUILTIN_MODULES).map(([name, m]) => [name, { lazy: m.lazy }])));
 // Compiled once per isolate (and run in each of its contexts); V8's code cache, produced by the
 // first isolate of the process, spares later isolates the parse and compile of the runtime.
-const PACKAGE_NAMES = JSON.stringify(Object.keys(BUNDLED_PACKAGES));
-const GUEST_SCRIPT = `((send, hostFs, hostCall, stage) => (${GUEST_SOURCE})(send, hostFs, (${LOADER_SOURCE}), (${BUILTINS_SOURCE}), hostCall, ${BUILTIN_TABLE}, ${PACKAGE_NAMES}, stage, (${MEMORY_SOURCE})))`;
+const GUEST_SCRIPT = guestBoot.script;
+/**
+ * Isolates start from the layer's startup snapshot (layer-snapshot.ts: the guest runtime and the
+ * common built-ins already run), built here once per process (invoker or sandbox process) at start,
+ * from photon's own code only; PHOTON_LAYER_SNAPSHOT=off starts them plain (the runtime compiled
+ * with code cache in each context, every built-in loaded at its first require).
+ */
+const LAYER_SNAPSHOT = process.env.PHOTON_LAYER_SNAPSHOT === 'off' ? null : guestBoot.snapshot();
+if (process.env.PHOTON_LAYER_SNAPSHOT !== 'off' && LAYER_SNAPSHOT === null) console.warn(`photon: the built-in layer's startup snapshot could not be built, isolates start without it: ${guestBoot.failure}`);
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
 /** Size of an isolate's staging area (createContext): inputs up to this size cross a synchronous host call without a copy. */
@@ -95,6 +94,8 @@ export interface GuestContext {
 export interface IsolateRuntimeOptions {
   /** V8 heap limit in MB (isolated-vm memoryLimit; minimum 8). */
   memoryMb: number;
+  /** false: start plain, without the built-in layer's startup snapshot (a benchmark's baseline). Default: from it when this process has one. */
+  layerSnapshot?: boolean;
   /** Every guest message of every context of this isolate, tagged with the context id. */
   onMessage(contextId: number, msg: GuestMessage): void;
   /**
@@ -145,10 +146,14 @@ class IvmRuntime implements IsolateRuntime {
    */
   private stage: SharedArrayBuffer | undefined;
   private guest: ivm.Script | null = null;
+  /** Made from the layer's snapshot: each context already holds the runtime, to be attached. */
+  readonly fromSnapshot: boolean;
 
   constructor(private readonly options: IsolateRuntimeOptions) {
+    this.fromSnapshot = LAYER_SNAPSHOT !== null && options.layerSnapshot !== false;
     this.isolate = new ivm.Isolate({
       memoryLimit: Math.max(8, options.memoryMb),
+      ...(this.fromSnapshot && LAYER_SNAPSHOT !== null ? { snapshot: LAYER_SNAPSHOT.snapshot } : {}),
       onCatastrophicError: (message: string) => options.onCatastrophicError?.(message),
     });
   }
@@ -338,7 +343,12 @@ class IvmRuntime implements IsolateRuntime {
       if (op === 'list') return f.listing();
       return op === 'stat' ? f.stat(path) : op === 'read' ? f.read(path) : undefined;
     });
-    const factory = (await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown, c: unknown, st: unknown) => unknown>;
+    // attach(send, hostFs, hostCall, stage): left by the snapshot on the context's global object
+    // (attach deletes it), or made by running the boot script here. No function code exists yet.
+    const factory = (this.fromSnapshot
+      ? await context.global.get(guestBoot.bindKey, { reference: true })
+      : await this.guestScript().run(context, { reference: true })) as ivm.Reference<(s: unknown, f: unknown, c: unknown, st: unknown) => unknown>;
+    if (factory.typeof !== 'function') throw new Error('photon: the context has no guest runtime to attach');
     const api = (await factory.apply(undefined, [send, hostFs, hostCall, new ivm.ExternalCopy(stage).copyInto({ release: true })], { result: { reference: true } })) as ivm.Reference<GuestApi>;
     factory.release();
     // Asynchronous gets: with fresh contexts and concurrency, another context of this isolate may
@@ -380,7 +390,7 @@ class IvmContext implements GuestContext {
       // The archive's modules and the built-ins this action loaded before, both with cache data.
       const [pre, preBuiltins] = await Promise.all([
         files ? this.runtime.precompile(this.context, files) : { paths: [], fns: [] },
-        builtinCodeCache.precompile(this.runtime.isolate, this.context, this.builtinKey!),
+        builtinCodeCache.precompile(this.runtime.isolate, this.context, this.builtinKey!, this.runtime.fromSnapshot ? guestBoot.preloaded : []),
       ]);
       precompiled = pre.paths;
       this.builtinsPrecompiled = preBuiltins.paths;
@@ -417,7 +427,7 @@ class IvmContext implements GuestContext {
   private learnBuiltins(key: ActionFiles | string): void {
     this.builtinKey = null;
     const loaded = this.esm.apply(undefined, ['builtins', null, ''], { result: { copy: true } }).then((json) => JSON.parse(String(json)) as unknown);
-    builtinCodeCache.learn(this.runtime.isolate, key, loaded, this.builtinsPrecompiled);
+    builtinCodeCache.learn(this.runtime.isolate, key, loaded, this.builtinsPrecompiled, this.runtime.fromSnapshot ? guestBoot.preloaded : []);
   }
 
   deliver(msg: HostMessage): void {

@@ -28,6 +28,8 @@ export interface IsolatePoolOptions {
   maxQueued?: number;
   /** Benchmark baseline only: a namespace per activation instead of per isolate (see PooledIsolate). */
   namespacePerActivation?: boolean;
+  /** Benchmark baseline only: false starts isolates without the built-in layer's startup snapshot. Default true (when the process has one). */
+  layerSnapshot?: boolean;
   /** Prefix of isolate ids, e.g. the invoker id. */
   idPrefix?: string;
   /** An illegal lifecycle transition throws (tests) instead of being reported as an `error` event. */

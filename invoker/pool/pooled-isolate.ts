@@ -23,6 +23,8 @@ export interface PooledIsolateOptions {
    * no namespace; each activation acquires one and releases it when done. Implies concurrency 1.
    */
   namespacePerActivation: boolean;
+  /** Start from the built-in layer's startup snapshot (IsolateRuntimeOptions.layerSnapshot). */
+  layerSnapshot?: boolean;
   resultLimit: number;
   maxResponseBytes?: number;
   /** Archive actions' unpacked files, shared by the isolates of one revision. */
@@ -98,6 +100,7 @@ export class PooledIsolate {
     try {
       runtime = createIsolateRuntime({
         memoryMb: options.memoryMb,
+        ...(options.layerSnapshot === false ? { layerSnapshot: false } : {}),
         onMessage: (ctx, msg) => self?.onMessage(ctx, msg),
         onCall: (ctx, module, op, args) =>
           self?.hostApis ? self.hostApis.call(ctx, module, op, args) : Promise.resolve({ ok: false, error: { name: 'Error', message: 'no host for this isolate yet' } }),

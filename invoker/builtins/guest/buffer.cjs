@@ -15,16 +15,14 @@ const host = require('photon:host');
 // Without it, large base64 goes to the host's native code (buffer@6 does it in JavaScript); small
 // stays here, where a host call would cost more than it saves.
 const HOST_AT = 32 * 1024;
-const v8Base64 = require('photon:base64'); // null without the flag (guest-builtins.js)
-const nativeFromBase64 = v8Base64 === null ? null : v8Base64.fromBase64;
-const v8ToBase64 = v8Base64 === null ? null : v8Base64.toBase64;
+// current() → { toBase64, fromBase64 }, or null without the flag (guest-builtins.js). Asked at each
+// call: this module may have run in the layer's startup snapshot, before the context had them.
+const v8Base64 = require('photon:base64');
 /** V8's encoder on a fresh copy unless the view is its whole, fixed-size buffer (see guest-builtins.js). */
-const nativeToBase64 = v8ToBase64 === null ? null : {
-  call(u, options) {
-    const whole = u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && u.buffer.resizable !== true && !(typeof SharedArrayBuffer === 'function' && u.buffer instanceof SharedArrayBuffer);
-    return v8ToBase64.call(whole ? u : new Uint8Array(u), options);
-  },
-};
+function nativeToBase64(n, u, options) {
+  const whole = u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && u.buffer.resizable !== true && !(typeof SharedArrayBuffer === 'function' && u.buffer instanceof SharedArrayBuffer);
+  return n.toBase64.call(whole ? u : new Uint8Array(u), options);
+}
 const URL_OPTIONS = { alphabet: 'base64url', omitPadding: true };
 const DECODE = { alphabet: 'base64', lastChunkHandling: 'loose' };
 const DECODE_URL = { alphabet: 'base64url', lastChunkHandling: 'loose' };
@@ -35,7 +33,9 @@ Buffer.isEncoding = (e) => isB64url(e) || isEncoding(e);
 Buffer.byteLength = (s, e) => byteLength(s, isB64url(e) ? 'base64' : e);
 const isB64 = (e) => typeof e === 'string' && (e === 'base64' || e.toLowerCase() === 'base64');
 Buffer.from = function (value, enc, len) {
-  if (typeof value === 'string' && nativeFromBase64 !== null && (isB64(enc) || isB64url(enc))) {
+  const n = typeof value === 'string' ? v8Base64.current() : null;
+  if (n !== null && (isB64(enc) || isB64url(enc))) {
+    const nativeFromBase64 = n.fromBase64;
     let u = null;
     try { u = nativeFromBase64(value, isB64url(enc) ? DECODE_URL : DECODE); } catch { /* not strict base64: Node's lenient decoding below */ }
     if (u !== null) return from.call(Buffer, u.buffer, u.byteOffset, u.byteLength);
@@ -47,7 +47,8 @@ Buffer.from = function (value, enc, len) {
   return from.call(Buffer, value, isB64url(enc) ? 'base64' : enc, len);
 };
 proto.toString = function (enc, start, end) {
-  if (nativeToBase64 !== null && start === undefined && end === undefined && (isB64(enc) || isB64url(enc))) return isB64url(enc) ? nativeToBase64.call(this, URL_OPTIONS) : nativeToBase64.call(this);
+  const n = start === undefined && end === undefined && (isB64(enc) || isB64url(enc)) ? v8Base64.current() : null;
+  if (n !== null) return isB64url(enc) ? nativeToBase64(n, this, URL_OPTIONS) : nativeToBase64(n, this);
   if ((isB64(enc) || isB64url(enc)) && start === undefined && end === undefined && this.length >= HOST_AT) return host.call('encode', new Uint8Array(this.buffer, this.byteOffset, this.length), isB64url(enc) ? 'base64url' : 'base64');
   return isB64url(enc) ? toB64url(protoToString.call(this, 'base64', start, end)) : protoToString.apply(this, arguments);
 };

@@ -7,8 +7,8 @@ const NODE_VERSION = 'v20.19.0';
 const process = new EventEmitter();
 // Object.prototype.toString(process) is '[object process]' in Node: axios picks its http adapter by it.
 Object.defineProperty(process, Symbol.toStringTag, { value: 'process', configurable: true });
-const start = Date.now();
-const perf = () => (globalThis.performance && typeof globalThis.performance.now === 'function' ? globalThis.performance.now() : Date.now() - start);
+// From the context's start (rt.timeOrigin: not when this top level ran, which may be in the layer's startup snapshot).
+const perf = () => (globalThis.performance && typeof globalThis.performance.now === 'function' ? globalThis.performance.now() : Date.now() - rt.timeOrigin());
 function hrtime(prev) {
   const ns = Math.round(perf() * 1e6);
   let s = Math.floor(ns / 1e9);

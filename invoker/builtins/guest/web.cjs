@@ -232,19 +232,21 @@ function structuredClone(value, options) {
 }
 
 // ---- performance, crypto ---------------------------------------------------------------------------
-const timeOrigin = Date.now();
+// The context's start (the guest runtime's; for a context made from the layer's startup snapshot,
+// when it was bound, not when this module's top level ran in the snapshot).
+const timeOrigin = rt.timeOrigin;
 let perfBase = null;
 function perfNow() {
   // Date.now() has 1 ms resolution inside an isolate without high-resolution time; good enough to
   // order events and measure intervals, and never goes backwards.
-  const t = Date.now() - timeOrigin;
+  const t = Date.now() - timeOrigin();
   perfBase = perfBase === null || t > perfBase ? t : perfBase;
   return perfBase;
 }
 const marks = new Map();
 const performance = {
   now: perfNow,
-  timeOrigin,
+  get timeOrigin() { return timeOrigin(); },
   mark(name) { marks.set(name, perfNow()); return { name, entryType: 'mark', startTime: marks.get(name), duration: 0 }; },
   measure(name, start, end) {
     const s = marks.get(start) ?? 0; const e = end !== undefined ? marks.get(end) ?? perfNow() : perfNow();
@@ -253,7 +255,7 @@ const performance = {
   clearMarks(name) { if (name === undefined) marks.clear(); else marks.delete(name); },
   clearMeasures() {},
   getEntries: () => [], getEntriesByName: () => [], getEntriesByType: () => [],
-  toJSON() { return { timeOrigin }; },
+  toJSON() { return { timeOrigin: timeOrigin() }; },
 };
 // Entropy from the host's CSPRNG, drawn 4 KB at a time so that uuid/nanoid loops cost one host call per pool.
 let pool = new Uint8Array(0);

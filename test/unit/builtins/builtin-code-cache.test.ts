@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { builtinCodeCache } from '../../../invoker/isolate/builtin-code-cache.js';
 import { useBuiltinPool } from './builtin-pool.js';
 
-const run = useBuiltinPool();
+// Plain isolates: from the layer's startup snapshot, the built-ins these actions use are already
+// run (layer-snapshot.test.ts); the code cache serves the others, and every built-in of a plain isolate.
+const run = useBuiltinPool({ layerSnapshot: false });
 
 // Each run is a new action (a new isolate) with the same code: the cache is keyed by the code.
 const USER = (tag: string): string => `// ${tag}

@@ -9,11 +9,14 @@ import { activation, fakeNamespaceCache, makeAction } from '../invoker/fixtures.
 
 export type RunAction = (code: string, params?: Record<string, unknown>, options?: Parameters<typeof makeAction>[1]) => Promise<ActivationOutcome>;
 
-/** Starts a pool before the file's tests and closes it after them; returns what runs actions in it. */
-export function useBuiltinPool(): RunAction {
+/**
+ * Starts a pool before the file's tests and closes it after them; returns what runs actions in it.
+ * `layerSnapshot: false`: plain isolates, without the built-in layer's startup snapshot.
+ */
+export function useBuiltinPool(options: { layerSnapshot?: boolean } = {}): RunAction {
   let pool: IsolatePool | undefined;
   beforeAll(async () => {
-    pool = new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true });
+    pool = new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true, ...options });
     await pool.start();
   });
   afterAll(async () => {

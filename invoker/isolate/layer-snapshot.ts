@@ -1,0 +1,191 @@
+// The guest runtime's boot script, and a V8 startup snapshot of it with the compatibility layer's
+// common modules already run (issue 14: "load it without paying for it on every cold start").
+//
+// The boot script evaluates the guest runtime (guest-runtime.js with the module loader, the
+// built-ins and the memory layer) against late-bound stand-ins for the host's callbacks, and
+// answers `attach(send, hostFs, hostCall, stage)`, which binds them and returns the runtime's API.
+// A plain isolate runs it in each new context and attaches at once (as before). The snapshot runs
+// it once per process, loads PRELOADED's modules (their top levels: bundles evaluated to their
+// exports), and keeps `attach` under BIND_KEY on the global object: every context of an isolate made
+// from it starts with the runtime and those modules in place, and the host attaches it (attach
+// deletes BIND_KEY first) before any code of the function exists there.
+//
+// What a snapshot may hold: only photon's own code. It is built from this folder's guest files and
+// invoker/builtins/.bundle/ (photon's bundles of photon's guest code and pinned npm packages) and
+// nothing else: no action's code, no user input, no host reference (isolated-vm cannot snapshot one;
+// the stand-ins answer an error until attached), no entropy (the host's CSPRNG is a host call, which
+// fails in the snapshot; V8 reseeds Math.random per deserialised context). A module that needs the
+// host at its top level therefore cannot be preloaded: the build fails and isolates start plain.
+import ivm from 'isolated-vm';
+import { readFileSync } from 'node:fs';
+import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
+import { BUNDLED_PACKAGES } from '../builtins/bundled-packages.js';
+import { builtinSource } from '../builtins/build-builtins.js';
+
+// Each file is one parenthesised function expression followed by `;`.
+const guestFile = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8').trim().replace(/;$/, '');
+
+/** Where an isolate made from the snapshot keeps `attach` until the host calls it (then deleted). */
+const BIND_KEY = 'photon:attach';
+
+/**
+ * The modules run inside the snapshot: what most npm packages and actions touch (Buffer, URL,
+ * process, events, util, stream, timers, the web globals) and what they load. Pure JavaScript
+ * whose top levels need no host. Others still load lazily at their first require, with the code cache.
+ */
+const PRELOADED = ['buffer', 'events', 'process', 'util', 'url', 'stream', 'string_decoder', 'timers', 'internal/web'] as const;
+
+/**
+ * photon's own warm-up action (never a user's): common calls into the preloaded built-ins and the
+ * runtime's install and run paths. Run by V8's snapshot warm-up in a scratch context that is thrown
+ * away (isolated-vm's createSnapshot warmup_script): only the bytecode it compiled is kept (the
+ * functions are shared with the snapshot's context), so an isolate's first calls do not compile them.
+ */
+const WARM_ACTION = `const { EventEmitter } = require('events'); const util = require('util'); const { Readable } = require('stream');
+const { StringDecoder } = require('string_decoder');
+function main(p) {
+  const b = Buffer.from('hello ' + (p.name || 'world')); const c = Buffer.concat([b, Buffer.from('aGk=', 'base64'), Buffer.alloc(2)]);
+  const u = new URL('https://example.com/a/b?c=1&d=two#e'); u.searchParams.set('f', 'g'); const q = new URLSearchParams('x=1&y=2');
+  const e = new EventEmitter(); let n = 0; const f = () => n++; e.on('x', f); e.once('y', f); e.emit('x', 1); e.emit('y'); e.off('x', f);
+  const r = new Readable({ read() {} }); r.push('a'); r.push(null);
+  const t = new TextDecoder().decode(new TextEncoder().encode('é' + u.href));
+  return { b64: b.toString('base64'), hex: c.toString('hex'), s: c.toString('utf8', 0, 5), sl: c.subarray(1, 3).length, eq: b.equals(c),
+    q: u.searchParams.get('c'), h: u.host + u.pathname + u.search + u.hash, qs: q.get('y') + String(q), n, t,
+    f: util.format('%s=%d %j', 'n', 1, { a: 1 }), d: new StringDecoder('utf8').write(b), env: typeof process.env, v: process.version,
+    ts: typeof setTimeout + typeof setImmediate, p: typeof util.promisify((cb) => cb(null, 1)), id: typeof structuredClone === 'function' && atob(btoa('x')) };
+}`;
+
+/** The warm-up script: attach inert stand-ins in the scratch context, install and run WARM_ACTION there. */
+function warmupScript(): string {
+  return `(() => {
+  const api = globalThis[${JSON.stringify(BIND_KEY)}](() => undefined, (op) => (op === 'stat' ? 0 : undefined), Object.freeze({ applySyncPromise() { throw new Error('no host while warming up'); } }), undefined);
+  const out = api.install(${JSON.stringify(WARM_ACTION)}, 'main', '{}', '');
+  if (JSON.parse(out).ok !== true) throw new Error('photon: the snapshot warm-up did not install: ' + out);
+  void api.run('{"name":"x"}', '{}');
+})();`;
+}
+
+/**
+ * The boot expression: evaluates to { api, attach }. Host callbacks are read from `b` at each
+ * call, so the runtime can be evaluated before they exist; attach fills `b` once.
+ */
+function bootSource(): string {
+  const table = JSON.stringify(Object.fromEntries(Object.entries(BUILTIN_MODULES).map(([name, m]) => [name, { lazy: m.lazy }])));
+  const packages = JSON.stringify(Object.keys(BUNDLED_PACKAGES));
+  return `(() => {
+  'use strict';
+  const b = { send: undefined, hostFs: undefined, hostCall: undefined, stage: undefined };
+  const unbound = () => { throw new Error('photon: the host is not attached to this context yet'); };
+  const api = (${guestFile('guest-runtime.js')})(
+    (m) => (b.send === undefined ? unbound() : (0, b.send)(m)),
+    (op, p) => (b.hostFs === undefined ? unbound() : (0, b.hostFs)(op, p)),
+    (${guestFile('guest-module-loader.js')}), (${guestFile('guest-builtins.js')}),
+    Object.freeze({ applySyncPromise: (t, a, o) => (b.hostCall === undefined ? unbound() : b.hostCall.applySyncPromise(t, a, o)) }),
+    ${table}, ${packages}, () => b.stage, (${guestFile('guest-memory.js')}));
+  function attach(send, hostFs, hostCall, stage) {
+    delete globalThis[${JSON.stringify(BIND_KEY)}];
+    delete globalThis[${JSON.stringify(BIND_KEY)} + ':loaded'];
+    if (b.send !== undefined) throw new Error('photon: attached twice');
+    b.send = send; b.hostFs = hostFs; b.hostCall = hostCall; b.stage = stage;
+    api.started();
+    return api;
+  }
+  return { api, attach };
+})()`;
+}
+
+/** PRELOADED and every built-in they may require (the registry's deps, which the build checks): what the snapshot may run. */
+function moduleClosure(): string[] {
+  const out = new Set<string>();
+  const visit = (n: string): void => {
+    if (out.has(n) || !Object.hasOwn(BUILTIN_MODULES, n)) return;
+    out.add(n);
+    for (const d of BUILTIN_MODULES[n]!.deps) visit(d);
+  };
+  for (const n of PRELOADED) visit(n);
+  return [...out];
+}
+
+/**
+ * One script per built-in the snapshot may run, named `node:<name>` as the guest names a module it
+ * compiles (stack traces read the same): its bundle's wrapper function, left on the global object
+ * for the boot script, which takes it. Scripts of their own, not text handed to eval: V8 shares a
+ * script's functions between the snapshot's context and the scratch context of its warm-up, so the
+ * bytecode the warm-up compiles is the snapshot's (an eval'd function is compiled per context).
+ * Those the preload does not run are garbage before the snapshot is taken (not kept).
+ */
+function moduleScripts(): { code: string; filename: string }[] {
+  return moduleClosure().flatMap((name) => {
+    const source = builtinSource(name);
+    return source === undefined ? [] : [{ code: `Object.defineProperty(globalThis, ${JSON.stringify(`${BIND_KEY}:module:${name}`)}, { value: ${source}, configurable: true });`, filename: `node:${name}` }];
+  });
+}
+
+/** The script that makes the snapshot's context: the boot, the preload, attach kept under BIND_KEY. */
+function snapshotScript(boot: string, names: readonly string[]): string {
+  const key = JSON.stringify(BIND_KEY);
+  return `(() => {
+  const factories = {};
+  for (const n of ${JSON.stringify(names)}) { factories[n] = globalThis[${key} + ':module:' + n]; delete globalThis[${key} + ':module:' + n]; }
+  const boot = ${boot};
+  boot.api.preload(${JSON.stringify(PRELOADED)}, factories);
+  Object.defineProperty(globalThis, ${key}, { value: boot.attach, configurable: true, enumerable: false, writable: false });
+  Object.defineProperty(globalThis, ${key} + ':loaded', { value: boot.api.esm('builtins'), configurable: true, enumerable: false, writable: false });
+  boot.api.snapshotting();
+})();`;
+}
+
+/** The snapshot of one process, its size and what making it cost (the bench and the README report these). */
+export interface LayerSnapshot {
+  readonly snapshot: ivm.ExternalCopy<ArrayBuffer>;
+  readonly bytes: number;
+  readonly buildMs: number;
+  /** Date.now() when it was made: no clock inside a context made from it may start before this. */
+  readonly madeAt: number;
+}
+
+/**
+ * The guest runtime's boot for this process. Contract: `script` evaluates in a fresh plain context
+ * to attach(send, hostFs, hostCall, stage) → the runtime's API; `snapshot()` builds the layer's
+ * snapshot once (synchronously, photon's own code only) and answers it, or null when it cannot be
+ * built (the reason is in `failure`); a context of an isolate made from it has attach under `bindKey`.
+ */
+class GuestBoot {
+  readonly bindKey = BIND_KEY;
+  /** Every built-in the snapshot ran: PRELOADED and what they required (read from the snapshot). */
+  preloaded: readonly string[] = [];
+  private readonly boot = bootSource();
+  readonly script = `${this.boot}.attach`;
+  private built: LayerSnapshot | null | undefined;
+  failure: string | null = null;
+
+  /** The exact scripts the snapshot is made from, in order, and its warm-up (tests check that they hold photon's files only). */
+  snapshotSources(): { scripts: { code: string; filename: string }[]; warmup: string } {
+    const modules = moduleScripts();
+    return { scripts: [...modules, { code: snapshotScript(this.boot, modules.map((m) => m.filename.slice('node:'.length))), filename: 'photon:layer-snapshot.js' }], warmup: warmupScript() };
+  }
+
+  snapshot(): LayerSnapshot | null {
+    if (this.built !== undefined) return this.built;
+    const t0 = performance.now();
+    try {
+      const { scripts, warmup } = this.snapshotSources();
+      const snapshot = ivm.Isolate.createSnapshot(scripts, process.env.PHOTON_LAYER_SNAPSHOT === 'cold' ? undefined : warmup);
+      this.built = { snapshot, bytes: snapshot.copy().byteLength, buildMs: performance.now() - t0, madeAt: Date.now() };
+      // What the snapshot holds, asked of one isolate made from it (a JSON list of registry names).
+      const probe = new ivm.Isolate({ memoryLimit: 64, snapshot });
+      try {
+        const loaded = JSON.parse(String(probe.createContextSync().global.getSync(`${BIND_KEY}:loaded`))) as unknown;
+        this.preloaded = Array.isArray(loaded) ? loaded.filter((n): n is string => typeof n === 'string' && Object.hasOwn(BUILTIN_MODULES, n)) : [];
+      } finally {
+        probe.dispose();
+      }
+    } catch (e) {
+      this.failure = e instanceof Error ? e.message : String(e);
+      this.built = null;
+    }
+    return this.built;
+  }
+}
+
+export const guestBoot = new GuestBoot();
