@@ -28,6 +28,9 @@ export function messageCost(run: RunMessage, outcome: ActivationOutcome, action:
   let json = 0;
   let advanced = 0;
   let packed = 0;
+  // In the sandbox the outcome's limits are its copy of the action's (the same object on a warm run): so here too.
+  const limits = outcome.annotations.find((k) => k.key === 'limits')?.value as Action['limits'] | undefined;
+  if (limits) action = { ...action, limits };
   for (let done_ = 0; done_ < n; done_ += block) {
     let t = performance.now();
     for (let i = 0; i < block; i++) {
