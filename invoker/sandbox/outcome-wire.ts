@@ -37,19 +37,27 @@ export function packOutcome(o: ActivationOutcome, action: Action, activationId: 
   return wire;
 }
 
-/** Supervisor side: the outcome the pool produced, from the wire form and the run it answers. */
+/**
+ * Supervisor side: the outcome the pool produced, from the wire form and the run it answers. It
+ * completes `w` in place (a message just parsed, owned by the caller): a copy would cost as much
+ * CPU as the bytes left out saved.
+ */
 export function unpackOutcome(w: WireOutcome, action: Action, activationId: string): ActivationOutcome {
-  if (w.annotations !== undefined && w.activationId !== undefined) return w as ActivationOutcome;
-  const { timedOut, fresh, annotations, activationId: id, ...rest } = w;
-  const list = annotations ?? [
-    { key: 'limits', value: action.limits },
-    { key: 'timeout', value: timedOut === true },
-    { key: 'isolateStart', value: w.startKind },
-    { key: 'isolate', value: w.isolateId },
-    { key: 'namespaceId', value: w.namespaceId },
-    ...(fresh ? [{ key: 'freshContext', value: true }] : []),
-  ];
-  return { activationId: id ?? activationId, ...rest, annotations: list };
+  if (w.annotations === undefined) {
+    w.annotations = [
+      { key: 'limits', value: action.limits },
+      { key: 'timeout', value: w.timedOut === true },
+      { key: 'isolateStart', value: w.startKind },
+      { key: 'isolate', value: w.isolateId },
+      { key: 'namespaceId', value: w.namespaceId },
+      ...(w.fresh ? [{ key: 'freshContext', value: true }] : []),
+    ];
+    // Present only when true, so rarely deleted (a delete makes a slow object).
+    if (w.timedOut) delete w.timedOut;
+    if (w.fresh) delete w.fresh;
+  }
+  w.activationId ??= activationId;
+  return w as ActivationOutcome;
 }
 
 /** The flags that stand for `o.annotations` if they are the pool's standard list for `action`; else null. */
