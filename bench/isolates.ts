@@ -142,7 +142,7 @@ async function warmOverhead(cache: NamespaceCache): Promise<number[]> {
  * and through a sandbox process (one, unprivileged, in its cgroup), interleaved in the same run,
  * plus the resident memory of that sandbox process with one warm isolate.
  */
-async function sandboxHop(cache: NamespaceCache): Promise<{ inline: number[]; sandbox: number[]; sandboxRssMb: number; last: { run: RunMessage; outcome: ActivationOutcome } }> {
+async function sandboxHop(cache: NamespaceCache): Promise<{ inline: number[]; sandbox: number[]; sandboxRssMb: number; last: { run: RunMessage; outcome: ActivationOutcome; action: Action } }> {
   const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, idPrefix: 'tib-h' });
   const runner = new SandboxRunner({ invokerId: 'tib', namespaces: cache, count: 1, prewarm: { count: 0, memoryMb: 128 }, log: quiet });
   await runner.start();
@@ -170,7 +170,7 @@ async function sandboxHop(cache: NamespaceCache): Promise<{ inline: number[]; sa
     const rss = pid === undefined ? NaN : Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
     // The run message of a warm activation as the supervisor sends it (the sandbox knows the action).
     const run: RunMessage = { t: 'run', id: N_WARM, actionKey: `${a.namespace}/${a.name}@${a.revision}`, params: { name: 'x' }, activationId: activation(a).activationId, namespace: 'guest', actionName: `/${a.namespace}/${a.name}`, deadline: Date.now() + a.limits.timeout };
-    return { inline, sandbox, sandboxRssMb: rss, last: { run, outcome: lastOutcome! } };
+    return { inline, sandbox, sandboxRssMb: rss, last: { run, outcome: lastOutcome!, action: a } };
   } finally {
     await pool.close();
     await runner.close();
@@ -351,8 +351,8 @@ async function main(): Promise<void> {
       const med = (v: number[]): number => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
       console.log(`sandbox start to ready, interleaved, ${starts.source.length} each: from source with tsx median ${med(starts.source).toFixed(0)} ms (${starts.source.map((v) => v.toFixed(0)).join(', ')}); bundled median ${med(starts.bundled).toFixed(0)} ms (${starts.bundled.map((v) => v.toFixed(0)).join(', ')}); load ${os.loadavg()[0]!.toFixed(2)}`);
       console.log(`warm hello world, interleaved, ${N_WARM} each: inline p50 ${ms(pct(hop.inline, 0.5))} p99 ${ms(pct(hop.inline, 0.99))}; through a sandbox process p50 ${ms(pct(hop.sandbox, 0.5))} p99 ${ms(pct(hop.sandbox, 0.99))}; added at p50 ${ms(pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5))}; sandbox RSS ${hop.sandboxRssMb.toFixed(1)} MB`);
-      const codec = messageCost(hop.last.run, hop.last.outcome);
-      console.log(`of the hop, serialising its two messages (run ${codec.runBytes} B, done ${codec.doneBytes} B; encode + decode, in this process): IPC serialization 'json' (used) ${codec.jsonUs.toFixed(1)} µs, 'advanced' ${codec.advancedUs.toFixed(1)} µs; load ${os.loadavg()[0]!.toFixed(2)}`);
+      const codec = messageCost(hop.last.run, hop.last.outcome, hop.last.action);
+      console.log(`of the hop, serialising its two messages (run ${codec.runBytes} B, done ${codec.doneBytes} B; encode + decode, in this process): IPC serialization 'json' ${codec.jsonUs.toFixed(1)} µs, 'advanced' ${codec.advancedUs.toFixed(1)} µs; as sent (json, done packed to ${codec.packedDoneBytes} B, outcome-wire.ts) ${codec.packedUs.toFixed(1)} µs; load ${os.loadavg()[0]!.toFixed(2)}`);
     } finally {
       await small.close();
     }

@@ -6,6 +6,7 @@ import type { Action } from '../../shared/model/action.js';
 import { IsolatePool } from '../pool/isolate-pool.js';
 import { PoolActionRunner } from '../pool/pool-action-runner.js';
 import { RemoteNamespaces } from './remote-namespaces.js';
+import { packOutcome } from './outcome-wire.js';
 import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
 
 const WARM_REFRESH_MS = 1000;
@@ -91,9 +92,10 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
     }).then((outcome) => {
       queuedRuns.delete(msg.id);
       streams.delete(msg.id);
-      const logs = stream.sent === 0 ? outcome.logs : outcome.logs.slice(stream.sent);
+      if (outcome.refused === 'withdrawn') return send({ t: 'withdrawn', id: msg.id });
+      const sent = stream.sent === 0 ? outcome : { ...outcome, logs: outcome.logs.slice(stream.sent) };
       const hold = outcome.isolateId !== null && pool.holding(outcome.isolateId);
-      send(outcome.refused === 'withdrawn' ? { t: 'withdrawn', id: msg.id } : { t: 'done', id: msg.id, outcome: { ...outcome, logs }, busyMb: pool.busyMemoryMb(), ...(hold ? { hold: true as const } : {}) });
+      send({ t: 'done', id: msg.id, outcome: packOutcome(sent, action, msg.activationId), busyMb: pool.busyMemoryMb(), ...(hold ? { hold: true as const } : {}) });
     });
     queuedRuns.set(msg.id, msg.activationId);
   } else if (msg.t === 'withdraw') {

@@ -115,7 +115,9 @@ export class SandboxProcess {
       done?.(new Error('the sandbox is gone'));
       return;
     }
-    child.send(m, handle, {}, (err) => done?.(err));
+    // No callback unless asked for: Node then queues no extra tick per message (a run's send is on every activation's path).
+    if (done) child.send(m, handle, {}, (err) => done(err));
+    else child.send(m, handle);
   }
 
   kill(): void {

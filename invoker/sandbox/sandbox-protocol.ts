@@ -3,7 +3,7 @@
 import type { Action } from '../../shared/model/action.js';
 import type { WarmCounts } from '../../shared/store/warm-registry.js';
 import type { NetworkNamespace } from '../../native/index.js';
-import type { ActivationOutcome } from '../pool/activation-outcome.js';
+import type { WireOutcome } from './outcome-wire.js';
 
 /** What a sandbox is started with (its one command-line argument, JSON). */
 export interface SandboxConfig {
@@ -51,10 +51,11 @@ export type FromSandbox =
   /** `missing`: confinement the process itself could not set up (seccomp), said loudly by the supervisor. */
   | { t: 'ready'; missing?: string[] }
   /**
-   * `outcome.logs` holds only the lines after those already sent with 'log'. `hold`: the activation
+   * `outcome.logs` holds only the lines after those already sent with 'log'; `outcome` leaves out what
+   * the supervisor rebuilds (outcome-wire.ts). `hold`: the activation
    * ran to its time limit and its tenant's queued activations are held until 'resume'.
    */
-  | { t: 'done'; id: number; outcome: ActivationOutcome; busyMb: number; hold?: true }
+  | { t: 'done'; id: number; outcome: WireOutcome; busyMb: number; hold?: true }
   /** Log lines of run `id`, as they are kept (batched per turn of the event loop). */
   | { t: 'log'; id: number; lines: string[] }
   /** Run `id` left the pool's queue without running: the supervisor places it elsewhere. */

@@ -32,6 +32,7 @@ import type { FromSandbox, SandboxConfig } from './sandbox-protocol.js';
 import { SandboxProcess, prepareSandboxEntry } from './sandbox-process.js';
 import { removeStaleCgroups } from './sandbox-cgroup.js';
 import { Quarantine } from './quarantine.js';
+import { unpackOutcome } from './outcome-wire.js';
 
 export interface SandboxRunnerOptions {
   invokerId: string;
@@ -333,10 +334,12 @@ export class SandboxRunner implements ActionRunner {
         slot.busyMb = m.busyMb;
         const f = slot.inFlight.get(m.id);
         if (f) {
-          this.settle(f, f.logs.length === 0 ? m.outcome : { ...m.outcome, logs: [...f.logs, ...m.outcome.logs] });
+          const outcome = unpackOutcome(m.outcome, f.request.action, f.request.activationId);
+          if (f.logs.length > 0) outcome.logs = [...f.logs, ...outcome.logs];
+          this.settle(f, outcome);
           // A CPU hog: ran to its time limit while more of its namespace's activations share this ordinary sandbox.
           const ns = f.request.namespace;
-          if (slot.index >= 0 && m.outcome.annotations.some((a) => a.key === 'timeout' && a.value === true) && [...slot.inFlight.values()].some((g) => g.request.namespace === ns) && !this.isQuarantined(ns)) {
+          if (slot.index >= 0 && outcome.annotations.some((a) => a.key === 'timeout' && a.value === true) && [...slot.inFlight.values()].some((g) => g.request.namespace === ns) && !this.isQuarantined(ns)) {
             this.quarantineNamespace(ns, 'ran concurrent activations to their time limit in a shared sandbox');
           }
         }

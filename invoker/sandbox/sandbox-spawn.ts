@@ -63,7 +63,10 @@ export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
   // sandbox starts without tsx; an entry from source gets both from source.
   const fromSource = o.entry.endsWith('.ts');
   const preload = confine ? ['--import', fromSource ? SECCOMP_PRELOADS.source : SECCOMP_PRELOADS.bundled] : [];
-  const node = [process.execPath, '--no-node-snapshot', ...(fromSource ? ['--import', 'tsx'] : []), ...preload, o.entry, ...o.args];
+  // PHOTON_SANDBOX_NODE_ARGS (the supervisor's environment, operators only): extra node flags for
+  // the sandbox, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it (a dir uid 65534 can write).
+  const extra = (process.env.PHOTON_SANDBOX_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
+  const node = [process.execPath, '--no-node-snapshot', ...extra, ...(fromSource ? ['--import', 'tsx'] : []), ...preload, o.entry, ...o.args];
   let argv = node;
   let cgroup: SandboxCgroup | null = null;
   if (!confine) missing.push('all confinement (turned off)');
