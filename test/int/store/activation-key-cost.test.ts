@@ -8,17 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStores } from '../../../shared/store/redis-stores.js';
 import type { Stores } from '../../../shared/store/stores.js';
 import { privateRedis, type PrivateRedis } from '../../harness/private-redis.js';
+import { commandsSoFar as countCommands } from '../../harness/redis-command-count.js';
 
 const PORT = 16393;
 let redis: PrivateRedis;
 let stores: Stores;
 let probe: Redis;
 
-/** Commands Redis has executed so far, INFO itself left out (the probe's own calls). */
-async function commandsSoFar(): Promise<number> {
-  const info = await probe.info('commandstats');
-  return [...info.matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/gm)].filter((m) => m[1] !== 'info').reduce((n, m) => n + Number(m[2]), 0);
-}
+const commandsSoFar = (): Promise<number> => countCommands(probe);
 
 beforeAll(async () => {
   redis = await privateRedis(PORT);

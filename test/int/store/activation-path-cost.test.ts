@@ -9,6 +9,7 @@ import type { Stores } from '../../../shared/store/stores.js';
 import type { ActivationRecord } from '../../../shared/model/activation-record.js';
 import { DEFAULT_LIMITS } from '../../../shared/model/action.js';
 import { privateRedis, type PrivateRedis } from '../../harness/private-redis.js';
+import { commandsSoFar as countCommands } from '../../harness/redis-command-count.js';
 
 const PORT = 16397;
 const RETENTION_MS = 60_000;
@@ -16,11 +17,7 @@ let redis: PrivateRedis;
 let stores: Stores;
 let probe: Redis;
 
-/** Commands Redis has executed so far (in scripts too), the probe's INFO left out. */
-async function commandsSoFar(): Promise<number> {
-  const info = await probe.info('commandstats');
-  return [...info.matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/gm)].filter((m) => m[1] !== 'info').reduce((n, m) => n + Number(m[2]), 0);
-}
+const commandsSoFar = (): Promise<number> => countCommands(probe);
 
 async function cost(call: () => Promise<unknown>): Promise<number> {
   const before = await commandsSoFar();
