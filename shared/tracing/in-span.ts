@@ -23,8 +23,8 @@ export function inSpan<T>(parent: Context, name: string, attributes: Attributes,
   // not even an async frame of its own (hence two functions).
   // A work that throws before its first await still rejects, as the async version did (runUnder).
   if (tracingOff()) return runUnder(trace.getSpan(parent) ?? NO_SPAN, parent, fn);
-  // Under a known unsampled parent (90% of activations at 10% sampling: a non-blocking
-  // completion's `controller.completion`) the span would record nothing and carry the parent's
+  // Under a known unsampled parent (at 10% sampling, the `controller.completion` of 90% of the
+  // activations: their request's span does not record) the span would record nothing and carry the parent's
   // context on (startSpanIn): the parent's span and context are that already, without the async
   // frame, the new context and the try/finally.
   const unsampled = unsampledParent(parent);
