@@ -20,7 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startStandalone } from '../test/harness/standalone-process.js';
 import { waitFor } from '../test/harness/wait-for.js';
-import { treeCpuMs } from './process-tree.js';
+import { threadCpuMs, treeCpuMs } from './process-tree.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 2);
@@ -159,6 +159,8 @@ const sink = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
 });
+let sinkConnections = 0;
+sink.on('connection', () => { sinkConnections++; });
 await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
 const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
 
@@ -174,8 +176,15 @@ try {
   if (process.env.BENCH_TRACING !== 'off') {
     targets.push(await photon(TRACED, 1, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'always_on' }));
   }
-  // Address ids: one 128-block each, 2..7 (the perf block ends at 35119).
-  for (const [i, dir] of baselines.slice(0, 6).entries()) targets.push(await photon(baselineLabel(dir), 2 + i, {}, dir));
+  // BENCH_TRACING_ALT='K=V K=V': a second traced column with these OTEL_* settings on top (an
+  // exporter or processor setting against the default one, same run); address block 7.
+  const alt = (process.env.BENCH_TRACING_ALT ?? '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const);
+  if (alt.length > 0) {
+    targets.push(await photon(`${TRACED} alt`, 7, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'always_on', ...Object.fromEntries(alt) }));
+    console.log(`  "${TRACED} alt": ${alt.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  }
+  // Address ids: one 128-block each, 2..6 with an alt column, else 2..7 (the perf block ends at 35119).
+  for (const [i, dir] of baselines.slice(0, alt.length > 0 ? 5 : 6).entries()) targets.push(await photon(baselineLabel(dir), 2 + i, {}, dir));
   try {
     targets.push(await workerd(tmp));
   } catch (err) {
@@ -188,15 +197,17 @@ try {
   if (workerdNote) console.log(`  ${workerdNote}`);
   // Warm-up: every pool and JIT warm before the first window counts.
   for (const t of targets) await throughput(t, 16, 1);
-  const samples = targets.map(() => ({ rate: [] as number[], p50: [] as number[], lat: [] as number[], cpuMs: 0, requests: 0 }));
+  const samples = targets.map(() => ({ rate: [] as number[], p50: [] as number[], lat: [] as number[], cpuMs: 0, requests: 0, threads: new Map<string, number>() }));
   for (let round = 0; round < ROUNDS; round++) {
     const order = [...targets.entries()];
     if (round % 2 === 1) order.reverse();
     for (const [i, t] of order) {
       const s = samples[i]!;
       const before = treeCpuMs(t.pid);
+      const threadsBefore = threadCpuMs(t.pid);
       const n = await throughput(t, 16, WINDOW);
       s.cpuMs += treeCpuMs(t.pid) - before;
+      for (const [name, ms] of threadCpuMs(t.pid)) s.threads.set(name, (s.threads.get(name) ?? 0) + ms - (threadsBefore.get(name) ?? 0));
       s.requests += n;
       s.rate.push(n / WINDOW);
       const lat = await latencies(t, LATENCY_N);
@@ -214,6 +225,15 @@ try {
     console.log(`  ${label.padEnd(28)} ${r.rate.toFixed(0).padStart(8)} ${r.cpuUs.toFixed(0).padStart(11)} ${r.p50.toFixed(3).padStart(6)} ms ${r.p99.toFixed(3).padStart(6)} ms`);
   }
   console.log('  (CPU: user + system time of the target\'s processes over the c=16 windows, per request; the client\'s own CPU is not counted)');
+  // Where the CPU goes by thread (a main-thread --cpu-prof profile sees only \`node\`): V8's GC
+  // helpers run on \`V8 DefaultWorke\` threads.
+  if (process.env.BENCH_THREADS === '1') {
+    for (const [i, t] of targets.entries()) {
+      const s = samples[i]!;
+      const parts = [...s.threads].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${(1000 * ms / s.requests).toFixed(0)}`);
+      console.log(`    ${t.label.padEnd(26)} µs/req by thread: ${parts.join(', ')}`);
+    }
+  }
   const p = rows.get(PHOTON)!;
   const verdict = (ok: boolean, by: string): string => (ok ? 'met' : `not met, ${by}`);
   console.log('\n  goals for photon standalone (issue #18):');
@@ -224,8 +244,10 @@ try {
   if (traced) {
     const rateCost = (1 - traced.rate / p.rate) * 100;
     const cpuCost = (traced.cpuUs / p.cpuUs - 1) * 100;
-    console.log(`    tracing at 100% sampling costs ≤ 5% throughput and CPU: throughput ${rateCost.toFixed(1)}%, CPU ${cpuCost.toFixed(1)}% — ${verdict(rateCost <= 5 && cpuCost <= 5, 'see the figures')}   (${batches} OTLP batches received)`);
+    console.log(`    tracing at 100% sampling costs ≤ 5% throughput and CPU: throughput ${rateCost.toFixed(1)}%, CPU ${cpuCost.toFixed(1)}% — ${verdict(rateCost <= 5 && cpuCost <= 5, 'see the figures')}   (${batches} OTLP batches received over ${sinkConnections} connections)`);
   }
+  const traceAlt = rows.get(`${TRACED} alt`);
+  if (traceAlt) console.log(`    tracing alt: throughput ${((1 - traceAlt.rate / p.rate) * 100).toFixed(1)}%, CPU ${((traceAlt.cpuUs / p.cpuUs - 1) * 100).toFixed(1)}%`);
   for (const dir of baselines) {
     const base = rows.get(baselineLabel(dir));
     if (base) console.log(`    against ${dir}: CPU ${base.cpuUs.toFixed(0)} → ${p.cpuUs.toFixed(0)} µs/req, c=16 ${base.rate.toFixed(0)} → ${p.rate.toFixed(0)}/s, p50 ${base.p50.toFixed(3)} → ${p.p50.toFixed(3)} ms`);

@@ -52,6 +52,28 @@ const shapes: Record<string, () => void> = {
     for (let i = 0; i < 11; i++) tracer.startSpan(`phase${i}`, {}, ctx).end();
     a.end();
   },
+  // The spans photon really makes for a warm hello world (controller/http-server.ts,
+  // controller/load-balancer.ts, invoker/service/activation-handler.ts): 17 attributes each, ids
+  // and names as strings, plus the two hops' W3C inject + extract.
+  "photon's 2 spans (34 attributes, 2 hops)": () => {
+    const id = `${(Math.random() * 1e16).toString(16).padStart(14, '0')}${'a'.repeat(18)}`;
+    const a = tracer.startSpan('POST /api/v1', { kind: 1, attributes: { 'http.request.method': 'POST', 'url.path': '/api/v1/namespaces/_/actions/hello' } }, ROOT_CONTEXT);
+    for (const [k, v] of [['photon.phase.auth_ms', 0.012], ['photon.namespace', 'guest'], ['photon.phase.admission_ms', 0.031], ['photon.invoker', 'invoker0'], ['photon.phase.placement_ms', 0.02],
+      ['photon.activation.id', id], ['photon.action', 'guest/hello'], ['photon.namespace', 'guest'], ['photon.invoker', 'invoker0'], ['photon.controller', 'controller0'], ['photon.activation.blocking', true],
+      ['messaging.destination.name', 'invoker0'], ['photon.phase.publish_ms', 0.041]] as const) a.setAttribute(k, v);
+    const carrier: Record<string, string> = {};
+    propagation.inject(trace.setSpan(ROOT_CONTEXT, a), carrier);
+    const b = tracer.startSpan('invoker.activation', { kind: 4, attributes: { 'photon.activation.id': id, 'photon.action': 'guest/hello', 'photon.namespace': 'guest', 'photon.invoker': 'invoker0', 'messaging.system': 'in-process', 'messaging.operation.type': 'process' } }, propagation.extract(ROOT_CONTEXT, carrier));
+    for (const [k, v] of [['photon.phase.bus_wait_ms', 0], ['photon.phase.dequeue_ms', 0.003], ['photon.phase.acquire_ms', 0.011], ['photon.isolate.start', 'warm'], ['photon.isolate.id', 'iso-17'], ['photon.netns.id', 34101],
+      ['photon.phase.run_ms', 0.061], ['photon.activation.status', 'success'], ['photon.phase.record_store_ms', 0.004], ['messaging.destination.name', 'completed0'], ['photon.phase.publish_ms', 0.012]] as const) b.setAttribute(k, v);
+    const back: Record<string, string> = {};
+    propagation.inject(trace.setSpan(ROOT_CONTEXT, b), back);
+    propagation.extract(ROOT_CONTEXT, back);
+    b.end();
+    a.setAttribute('photon.phase.completion_ms', 0.08);
+    a.setAttribute('http.response.status_code', 200);
+    a.end();
+  },
   '2 × W3C inject + extract': () => {
     const carrier: Record<string, string> = {};
     const a = tracer.startSpan('a', {}, ROOT_CONTEXT);

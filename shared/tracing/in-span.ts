@@ -21,15 +21,30 @@ export function tracingOff(): boolean {
 export function inSpan<T>(parent: Context, name: string, attributes: Attributes, fn: (span: Span, ctx: Context) => Promise<T>, kind?: SpanKind): Promise<T> {
   // What the no-op tracer would answer (the parent's span context, or none), without building it;
   // not even an async frame of its own (hence two functions).
-  if (tracingOff()) {
-    try {
-      return fn(trace.getSpan(parent) ?? NO_SPAN, parent);
-    } catch (err) {
-      // A work that throws before its first await still rejects, as the async version did.
-      return Promise.reject(err as Error);
-    }
-  }
+  // A work that throws before its first await still rejects, as the async version did (runUnder).
+  if (tracingOff()) return runUnder(trace.getSpan(parent) ?? NO_SPAN, parent, fn);
+  // Under a known unsampled parent (at 10% sampling, the `controller.completion` of 90% of the
+  // activations: their request's span does not record) the span would record nothing and carry the parent's
+  // context on (startSpanIn): the parent's span and context are that already, without the async
+  // frame, the new context and the try/finally.
+  const unsampled = unsampledParent(parent);
+  if (unsampled !== undefined) return runUnder(unsampled, parent, fn);
   return inRecordedSpan(parent, name, attributes, fn, kind);
+}
+
+function runUnder<T>(span: Span, ctx: Context, fn: (span: Span, ctx: Context) => Promise<T>): Promise<T> {
+  try {
+    return fn(span, ctx);
+  } catch (err) {
+    return Promise.reject(err as Error);
+  }
+}
+
+/** The span of a parent that is valid and not sampled: what a child below it would be. */
+function unsampledParent(parent: Context): Span | undefined {
+  const p = trace.getSpanContext(parent);
+  if (p === undefined || (p.traceFlags & TraceFlags.SAMPLED) !== 0 || !trace.isSpanContextValid(p)) return undefined;
+  return trace.getSpan(parent);
 }
 
 async function inRecordedSpan<T>(parent: Context, name: string, attributes: Attributes, fn: (span: Span, ctx: Context) => Promise<T>, kind?: SpanKind): Promise<T> {

@@ -52,4 +52,18 @@ describe('inSpan', () => {
     expect(outer.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'kaputt' });
     expect(outer.attributes).toMatchObject({ a: 1 });
   });
+
+  it('runs the work under an unsampled parent as it is: the parent\'s span and context, nothing recorded', async () => {
+    const parent = remote(TraceFlags.NONE);
+    const seen = await inSpan(parent, 'child', { a: 1 }, async (span, ctx) => {
+      await Promise.resolve();
+      startSpanIn(ctx, 'inner').end();
+      return { span, ctx };
+    });
+    // The same objects, not a new context wrapping an equal span context: nothing was built.
+    expect(seen.ctx).toBe(parent);
+    expect(seen.span).toBe(trace.getSpan(parent));
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    await expect(inSpan(parent, 'child', {}, () => { throw new Error('early'); })).rejects.toThrow('early');
+  });
 });
