@@ -103,6 +103,12 @@ export interface IsolateRuntimeOptions {
    * waits for the answer, the event loop does not. Absent: every call answers an error.
    */
   onCall?(contextId: number, module: string, op: string, args: unknown[]): Promise<BuiltinAnswer>;
+  /**
+   * After each context's first activation (off its latency path): whether its code asked for a
+   * built-in the layer's startup snapshot holds (a require, a global such as Buffer or URL). The
+   * guest's answer: an action may lie, which only chooses how its own next isolates start.
+   */
+  onLayerUse?(uses: boolean): void;
   /** Called once, when the isolate is disposed for any reason (including by its own memory limit). */
   onDisposed?(reason: DisposeReason): void;
   /** isolated-vm's "very bad error": V8 lost control of an isolate; the process should stop taking work. */
@@ -148,9 +154,11 @@ class IvmRuntime implements IsolateRuntime {
   private guest: ivm.Script | null = null;
   /** Made from the layer's snapshot: each context already holds the runtime, to be attached. */
   readonly fromSnapshot: boolean;
+  readonly onLayerUse: ((uses: boolean) => void) | undefined;
 
   constructor(private readonly options: IsolateRuntimeOptions) {
     this.fromSnapshot = LAYER_SNAPSHOT !== null && options.layerSnapshot !== false;
+    this.onLayerUse = options.onLayerUse;
     this.isolate = new ivm.Isolate({
       memoryLimit: Math.max(8, options.memoryMb),
       ...(this.fromSnapshot && LAYER_SNAPSHOT !== null ? { snapshot: LAYER_SNAPSHOT.snapshot } : {}),
@@ -428,6 +436,13 @@ class IvmContext implements GuestContext {
     this.builtinKey = null;
     const loaded = this.esm.apply(undefined, ['builtins', null, ''], { result: { copy: true } }).then((json) => JSON.parse(String(json)) as unknown);
     builtinCodeCache.learn(this.runtime.isolate, key, loaded, this.builtinsPrecompiled, this.runtime.fromSnapshot ? guestBoot.preloaded : []);
+    const onLayerUse = this.runtime.onLayerUse;
+    if (onLayerUse) {
+      this.esm.apply(undefined, ['touched', null, ''], { result: { copy: true } }).then(
+        (json) => onLayerUse(guestBoot.usesLayer(JSON.parse(String(json)) as unknown)),
+        () => undefined, // the isolate went away: nothing learned from it
+      );
+    }
   }
 
   deliver(msg: HostMessage): void {

@@ -159,6 +159,15 @@ class GuestBoot {
   private built: LayerSnapshot | null | undefined;
   failure: string | null = null;
 
+  /**
+   * Whether the built-ins a context's code asked for (the guest's answer, hostile input: anything
+   * but an array of strings counts as none) include one the snapshot holds; never without a
+   * snapshot in this process (`preloaded` stays empty: nothing to gain by starting from one).
+   */
+  usesLayer(touched: unknown): boolean {
+    return Array.isArray(touched) && touched.some((n) => typeof n === 'string' && this.preloaded.includes(n));
+  }
+
   /** The exact scripts the snapshot is made from, in order, and its warm-up (tests check that they hold photon's files only). */
   snapshotSources(): { scripts: { code: string; filename: string }[]; warmup: string } {
     const modules = moduleScripts();

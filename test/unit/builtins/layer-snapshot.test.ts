@@ -9,7 +9,7 @@ import { guestBoot } from '../../../invoker/isolate/layer-snapshot.js';
 import { builtinSource } from '../../../invoker/builtins/build-builtins.js';
 import { useBuiltinPool } from './builtin-pool.js';
 
-const run = useBuiltinPool();
+const run = useBuiltinPool({ layerSnapshot: 'always' });
 const asMain = (body: string): string => `async function main() { ${body} }`;
 
 describe("the built-in layer's startup snapshot", () => {
