@@ -335,12 +335,30 @@ async function throughputAll(modes: Mode[], cached: NamespaceCache): Promise<Map
   return out;
 }
 
+function printStarts(starts: { source: number[]; bundled: number[]; bundledOwn: number[] }): void {
+  const med = (v: number[]): number => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
+  const list = (v: number[]): string => `median ${med(v).toFixed(0)} ms (${v.map((x) => x.toFixed(0)).join(', ')})`;
+  const source = starts.source.length > 0 ? `from source with tsx ${list(starts.source)}; ` : '';
+  console.log(`sandbox start to ready, interleaved, ${starts.bundled.length} each: ${source}bundled with the supervisor's layer snapshot ${list(starts.bundled)}; bundled building its own ${list(starts.bundledOwn)}; load ${os.loadavg()[0]!.toFixed(2)}`);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = os.loadavg()[0]!.toFixed(2);
   if (process.argv.includes('--fair')) {
     // Only fair CPU between tenants (npm run bench:isolates -- --fair): bench/sandbox-fairness.ts.
     printFairness(await fairnessRows());
+    return;
+  }
+  if (process.argv.includes('--starts')) {
+    // Only sandbox start times (npm run bench:isolates -- --starts): bundled, with the supervisor's layer snapshot and building its own, 8 each interleaved.
+    const small = createNamespaceCache({ invokerId: 'tibs', idBase: 41024, idCount: 64, floor: 8, ceiling: 32, isolation: 'on', log: quiet });
+    await small.start();
+    try {
+      printStarts(await sandboxStartTimes(small, 8, false));
+    } finally {
+      await small.close();
+    }
     return;
   }
   if (process.argv.includes('--hop')) {
@@ -350,8 +368,7 @@ async function main(): Promise<void> {
     try {
       const hop = await sandboxHop(small);
       const starts = await sandboxStartTimes(small);
-      const med = (v: number[]): number => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
-      console.log(`sandbox start to ready, interleaved, ${starts.source.length} each: from source with tsx median ${med(starts.source).toFixed(0)} ms (${starts.source.map((v) => v.toFixed(0)).join(', ')}); bundled median ${med(starts.bundled).toFixed(0)} ms (${starts.bundled.map((v) => v.toFixed(0)).join(', ')}); load ${os.loadavg()[0]!.toFixed(2)}`);
+      printStarts(starts);
       console.log(`warm hello world, interleaved, ${N_WARM} each: inline p50 ${ms(pct(hop.inline, 0.5))} p99 ${ms(pct(hop.inline, 0.99))}; through a sandbox process p50 ${ms(pct(hop.sandbox, 0.5))} p99 ${ms(pct(hop.sandbox, 0.99))}; added at p50 ${ms(pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5))}; sandbox RSS ${hop.sandboxRssMb.toFixed(1)} MB`);
       const codec = messageCost(hop.last.run, hop.last.outcome, hop.last.action);
       console.log(`of the hop, serialising its two messages (run ${codec.runBytes} B, done ${codec.doneBytes} B; encode + decode, in this process): IPC serialization 'json' ${codec.jsonUs.toFixed(1)} µs, 'advanced' ${codec.advancedUs.toFixed(1)} µs; as sent (json, done packed to ${codec.packedDoneBytes} B, outcome-wire.ts) ${codec.packedUs.toFixed(1)} µs; load ${os.loadavg()[0]!.toFixed(2)}`);

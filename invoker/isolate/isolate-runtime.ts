@@ -39,6 +39,7 @@ const GUEST_SCRIPT = guestBoot.script;
  */
 const LAYER_SNAPSHOT = process.env.PHOTON_LAYER_SNAPSHOT === 'off' ? null : guestBoot.snapshot();
 if (process.env.PHOTON_LAYER_SNAPSHOT !== 'off' && LAYER_SNAPSHOT === null) console.warn(`photon: the built-in layer's startup snapshot could not be built, isolates start without it: ${guestBoot.failure}`);
+if (guestBoot.handedFailure !== null) console.warn(`photon: the supervisor's layer snapshot was not used, this process built its own: ${guestBoot.handedFailure}`);
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
 /** Size of an isolate's staging area (createContext): inputs up to this size cross a synchronous host call without a copy. */
