@@ -83,12 +83,16 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
   // comment), so every sample is that code's first load.
   for (let i = 0; i < samples; i++) {
     const variants = [
-      [pool, HELLO, 'coldHello', 0], [plain, HELLO, 'coldHelloPlain', 0], [always, HELLO, 'coldHelloAlways', 0], [pool, LAYER_USER, 'coldLayer', 0],
-      [always, LAYER_USER, 'coldLayerAlways', 0], [plain, `${LAYER_USER}\n// plain isolates`, 'coldLayerPlain', 0], [pool, `${LAYER_USER}\n// first load ${i}`, 'coldFirst', 0],
-      [warmAuto, HELLO, 'prewarmHello', 2], [warmAuto, LAYER_USER, 'prewarmLayer', 2], [warmAlways, HELLO, 'prewarmHelloAlways', 1], [warmAlways, LAYER_USER, 'prewarmLayerAlways', 1],
+      [pool, HELLO, 'coldHello'], [plain, HELLO, 'coldHelloPlain'], [always, HELLO, 'coldHelloAlways'], [pool, LAYER_USER, 'coldLayer'],
+      [always, LAYER_USER, 'coldLayerAlways'], [plain, `${LAYER_USER}\n// plain isolates`, 'coldLayerPlain'], [pool, `${LAYER_USER}\n// first load ${i}`, 'coldFirst'],
+      [warmAuto, HELLO, 'prewarmHello'], [warmAuto, LAYER_USER, 'prewarmLayer'], [warmAlways, HELLO, 'prewarmHelloAlways'], [warmAlways, LAYER_USER, 'prewarmLayerAlways'],
     ] as const;
-    for (const [p, code, row, ready] of variants) {
-      if (ready > 0) await prewarmsReady(p, ready);
+    // The order rotates each sample: no row always follows the same other one.
+    for (const [p, code, row] of variants.map((_, k) => variants[(k + i) % variants.length]!)) {
+      // Each sample starts with the prewarm pools refilled and the code cache's background work
+      // done: a refill (new isolates on this thread) or a compile left by the previous sample
+      // would otherwise land in whichever row comes next.
+      await Promise.all([prewarmsReady(warmAuto, 2), prewarmsReady(warmAlways, 1), builtinCodeCache.idle()]);
       const a = benchAction(`b${row}${i}`, code);
       const t = performance.now();
       const o = await p.run(a, { name: 'x' }, activation(a));

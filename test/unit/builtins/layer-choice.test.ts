@@ -9,6 +9,7 @@ import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
 import { guessLayerUse, LayerChoice } from '../../../invoker/pool/layer-choice.js';
 import type { PoolEvent } from '../../../invoker/pool/pool-events.js';
 import type { Action } from '../../../shared/model/action.js';
+import { builtinCodeCache } from '../../../invoker/isolate/builtin-code-cache.js';
 import { activation, fakeNamespaceCache, makeAction } from '../invoker/fixtures.js';
 
 const HELLO = "function main(p) { return { greeting: 'Hello, ' + (p.name || 'world') + '!' } }";
@@ -83,6 +84,28 @@ describe("the choice of isolates from the layer's startup snapshot", () => {
       for (const o of both) expect(o.response.status, JSON.stringify(o.response.result)).toBe('success');
     }
     expect(created.map((e) => e.layer)).toEqual([true, false, false, true]);
+  });
+
+  it('learns what code used, not what the snapshot held: the same code in a plain isolate then precompiles none of the layer', async () => {
+    const make = (mode: 'always' | 'never') => new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true, prewarm: { count: 0, memoryMb: 128 }, layerSnapshot: mode });
+    const [snap, plain] = [make('always'), make('never')];
+    await Promise.all([snap.start(), plain.start()]);
+    try {
+      // Cache data for the layer's modules exists (a plain isolate loaded them).
+      const user = makeAction(`${LAYER}\n// data ${Math.random()}`);
+      await plain.run(user, {}, activation(user));
+      await builtinCodeCache.idle();
+      const code = `${HELLO}\n// ${Math.random()}`;
+      for (const [p, n] of [[snap, 1], [plain, 2], [plain, 3]] as const) {
+        const a = makeAction(code, { name: `same-code-${n}` });
+        const before = builtinCodeCache.compiles.cached;
+        expect((await p.run(a, {}, activation(a))).response.status).toBe('success');
+        await builtinCodeCache.idle();
+        expect(builtinCodeCache.compiles.cached - before, `run ${n}`).toBe(0);
+      }
+    } finally {
+      await Promise.all([snap.close(), plain.close()]);
+    }
   });
 
   it('keeps one prewarm of each kind and gives each action the one it needs', async () => {
