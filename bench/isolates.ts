@@ -382,6 +382,7 @@ async function main(): Promise<void> {
     const small = createNamespaceCache({ invokerId: 'tibd', idBase: 41024, idCount: 1024, floor: 16, ceiling: 1016, isolation: 'on', log: quiet });
     await small.start();
     try {
+      await density(small, 'never'); // not printed: the process's own first growth (heap, allocator arenas) lands here
       for (let round = 0; round < 2; round++) {
         for (const mode of ['auto', 'always'] as const) {
           const d = await density(small, mode);
