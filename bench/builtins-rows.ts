@@ -87,8 +87,13 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
       [always, LAYER_USER, 'coldLayerAlways'], [plain, `${LAYER_USER}\n// plain isolates`, 'coldLayerPlain'], [pool, `${LAYER_USER}\n// first load ${i}`, 'coldFirst'],
       [warmAuto, HELLO, 'prewarmHello'], [warmAuto, LAYER_USER, 'prewarmLayer'], [warmAlways, HELLO, 'prewarmHelloAlways'], [warmAlways, LAYER_USER, 'prewarmLayerAlways'],
     ] as const;
-    // The order rotates each sample: no row always follows the same other one.
-    for (const [p, code, row] of variants.map((_, k) => variants[(k + i) % variants.length]!)) {
+    // A new random order each sample: no row always follows the same other one.
+    const order = [...variants];
+    for (let k = order.length - 1; k > 0; k--) {
+      const j = Math.floor(Math.random() * (k + 1));
+      [order[k], order[j]] = [order[j]!, order[k]!];
+    }
+    for (const [p, code, row] of order) {
       // Each sample starts with the prewarm pools refilled and the code cache's background work
       // done: a refill (new isolates on this thread) or a compile left by the previous sample
       // would otherwise land in whichever row comes next.
