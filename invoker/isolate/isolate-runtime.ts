@@ -256,7 +256,7 @@ class IvmRuntime implements IsolateRuntime {
    */
   async precompile(context: ivm.Context, files: ActionFiles): Promise<{ paths: string[]; fns: ivm.Reference<unknown>[] }> {
     const out: { paths: string[]; fns: ivm.Reference<unknown>[] } = { paths: [], fns: [] };
-    const cache = files.codeCache as Map<string, CacheEntry> | undefined;
+    const cache = kindCache(files, this.fromSnapshot);
     if (!cache) return out;
     const todo: { path: string; wrapped: string; data: ivm.ExternalCopy<ArrayBuffer> }[] = [];
     for (const [path, entry] of cache) {
@@ -295,7 +295,7 @@ class IvmRuntime implements IsolateRuntime {
    * ends. Later isolates of the revision wait for this (ActionFiles.codeCacheWork).
    */
   produceCodeCache(files: ActionFiles, fresh: string[], upgrade: string[]): void {
-    const cache = files.codeCache as Map<string, CacheEntry> | undefined;
+    const cache = kindCache(files, this.fromSnapshot);
     if (!cache || fresh.length + upgrade.length === 0) return;
     const previous = files.codeCacheWork ?? Promise.resolve();
     files.codeCacheWork = previous.then(async () => {
@@ -399,7 +399,7 @@ class IvmContext implements GuestContext {
       // The archive's modules and the built-ins this action loaded before, both with cache data.
       const [pre, preBuiltins] = await Promise.all([
         files ? this.runtime.precompile(this.context, files) : { paths: [], fns: [] },
-        builtinCodeCache.precompile(this.runtime.isolate, this.context, this.builtinKey!, this.runtime.fromSnapshot ? guestBoot.preloaded : []),
+        builtinCodeCache.precompile(this.runtime.isolate, this.context, this.builtinKey!, this.runtime.fromSnapshot ? guestBoot.preloaded : null),
       ]);
       precompiled = pre.paths;
       this.builtinsPrecompiled = preBuiltins.paths;
@@ -439,7 +439,7 @@ class IvmContext implements GuestContext {
     // the layer's snapshot holds the preloaded ones whether the code used them or not (counting
     // those had a plain isolate of the same code precompile all of them, ~2 ms, for nothing).
     const touched = this.esm.apply(undefined, ['touched', null, ''], { result: { copy: true } }).then((json) => JSON.parse(String(json)) as unknown);
-    builtinCodeCache.learn(this.runtime.isolate, key, touched, this.builtinsPrecompiled, this.runtime.fromSnapshot ? guestBoot.preloaded : []);
+    builtinCodeCache.learn(this.runtime.isolate, key, touched, this.builtinsPrecompiled, this.runtime.fromSnapshot ? guestBoot.preloaded : null);
     const onLayerUse = this.runtime.onLayerUse;
     if (onLayerUse) touched.then((names) => onLayerUse(guestBoot.usesLayer(names)), () => undefined); // gone: nothing learned
   }
@@ -482,6 +482,20 @@ export function decodeRunResult(out: string): GuestRunResult {
 interface CacheEntry {
   data: ivm.ExternalCopy<ArrayBuffer>;
   full: boolean;
+}
+
+/**
+ * A revision's cache data for isolates of one kind: V8 refuses data made in an isolate from the
+ * layer's snapshot in a plain one and the reverse (their read-only heaps differ), so each kind
+ * keeps its own (under keys no path can be).
+ */
+function kindCache(files: ActionFiles, fromSnapshot: boolean): Map<string, CacheEntry> | undefined {
+  const root = files.codeCache;
+  if (!root) return undefined;
+  const key = fromSnapshot ? '\0snapshot' : '\0plain';
+  let cache = root.get(key) as Map<string, CacheEntry> | undefined;
+  if (!cache) root.set(key, (cache = new Map()));
+  return cache;
 }
 
 /** Node's classic CommonJS wrapper around a module's source (line numbers stay as in the file). */

@@ -6,7 +6,7 @@
 // with a free concurrency slot (also one still warming: it waits for the init in progress) →
 // a prewarmed blank isolate of the same memory size (already bound to a namespace, so a cold
 // start only compiles the code), from the layer's startup snapshot or plain as the action needs
-// (layer-choice.ts), else one of the other kind → a new isolate of the kind it needs, if the user-memory budget allows it, after
+// (layer-choice.ts) → a new isolate of the kind it needs (a blank of the other kind if there is no room), if the user-memory budget allows it, after
 // evicting idle isolates in greedy-dual order if needed → otherwise a queue. Tenants (invoking
 // namespaces) get fair shares of the memory (tenant-shares.ts): a tenant past half the budget
 // evicts only its own idle isolates, and the queue serves the tenant holding least first.
@@ -215,15 +215,16 @@ export class IsolatePool {
     if (!allowNew) return null;
     const mem = p.action.limits.memory;
     const layer = this.layers.need(p.action);
-    // A prewarm of the kind it needs, else one of the other kind (a prewarm hides the isolate's
-    // creation; the refill follows the demand: layer-choice.ts prewarmKind).
+    // A prewarm of the kind it needs; else a new isolate of that kind if there is room (one of the
+    // other kind would hold or lack the layer for its whole life, and V8 refuses code cache made
+    // in the other kind); a prewarm of the other kind rather than an eviction.
     let blank: Slot | null = null;
     for (const s of this.slots.values()) {
       if (s.state !== 'blank' || s.memoryMb !== mem || (blank !== null && s.layer !== layer)) continue;
       blank = s;
       if (s.layer === layer) break;
     }
-    if (blank !== null) {
+    if (blank !== null && (blank.layer === layer || !this.fits(mem))) {
       this.bind(blank, p, 'prewarm');
       return { slot: blank, kind: 'prewarm', owner: true };
     }

@@ -36,8 +36,8 @@ export function guessLayerUse(action: Action): boolean {
  */
 export class LayerChoice {
   private readonly seenUse = new Map<string, boolean>();
-  /** What the last placement that needed a new isolate needed (the kind a lone prewarm follows). */
-  private lastNeed = true;
+  /** What the last placement that needed a new isolate needed (the kind a lone prewarm follows; first plain: the cheaper to hold). */
+  private lastNeed = false;
 
   constructor(readonly mode: LayerSnapshotMode) {}
 

@@ -52,7 +52,10 @@ describe("the choice of isolates from the layer's startup snapshot", () => {
 
   it('a prewarm is kept of each kind; modes always and never override everything', () => {
     const auto = new LayerChoice('auto');
-    expect([auto.prewarmKind(0, 0, 2), auto.prewarmKind(1, 0, 2), auto.prewarmKind(1, 1, 3)]).toEqual([true, false, true]);
+    // Beyond one of each, and for a lone prewarm: the last need (plain before any).
+    expect([auto.prewarmKind(0, 0, 2), auto.prewarmKind(1, 0, 2), auto.prewarmKind(1, 1, 3), auto.prewarmKind(0, 0, 1)]).toEqual([true, false, false, false]);
+    auto.need(makeAction(LAYER));
+    expect(auto.prewarmKind(1, 1, 3)).toBe(true);
     expect(new LayerChoice('never').prewarmKind(0, 0, 2)).toBe(false);
     expect(new LayerChoice('always').need(makeAction(HELLO))).toBe(true);
     expect(new LayerChoice('never').need(makeAction(LAYER))).toBe(false);
@@ -103,6 +106,25 @@ describe("the choice of isolates from the layer's startup snapshot", () => {
         await builtinCodeCache.idle();
         expect(builtinCodeCache.compiles.cached - before, `run ${n}`).toBe(0);
       }
+    } finally {
+      await Promise.all([snap.close(), plain.close()]);
+    }
+  });
+
+  it("keeps V8 cache data per kind of isolate: data made in one from the snapshot is never handed to a plain one (V8 refuses it)", async () => {
+    const make = (mode: 'always' | 'never') => new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true, prewarm: { count: 0, memoryMb: 128 }, layerSnapshot: mode });
+    const [snap, plain] = [make('always'), make('never')];
+    await Promise.all([snap.start(), plain.start()]);
+    try {
+      // node:zlib is not in the snapshot: both kinds load it, each from its own data.
+      const code = `function main() { return { n: require('zlib').gzipSync('x'.repeat(100)).length > 0 } }\n// ${Math.random()}`;
+      const rejected = builtinCodeCache.compiles.rejected;
+      for (const [p, n] of [[snap, 1], [snap, 2], [plain, 3], [plain, 4], [snap, 5]] as const) {
+        const a = makeAction(code, { name: `kinds-${n}` });
+        expect((await p.run(a, {}, activation(a))).response.result).toEqual({ n: true });
+        await builtinCodeCache.idle();
+      }
+      expect(builtinCodeCache.compiles.rejected - rejected).toBe(0);
     } finally {
       await Promise.all([snap.close(), plain.close()]);
     }
