@@ -6,8 +6,9 @@
 // with a free concurrency slot (also one still warming: it waits for the init in progress) →
 // a prewarmed blank isolate of the same memory size (already bound to a namespace, so a cold
 // start only compiles the code), from the layer's startup snapshot or plain as the action needs
-// (layer-choice.ts) → a new isolate of the kind it needs (a blank of the other kind if there is no room), if the user-memory budget allows it, after
-// evicting idle isolates in greedy-dual order if needed → otherwise a queue. Tenants (invoking
+// (layer-choice.ts; one of the other kind only when a new isolate does not fit) → a new isolate of
+// the kind it needs, if the user-memory budget allows it, after evicting idle isolates in
+// greedy-dual order if needed → otherwise a queue. Tenants (invoking
 // namespaces) get fair shares of the memory (tenant-shares.ts): a tenant past half the budget
 // evicts only its own idle isolates, and the queue serves the tenant holding least first.
 import { invokerKind } from '../kinds/action-kinds.js';

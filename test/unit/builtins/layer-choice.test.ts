@@ -22,8 +22,8 @@ afterEach(async () => {
 });
 
 /** A pool recording, per isolate it created, whether it started from the snapshot. */
-async function recordingPool(prewarm = 0): Promise<{ pool: IsolatePool; created: Extract<PoolEvent, { type: 'created' }>[] }> {
-  const p = new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true, prewarm: { count: prewarm, memoryMb: 128 } });
+async function recordingPool(prewarm = 0, userMemoryMb = 8192): Promise<{ pool: IsolatePool; created: Extract<PoolEvent, { type: 'created' }>[] }> {
+  const p = new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb, strictLifecycle: true, prewarm: { count: prewarm, memoryMb: 128 } });
   const created: Extract<PoolEvent, { type: 'created' }>[] = [];
   p.events.subscribe((e) => {
     if (e.type === 'created') created.push(e);
@@ -128,6 +128,22 @@ describe("the choice of isolates from the layer's startup snapshot", () => {
     } finally {
       await Promise.all([snap.close(), plain.close()]);
     }
+  });
+
+  it('takes a blank of the other kind only when a new isolate of its own does not fit', async () => {
+    // A lone prewarm starts plain. With room, the layer action gets a new isolate from the snapshot.
+    const roomy = await recordingPool(1);
+    const a = makeAction(LAYER);
+    expect((await roomy.pool.run(a, {}, activation(a))).startKind).toBe('cold');
+    expect(roomy.created.map((e) => e.layer)).toEqual([false, true]);
+    await roomy.pool.close();
+    // Without room (the budget is the prewarm's 128 MB), it takes the plain blank, and still answers right.
+    const tight = await recordingPool(1, 128);
+    const b = makeAction(LAYER);
+    const o = await tight.pool.run(b, {}, activation(b));
+    expect(o.startKind).toBe('prewarm');
+    expect(o.response.result).toEqual({ b64: 'aGk=', q: '1' });
+    expect(tight.created.map((e) => e.layer)).toEqual([false]);
   });
 
   it('keeps one prewarm of each kind and gives each action the one it needs', async () => {
