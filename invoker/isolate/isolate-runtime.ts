@@ -18,6 +18,7 @@ import { linkEsmEntry, type GuestEsm } from './esm-linker.js';
 import type { ActionFiles, BuiltinAnswer, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
 import { builtinSource, bundledPackageSource, ensureBuiltins } from '../builtins/build-builtins.js';
 import { guestBoot } from './layer-snapshot.js';
+import { kindCache, wrapModule } from './archive-code-cache.js';
 
 // V8's own base64 (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64, TC39 stage 4, on by
 // default from V8 14.0; Node 24's V8 13.6 has it behind this flag): node:buffer's base64 then runs
@@ -476,35 +477,6 @@ export function decodeRunResult(out: string): GuestRunResult {
     default:
       return { kind: 'developer-error', message: body };
   }
-}
-
-/** A module's V8 cache data; `full` when produced after a load that ran the module compiled from it. */
-interface CacheEntry {
-  data: ivm.ExternalCopy<ArrayBuffer>;
-  full: boolean;
-}
-
-/**
- * A revision's cache data for isolates of one kind: V8 refuses data made in an isolate from the
- * layer's snapshot in a plain one and the reverse (their read-only heaps differ), so each kind
- * keeps its own (under keys no path can be).
- */
-function kindCache(files: ActionFiles, fromSnapshot: boolean): Map<string, CacheEntry> | undefined {
-  const root = files.codeCache;
-  if (!root) return undefined;
-  const key = fromSnapshot ? '\0snapshot' : '\0plain';
-  let cache = root.get(key) as Map<string, CacheEntry> | undefined;
-  if (!cache) root.set(key, (cache = new Map()));
-  return cache;
-}
-
-/** Node's classic CommonJS wrapper around a module's source (line numbers stay as in the file). */
-function wrapModule(files: ActionFiles, path: string): string | undefined {
-  let source = files.read(path);
-  if (source === undefined) return undefined;
-  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
-  if (source.startsWith('#!')) source = '//' + source.slice(2);
-  return `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
 }
 
 export function createIsolateRuntime(options: IsolateRuntimeOptions): IsolateRuntime {

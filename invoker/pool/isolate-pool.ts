@@ -35,7 +35,7 @@ import { evictionVictims, idleByPriority, usedMb } from './pool-capacity.js';
 import { refusedOutcome, slotOutcome } from './pool-outcome.js';
 import { PrewarmTarget } from './prewarm-target.js';
 import { TenantHolds } from './tenant-holds.js';
-import { LayerChoice } from './layer-choice.js';
+import { LayerChoice, pickBlank } from './layer-choice.js';
 
 export type { IsolatePoolOptions, PoolStats, WarmIsolateInfo } from './pool-options.js';
 
@@ -216,16 +216,8 @@ export class IsolatePool {
     if (!allowNew) return null;
     const mem = p.action.limits.memory;
     const layer = this.layers.need(p.action);
-    // A prewarm of the kind it needs; else a new isolate of that kind if there is room (one of the
-    // other kind would hold or lack the layer for its whole life, and V8 refuses code cache made
-    // in the other kind); a prewarm of the other kind rather than an eviction.
-    let blank: Slot | null = null;
-    for (const s of this.slots.values()) {
-      if (s.state !== 'blank' || s.memoryMb !== mem || (blank !== null && s.layer !== layer)) continue;
-      blank = s;
-      if (s.layer === layer) break;
-    }
-    if (blank !== null && (blank.layer === layer || !this.fits(mem))) {
+    const blank = pickBlank(this.slots.values(), mem, layer, () => this.fits(mem));
+    if (blank !== null) {
       this.bind(blank, p, 'prewarm');
       return { slot: blank, kind: 'prewarm', owner: true };
     }

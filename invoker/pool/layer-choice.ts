@@ -7,6 +7,7 @@
 // onLayerUse) starts from it, one seen not to starts plain, and a revision not seen yet is guessed
 // from its code. Blank prewarms are kept of both kinds.
 import type { Action } from '../../shared/model/action.js';
+import type { Slot } from './slot.js';
 
 /** 'auto': per action revision (above); 'always' / 'never': every isolate from the snapshot / plain (benchmark baselines). */
 export type LayerSnapshotMode = 'auto' | 'always' | 'never';
@@ -70,6 +71,21 @@ export class LayerChoice {
     if (goal >= 2 && plain === 0) return false;
     return this.lastNeed;
   }
+}
+
+/**
+ * The blank prewarm of `memoryMb` an activation takes: one of the kind it needs; else, only when a
+ * new isolate of its kind does not fit (`room`), one of the other kind (that would hold, or lack,
+ * the layer for its whole life, and V8 refuses code cache made in the other kind); else null.
+ */
+export function pickBlank(slots: Iterable<Slot>, memoryMb: number, layer: boolean, room: () => boolean): Slot | null {
+  let other: Slot | null = null;
+  for (const s of slots) {
+    if (s.state !== 'blank' || s.memoryMb !== memoryMb) continue;
+    if (s.layer === layer) return s;
+    other ??= s;
+  }
+  return other !== null && !room() ? other : null;
 }
 
 const revisionKey = (a: Action): string => `${a.namespace}/${a.name}@${a.revision}`;
