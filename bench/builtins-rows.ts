@@ -6,6 +6,7 @@
 import { builtinCodeCache } from '../invoker/isolate/builtin-code-cache.js';
 import { guestBoot } from '../invoker/isolate/layer-snapshot.js';
 import { IsolatePool } from '../invoker/pool/isolate-pool.js';
+import type { LayerSnapshotMode } from '../invoker/pool/layer-choice.js';
 import type { NamespaceCache } from '../native/contracts.js';
 import type { Action } from '../shared/model/action.js';
 import { HELLO, benchAction } from './isolate-workloads.js';
@@ -22,19 +23,28 @@ const BASE64_LOOP = (mb: number, rounds: number): string => `
   return { ms: Date.now() - t0 };`;
 
 export interface BuiltinRows {
-  /** Isolates from the layer's startup snapshot (the default). */
+  /** The pool's default ('auto', layer-choice.ts): hello world starts plain, the layer-using action from the snapshot. */
   coldHello: number[];
   coldLayer: number[];
-  /** The same action's code loaded for the first time (from the snapshot; built-ins beyond it compiled by the guest). */
+  /** The same action's code loaded for the first time ('auto': its guess; built-ins beyond the snapshot compiled by the guest). */
   coldFirst: number[];
-  /** Plain isolates (no snapshot: what every cold start was before it), same run, interleaved. */
+  /** Every isolate from the snapshot ('always': what main did before this choice), same run, interleaved. */
+  coldHelloAlways: number[];
+  coldLayerAlways: number[];
+  /** Plain isolates ('never': what every cold start was before the snapshot), same run, interleaved. */
   coldHelloPlain: number[];
   /** Plain isolates, the action's built-ins precompiled with V8 code cache (lazy loading per module). */
   coldLayerPlain: number[];
+  /** From a blank prewarm: 'auto' (one of each kind kept), and 'always' (every prewarm from the snapshot). */
+  prewarmHello: number[];
+  prewarmLayer: number[];
+  prewarmHelloAlways: number[];
+  prewarmLayerAlways: number[];
   /** Built-ins precompiled with cache data during the cold-start samples. */
   precompiled: number;
   rssHelloMb: number;
   rssLayerMb: number;
+  rssHelloAlwaysMb: number;
   rssHelloPlainMb: number;
   rssLayerPlainMb: number;
   isolates: number;
@@ -46,13 +56,25 @@ export interface BuiltinRows {
 const activation = (a: Action): { activationId: string; namespace: string; actionName: string } => ({ activationId: `b${Math.random().toString(16).slice(2)}`, namespace: 'guest', actionName: `/guest/${a.name}` });
 const pct = (s: number[], q: number): number => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 
+/** Until the pool has `n` blank prewarms ready (they are refilled when the pool is quiet). */
+async function prewarmsReady(p: IsolatePool, n: number): Promise<void> {
+  for (let i = 0; i < 400 && p.stats().prewarm < n; i++) await new Promise((r) => setTimeout(r, 5));
+}
+
 export async function builtinRows(cache: NamespaceCache, samples: number, settle: () => Promise<void>, rssMb: () => number): Promise<BuiltinRows> {
-  // Cold starts, interleaved so that load on the machine hits all alike: isolates from the
-  // layer's startup snapshot (the default) and plain ones (layerSnapshot: false).
-  const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 1 << 30, idPrefix: 'tib-b' });
-  const plain = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 1 << 30, idPrefix: 'tib-p', layerSnapshot: false });
-  await Promise.all([pool.start(), plain.start()]);
-  const rows = { coldHello: [] as number[], coldLayer: [] as number[], coldFirst: [] as number[], coldHelloPlain: [] as number[], coldLayerPlain: [] as number[] };
+  // Cold starts, interleaved so that load on the machine hits all alike: the pool's default
+  // ('auto'), every isolate from the layer's startup snapshot ('always') and plain ones ('never').
+  const opts = (idPrefix: string, layerSnapshot: LayerSnapshotMode, count = 0): ConstructorParameters<typeof IsolatePool>[0] => ({ namespaces: cache, prewarm: { count, memoryMb: 128 }, userMemoryMb: 1 << 30, idPrefix, layerSnapshot });
+  const pool = new IsolatePool(opts('tib-b', 'auto'));
+  const always = new IsolatePool(opts('tib-a', 'always'));
+  const plain = new IsolatePool(opts('tib-p', 'never'));
+  // Prewarmed: 'auto' keeps one of each kind, 'always' one from the snapshot.
+  const warmAuto = new IsolatePool(opts('tib-wb', 'auto', 2));
+  const warmAlways = new IsolatePool(opts('tib-wa', 'always', 1));
+  const pools = [pool, always, plain, warmAuto, warmAlways];
+  await Promise.all(pools.map((p) => p.start()));
+  const rows = { coldHello: [] as number[], coldLayer: [] as number[], coldFirst: [] as number[], coldHelloAlways: [] as number[], coldLayerAlways: [] as number[], coldHelloPlain: [] as number[], coldLayerPlain: [] as number[],
+    prewarmHello: [] as number[], prewarmLayer: [] as number[], prewarmHelloAlways: [] as number[], prewarmLayerAlways: [] as number[] };
   const cachedBefore = builtinCodeCache.compiles.cached;
   // A new action per sample each time. LAYER_USER's code is the same in every sample, so from the
   // second on a plain isolate gets the built-ins its code loaded before precompiled with V8 cache
@@ -61,10 +83,21 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
   // comment), so every sample is that code's first load.
   for (let i = 0; i < samples; i++) {
     const variants = [
-      [pool, HELLO, 'coldHello'], [plain, HELLO, 'coldHelloPlain'], [pool, LAYER_USER, 'coldLayer'],
-      [plain, `${LAYER_USER}\n// plain isolates`, 'coldLayerPlain'], [pool, `${LAYER_USER}\n// first load ${i}`, 'coldFirst'],
+      [pool, HELLO, 'coldHello'], [plain, HELLO, 'coldHelloPlain'], [always, HELLO, 'coldHelloAlways'], [pool, LAYER_USER, 'coldLayer'],
+      [always, LAYER_USER, 'coldLayerAlways'], [plain, `${LAYER_USER}\n// plain isolates`, 'coldLayerPlain'], [pool, `${LAYER_USER}\n// first load ${i}`, 'coldFirst'],
+      [warmAuto, HELLO, 'prewarmHello'], [warmAuto, LAYER_USER, 'prewarmLayer'], [warmAlways, HELLO, 'prewarmHelloAlways'], [warmAlways, LAYER_USER, 'prewarmLayerAlways'],
     ] as const;
-    for (const [p, code, row] of variants) {
+    // A new random order each sample: no row always follows the same other one.
+    const order = [...variants];
+    for (let k = order.length - 1; k > 0; k--) {
+      const j = Math.floor(Math.random() * (k + 1));
+      [order[k], order[j]] = [order[j]!, order[k]!];
+    }
+    for (const [p, code, row] of order) {
+      // Each sample starts with the prewarm pools refilled and the code cache's background work
+      // done: a refill (new isolates on this thread) or a compile left by the previous sample
+      // would otherwise land in whichever row comes next.
+      await Promise.all([prewarmsReady(warmAuto, 2), prewarmsReady(warmAlways, 1), builtinCodeCache.idle()]);
       const a = benchAction(`b${row}${i}`, code);
       const t = performance.now();
       const o = await p.run(a, { name: 'x' }, activation(a));
@@ -72,12 +105,12 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
       rows[row].push(performance.now() - t);
     }
   }
-  await Promise.all([pool.close(), plain.close()]);
+  await Promise.all(pools.map((p) => p.close()));
   await builtinCodeCache.idle();
   const precompiled = builtinCodeCache.compiles.cached - cachedBefore;
   // RSS per warm isolate: N of each, measured apart.
-  const rss = async (code: string, tag: string, n: number, layerSnapshot: boolean): Promise<number> => {
-    const p = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 1 << 30, idPrefix: `tib-r${tag}`, layerSnapshot });
+  const rss = async (code: string, tag: string, n: number, layerSnapshot: LayerSnapshotMode): Promise<number> => {
+    const p = new IsolatePool({ ...opts(`tib-r${tag}`, layerSnapshot) });
     await settle();
     const before = rssMb();
     for (let i = 0; i < n; i++) {
@@ -90,10 +123,11 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
     return per;
   };
   const isolates = Math.min(90, samples * 2);
-  const rssHelloPlainMb = await rss(HELLO, 'hp', isolates, false);
-  const rssHelloMb = await rss(HELLO, 'h', isolates, true);
-  const rssLayerPlainMb = await rss(`${LAYER_USER}\n// plain isolates`, 'lp', isolates, false);
-  const rssLayerMb = await rss(LAYER_USER, 'l', isolates, true);
+  const rssHelloPlainMb = await rss(HELLO, 'hp', isolates, 'never');
+  const rssHelloMb = await rss(HELLO, 'h', isolates, 'auto');
+  const rssHelloAlwaysMb = await rss(HELLO, 'ha', isolates, 'always');
+  const rssLayerPlainMb = await rss(`${LAYER_USER}\n// plain isolates`, 'lp', isolates, 'never');
+  const rssLayerMb = await rss(LAYER_USER, 'l', isolates, 'auto');
   // Buffer base64 round trips of 1 MB, inside the isolate and here.
   const rounds = 40;
   const tp = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 256 }, userMemoryMb: 1 << 30, idPrefix: 'tib-t' });
@@ -107,7 +141,7 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
   const mbMoved = rounds * 2; // encode + decode of 1 MB per round
   const snap = guestBoot.snapshot();
   return {
-    ...rows, precompiled, rssHelloMb, rssLayerMb, rssHelloPlainMb, rssLayerPlainMb, isolates,
+    ...rows, precompiled, rssHelloMb, rssLayerMb, rssHelloAlwaysMb, rssHelloPlainMb, rssLayerPlainMb, isolates,
     base64IsolateMBs: mbMoved / (Math.max(isoMs, 1) / 1000), base64NodeMBs: mbMoved / (Math.max(nodeMs, 1) / 1000),
     snapshot: { bytes: snap?.bytes ?? 0, buildMs: snap?.buildMs ?? 0, modules: guestBoot.preloaded.length },
   };
@@ -121,11 +155,17 @@ export function printBuiltinRows(r: BuiltinRows, ms: (v: number) => string): voi
   console.log(`built-in modules (issue 14); ${r.coldHello.length} interleaved samples each, new isolate + cached namespace, a new action per sample;`);
   console.log(`  "added": over a plain isolate's hello world (today's cold start without the snapshot), same run. Snapshot: ${(sn.bytes / 1048576).toFixed(1)} MB, ${sn.modules} built-ins run in it, built in ${ms(sn.buildMs)} at process start`);
   row('cold start, hello world, plain isolate', r.coldHelloPlain);
-  row('cold start, hello world, from the layer snapshot', r.coldHello);
-  row('Buffer+URL+process+events+util+stream, from the snapshot', r.coldLayer);
+  row('cold start, hello world, auto (plain: no layer named)', r.coldHello);
+  row('cold start, hello world, always from the snapshot', r.coldHelloAlways);
+  row('Buffer+URL+process+events+util+stream, auto (snapshot)', r.coldLayer);
   console.log(`    goal ≤ +2 ms: ${p50(r.coldLayer) - base <= 2 ? 'met' : 'not met'}`);
-  row('the same, the code\'s first load, from the snapshot', r.coldFirst);
+  row('the same, always from the snapshot', r.coldLayerAlways);
+  row('the same, the code\'s first load, auto', r.coldFirst);
   row(`the same, plain isolate, code cache (${r.precompiled} precompiles)`, r.coldLayerPlain);
-  console.log(`  RSS per warm isolate (${r.isolates} each): hello plain ${r.rssHelloPlainMb.toFixed(2)} MB, hello from the snapshot ${r.rssHelloMb.toFixed(2)} MB, layer from the snapshot ${r.rssLayerMb.toFixed(2)} MB (added ${(r.rssLayerMb - r.rssHelloPlainMb).toFixed(2)} MB), layer plain ${r.rssLayerPlainMb.toFixed(2)} MB   goal ≤ +2 MB`);
+  row('from a prewarm, hello world, auto (plain prewarm)', r.prewarmHello);
+  row('from a prewarm, the layer action, auto (snapshot prewarm)', r.prewarmLayer);
+  row('from a prewarm, hello world, always (snapshot prewarm)', r.prewarmHelloAlways);
+  row('from a prewarm, the layer action, always (snapshot prewarm)', r.prewarmLayerAlways);
+  console.log(`  RSS per warm isolate (${r.isolates} each): hello plain ${r.rssHelloPlainMb.toFixed(2)} MB, hello auto ${r.rssHelloMb.toFixed(2)} MB, hello always from the snapshot ${r.rssHelloAlwaysMb.toFixed(2)} MB, layer auto ${r.rssLayerMb.toFixed(2)} MB (added ${(r.rssLayerMb - r.rssHelloPlainMb).toFixed(2)} MB), layer plain ${r.rssLayerPlainMb.toFixed(2)} MB   goal ≤ +2 MB`);
   console.log(`  Buffer base64 (1 MB encode+decode): isolate ${r.base64IsolateMBs.toFixed(0)} MB/s, this Node ${r.base64NodeMBs.toFixed(0)} MB/s, ratio ${(r.base64IsolateMBs / r.base64NodeMBs).toFixed(2)}   goal ≥ 0.5`);
 }

@@ -12,6 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import os from 'node:os';
 import { createIsolateRuntime } from '../invoker/isolate/isolate-runtime.js';
+import type { LayerSnapshotMode } from '../invoker/pool/layer-choice.js';
 import { IsolatePool } from '../invoker/pool/isolate-pool.js';
 import { SandboxRunner } from '../invoker/sandbox/sandbox-runner.js';
 import { readFileSync } from 'node:fs';
@@ -193,8 +194,9 @@ async function bareCall(): Promise<number[]> {
   return samples;
 }
 
-async function density(cache: NamespaceCache): Promise<{ perIsolateMb: number; count: number }> {
-  const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 1 << 30, idPrefix: 'tib-d' });
+/** `layerSnapshot`: the pool's default ('auto': hello world starts plain) or 'always' (every isolate from the layer's snapshot, as before). */
+async function density(cache: NamespaceCache, layerSnapshot: LayerSnapshotMode = 'auto'): Promise<{ perIsolateMb: number; count: number }> {
+  const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, userMemoryMb: 1 << 30, idPrefix: `tib-d${layerSnapshot[0]}`, layerSnapshot });
   await settle();
   const before = rssMb();
   for (let i = 0; i < N_DENSITY; i++) {
@@ -333,12 +335,30 @@ async function throughputAll(modes: Mode[], cached: NamespaceCache): Promise<Map
   return out;
 }
 
+function printStarts(starts: { source: number[]; bundled: number[]; bundledOwn: number[] }): void {
+  const med = (v: number[]): number => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
+  const list = (v: number[]): string => `median ${med(v).toFixed(0)} ms (${v.map((x) => x.toFixed(0)).join(', ')})`;
+  const source = starts.source.length > 0 ? `from source with tsx ${list(starts.source)}; ` : '';
+  console.log(`sandbox start to ready, interleaved, ${starts.bundled.length} each: ${source}bundled with the supervisor's layer snapshot ${list(starts.bundled)}; bundled building its own ${list(starts.bundledOwn)}; load ${os.loadavg()[0]!.toFixed(2)}`);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = os.loadavg()[0]!.toFixed(2);
   if (process.argv.includes('--fair')) {
     // Only fair CPU between tenants (npm run bench:isolates -- --fair): bench/sandbox-fairness.ts.
     printFairness(await fairnessRows());
+    return;
+  }
+  if (process.argv.includes('--starts')) {
+    // Only sandbox start times (npm run bench:isolates -- --starts): bundled, with the supervisor's layer snapshot and building its own, 8 each interleaved.
+    const small = createNamespaceCache({ invokerId: 'tibs', idBase: 41024, idCount: 64, floor: 8, ceiling: 32, isolation: 'on', log: quiet });
+    await small.start();
+    try {
+      printStarts(await sandboxStartTimes(small, 8, false));
+    } finally {
+      await small.close();
+    }
     return;
   }
   if (process.argv.includes('--hop')) {
@@ -348,8 +368,7 @@ async function main(): Promise<void> {
     try {
       const hop = await sandboxHop(small);
       const starts = await sandboxStartTimes(small);
-      const med = (v: number[]): number => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
-      console.log(`sandbox start to ready, interleaved, ${starts.source.length} each: from source with tsx median ${med(starts.source).toFixed(0)} ms (${starts.source.map((v) => v.toFixed(0)).join(', ')}); bundled median ${med(starts.bundled).toFixed(0)} ms (${starts.bundled.map((v) => v.toFixed(0)).join(', ')}); load ${os.loadavg()[0]!.toFixed(2)}`);
+      printStarts(starts);
       console.log(`warm hello world, interleaved, ${N_WARM} each: inline p50 ${ms(pct(hop.inline, 0.5))} p99 ${ms(pct(hop.inline, 0.99))}; through a sandbox process p50 ${ms(pct(hop.sandbox, 0.5))} p99 ${ms(pct(hop.sandbox, 0.99))}; added at p50 ${ms(pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5))}; sandbox RSS ${hop.sandboxRssMb.toFixed(1)} MB`);
       const codec = messageCost(hop.last.run, hop.last.outcome, hop.last.action);
       console.log(`of the hop, serialising its two messages (run ${codec.runBytes} B, done ${codec.doneBytes} B; encode + decode, in this process): IPC serialization 'json' ${codec.jsonUs.toFixed(1)} µs, 'advanced' ${codec.advancedUs.toFixed(1)} µs; as sent (json, done packed to ${codec.packedDoneBytes} B, outcome-wire.ts) ${codec.packedUs.toFixed(1)} µs; load ${os.loadavg()[0]!.toFixed(2)}`);
@@ -358,11 +377,28 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (process.argv.includes('--density')) {
+    // Only the density rows (npm run bench:isolates -- --density): the pool's default against every isolate from the snapshot, alternated.
+    const small = createNamespaceCache({ invokerId: 'tibd', idBase: 41024, idCount: 1024, floor: 16, ceiling: 1016, isolation: 'on', log: quiet });
+    await small.start();
+    try {
+      await density(small, 'never'); // not printed: the process's own first growth (heap, allocator arenas) lands here
+      for (let round = 0; round < 2; round++) {
+        for (const mode of ['auto', 'always'] as const) {
+          const d = await density(small, mode);
+          console.log(`RSS per warm hello-world isolate, layerSnapshot '${mode}': ${d.perIsolateMb.toFixed(2)} MB (${d.count} isolates), ${Math.floor(8192 / Math.max(d.perIsolateMb, 0.001))} in 8 GB; load ${os.loadavg()[0]!.toFixed(2)}`);
+        }
+      }
+    } finally {
+      await small.close();
+    }
+    return;
+  }
   if (process.argv.includes('--builtins')) {
     // Only the built-in modules' rows (npm run bench:isolates -- --builtins): the layer's cost, then crypto and zlib vs native.
-    // Ids 41024..41535 (the layer snapshot work's block): five interleaved rows of new isolates,
-    // two pools kept warm until the end, need ~260.
-    const small = createNamespaceCache({ invokerId: 'tibb', idBase: 41024, idCount: 512, floor: 16, ceiling: 508, isolation: 'on', log: quiet });
+    // Ids 41024..42047 (the layer snapshot work's block): eleven interleaved rows of new isolates,
+    // five pools kept warm until the end, need ~560.
+    const small = createNamespaceCache({ invokerId: 'tibb', idBase: 41024, idCount: 1024, floor: 16, ceiling: 1016, isolation: 'on', log: quiet });
     await small.start();
     try {
       printBuiltinRows(await builtinRows(small, LONG ? 200 : 50, settle, rssMb), ms);
@@ -386,6 +422,7 @@ async function main(): Promise<void> {
     const hop = await sandboxHop(cache);
     process.stderr.write(`density (${N_DENSITY} warm isolates)…\n`);
     const dense = await density(cache);
+    const denseAlways = await density(cache, 'always');
     process.stderr.write('zip action of npm packages (npm install, cold with and without code cache, warm, RSS)…\n');
     const zr = await zipRows(cache, LONG ? 200 : 60, settle, rssMb);
     process.stderr.write('built-in modules (cold with and without them, RSS, Buffer throughput, snapshot)…\n');
@@ -415,6 +452,7 @@ async function main(): Promise<void> {
     console.log(`RSS of one sandbox process (one warm isolate)   ${hop.sandboxRssMb.toFixed(1)} MB`);
     console.log(`RSS per warm hello-world isolate                ${dense.perIsolateMb.toFixed(2)} MB (${dense.count} isolates measured)   ≤ 2 MB    Photons@Graal 10–15 MB; JVM 50–90 MB`);
     console.log(`warm isolates in 8 GB (extrapolated from ${dense.count})    ${fits}                             ≥ 2000    SEUSS 50,000+ cached vs 3,000`);
+    console.log(`  every isolate from the layer's snapshot       ${denseAlways.perIsolateMb.toFixed(2)} MB per isolate, ${Math.floor(8192 / Math.max(denseAlways.perIsolateMb, 0.001))} in 8 GB (layerSnapshot 'always', what every isolate paid before layer-choice.ts; same run)`);
     console.log(`zip action, npm deps (${(zr.zipBytes / 1048576).toFixed(1)} MB zip, ${zr.modules} modules required), new isolate + cached namespace:`);
     console.log(`  cold start with V8 code cache                 p50 ${ms(pct(zr.coldCached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.coldCached, 0.99)).padEnd(9)}  ≤ 10 ms   OpenWhisk nodejs container 700–1300 ms; Workers ~5 ms (bundled)`);
     console.log(`    of which code init                          p50 ${ms(pct(zr.initCached, 0.5)).padEnd(9)} p99 ${ms(pct(zr.initCached, 0.99)).padEnd(9)}`);

@@ -64,13 +64,15 @@ export class BuiltinCodeCache {
    * The built-ins `key` loaded before, compiled with their data and evaluated to their wrapper
    * functions in `context` (asynchronous calls: no guest code runs, and nothing runs on the
    * invoker's thread). Names are answered as `node:<name>`, the guest's install takes them.
-   * `skip`: built-ins the context already has (run in the layer's startup snapshot).
+   * `snapshot`: the built-ins the context already has (run in the layer's startup snapshot, which
+   * the isolate starts from), null for a plain isolate. V8 refuses data made in an isolate of the
+   * other kind (their read-only heaps differ), so each kind has its own.
    */
-  async precompile(isolate: ivm.Isolate, context: ivm.Context, key: ActionFiles | string, skip: readonly string[] = []): Promise<{ paths: string[]; fns: ivm.Reference<unknown>[] }> {
+  async precompile(isolate: ivm.Isolate, context: ivm.Context, key: ActionFiles | string, snapshot: readonly string[] | null = null): Promise<{ paths: string[]; fns: ivm.Reference<unknown>[] }> {
     const todo: { name: string; source: string; data: ivm.ExternalCopy<ArrayBuffer> }[] = [];
     for (const name of this.learned(key)) {
-      if (skip.includes(name)) continue;
-      const entry = this.data.get(name);
+      if (snapshot?.includes(name)) continue;
+      const entry = this.data.get(dataKey(snapshot, name));
       const source = sourceOf(name);
       if (entry && source !== undefined) todo.push({ name, source, data: entry.data });
     }
@@ -97,14 +99,14 @@ export class BuiltinCodeCache {
    * those it got precompiled: remembered for the action's next isolates; data is produced for
    * the loaded ones that have none (from source: the eagerly compiled functions only) and again,
    * once, for precompiled ones whose data was not full (V8's in-isolate compilation cache then
-   * holds the functions that load compiled lazily too). In `isolate`, asynchronously. No data
-   * is produced for `skip` (built-ins the isolate's snapshot already ran).
+   * holds the functions that load compiled lazily too). In `isolate`, asynchronously, for its
+   * kind (`snapshot` as in precompile). No data is produced for built-ins the snapshot already ran.
    */
-  learn(isolate: ivm.Isolate, key: ActionFiles | string, loaded: Promise<unknown>, precompiled: readonly string[], skip: readonly string[] = []): void {
+  learn(isolate: ivm.Isolate, key: ActionFiles | string, loaded: Promise<unknown>, precompiled: readonly string[], snapshot: readonly string[] | null = null): void {
     // The answer may wait for the isolate (busy with another activation): only the production of
     // data is queued, so one busy isolate does not hold the others' learning.
     const p = loaded.then(
-      (answer) => (this.work = this.work.then(() => this.record(isolate, key, answer, precompiled, skip)).catch(() => undefined)),
+      (answer) => (this.work = this.work.then(() => this.record(isolate, key, answer, precompiled, snapshot)).catch(() => undefined)),
       () => undefined, // the isolate went away: nothing learned from it
     );
     this.pending.add(p);
@@ -117,7 +119,7 @@ export class BuiltinCodeCache {
     await this.work;
   }
 
-  private async record(isolate: ivm.Isolate, key: ActionFiles | string, answer: unknown, precompiled: readonly string[], skip: readonly string[]): Promise<void> {
+  private async record(isolate: ivm.Isolate, key: ActionFiles | string, answer: unknown, precompiled: readonly string[], snapshot: readonly string[] | null): Promise<void> {
     // The guest's answer is hostile input (the action ran first and may have patched what answers
     // it): only names of the registry count, each once, at most the registry's size.
     if (!Array.isArray(answer)) return;
@@ -130,15 +132,15 @@ export class BuiltinCodeCache {
       this.byFiles.set(key, names);
     }
     const pre = new Set(precompiled.map((p) => p.slice('node:'.length)));
-    // Built-ins the snapshot holds (`skip`) need no data while isolates start from it.
-    const todo = names.filter((n) => !skip.includes(n) && (!this.data.has(n) || (pre.has(n) && !this.data.get(n)!.full)));
+    // Built-ins the snapshot holds need no data in an isolate that starts from it.
+    const todo = names.filter((n) => !snapshot?.includes(n) && (!this.data.has(dataKey(snapshot, n)) || (pre.has(n) && !this.data.get(dataKey(snapshot, n))!.full)));
     for (const name of todo) {
       const full = pre.has(name);
-      const known = this.data.get(name);
+      const known = this.data.get(dataKey(snapshot, name));
       if (isolate.isDisposed || (known && (known.full || !full))) continue;
       try {
         const script = (await isolate.compileScript(sourceOf(name)!, { filename: `node:${name}`, produceCachedData: true })) as ivm.Script & Partial<ivm.CachedDataResult>;
-        if (script.cachedData) this.data.set(name, { data: script.cachedData, full });
+        if (script.cachedData) this.data.set(dataKey(snapshot, name), { data: script.cachedData, full });
         script.release();
       } catch {
         // The isolate went away meanwhile: no data this time.
@@ -147,6 +149,9 @@ export class BuiltinCodeCache {
     }
   }
 }
+
+/** A built-in's data is kept per kind of isolate: from the layer's snapshot (`snapshot` non-null) or plain. */
+const dataKey = (snapshot: readonly string[] | null, name: string): string => `${snapshot === null ? 'plain' : 'snapshot'}:${name}`;
 
 /** The invoker process's one cache (the bundles are the same for every isolate of the process). */
 export const builtinCodeCache = new BuiltinCodeCache();

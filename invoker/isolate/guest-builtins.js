@@ -124,7 +124,13 @@
     };
   }
 
+  // The built-ins asked for (a require, a global's first use, another module's require) since the
+  // context was bound to its isolate (started): in a context of the layer's startup snapshot `cache`
+  // already holds the preloaded modules, so this, not loaded(), tells whether the action uses the
+  // layer (isolate-runtime.ts onLayerUse: the pool then starts its next isolates from the snapshot).
+  let touched = null;
   function load(name) {
+    if (touched !== null) touched.set(name, true);
     const known = cache.get(name);
     if (known !== undefined) return known.exports;
     // Precompiled by the host with V8 cache data before this context's install (builtin-code-cache.ts),
@@ -291,11 +297,13 @@
       try { for (const n of names) load(n); } finally { precompiled.clear(); }
     },
     /** The context is bound to its isolate (before any function code): V8's base64 taken now if it appeared. */
-    started: takeBase64,
+    started() { takeBase64(); touched = new MapCtor(); },
     /** A built-in's wrapper function compiled by the host with cache data (install), for its first load. */
     adopt(name, fn) { if (hasOwn(table, name) && typeof fn === 'function' && !cache.has(name)) precompiled.set(name, fn); },
     /** The built-ins loaded in this context so far (the host precompiles them for the action's next isolates). */
     loaded() { return Array.from(cache.keys()); },
+    /** The built-ins asked for since the context was bound (its code's, not the snapshot's). */
+    touched() { return touched === null ? [] : Array.from(touched.keys()); },
     /** A host event for a module (HostMessage builtin-event). */
     event(m) {
       const set = listeners.get(m.module);

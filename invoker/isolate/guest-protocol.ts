@@ -90,8 +90,9 @@ export interface ActionFiles {
   /** The file's text (UTF-8), or undefined when there is no such file. */
   read(path: string): string | undefined;
   /**
-   * V8 code cache per module path, shared by every isolate of the revision: written and read only
-   * by isolate-runtime.ts (values are its own; only data V8 produced for photon, never user bytes).
+   * V8 code cache per module path, shared by every isolate of the revision of the same kind (plain
+   * or from the layer's snapshot): written and read only by isolate-runtime.ts (keys and values are
+   * its own; only data V8 produced for photon, never user bytes).
    * Absent: compile without a code cache.
    */
   readonly codeCache?: Map<string, unknown>;

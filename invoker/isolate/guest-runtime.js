@@ -452,6 +452,7 @@
       return out;
     }
     if (op === 'builtins') return jsonStringify(builtins.loaded());
+    if (op === 'touched') return jsonStringify(builtins.touched());
     if (op === 'resolve') {
       try {
         const path = esmLoader.resolveEsm(a, b);

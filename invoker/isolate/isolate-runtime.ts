@@ -18,6 +18,7 @@ import { linkEsmEntry, type GuestEsm } from './esm-linker.js';
 import type { ActionFiles, BuiltinAnswer, GuestConfig, GuestInstallResult, GuestMessage, GuestRunResult, HostMessage } from './guest-protocol.js';
 import { builtinSource, bundledPackageSource, ensureBuiltins } from '../builtins/build-builtins.js';
 import { guestBoot } from './layer-snapshot.js';
+import { kindCache, wrapModule } from './archive-code-cache.js';
 
 // V8's own base64 (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64, TC39 stage 4, on by
 // default from V8 14.0; Node 24's V8 13.6 has it behind this flag): node:buffer's base64 then runs
@@ -39,6 +40,7 @@ const GUEST_SCRIPT = guestBoot.script;
  */
 const LAYER_SNAPSHOT = process.env.PHOTON_LAYER_SNAPSHOT === 'off' ? null : guestBoot.snapshot();
 if (process.env.PHOTON_LAYER_SNAPSHOT !== 'off' && LAYER_SNAPSHOT === null) console.warn(`photon: the built-in layer's startup snapshot could not be built, isolates start without it: ${guestBoot.failure}`);
+if (guestBoot.handedFailure !== null) console.warn(`photon: the supervisor's layer snapshot was not used, this process built its own: ${guestBoot.handedFailure}`);
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
 /** Size of an isolate's staging area (createContext): inputs up to this size cross a synchronous host call without a copy. */
@@ -103,6 +105,12 @@ export interface IsolateRuntimeOptions {
    * waits for the answer, the event loop does not. Absent: every call answers an error.
    */
   onCall?(contextId: number, module: string, op: string, args: unknown[]): Promise<BuiltinAnswer>;
+  /**
+   * After each context's first activation (off its latency path): whether its code asked for a
+   * built-in the layer's startup snapshot holds (a require, a global such as Buffer or URL). The
+   * guest's answer: an action may lie, which only chooses how its own next isolates start.
+   */
+  onLayerUse?(uses: boolean): void;
   /** Called once, when the isolate is disposed for any reason (including by its own memory limit). */
   onDisposed?(reason: DisposeReason): void;
   /** isolated-vm's "very bad error": V8 lost control of an isolate; the process should stop taking work. */
@@ -148,9 +156,11 @@ class IvmRuntime implements IsolateRuntime {
   private guest: ivm.Script | null = null;
   /** Made from the layer's snapshot: each context already holds the runtime, to be attached. */
   readonly fromSnapshot: boolean;
+  readonly onLayerUse: ((uses: boolean) => void) | undefined;
 
   constructor(private readonly options: IsolateRuntimeOptions) {
     this.fromSnapshot = LAYER_SNAPSHOT !== null && options.layerSnapshot !== false;
+    this.onLayerUse = options.onLayerUse;
     this.isolate = new ivm.Isolate({
       memoryLimit: Math.max(8, options.memoryMb),
       ...(this.fromSnapshot && LAYER_SNAPSHOT !== null ? { snapshot: LAYER_SNAPSHOT.snapshot } : {}),
@@ -247,7 +257,7 @@ class IvmRuntime implements IsolateRuntime {
    */
   async precompile(context: ivm.Context, files: ActionFiles): Promise<{ paths: string[]; fns: ivm.Reference<unknown>[] }> {
     const out: { paths: string[]; fns: ivm.Reference<unknown>[] } = { paths: [], fns: [] };
-    const cache = files.codeCache as Map<string, CacheEntry> | undefined;
+    const cache = kindCache(files, this.fromSnapshot);
     if (!cache) return out;
     const todo: { path: string; wrapped: string; data: ivm.ExternalCopy<ArrayBuffer> }[] = [];
     for (const [path, entry] of cache) {
@@ -286,7 +296,7 @@ class IvmRuntime implements IsolateRuntime {
    * ends. Later isolates of the revision wait for this (ActionFiles.codeCacheWork).
    */
   produceCodeCache(files: ActionFiles, fresh: string[], upgrade: string[]): void {
-    const cache = files.codeCache as Map<string, CacheEntry> | undefined;
+    const cache = kindCache(files, this.fromSnapshot);
     if (!cache || fresh.length + upgrade.length === 0) return;
     const previous = files.codeCacheWork ?? Promise.resolve();
     files.codeCacheWork = previous.then(async () => {
@@ -390,7 +400,7 @@ class IvmContext implements GuestContext {
       // The archive's modules and the built-ins this action loaded before, both with cache data.
       const [pre, preBuiltins] = await Promise.all([
         files ? this.runtime.precompile(this.context, files) : { paths: [], fns: [] },
-        builtinCodeCache.precompile(this.runtime.isolate, this.context, this.builtinKey!, this.runtime.fromSnapshot ? guestBoot.preloaded : []),
+        builtinCodeCache.precompile(this.runtime.isolate, this.context, this.builtinKey!, this.runtime.fromSnapshot ? guestBoot.preloaded : null),
       ]);
       precompiled = pre.paths;
       this.builtinsPrecompiled = preBuiltins.paths;
@@ -426,8 +436,13 @@ class IvmContext implements GuestContext {
    */
   private learnBuiltins(key: ActionFiles | string): void {
     this.builtinKey = null;
-    const loaded = this.esm.apply(undefined, ['builtins', null, ''], { result: { copy: true } }).then((json) => JSON.parse(String(json)) as unknown);
-    builtinCodeCache.learn(this.runtime.isolate, key, loaded, this.builtinsPrecompiled, this.runtime.fromSnapshot ? guestBoot.preloaded : []);
+    // What its code asked for since the attach, not every module its context holds: a context from
+    // the layer's snapshot holds the preloaded ones whether the code used them or not (counting
+    // those had a plain isolate of the same code precompile all of them, ~2 ms, for nothing).
+    const touched = this.esm.apply(undefined, ['touched', null, ''], { result: { copy: true } }).then((json) => JSON.parse(String(json)) as unknown);
+    builtinCodeCache.learn(this.runtime.isolate, key, touched, this.builtinsPrecompiled, this.runtime.fromSnapshot ? guestBoot.preloaded : null);
+    const onLayerUse = this.runtime.onLayerUse;
+    if (onLayerUse) touched.then((names) => onLayerUse(guestBoot.usesLayer(names)), () => undefined); // gone: nothing learned
   }
 
   deliver(msg: HostMessage): void {
@@ -462,21 +477,6 @@ export function decodeRunResult(out: string): GuestRunResult {
     default:
       return { kind: 'developer-error', message: body };
   }
-}
-
-/** A module's V8 cache data; `full` when produced after a load that ran the module compiled from it. */
-interface CacheEntry {
-  data: ivm.ExternalCopy<ArrayBuffer>;
-  full: boolean;
-}
-
-/** Node's classic CommonJS wrapper around a module's source (line numbers stay as in the file). */
-function wrapModule(files: ActionFiles, path: string): string | undefined {
-  let source = files.read(path);
-  if (source === undefined) return undefined;
-  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
-  if (source.startsWith('#!')) source = '//' + source.slice(2);
-  return `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
 }
 
 export function createIsolateRuntime(options: IsolateRuntimeOptions): IsolateRuntime {

@@ -17,7 +17,9 @@
 // fails in the snapshot; V8 reseeds Math.random per deserialised context). A module that needs the
 // host at its top level therefore cannot be preloaded: the build fails and isolates start plain.
 import ivm from 'isolated-vm';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
 import { BUNDLED_PACKAGES } from '../builtins/bundled-packages.js';
 import { builtinSource } from '../builtins/build-builtins.js';
@@ -135,11 +137,42 @@ function snapshotScript(boot: string, names: readonly string[]): string {
 })();`;
 }
 
+/**
+ * A snapshot handed to a sandbox process by its supervisor (sandbox-spawn.ts passes these in the
+ * environment): the file, the SHA-256 of its bytes, and the V8 it was made by. The file is
+ * written once by the supervisor into the folder of the sandbox's own bundled entry (not
+ * writable by a sandbox's uid: a sandbox runs code from there already), and is used only when its
+ * bytes hash to what the supervisor said and this V8 is the same; else the sandbox builds its own.
+ */
+export interface HandedSnapshot {
+  readonly file: string;
+  readonly sha256: string;
+  readonly v8: string;
+}
+
+/** The environment variables a sandbox process gets a HandedSnapshot through. */
+export const HANDED_SNAPSHOT_ENV = { file: 'PHOTON_LAYER_SNAPSHOT_FILE', sha256: 'PHOTON_LAYER_SNAPSHOT_SHA256', v8: 'PHOTON_LAYER_SNAPSHOT_V8' } as const;
+
+/** The handed snapshot's bytes when they are the ones described, else why not (the caller builds its own). */
+export function readHandedSnapshot(h: HandedSnapshot): ivm.ExternalCopy<ArrayBuffer> | string {
+  if (h.v8 !== process.versions.v8) return `made by V8 ${h.v8}, this is ${process.versions.v8}`;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(h.file);
+  } catch (e) {
+    return `cannot read ${h.file}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== h.sha256) return `${h.file} is not the snapshot the supervisor made (SHA-256 differs)`;
+  return new ivm.ExternalCopy(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+}
+
 /** The snapshot of one process, its size and what making it cost (the bench and the README report these). */
 export interface LayerSnapshot {
   readonly snapshot: ivm.ExternalCopy<ArrayBuffer>;
   readonly bytes: number;
   readonly buildMs: number;
+  /** Read from the supervisor's file (buildMs: the read and its check) rather than built here. */
+  readonly handed: boolean;
   /** Date.now() when it was made: no clock inside a context made from it may start before this. */
   readonly madeAt: number;
 }
@@ -159,19 +192,38 @@ class GuestBoot {
   private built: LayerSnapshot | null | undefined;
   failure: string | null = null;
 
+  /**
+   * Whether the built-ins a context's code asked for (the guest's answer, hostile input: anything
+   * but an array of strings counts as none) include one the snapshot holds; never without a
+   * snapshot in this process (`preloaded` stays empty: nothing to gain by starting from one).
+   */
+  usesLayer(touched: unknown): boolean {
+    return Array.isArray(touched) && touched.some((n) => typeof n === 'string' && this.preloaded.includes(n));
+  }
+
   /** The exact scripts the snapshot is made from, in order, and its warm-up (tests check that they hold photon's files only). */
   snapshotSources(): { scripts: { code: string; filename: string }[]; warmup: string } {
     const modules = moduleScripts();
     return { scripts: [...modules, { code: snapshotScript(this.boot, modules.map((m) => m.filename.slice('node:'.length))), filename: 'photon:layer-snapshot.js' }], warmup: warmupScript() };
   }
 
+  /** Why a snapshot handed to this process was not used (then it built its own), or null. */
+  handedFailure: string | null = null;
+
   snapshot(): LayerSnapshot | null {
     if (this.built !== undefined) return this.built;
     const t0 = performance.now();
     try {
-      const { scripts, warmup } = this.snapshotSources();
-      const snapshot = ivm.Isolate.createSnapshot(scripts, process.env.PHOTON_LAYER_SNAPSHOT === 'cold' ? undefined : warmup);
-      this.built = { snapshot, bytes: snapshot.copy().byteLength, buildMs: performance.now() - t0, madeAt: Date.now() };
+      const file = process.env[HANDED_SNAPSHOT_ENV.file];
+      const handed = file === undefined ? undefined : readHandedSnapshot({ file, sha256: process.env[HANDED_SNAPSHOT_ENV.sha256] ?? '', v8: process.env[HANDED_SNAPSHOT_ENV.v8] ?? '' });
+      if (typeof handed === 'string') this.handedFailure = handed;
+      let snapshot: ivm.ExternalCopy<ArrayBuffer>;
+      if (handed !== undefined && typeof handed !== 'string') snapshot = handed;
+      else {
+        const { scripts, warmup } = this.snapshotSources();
+        snapshot = ivm.Isolate.createSnapshot(scripts, process.env.PHOTON_LAYER_SNAPSHOT === 'cold' ? undefined : warmup);
+      }
+      this.built = { snapshot, bytes: snapshot.copy().byteLength, buildMs: performance.now() - t0, handed: snapshot === handed, madeAt: Date.now() };
       // What the snapshot holds, asked of one isolate made from it (a JSON list of registry names).
       const probe = new ivm.Isolate({ memoryLimit: 64, snapshot });
       try {
@@ -185,6 +237,22 @@ class GuestBoot {
       this.built = null;
     }
     return this.built;
+  }
+
+  /**
+   * Writes this process's snapshot into `dir` for sandbox processes to start from (readable by
+   * all, replaced atomically); null when there is none. Photon's code only, as built above.
+   */
+  handOver(dir: string): HandedSnapshot | null {
+    const built = this.snapshot();
+    if (built === null) return null;
+    const bytes = Buffer.from(built.snapshot.copy());
+    const file = join(dir, 'layer-snapshot.bin');
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, bytes);
+    chmodSync(tmp, 0o644);
+    renameSync(tmp, file);
+    return { file, sha256: createHash('sha256').update(bytes).digest('hex'), v8: process.versions.v8 };
   }
 }
 

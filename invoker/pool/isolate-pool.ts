@@ -5,8 +5,10 @@
 // An activation gets, in this order: a warm isolate of the same action+revision+invoking namespace
 // with a free concurrency slot (also one still warming: it waits for the init in progress) →
 // a prewarmed blank isolate of the same memory size (already bound to a namespace, so a cold
-// start only compiles the code) → a new isolate, if the user-memory budget allows it, after
-// evicting idle isolates in greedy-dual order if needed → otherwise a queue. Tenants (invoking
+// start only compiles the code), from the layer's startup snapshot or plain as the action needs
+// (layer-choice.ts; one of the other kind only when a new isolate does not fit) → a new isolate of
+// the kind it needs, if the user-memory budget allows it, after evicting idle isolates in
+// greedy-dual order if needed → otherwise a queue. Tenants (invoking
 // namespaces) get fair shares of the memory (tenant-shares.ts): a tenant past half the budget
 // evicts only its own idle isolates, and the queue serves the tenant holding least first.
 import { invokerKind } from '../kinds/action-kinds.js';
@@ -33,6 +35,7 @@ import { evictionVictims, idleByPriority, usedMb } from './pool-capacity.js';
 import { refusedOutcome, slotOutcome } from './pool-outcome.js';
 import { PrewarmTarget } from './prewarm-target.js';
 import { TenantHolds } from './tenant-holds.js';
+import { LayerChoice, pickBlank } from './layer-choice.js';
 
 export type { IsolatePoolOptions, PoolStats, WarmIsolateInfo } from './pool-options.js';
 
@@ -50,7 +53,9 @@ export class IsolatePool {
   private readonly gd = new GreedyDual();
   /** Archive actions unpacked once per revision, shared by its isolates. */
   readonly packages: ActionPackages;
-  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb' | 'packages' | 'network'>> & { rssHighWaterMb?: number; network?: NamespaceNetwork };
+  private readonly opts: Required<Omit<IsolatePoolOptions, 'rssHighWaterMb' | 'packages' | 'network' | 'layerSnapshot'>> & { rssHighWaterMb?: number; network?: NamespaceNetwork };
+  /** Which isolates start from the layer's startup snapshot. */
+  private readonly layers: LayerChoice;
   private readonly holds = new TenantHolds();
   private seq = 0;
   private sweeper: NodeJS.Timeout | null = null;
@@ -75,12 +80,12 @@ export class IsolatePool {
       resultLimitBytes: options.resultLimitBytes ?? 1024 * 1024,
       maxQueued: options.maxQueued ?? Number.POSITIVE_INFINITY,
       namespacePerActivation: options.namespacePerActivation ?? false,
-      layerSnapshot: options.layerSnapshot ?? true,
       idPrefix: options.idPrefix ?? 'iso',
       strictLifecycle: options.strictLifecycle ?? false,
       holdAfterTimeout: options.holdAfterTimeout ?? false,
     };
     this.prewarms = new PrewarmTarget(this.opts.prewarm);
+    this.layers = new LayerChoice(options.layerSnapshot ?? 'auto');
   }
 
   /** Fills the prewarm pool and starts the keep-alive sweeper. */
@@ -210,18 +215,18 @@ export class IsolatePool {
     }
     if (!allowNew) return null;
     const mem = p.action.limits.memory;
-    for (const s of this.slots.values()) {
-      if (s.state === 'blank' && s.memoryMb === mem) {
-        this.bind(s, p, 'prewarm');
-        return { slot: s, kind: 'prewarm', owner: true };
-      }
+    const layer = this.layers.need(p.action);
+    const blank = pickBlank(this.slots.values(), mem, layer, () => this.fits(mem));
+    if (blank !== null) {
+      this.bind(blank, p, 'prewarm');
+      return { slot: blank, kind: 'prewarm', owner: true };
     }
     if (!this.fits(mem) && !this.evictFor(mem, p.tenant)) return null;
     if (mem === this.prewarms.memoryMb) {
       this.prewarms.coldStart(mem);
       this.refillSoon = true;
     }
-    const slot = this.addSlot(mem, false);
+    const slot = this.addSlot(mem, false, layer);
     this.bind(slot, p, 'cold');
     return { slot, kind: 'cold', owner: true };
   }
@@ -409,7 +414,7 @@ export class IsolatePool {
 
   // ---- isolate life ----------------------------------------------------------------------------
 
-  private addSlot(memoryMb: number, prewarm: boolean): Slot {
+  private addSlot(memoryMb: number, prewarm: boolean, layer: boolean): Slot {
     const id = `${this.opts.idPrefix}-${++this.seq}`;
     const t0 = performance.now();
     const created = PooledIsolate.create({
@@ -418,19 +423,20 @@ export class IsolatePool {
       namespaces: this.opts.namespaces,
       ...(this.opts.network ? { network: this.opts.network } : {}),
       namespacePerActivation: this.opts.namespacePerActivation,
-      layerSnapshot: this.opts.layerSnapshot,
+      layerSnapshot: layer,
+      onLayerUse: (action, uses) => this.layers.learn(action, uses),
       resultLimit: this.opts.resultLimitBytes,
       packages: this.packages,
       onGone: (_iso, reason) => this.gone(slot, reason),
       onCatastrophicError: (message) => this.events.emit({ type: 'error', message: `catastrophic isolate error: ${message}` }),
     });
-    const slot = newSlot(id, memoryMb, created);
+    const slot = newSlot(id, memoryMb, created, layer);
     this.slots.set(id, slot);
     created.then(
       (isolate) => {
         slot.isolate = isolate;
         this.transition(slot, 'created');
-        this.events.emit({ type: 'created', isolateId: id, namespaceId: isolate.namespace?.id ?? null, memoryMb, prewarm, ms: performance.now() - t0 });
+        this.events.emit({ type: 'created', isolateId: id, namespaceId: isolate.namespace?.id ?? null, memoryMb, prewarm, layer, ms: performance.now() - t0 });
         if (slot.state === 'gone') isolate.dispose(slot.cause ?? 'closed');
         else if (prewarm) this.drain();
       },
@@ -446,15 +452,24 @@ export class IsolatePool {
   private ensurePrewarms(): void {
     if (this.closed || this.queue.length > 0 || this.prewarms.paused()) return;
     const { memoryMb } = this.prewarms;
-    let have = 0;
-    for (const s of this.slots.values()) if (s.state === 'creating' || s.state === 'blank') have++;
-    for (; have < this.prewarms.goal && this.fits(memoryMb); have++) this.addSlot(memoryMb, true);
+    const have = [0, 0]; // [plain, from the snapshot]
+    for (const s of this.slots.values()) if (s.state === 'creating' || s.state === 'blank') have[s.layer ? 1 : 0]!++;
+    while (have[0]! + have[1]! < this.prewarms.goal && this.fits(memoryMb)) {
+      const layer = this.layers.prewarmKind(have[1]!, have[0]!, this.prewarms.goal);
+      this.addSlot(memoryMb, true, layer);
+      have[layer ? 1 : 0]!++;
+    }
   }
 
   /** Reactive prewarm: a quiet sweep period lowers the target and disposes one surplus prewarm. */
   private adaptPrewarms(): void {
     const blank = [...this.slots.values()].filter((s) => s.state === 'blank');
     if (this.prewarms.sweep(blank.length)) this.evict(blank[0]!, 'keep-alive');
+  }
+
+  /** Whether `action`'s revision was seen to use the built-in layer (undefined: not yet; layer-choice.ts). */
+  layerUse(action: Action): boolean | undefined {
+    return this.layers.seen(action);
   }
 
   /** The number of blank isolates the pool currently aims to keep. */

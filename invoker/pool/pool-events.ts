@@ -4,7 +4,8 @@ import type { DisposeReason } from '../isolate/isolate-runtime.js';
 
 /** Every event names the isolate and the network namespace it holds (null: none yet / per activation). */
 export type PoolEvent =
-  | { type: 'created'; isolateId: string; namespaceId: number | null; memoryMb: number; prewarm: boolean; ms: number }
+  /** `layer`: it started from the built-in layer's startup snapshot (layer-choice.ts). */
+  | { type: 'created'; isolateId: string; namespaceId: number | null; memoryMb: number; prewarm: boolean; layer: boolean; ms: number }
   | { type: 'warmed'; isolateId: string; namespaceId: number | null; actionKey: string; startKind: 'prewarm' | 'cold'; initMs: number }
   | { type: 'reused'; isolateId: string; namespaceId: number | null; actionKey: string; activationId: string }
   | { type: 'idle'; isolateId: string; namespaceId: number | null; actionKey: string }

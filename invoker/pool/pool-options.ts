@@ -2,6 +2,7 @@
 import type { NamespaceCache } from '../../native/index.js';
 import type { NamespaceNetwork } from '../host-apis/namespace-network.js';
 import type { ActionPackages } from '../code/action-packages.js';
+import type { LayerSnapshotMode } from './layer-choice.js';
 
 export interface IsolatePoolOptions {
   namespaces: NamespaceCache;
@@ -28,8 +29,12 @@ export interface IsolatePoolOptions {
   maxQueued?: number;
   /** Benchmark baseline only: a namespace per activation instead of per isolate (see PooledIsolate). */
   namespacePerActivation?: boolean;
-  /** Benchmark baseline only: false starts isolates without the built-in layer's startup snapshot. Default true (when the process has one). */
-  layerSnapshot?: boolean;
+  /**
+   * Which isolates start from the built-in layer's startup snapshot (when the process has one):
+   * 'auto' (default) those of actions that use the layer and half the prewarms (layer-choice.ts);
+   * 'always' / 'never': benchmark and test baselines.
+   */
+  layerSnapshot?: LayerSnapshotMode;
   /** Prefix of isolate ids, e.g. the invoker id. */
   idPrefix?: string;
   /** An illegal lifecycle transition throws (tests) instead of being reported as an `error` event. */

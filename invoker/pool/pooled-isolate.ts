@@ -24,7 +24,9 @@ export interface PooledIsolateOptions {
    */
   namespacePerActivation: boolean;
   /** Start from the built-in layer's startup snapshot (IsolateRuntimeOptions.layerSnapshot). */
-  layerSnapshot?: boolean;
+  layerSnapshot: boolean;
+  /** After a context's first activation: whether the action's code used the layer (IsolateRuntimeOptions.onLayerUse). */
+  onLayerUse?(action: Action, uses: boolean): void;
   resultLimit: number;
   maxResponseBytes?: number;
   /** Archive actions' unpacked files, shared by the isolates of one revision. */
@@ -100,7 +102,10 @@ export class PooledIsolate {
     try {
       runtime = createIsolateRuntime({
         memoryMb: options.memoryMb,
-        ...(options.layerSnapshot === false ? { layerSnapshot: false } : {}),
+        layerSnapshot: options.layerSnapshot,
+        onLayerUse: (uses) => {
+          if (self?.action) options.onLayerUse?.(self.action, uses);
+        },
         onMessage: (ctx, msg) => self?.onMessage(ctx, msg),
         onCall: (ctx, module, op, args) =>
           self?.hostApis ? self.hostApis.call(ctx, module, op, args) : Promise.resolve({ ok: false, error: { name: 'Error', message: 'no host for this isolate yet' } }),

@@ -38,6 +38,8 @@ export interface Slot {
   state: IsolateState;
   /** The first reason it was disposed for. */
   cause: DisposeReason | null;
+  /** Its isolate starts from the built-in layer's startup snapshot (layer-choice.ts). */
+  readonly layer: boolean;
 }
 
 /** An activation waiting to be placed; `resolve(null)` means the pool closed. */
@@ -68,9 +70,9 @@ export function actionKey(action: Action, invokingNamespace: string): string {
   return `${warmKey(invokingNamespace, action.namespace, action.name)}@${action.revision}`;
 }
 
-export function newSlot(id: string, memoryMb: number, created: Promise<PooledIsolate>): Slot {
+export function newSlot(id: string, memoryMb: number, created: Promise<PooledIsolate>, layer: boolean): Slot {
   return {
     id, memoryMb, created, isolate: null, key: null, tenant: null, startKind: 'cold', concurrency: 1, inFlight: 0, lastUsed: Date.now(),
-    priority: 0, ready: null, state: 'creating', cause: null,
+    priority: 0, ready: null, state: 'creating', cause: null, layer,
   };
 }

@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type dgram from 'node:dgram';
 import type net from 'node:net';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NamespaceCache, NetworkNamespace } from '../../native/index.js';
 import { connectingSocket, localNamespaceNetwork, whenConnected, type NamespaceNetwork } from '../host-apis/namespace-network.js';
@@ -17,6 +18,24 @@ let entry = SOURCE_ENTRY;
 /** The entry from source (run with tsx) and the bundled one (after prepareSandboxEntry()). */
 export const SANDBOX_ENTRIES = { source: SOURCE_ENTRY, bundled: BUNDLED_ENTRY } as const;
 let prepared: Promise<void> | null = null;
+/** What tells a sandbox where the supervisor's layer snapshot is (layer-snapshot.ts HANDED_SNAPSHOT_ENV); empty: it builds its own. */
+let snapshotEnv: Record<string, string> = {};
+
+/**
+ * The built-in layer's startup snapshot, built once here and written beside the bundled entry, so
+ * that a sandbox reads it (~1.5 MB, checked against its SHA-256) instead of building its own at
+ * every start. Imported here, not at the top: a supervisor without sandboxes loads no isolated-vm.
+ */
+async function handOverSnapshot(warn: (line: string) => void): Promise<void> {
+  try {
+    await import('../isolate/isolate-runtime.js'); // the V8 flags, the bundles, and the snapshot built
+    const { guestBoot, HANDED_SNAPSHOT_ENV } = await import('../isolate/layer-snapshot.js');
+    const handed = guestBoot.handOver(dirname(BUNDLED_ENTRY));
+    if (handed !== null) snapshotEnv = { [HANDED_SNAPSHOT_ENV.file]: handed.file, [HANDED_SNAPSHOT_ENV.sha256]: handed.sha256, [HANDED_SNAPSHOT_ENV.v8]: handed.v8 };
+  } catch (e) {
+    warn(`the layer snapshot is not handed to sandboxes, each builds its own: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
 
 /**
  * Builds the sandbox entry and its seccomp preload as one module each (build-builtins.ts bundleSandboxEntry) once per
@@ -28,7 +47,10 @@ export function prepareSandboxEntry(warn: (line: string) => void): Promise<void>
   return (prepared ??= ensureBuiltins()
     .then(() => Promise.all([bundleSandboxEntry(SOURCE_ENTRY, BUNDLED_ENTRY), bundleSandboxEntry(SECCOMP_PRELOADS.source, SECCOMP_PRELOADS.bundled)]))
     .then(
-    () => { entry = BUNDLED_ENTRY; },
+    async () => {
+      entry = BUNDLED_ENTRY;
+      if (process.env.PHOTON_SANDBOX_SNAPSHOT !== 'own') await handOverSnapshot(warn);
+    },
     (e: unknown) => warn(`sandbox entry not bundled, sandboxes start from source with tsx: ${e instanceof Error ? e.message : String(e)}`),
   ));
 }
@@ -46,6 +68,8 @@ export interface SandboxProcessOptions {
   confine?: boolean;
   /** Benchmarks only: start from this entry (SANDBOX_ENTRIES) instead of the prepared one. */
   entry?: string;
+  /** Benchmarks only: `{}` makes the sandbox build its own layer snapshot. Default: the supervisor's (handOverSnapshot). */
+  layerSnapshotEnv?: Record<string, string>;
   /** Every message that is not a namespace/socket request: ready, done, phase, warm. */
   onMessage(m: FromSandbox): void;
   /** Once, after the process exited and its namespaces went back. `killedBy` is set when the supervisor killed it. */
@@ -78,6 +102,7 @@ export class SandboxProcess {
       pids: o.pidsLimit,
       ...(o.cpuShares !== undefined ? { cpuShares: o.cpuShares } : {}),
       ...(o.confine !== undefined ? { confine: o.confine } : {}),
+      env: o.layerSnapshotEnv ?? snapshotEnv,
     });
     this.missing = this.spawned.missing;
     const child = this.spawned.child;

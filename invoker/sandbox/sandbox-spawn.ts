@@ -46,6 +46,8 @@ export interface SpawnSandboxOptions {
   cpuShares?: number;
   /** Off only for tests of the layers above: run unconfined (said in `missing`). */
   confine?: boolean;
+  /** Environment variables of photon's own for the sandbox (the supervisor's layer snapshot: sandbox-process.ts). */
+  env?: Record<string, string>;
 }
 
 export interface SpawnedSandbox {
@@ -89,6 +91,7 @@ export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
     TMPDIR: '/tmp',
     // No io_uring ring in libuv: the seccomp filter denies io_uring_setup (native/seccomp.ts).
     UV_USE_IO_URING: '0',
+    ...o.env,
   };
   const child = spawn('/bin/sh', ['-c', script, 'photon-sandbox', ...argv], {
     cwd: REPO_ROOT,

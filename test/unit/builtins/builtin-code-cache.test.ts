@@ -8,7 +8,7 @@ import { useBuiltinPool } from './builtin-pool.js';
 
 // Plain isolates: from the layer's startup snapshot, the built-ins these actions use are already
 // run (layer-snapshot.test.ts); the code cache serves the others, and every built-in of a plain isolate.
-const run = useBuiltinPool({ layerSnapshot: false });
+const run = useBuiltinPool({ layerSnapshot: 'never' });
 
 // Each run is a new action (a new isolate) with the same code: the cache is keyed by the code.
 const USER = (tag: string): string => `// ${tag}

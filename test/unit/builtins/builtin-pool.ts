@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll } from 'vitest';
 import { IsolatePool } from '../../../invoker/pool/isolate-pool.js';
+import type { LayerSnapshotMode } from '../../../invoker/pool/layer-choice.js';
 import type { ActivationOutcome } from '../../../invoker/pool/activation-outcome.js';
 import { activation, fakeNamespaceCache, makeAction } from '../invoker/fixtures.js';
 
@@ -11,9 +12,9 @@ export type RunAction = (code: string, params?: Record<string, unknown>, options
 
 /**
  * Starts a pool before the file's tests and closes it after them; returns what runs actions in it.
- * `layerSnapshot: false`: plain isolates, without the built-in layer's startup snapshot.
+ * `layerSnapshot`: which isolates start from the built-in layer's startup snapshot (default 'auto': those of actions that use the layer).
  */
-export function useBuiltinPool(options: { layerSnapshot?: boolean } = {}): RunAction {
+export function useBuiltinPool(options: { layerSnapshot?: LayerSnapshotMode } = {}): RunAction {
   let pool: IsolatePool | undefined;
   beforeAll(async () => {
     pool = new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true, ...options });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { inNode, useBuiltinPool } from './builtin-pool.js';
 import { FIDELITY_CASES } from './builtin-cases.js';
 
-const run = useBuiltinPool();
+const run = useBuiltinPool({ layerSnapshot: 'always' }); // the walk of the built-ins' exports on isolates from the snapshot
 const asMain = (body: string): string => `async function main() { ${body} }`;
 
 describe('built-in modules answer as Node.js does (the same code run here, in Node, gives the known answer)', () => {

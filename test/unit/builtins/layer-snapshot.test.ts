@@ -3,13 +3,16 @@
 // context before any function code, nothing of the host is reachable, no clock or entropy of the
 // snapshot's making leaks into a function, and the snapshot is made of photon's own code only.
 import ivm from 'isolated-vm';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '../../../invoker/isolate/isolate-runtime.js'; // builds the process's snapshot (at start)
-import { guestBoot } from '../../../invoker/isolate/layer-snapshot.js';
+import { guestBoot, readHandedSnapshot } from '../../../invoker/isolate/layer-snapshot.js';
 import { builtinSource } from '../../../invoker/builtins/build-builtins.js';
 import { useBuiltinPool } from './builtin-pool.js';
 
-const run = useBuiltinPool();
+const run = useBuiltinPool({ layerSnapshot: 'always' });
 const asMain = (body: string): string => `async function main() { ${body} }`;
 
 describe("the built-in layer's startup snapshot", () => {
@@ -78,5 +81,32 @@ describe("the built-in layer's startup snapshot", () => {
     // The scan would see user code if a snapshot held it.
     const tainted = ivm.Isolate.createSnapshot([...scripts, { code: `globalThis.f = function ${MARK}() { return 1; };`, filename: 'user.js' }]);
     expect(bytesOf(tainted).includes(MARK)).toBe(true);
+  });
+
+  it("is handed to a sandbox as a file used only when its bytes are the supervisor's (SHA-256) and its V8 the same; else refused", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'photon-snap-'));
+    try {
+      const handed = guestBoot.handOver(dir)!;
+      expect(handed).not.toBeNull();
+      expect(statSync(handed.file).mode & 0o777).toBe(0o644);
+      const ok = readHandedSnapshot(handed);
+      expect(typeof ok, String(ok)).toBe('object');
+      // An isolate from the read bytes has the layer and its attach point, as one from the process's own.
+      const iso = new ivm.Isolate({ memoryLimit: 64, snapshot: ok as ivm.ExternalCopy<ArrayBuffer> });
+      try {
+        expect(iso.createContextSync().global.getSync('photon:attach', { reference: true })?.typeof).toBe('function');
+      } finally {
+        iso.dispose();
+      }
+      // One byte changed after the supervisor wrote it (by anyone but the supervisor): refused, the sandbox builds its own.
+      const bytes = readFileSync(handed.file);
+      bytes[bytes.length >> 1]! ^= 1;
+      writeFileSync(handed.file, bytes);
+      expect(readHandedSnapshot(handed)).toMatch(/SHA-256 differs/);
+      expect(readHandedSnapshot({ ...handed, v8: '0.0.0' })).toMatch(/made by V8 0\.0\.0/);
+      expect(readHandedSnapshot({ ...handed, file: join(dir, 'absent') })).toMatch(/cannot read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
