@@ -31,7 +31,7 @@ import type { Execution } from './pooled-isolate.js';
 import type { Slot, Placement, Pending, Readiness } from './slot.js';
 import { actionKey, newSlot } from './slot.js';
 import { heldByTenant, nothingAhead, servingOrder } from './tenant-shares.js';
-import { evictionVictims, idleByPriority, usedMb } from './pool-capacity.js';
+import { busyMb, evictionVictims, idleByPriority, poolStats, usedMb, warmIsolates } from './pool-capacity.js';
 import { refusedOutcome, slotOutcome } from './pool-outcome.js';
 import { PrewarmTarget } from './prewarm-target.js';
 import { TenantHolds } from './tenant-holds.js';
@@ -123,33 +123,16 @@ export class IsolatePool {
   }
 
   stats(): PoolStats {
-    let warm = 0, prewarm = 0, starting = 0, inFlight = 0, used = 0;
-    for (const s of this.slots.values()) {
-      used += s.memoryMb;
-      inFlight += s.inFlight;
-      if (!s.isolate) starting++;
-      else if (s.key === null) prewarm++;
-      else warm++;
-    }
-    return { isolates: this.slots.size, warm, prewarm, starting, inFlight, queued: this.queue.length, usedMemoryMb: used, userMemoryMb: this.opts.userMemoryMb };
+    return poolStats(this.slots.values(), this.queue.length, this.opts.userMemoryMb);
   }
 
   /** MB of isolates that run activations or are being created (OpenWhisk's busy pool + starting). */
   busyMemoryMb(): number {
-    let mb = 0;
-    for (const s of this.slots.values()) if (s.inFlight > 0 || !s.isolate) mb += s.memoryMb;
-    return mb;
+    return busyMb(this.slots.values());
   }
 
   warmIsolates(): WarmIsolateInfo[] {
-    const out: WarmIsolateInfo[] = [];
-    for (const s of this.slots.values()) {
-      const action = s.isolate?.action;
-      if (s.key !== null && action && s.state === 'warm') {
-        out.push({ isolateId: s.id, actionKey: s.key, warmKey: s.key.slice(0, s.key.length - action.revision.length - 1), action: { namespace: action.namespace, name: action.name, revision: action.revision }, namespaceId: s.isolate?.namespace?.id ?? null, inFlight: s.inFlight, concurrency: s.concurrency });
-      }
-    }
-    return out;
+    return warmIsolates(this.slots.values());
   }
 
   /** Takes a queued activation back (it answers refused 'withdrawn', never runs); false when it is not queued (placed already, or unknown). */

@@ -1,5 +1,7 @@
-// The pool's memory arithmetic over its slots: what is used, what is idle in greedy-dual order, and
-// which idle isolates to evict for a new one. Pure functions, so the pool keeps only the decisions.
+// The pool's arithmetic over its slots: what is used and busy, what is idle in greedy-dual order,
+// which idle isolates to evict for a new one, and what it reports (stats, warm isolates). Pure
+// functions, so the pool keeps only the decisions.
+import type { PoolStats, WarmIsolateInfo } from './pool-options.js';
 import type { Slot } from './slot.js';
 import { evictableFor, heldByTenant } from './tenant-shares.js';
 
@@ -33,4 +35,36 @@ export function evictionVictims(slots: ReadonlyMap<string, Slot>, mem: number, t
     freed += s.memoryMb;
   }
   return freed < need ? null : victims;
+}
+
+/** MB of isolates that run activations or are being created (OpenWhisk's busy pool + starting). */
+export function busyMb(slots: Iterable<Slot>): number {
+  let mb = 0;
+  for (const s of slots) if (s.inFlight > 0 || !s.isolate) mb += s.memoryMb;
+  return mb;
+}
+
+export function poolStats(slots: Iterable<Slot>, queued: number, userMemoryMb: number): PoolStats {
+  let isolates = 0, warm = 0, prewarm = 0, starting = 0, inFlight = 0, used = 0;
+  for (const s of slots) {
+    isolates++;
+    used += s.memoryMb;
+    inFlight += s.inFlight;
+    if (!s.isolate) starting++;
+    else if (s.key === null) prewarm++;
+    else warm++;
+  }
+  return { isolates, warm, prewarm, starting, inFlight, queued, usedMemoryMb: used, userMemoryMb };
+}
+
+/** The warm isolates (idle or busy) as the warm-isolate registry needs them. */
+export function warmIsolates(slots: Iterable<Slot>): WarmIsolateInfo[] {
+  const out: WarmIsolateInfo[] = [];
+  for (const s of slots) {
+    const action = s.isolate?.action;
+    if (s.key !== null && action && s.state === 'warm') {
+      out.push({ isolateId: s.id, actionKey: s.key, warmKey: s.key.slice(0, s.key.length - action.revision.length - 1), action: { namespace: action.namespace, name: action.name, revision: action.revision }, namespaceId: s.isolate?.namespace?.id ?? null, inFlight: s.inFlight, concurrency: s.concurrency });
+    }
+  }
+  return out;
 }
