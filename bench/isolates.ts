@@ -342,6 +342,17 @@ function printStarts(starts: { source: number[]; bundled: number[]; bundledOwn: 
   console.log(`sandbox start to ready, interleaved, ${starts.bundled.length} each: ${source}bundled with the supervisor's layer snapshot ${list(starts.bundled)}; bundled building its own ${list(starts.bundledOwn)}; load ${os.loadavg()[0]!.toFixed(2)}`);
 }
 
+/** Runs `fn` with a namespace cache of its own (isolation on), closed afterwards: each `-- --flag` mode's setup. */
+async function withCache(o: { invokerId: string; idBase: number; idCount: number; floor: number; ceiling: number }, fn: (cache: NamespaceCache) => Promise<void>): Promise<void> {
+  const cache = createNamespaceCache({ ...o, isolation: 'on', log: quiet });
+  await cache.start();
+  try {
+    await fn(cache);
+  } finally {
+    await cache.close();
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = os.loadavg()[0]!.toFixed(2);
@@ -352,36 +363,24 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--starts')) {
     // Only sandbox start times (npm run bench:isolates -- --starts): bundled, with the supervisor's layer snapshot and building its own, 8 each interleaved.
-    const small = createNamespaceCache({ invokerId: 'tibs', idBase: 41024, idCount: 64, floor: 8, ceiling: 32, isolation: 'on', log: quiet });
-    await small.start();
-    try {
+    return withCache({ invokerId: 'tibs', idBase: 41024, idCount: 64, floor: 8, ceiling: 32 }, async (small) => {
       printStarts(await sandboxStartTimes(small, 8, false));
-    } finally {
-      await small.close();
-    }
-    return;
+    });
   }
   if (process.argv.includes('--hop')) {
     // Only the supervisor→sandbox hop (npm run bench:isolates -- --hop): a quick look at its cost.
-    const small = createNamespaceCache({ invokerId: 'tibh', idBase: 63616, idCount: 64, floor: 8, ceiling: 32, isolation: 'on', log: quiet });
-    await small.start();
-    try {
+    return withCache({ invokerId: 'tibh', idBase: 63616, idCount: 64, floor: 8, ceiling: 32 }, async (small) => {
       const hop = await sandboxHop(small);
       const starts = await sandboxStartTimes(small);
       printStarts(starts);
       console.log(`warm hello world, interleaved, ${N_WARM} each: inline p50 ${ms(pct(hop.inline, 0.5))} p99 ${ms(pct(hop.inline, 0.99))}; through a sandbox process p50 ${ms(pct(hop.sandbox, 0.5))} p99 ${ms(pct(hop.sandbox, 0.99))}; added at p50 ${ms(pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5))}; sandbox RSS ${hop.sandboxRssMb.toFixed(1)} MB`);
       const codec = messageCost(hop.last.run, hop.last.outcome, hop.last.action);
       console.log(`of the hop, serialising its two messages (run ${codec.runBytes} B, done ${codec.doneBytes} B; encode + decode, in this process): IPC serialization 'json' ${codec.jsonUs.toFixed(1)} µs, 'advanced' ${codec.advancedUs.toFixed(1)} µs; as sent (json, done packed to ${codec.packedDoneBytes} B, outcome-wire.ts) ${codec.packedUs.toFixed(1)} µs; load ${os.loadavg()[0]!.toFixed(2)}`);
-    } finally {
-      await small.close();
-    }
-    return;
+    });
   }
   if (process.argv.includes('--density')) {
     // Only the density rows (npm run bench:isolates -- --density): the pool's default against every isolate from the snapshot, alternated.
-    const small = createNamespaceCache({ invokerId: 'tibd', idBase: 41024, idCount: 1024, floor: 16, ceiling: 1016, isolation: 'on', log: quiet });
-    await small.start();
-    try {
+    return withCache({ invokerId: 'tibd', idBase: 41024, idCount: 1024, floor: 16, ceiling: 1016 }, async (small) => {
       await density(small, 'never'); // not printed: the process's own first growth (heap, allocator arenas) lands here
       for (let round = 0; round < 2; round++) {
         for (const mode of ['auto', 'always'] as const) {
@@ -389,24 +388,16 @@ async function main(): Promise<void> {
           console.log(`RSS per warm hello-world isolate, layerSnapshot '${mode}': ${d.perIsolateMb.toFixed(2)} MB (${d.count} isolates), ${Math.floor(8192 / Math.max(d.perIsolateMb, 0.001))} in 8 GB; load ${os.loadavg()[0]!.toFixed(2)}`);
         }
       }
-    } finally {
-      await small.close();
-    }
-    return;
+    });
   }
   if (process.argv.includes('--builtins')) {
     // Only the built-in modules' rows (npm run bench:isolates -- --builtins): the layer's cost, then crypto and zlib vs native.
     // Ids 41024..42047 (the layer snapshot work's block): eleven interleaved rows of new isolates,
     // five pools kept warm until the end, need ~560.
-    const small = createNamespaceCache({ invokerId: 'tibb', idBase: 41024, idCount: 1024, floor: 16, ceiling: 1016, isolation: 'on', log: quiet });
-    await small.start();
-    try {
+    return withCache({ invokerId: 'tibb', idBase: 41024, idCount: 1024, floor: 16, ceiling: 1016 }, async (small) => {
       printBuiltinRows(await builtinRows(small, LONG ? 200 : 50, settle, rssMb), ms);
       printHostBuiltinRows(await hostBuiltinRows(small));
-    } finally {
-      await small.close();
-    }
-    return;
+    });
   }
   const cache = createNamespaceCache({ invokerId: 'tib', idBase: 58368, idCount: 2048, floor: 160, ceiling: 2000, isolation: 'on', log: quiet });
   process.stderr.write('filling the namespace cache…\n');
