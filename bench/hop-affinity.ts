@@ -24,6 +24,7 @@ const PLACEMENTS = [
   { name: 'split', supervisor: '0', sandbox: '1' },
   { name: 'sandbox on 0', supervisor: '0-1', sandbox: '0' },
 ] as const;
+const VERBOSE = process.env.BENCH_VERBOSE === '1';
 const quiet = (): void => undefined;
 
 const pct = (s: number[], q: number): number => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.floor(q * s.length))]!;
@@ -48,6 +49,9 @@ function threadCpu(pid: number): { ns: number; switches: number; migrations: num
   return { ns, switches, migrations };
 }
 
+/** The CPU a thread last ran on (/proc/<pid>/stat field 39); the main thread's tid is its pid. */
+const lastCpu = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[36]);
+
 const pin = (pid: number, cpus: string): void => void execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 
 interface Cell {
@@ -60,6 +64,8 @@ interface Cell {
   swInline: number[];
   swSandbox: number[];
   migSandbox: number[];
+  /** a bare Node IPC round trip to an echo child pinned like the sandbox: the hop without photon */
+  bare: number[];
 }
 
 async function main(): Promise<void> {
@@ -75,6 +81,13 @@ async function main(): Promise<void> {
   };
   const inline = (): Promise<ActivationOutcome> => pool.run(a, { name: 'x' }, { activationId: id(), namespace: 'bench', actionName: '/bench/hop' });
   const viaSandbox = (): Promise<ActivationOutcome> => runner.run({ action: a, params: { name: 'x' }, activationId: id(), namespace: 'guest', deadline: Date.now() + a.limits.timeout });
+  // The echo child: the same two-message exchange over Node's IPC channel, nothing else.
+  const echo = spawn(process.execPath, ['-e', "process.on('message', (m) => process.send(m))"], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ping = (m: object): Promise<void> =>
+    new Promise((r) => {
+      echo.once('message', () => r());
+      echo.send(m);
+    });
   const sandboxPid = runner.pids()[0];
   if (sandboxPid === undefined) throw new Error('no sandbox pid');
   const cells = new Map<string, Cell>();
@@ -89,10 +102,11 @@ async function main(): Promise<void> {
       const order = PLACEMENTS.flatMap((p) => (['idle', 'busy'] as const).map((load) => ({ p, load }))).sort(() => Math.random() - 0.5);
       for (const { p, load } of order) {
         const key = `${p.name} / CPU 1 ${load}`;
-        const c = cells.get(key) ?? { inline: [], sandbox: [], cpuInline: [], cpuSandbox: [], cpuSandboxChild: [], swInline: [], swSandbox: [], migSandbox: [] };
+        const c = cells.get(key) ?? { inline: [], sandbox: [], cpuInline: [], cpuSandbox: [], cpuSandboxChild: [], swInline: [], swSandbox: [], migSandbox: [], bare: [] };
         cells.set(key, c);
         pin(process.pid, p.supervisor);
         pin(sandboxPid, p.sandbox);
+        pin(echo.pid!, p.sandbox);
         if (load === 'busy') yes = spawn('taskset', ['-c', '1', 'yes'], { stdio: 'ignore' });
         await new Promise((r) => setTimeout(r, 50));
         for (let i = 0; i < 50; i++) {
@@ -106,6 +120,15 @@ async function main(): Promise<void> {
           check(await viaSandbox());
           c.sandbox.push(performance.now() - t1);
           c.inline.push(t1 - t0);
+        }
+        // Where the two main threads sit after the block: in the unpinned cells, whether the scheduler put them together.
+        const where = `supervisor main on CPU ${lastCpu(process.pid)}, sandbox main on CPU ${lastCpu(sandboxPid)}`;
+        const last = (v: number[]): number[] => v.slice(-PAIRS);
+        if (VERBOSE) console.log(`  round ${round} ${key}: added p50 ${us(med(last(c.sandbox)) - med(last(c.inline)))}; ${where}`);
+        for (let i = 0; i < PAIRS; i++) {
+          const t = performance.now();
+          await ping({ t: 'run', id: i, params: { name: 'x' } });
+          c.bare.push(performance.now() - t);
         }
         let s0 = threadCpu(process.pid);
         for (let i = 0; i < CPU_CALLS; i++) check(await inline());
@@ -129,18 +152,19 @@ async function main(): Promise<void> {
     }
   } finally {
     yes?.kill();
+    echo.kill();
     await pool.close();
     await runner.close();
     await cache.close();
   }
   console.log(`hop against CPU placement: ${ROUNDS} rounds, ${PAIRS} interleaved pairs per cell and round; load ${loadStart} → ${os.loadavg()[0]!.toFixed(2)}`);
-  console.log('placement (supervisor / sandbox) | inline p50 / p99 | sandbox p50 / p99 | added p50 | CPU/act inline | CPU/act sandbox (of it, child) | added CPU | switches/act inline / sandbox | migrations/act sandbox');
+  console.log('placement (supervisor / sandbox) | inline p50 / p99 | sandbox p50 / p99 | added p50 | CPU/act inline | CPU/act sandbox (of it, child) | added CPU | switches/act inline / sandbox | migrations/act sandbox | bare IPC round trip p50');
   for (const p of PLACEMENTS) {
     for (const load of ['idle', 'busy']) {
       const c = cells.get(`${p.name} / CPU 1 ${load}`)!;
       console.log(
         `${p.name} (${p.supervisor} / ${p.sandbox}), CPU 1 ${load} | ${us(med(c.inline))} / ${us(pct(c.inline, 0.99))} | ${us(med(c.sandbox))} / ${us(pct(c.sandbox, 0.99))} | ${us(med(c.sandbox) - med(c.inline))} | ` +
-          `${med(c.cpuInline).toFixed(0)} µs | ${med(c.cpuSandbox).toFixed(0)} µs (${med(c.cpuSandboxChild).toFixed(0)}) | ${(med(c.cpuSandbox) - med(c.cpuInline)).toFixed(0)} µs | ${med(c.swInline).toFixed(1)} / ${med(c.swSandbox).toFixed(1)} | ${med(c.migSandbox).toFixed(2)}`,
+          `${med(c.cpuInline).toFixed(0)} µs | ${med(c.cpuSandbox).toFixed(0)} µs (${med(c.cpuSandboxChild).toFixed(0)}) | ${(med(c.cpuSandbox) - med(c.cpuInline)).toFixed(0)} µs | ${med(c.swInline).toFixed(1)} / ${med(c.swSandbox).toFixed(1)} | ${med(c.migSandbox).toFixed(2)} | ${us(med(c.bare))}`,
       );
     }
   }
