@@ -6,6 +6,13 @@
 // message and every earlier one of the partition finished, PartitionProgress), up to maxInFlight
 // handlers across the subscription's partitions, commits batched every COMMIT_EVERY_MS, publishes
 // of one event-loop turn sent as one produce request, a handler that throws retried in place.
+//
+// Kafka requests per activation (issue #18, goal ≤ 4 at c=1, where the floor is a produce and a
+// fetch each way): a feed commits at most once per COMMIT_EVERY_MS (1 s) and before a rebalance
+// or a close, and a fetch waits up to FETCH_WAIT_MS (5 s) for a message, so an idle feed (the
+// controllers' heartbeat feed between two beats) asks once per message instead of every 250 ms.
+// A fetch has its own connection (the library gives each stream a pool of its own), so the long
+// wait holds up no group heartbeat or commit, and closing the stream does not wait for it.
 import { subscribe as subscribeChannel } from 'node:diagnostics_channel';
 import { metrics, type Counter } from '@opentelemetry/api';
 import { Admin, Consumer, Producer, type Message, type MessagesStream, type MessageToProduce } from '@platformatic/kafka';
@@ -27,7 +34,16 @@ const CONSUMER_RETRIES = 60;
 export interface PlatformaticKafkaBusOptions extends KafkaBusOptions {
   consumerRetries?: number;
 }
-const COMMIT_EVERY_MS = 100;
+/**
+ * How long a finished message may wait for its offset commit (one commit carries every finished
+ * message of the feed). A crash redelivers what finished in the last COMMIT_EVERY_MS (plus the
+ * commit's round trip) and what was in flight or fetched: at most COMMIT_EVERY_MS × the feed's rate
+ * + maxInFlight + one fetch. At-least-once either way; the invoker's record check (one Redis read,
+ * BusMessage.firstDelivery is never set on them) keeps a redelivered activation from running twice.
+ */
+const COMMIT_EVERY_MS = 1_000;
+/** The longest a fetch waits for a message (the library's default); a message ends the wait at once. */
+const FETCH_WAIT_MS = 5_000;
 /** Kafka's ListOffsets timestamps for "the next offset to be written" and "the oldest retained". */
 const LATEST = -1n;
 const EARLIEST = -2n;
@@ -193,11 +209,17 @@ class PlatformaticFeed {
   #newConsumer(groupId: string): Consumer {
     const consumer = new Consumer({
       clientId: this.bus.clientId, bootstrapBrokers: this.bus.brokers, groupId,
-      sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000, maxWaitTime: 250,
+      sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000, maxWaitTime: FETCH_WAIT_MS,
       autocommit: false, retries: this.bus.consumerRetries, retryDelay: RETRY_MS,
     });
-    // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
-    // assignment starts from the committed offsets and redelivers anything unfinished.
+    // A rebalance may hand our partitions to another member: commit what is finished now, while
+    // this generation may still commit (the broker takes commits while it prepares a rebalance),
+    // instead of leaving up to COMMIT_EVERY_MS of finished messages to be redelivered.
+    consumer.on('consumer:group:rebalance', () => {
+      if (consumer === this.#consumer && !this.#closing) void this.#commit();
+    });
+    // After a join, the new assignment starts from the committed offsets: forget what we tracked,
+    // anything unfinished is redelivered.
     consumer.on('consumer:group:join', () => {
       this.#progress.clear();
       this.#learnFreshFrom(consumer);
@@ -208,7 +230,7 @@ class PlatformaticFeed {
   async start(): Promise<void> {
     const stream = await this.#consumer.consume({
       topics: [this.options.topic], mode: 'committed', fallbackMode: this.options.fromBeginning ? 'earliest' : 'latest',
-      autocommit: false, maxWaitTime: 250,
+      autocommit: false, maxWaitTime: FETCH_WAIT_MS,
     });
     this.#stream = stream;
     this.#pump = this.#drain(stream);
@@ -309,7 +331,7 @@ class PlatformaticFeed {
     await this.#consumer.close(true).catch(() => undefined);
   }
 
-  /** At most one commit per COMMIT_EVERY_MS, carrying every finished message (as kafka-bus.ts). */
+  /** At most one commit per COMMIT_EVERY_MS, carrying every finished message (as kafka-bus.ts); close() and a rebalance commit at once. */
   #scheduleCommit(): void {
     if (this.#commitScheduled) return;
     this.#commitScheduled = true;
