@@ -10,7 +10,8 @@
 // Kafka requests per activation (issue #18, goal ≤ 4 at c=1, where the floor is a produce and a
 // fetch each way): a feed commits at most once per COMMIT_EVERY_MS (1 s) and before a rebalance
 // or a close, and a fetch waits up to FETCH_WAIT_MS (5 s) for a message, so an idle feed (the
-// controllers' heartbeat feed between two beats) asks once per message instead of every 250 ms.
+// controllers' heartbeat feed between two beats) asks once per message instead of every 250 ms;
+// the per-second background (group heartbeats, metadata refreshes) is cut to what safety needs.
 // A fetch has its own connection (the library gives each stream a pool of its own), so the long
 // wait holds up no group heartbeat or commit, and closing the stream does not wait for it.
 import { subscribe as subscribeChannel } from 'node:diagnostics_channel';
@@ -44,6 +45,15 @@ export interface PlatformaticKafkaBusOptions extends KafkaBusOptions {
 const COMMIT_EVERY_MS = 1_000;
 /** The longest a fetch waits for a message (the library's default); a message ends the wait at once. */
 const FETCH_WAIT_MS = 5_000;
+/**
+ * How long a client trusts its cluster metadata (library default 5 s: each of a process's clients
+ * asked every 5 s). The library drops it at once on any error that says it is stale (a moved
+ * leader, an unknown partition) and asks for a topic it does not know, so the age only bounds
+ * how late a change nobody tripped over is seen.
+ */
+const METADATA_MAX_AGE_MS = 60_000;
+/** Group heartbeats (Kafka's default, a third of a 10 s session): a live member learns of a rebalance within this. */
+const HEARTBEAT_MS = 3_000;
 /** Kafka's ListOffsets timestamps for "the next offset to be written" and "the oldest retained". */
 const LATEST = -1n;
 const EARLIEST = -2n;
@@ -81,7 +91,7 @@ export class PlatformaticKafkaBus implements MessageBus {
   readonly #batcher = new TurnBatcher<MessageToProduce>(async (batches) => {
     this.#producer ??= new Producer({
       clientId: this.#options.clientId, bootstrapBrokers: this.#options.brokers, acks: -1, autocreateTopics: true,
-      retries: 10, retryDelay: RETRY_MS,
+      retries: 10, retryDelay: RETRY_MS, metadataMaxAge: METADATA_MAX_AGE_MS,
     });
     await this.#producer.send({ messages: batches.flatMap((b) => b.messages) });
   });
@@ -147,7 +157,7 @@ export class PlatformaticKafkaBus implements MessageBus {
   }
 
   #adminClient(): Admin {
-    this.#admin ??= new Admin({ clientId: this.#options.clientId, bootstrapBrokers: this.#options.brokers, retries: 8, retryDelay: 200 });
+    this.#admin ??= new Admin({ clientId: this.#options.clientId, bootstrapBrokers: this.#options.brokers, retries: 8, retryDelay: 200, metadataMaxAge: METADATA_MAX_AGE_MS });
     return this.#admin;
   }
 
@@ -209,8 +219,8 @@ class PlatformaticFeed {
   #newConsumer(groupId: string): Consumer {
     const consumer = new Consumer({
       clientId: this.bus.clientId, bootstrapBrokers: this.bus.brokers, groupId,
-      sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000, maxWaitTime: FETCH_WAIT_MS,
-      autocommit: false, retries: this.bus.consumerRetries, retryDelay: RETRY_MS,
+      sessionTimeout: 10_000, heartbeatInterval: HEARTBEAT_MS, rebalanceTimeout: 20_000, maxWaitTime: FETCH_WAIT_MS,
+      autocommit: false, retries: this.bus.consumerRetries, retryDelay: RETRY_MS, metadataMaxAge: METADATA_MAX_AGE_MS,
     });
     // A rebalance may hand our partitions to another member: commit what is finished now, while
     // this generation may still commit (the broker takes commits while it prepares a rebalance),
@@ -315,7 +325,9 @@ class PlatformaticFeed {
     try {
       if (!(await redeliverInPlace((m) => this.options.handle(m), message, this.bus.retryDelayMs, () => this.#closing))) return;
       progress.finished(offset);
-      this.#scheduleCommit();
+      // A feed that keeps no position (freshGroupOnFailure: a new group each start and after a
+      // failure, reading from the newest) has no use for commits; close() still makes one.
+      if (!this.options.freshGroupOnFailure) this.#scheduleCommit();
     } finally {
       this.#slots.release();
     }
