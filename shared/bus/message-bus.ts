@@ -45,8 +45,6 @@ export interface SubscribeOptions {
    * For broadcast subscriptions that need no position of their own (heartbeats): when the
    * consumer fails (a broker restart), it goes on under a fresh group (`group`.N) at the newest
    * messages instead of rejoining its group, which Kafka holds for the old member's session.
-   * Such a feed keeps no position: an adapter need not commit it while it runs (a rebalance of
-   * its group may then skip to the newest messages).
    */
   freshGroupOnFailure?: boolean;
 }
