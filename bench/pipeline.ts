@@ -6,7 +6,7 @@
 //   npm run bench:pipeline            (root, Kafka and Redis up: npm run services:up)
 //   BENCH_ONLY=sequence npm run bench:pipeline   (just the sequence row, on its own cluster)
 //   BENCH_ONLY=web npm run bench:pipeline   (only the web action row)
-//   BENCH_ONLY=counts npm run bench:pipeline   (only Redis commands and Kafka requests per activation)
+//   BENCH_ONLY=counts npm run bench:pipeline   (only Redis commands and Kafka requests per activation; BENCH_ID_BASE moves its address ids, 35120 by default)
 //   BENCH_ONLY=kafka-client npm run bench:pipeline   (kafkajs against @platformatic/kafka in the bus, issue 18)
 //   BENCH_ONLY=sandbox npm run bench:pipeline   (PHOTON_SANDBOX=inline against process, the default since issue 13)
 //   BENCH_SECONDS=3 BENCH_LATENCY_N=300 BENCH_COLD_N=30 BENCH_ROUNDS=5 BENCH_WINDOW=1 BENCH_TRACING_ROUNDS=10 npm run bench:pipeline
@@ -175,7 +175,7 @@ const verdict = (x: number, goal: number): string => (x <= goal ? 'met' : `not m
 async function countsRow(): Promise<void> {
   const counter = await ClusterCounts.start();
   const c = new ProcessCluster({
-    label: 'bench', invokers: 1, isolation: 'on', idBase: 35120, metricsPortBase: 30120,
+    label: 'bench', invokers: 1, isolation: 'on', idBase: Number(process.env.BENCH_ID_BASE ?? 35120), metricsPortBase: 30120,
     env: { PHOTON_REDIS_URL: counter.url, PHOTON_INVOCATIONS_PER_MINUTE: '1000000000', PHOTON_CONCURRENT_INVOCATIONS: '1000000', PHOTON_USER_MEMORY_MB: '16384', PHOTON_NETNS_FLOOR: '40' },
   });
   try {

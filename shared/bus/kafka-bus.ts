@@ -23,8 +23,11 @@ const ENSURE_TOPICS_MS = 15_000;
  */
 const MAX_RETRY_MS = 1_000;
 
-/** How long a finished message may wait for its offset commit (which carries every finished message of the feed). */
-const COMMIT_EVERY_MS = 100;
+/**
+ * How long a finished message may wait for its offset commit (which carries every finished message
+ * of the feed); as platformatic-kafka-bus.ts, which says the bound on redelivery after a crash.
+ */
+const COMMIT_EVERY_MS = 1_000;
 
 /** The same kafkajs error is printed at most once per this long (an outage retries many times a second). */
 const LOG_REPEAT_MS = 30_000;
@@ -256,8 +259,13 @@ class KafkaFeed {
     const { options } = this;
     consumer.on(consumer.events.REQUEST, requestCount('consumer'));
     await consumer.connect();
-    // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
-    // assignment starts from the committed offsets and redelivers anything unfinished.
+    // A rebalance may hand our partitions to another member: commit what is finished while this
+    // generation still may, rather than leave up to COMMIT_EVERY_MS of it to be redelivered.
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (!this.#closing && consumer === this.#consumer) void this.#commit();
+    });
+    // After a join the new assignment starts from the committed offsets: forget what we tracked,
+    // anything unfinished is redelivered.
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.#progress.clear();
       this.#freshFrom.clear();

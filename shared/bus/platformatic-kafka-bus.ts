@@ -6,6 +6,14 @@
 // message and every earlier one of the partition finished, PartitionProgress), up to maxInFlight
 // handlers across the subscription's partitions, commits batched every COMMIT_EVERY_MS, publishes
 // of one event-loop turn sent as one produce request, a handler that throws retried in place.
+//
+// Kafka requests per activation (issue #18, goal ≤ 4 at c=1, where the floor is a produce and a
+// fetch each way): a feed commits at most once per COMMIT_EVERY_MS (1 s) and before a rebalance
+// or a close, and a fetch waits up to FETCH_WAIT_MS (5 s) for a message, so an idle feed (the
+// controllers' heartbeat feed between two beats) asks once per message instead of every 250 ms;
+// metadata is refreshed every minute instead of every 5 s by each client.
+// A fetch has its own connection (the library gives each stream a pool of its own), so the long
+// wait holds up no group heartbeat or commit, and closing the stream does not wait for it.
 import { subscribe as subscribeChannel } from 'node:diagnostics_channel';
 import { metrics, type Counter } from '@opentelemetry/api';
 import { Admin, Consumer, Producer, type Message, type MessagesStream, type MessageToProduce } from '@platformatic/kafka';
@@ -27,7 +35,30 @@ const CONSUMER_RETRIES = 60;
 export interface PlatformaticKafkaBusOptions extends KafkaBusOptions {
   consumerRetries?: number;
 }
-const COMMIT_EVERY_MS = 100;
+/**
+ * How long a finished message may wait for its offset commit (one commit carries every finished
+ * message of the feed). A crash redelivers what finished in the last COMMIT_EVERY_MS (plus the
+ * commit's round trip) and what was in flight or fetched: at most COMMIT_EVERY_MS × the feed's rate
+ * + maxInFlight + one fetch. At-least-once either way; the invoker's record check (one Redis read,
+ * BusMessage.firstDelivery is never set on them) keeps a redelivered activation from running twice.
+ */
+const COMMIT_EVERY_MS = 1_000;
+/** The longest a fetch waits for a message (the library's default); a message ends the wait at once. */
+const FETCH_WAIT_MS = 5_000;
+/**
+ * How long a client trusts its cluster metadata (library default 5 s: each of a process's clients
+ * asked every 5 s). The library drops it at once on any error that says it is stale (a moved
+ * leader, an unknown partition) and asks for a topic it does not know, so the age only bounds
+ * how late a change nobody tripped over is seen.
+ */
+const METADATA_MAX_AGE_MS = 60_000;
+/**
+ * Group heartbeats. Kafka's default 3 s would save 2 requests a second per process, but a member
+ * also learns through its heartbeat that the broker came back and it must rejoin: a broker-restart
+ * drill with 3 s (and the heartbeat feed not committing, below) saw the invoker again 2.5 s after
+ * the broker was back, one with 1 s 1.6 s, main's runs 0.006–0.6 s; so it stays 1 s.
+ */
+const HEARTBEAT_MS = 1_000;
 /** Kafka's ListOffsets timestamps for "the next offset to be written" and "the oldest retained". */
 const LATEST = -1n;
 const EARLIEST = -2n;
@@ -65,7 +96,7 @@ export class PlatformaticKafkaBus implements MessageBus {
   readonly #batcher = new TurnBatcher<MessageToProduce>(async (batches) => {
     this.#producer ??= new Producer({
       clientId: this.#options.clientId, bootstrapBrokers: this.#options.brokers, acks: -1, autocreateTopics: true,
-      retries: 10, retryDelay: RETRY_MS,
+      retries: 10, retryDelay: RETRY_MS, metadataMaxAge: METADATA_MAX_AGE_MS,
     });
     await this.#producer.send({ messages: batches.flatMap((b) => b.messages) });
   });
@@ -131,7 +162,7 @@ export class PlatformaticKafkaBus implements MessageBus {
   }
 
   #adminClient(): Admin {
-    this.#admin ??= new Admin({ clientId: this.#options.clientId, bootstrapBrokers: this.#options.brokers, retries: 8, retryDelay: 200 });
+    this.#admin ??= new Admin({ clientId: this.#options.clientId, bootstrapBrokers: this.#options.brokers, retries: 8, retryDelay: 200, metadataMaxAge: METADATA_MAX_AGE_MS });
     return this.#admin;
   }
 
@@ -193,11 +224,17 @@ class PlatformaticFeed {
   #newConsumer(groupId: string): Consumer {
     const consumer = new Consumer({
       clientId: this.bus.clientId, bootstrapBrokers: this.bus.brokers, groupId,
-      sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000, maxWaitTime: 250,
-      autocommit: false, retries: this.bus.consumerRetries, retryDelay: RETRY_MS,
+      sessionTimeout: 10_000, heartbeatInterval: HEARTBEAT_MS, rebalanceTimeout: 20_000, maxWaitTime: FETCH_WAIT_MS,
+      autocommit: false, retries: this.bus.consumerRetries, retryDelay: RETRY_MS, metadataMaxAge: METADATA_MAX_AGE_MS,
     });
-    // A rebalance hands partitions to whoever commits next: forget what we tracked, the new
-    // assignment starts from the committed offsets and redelivers anything unfinished.
+    // A rebalance may hand our partitions to another member: commit what is finished now, while
+    // this generation may still commit (the broker takes commits while it prepares a rebalance),
+    // instead of leaving up to COMMIT_EVERY_MS of finished messages to be redelivered.
+    consumer.on('consumer:group:rebalance', () => {
+      if (consumer === this.#consumer && !this.#closing) void this.#commit();
+    });
+    // After a join, the new assignment starts from the committed offsets: forget what we tracked,
+    // anything unfinished is redelivered.
     consumer.on('consumer:group:join', () => {
       this.#progress.clear();
       this.#learnFreshFrom(consumer);
@@ -208,7 +245,7 @@ class PlatformaticFeed {
   async start(): Promise<void> {
     const stream = await this.#consumer.consume({
       topics: [this.options.topic], mode: 'committed', fallbackMode: this.options.fromBeginning ? 'earliest' : 'latest',
-      autocommit: false, maxWaitTime: 250,
+      autocommit: false, maxWaitTime: FETCH_WAIT_MS,
     });
     this.#stream = stream;
     this.#pump = this.#drain(stream);
@@ -293,6 +330,11 @@ class PlatformaticFeed {
     try {
       if (!(await redeliverInPlace((m) => this.options.handle(m), message, this.bus.retryDelayMs, () => this.#closing))) return;
       progress.finished(offset);
+      // Even a feed that keeps no position across starts (freshGroupOnFailure, the controllers'
+      // heartbeat feed) commits: when it rejoins its group after a broker restart it resumes from
+      // there, where without a commit it would start at the newest message and miss the heartbeats
+      // written meanwhile (a drill without these commits saw the invoker again 1.6 s after the
+      // broker was back, main 0.006–0.6 s; one run each, so a likely cause, not a proven one).
       this.#scheduleCommit();
     } finally {
       this.#slots.release();
@@ -309,7 +351,7 @@ class PlatformaticFeed {
     await this.#consumer.close(true).catch(() => undefined);
   }
 
-  /** At most one commit per COMMIT_EVERY_MS, carrying every finished message (as kafka-bus.ts). */
+  /** At most one commit per COMMIT_EVERY_MS, carrying every finished message (as kafka-bus.ts); close() and a rebalance commit at once. */
   #scheduleCommit(): void {
     if (this.#commitScheduled) return;
     this.#commitScheduled = true;

@@ -22,6 +22,36 @@ describe('TurnBatcher', () => {
     await expect(b.add('t', ['z'])).resolves.toBeUndefined();
   });
 
+  it('while a send is in flight, later publishes wait for it and go together as the next batch, one send at a time', async () => {
+    const sent: number[][] = [];
+    const acks: Array<() => void> = [];
+    let inFlight = 0;
+    let most = 0;
+    const b = new TurnBatcher<number>(async (batches) => {
+      sent.push(batches.flatMap((x) => x.messages));
+      most = Math.max(most, ++inFlight);
+      await new Promise<void>((resolve) => acks.push(resolve));
+      inFlight -= 1;
+    });
+    const first = b.add('t', [1]);
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual([[1]]);
+    // Three more publishes in three later turns, all while the first send waits for its ack.
+    const later: Array<Promise<void>> = [];
+    for (const n of [2, 3, 4]) {
+      later.push(b.add('t', [n]));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(sent).toEqual([[1]]);
+    acks.shift()!();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual([[1], [2, 3, 4]]);
+    acks.shift()!();
+    await Promise.all(later);
+    expect(most).toBe(1);
+  });
+
   it('flush() sends what is pending at once (a closing bus does not wait for the turn)', async () => {
     const sent: string[][] = [];
     const b = new TurnBatcher<string>(async (batches) => { sent.push(batches.flatMap((x) => x.messages)); });
@@ -30,6 +60,25 @@ describe('TurnBatcher', () => {
     await b.flush();
     await p;
     expect(sent).toEqual([['last']]);
+    expect(b.hasPending).toBe(false);
+  });
+
+  it('flush() during a send waits for it, then sends what is pending', async () => {
+    const sent: string[][] = [];
+    let ack: (() => void) | undefined;
+    const b = new TurnBatcher<string>(async (batches) => {
+      sent.push(batches.flatMap((x) => x.messages));
+      if (sent.length === 1) await new Promise<void>((resolve) => { ack = resolve; });
+    });
+    const first = b.add('t', ['a']);
+    await new Promise((r) => setImmediate(r));
+    const second = b.add('t', ['b']);
+    const flushed = b.flush();
+    expect(sent).toEqual([['a']]);
+    ack!();
+    await flushed;
+    await Promise.all([first, second]);
+    expect(sent).toEqual([['a'], ['b']]);
     expect(b.hasPending).toBe(false);
   });
 });
