@@ -52,7 +52,8 @@ export class LeanTracerProvider implements TracerProvider {
   constructor(private readonly sampler: Sampler, readonly sink: SpanSink, private readonly limits: SpanLimits) {}
 
   getTracer(name: string, version?: string): Tracer {
-    const key = `${name}@${version ?? ''}`;
+    // Asked on every span through the API's proxy tracer: the name alone is the usual key.
+    const key = version ? `${name}@${version}` : name;
     let tracer = this.#tracers.get(key);
     if (tracer === undefined) {
       tracer = new LeanTracer(name, version, this.sampler, this.sink, this.limits);
