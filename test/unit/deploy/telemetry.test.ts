@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProxyTracerProvider, ROOT_CONTEXT, context, metrics, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, metrics, trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { startTelemetry } from '../../../deploy/telemetry.js';
 import { LeanTracerProvider } from '../../../deploy/tracer/lean-tracer-provider.js';
