@@ -43,7 +43,9 @@ export class OtlpHttpSpanSink implements SpanSink {
   #sealed: Array<{ body: Buffer; count: number }> = [];
   #held = 0;
   #timer: NodeJS.Timeout | undefined;
-  #pumping: Promise<void> | undefined;
+  /** Set and cleared synchronously by #pump, so a batch sealed as it finishes starts another. */
+  #running = false;
+  #pumping: Promise<void> = Promise.resolve();
   #failing = false;
   #post: (body: Buffer) => Promise<void>;
   #agent: HttpAgent | undefined;
@@ -72,7 +74,7 @@ export class OtlpHttpSpanSink implements SpanSink {
 
   forceFlush(): Promise<void> {
     this.#seal();
-    return this.#pumping ?? Promise.resolve();
+    return this.#pumping;
   }
 
   async shutdown(): Promise<void> {
@@ -87,24 +89,31 @@ export class OtlpHttpSpanSink implements SpanSink {
     const count = this.#encoder.count;
     if (count === 0) return;
     this.#sealed.push({ body: this.#encoder.finish(), count });
-    this.#pumping ??= this.#pump().finally(() => { this.#pumping = undefined; });
+    if (this.#running) return;
+    this.#running = true;
+    this.#pumping = this.#pump();
   }
 
+  /** Sends the sealed batches in order; `#running` drops in the same turn the queue is seen empty. */
   async #pump(): Promise<void> {
-    for (let next = this.#sealed.shift(); next !== undefined; next = this.#sealed.shift()) {
-      try {
-        await this.#post(this.o.gzip ? await gzip(next.body) : next.body);
-        this.stats.exported += next.count;
-        this.stats.batches++;
-        this.#failing = false;
-      } catch (err) {
-        this.stats.failed += next.count;
-        // Once per outage, not once per batch.
-        if (!this.#failing) this.o.log(`traces: the OTLP export to ${this.o.url.href} failed (${(err as Error).message}); its spans are dropped until it answers again`);
-        this.#failing = true;
-      } finally {
-        this.#held -= next.count;
+    try {
+      for (let next = this.#sealed.shift(); next !== undefined; next = this.#sealed.shift()) {
+        try {
+          await this.#post(this.o.gzip ? await gzip(next.body) : next.body);
+          this.stats.exported += next.count;
+          this.stats.batches++;
+          this.#failing = false;
+        } catch (err) {
+          this.stats.failed += next.count;
+          // Once per outage, not once per batch.
+          if (!this.#failing) this.o.log(`traces: the OTLP export to ${this.o.url.href} failed (${(err as Error).message}); its spans are dropped until it answers again`);
+          this.#failing = true;
+        } finally {
+          this.#held -= next.count;
+        }
       }
+    } finally {
+      this.#running = false;
     }
   }
 
