@@ -20,13 +20,16 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startStandalone } from '../test/harness/standalone-process.js';
 import { waitFor } from '../test/harness/wait-for.js';
+import { countOtlpSpans } from './otlp-span-count.js';
 import { threadCpuMs, treeCpuMs } from './process-tree.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 2);
 const LATENCY_N = Number(process.env.BENCH_LATENCY_N ?? 200);
-// Address ids of this benchmark's namespaces (perf block 34096..35119), 128 per photon target.
-const ID_BASE = 34096;
+// Address ids of this benchmark's namespaces (perf block 34096..35119, or BENCH_ID_BASE), 128 per photon target.
+const ID_BASE = Number(process.env.BENCH_ID_BASE ?? 34096);
+// Ids per photon target (BENCH_ID_COUNT, e.g. 120: eight targets in a block of 1,000).
+const ID_COUNT = Number(process.env.BENCH_ID_COUNT ?? 128);
 const HELLO = 'function main(p) { return { greeting: "Hello, " + (p.name || "world") }; }';
 const BODY = JSON.stringify({ name: 'bench' });
 
@@ -40,7 +43,11 @@ interface Target {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
+/** Requests answered per target label, warm-up included: what the sink's span count is checked against. */
+const answered = new Map<string, number>();
+
 function post(t: Target): Promise<void> {
+  answered.set(t.label, (answered.get(t.label) ?? 0) + 1);
   return new Promise((resolvePost, reject) => {
     const req = request(t.url, { method: 'POST', agent, headers: { ...t.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) } }, (res) => {
       const chunks: Buffer[] = [];
@@ -99,7 +106,7 @@ function stopChild(child: ChildProcess): Promise<unknown> {
 
 async function photon(label: string, index: number, env: Record<string, string>, dir?: string): Promise<Target> {
   const p = await startStandalone({
-    PHOTON_INVOKER_ID: `peers${index}`, PHOTON_NETNS_ID_BASE: String(ID_BASE + index * 128), PHOTON_NETNS_ID_COUNT: '128',
+    PHOTON_INVOKER_ID: `peers${index}`, PHOTON_NETNS_ID_BASE: String(ID_BASE + index * ID_COUNT), PHOTON_NETNS_ID_COUNT: String(ID_COUNT),
     PHOTON_NETNS_FLOOR: '8', PHOTON_NETNS_CEILING: '64',
     PHOTON_INVOCATIONS_PER_MINUTE: '1000000000', PHOTON_CONCURRENT_INVOCATIONS: '1000000', PHOTON_USER_MEMORY_MB: '16384',
     // Inline unless asked: the standalone's own default is sandbox processes (issue 13), which
@@ -150,12 +157,21 @@ async function floor(): Promise<Target> {
 }
 
 // An OTLP/HTTP sink that accepts and drops spans (as bench:pipeline's): tracing's cost is what
-// photon pays to produce and export them.
+// photon pays to produce and export them. It counts the spans in each request (a malformed one
+// is counted as such), to check that every traced request's spans arrived.
 let batches = 0;
+let spansReceived = 0;
+let malformed = 0;
 const sink = createServer((req, res) => {
-  req.resume();
+  const chunks: Buffer[] = [];
+  req.on('data', (d: Buffer) => chunks.push(d));
   req.on('end', () => {
     batches++;
+    try {
+      spansReceived += countOtlpSpans(Buffer.concat(chunks));
+    } catch {
+      malformed++;
+    }
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
 });
@@ -260,6 +276,12 @@ try {
   console.log(`\n  load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 } finally {
   for (const t of targets) await t.stop();
+  // After the stops: a process flushes its last batch when it stops.
+  const traced = targets.filter((t) => t.label.startsWith(TRACED)).map((t) => answered.get(t.label) ?? 0);
+  if (traced.length > 0) {
+    const expected = traced.reduce((a, n) => a + 2 * n + 1, 0);
+    console.log(`  OTLP sink: ${spansReceived} spans in ${batches} requests (${malformed} malformed); the traced columns answered ${traced.join(' + ')} invokes: ${expected} spans expected (2 per invoke, 1 for the action's PUT)`);
+  }
   sink.close();
   agent.destroy();
   rmSync(tmp, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// What a trace's shape costs the OpenTelemetry SDK and its OTLP/HTTP exporter, per activation,
+// What a trace's shape costs the tracer (photon's, or the SDK with PHOTON_TRACER=sdk) and its OTLP/HTTP exporter, per activation,
 // export included (to a local sink that drops the batches), in one process: the figures
 // shared/tracing/README.md chose photon's trace shape with. The queue is unbounded here so no span
 // is dropped (a full BatchSpanProcessor queue drops spans, which would make a shape look cheap).

@@ -1,7 +1,7 @@
 // Activation records as the REST API shows them: OpenWhisk's "extended" JSON (response.statusCode
 // replaced by status + success) and the summaries of the list call.
 import type { ActivationRecord } from '../shared/model/activation-record.js';
-import { randomHex } from './random-hex.js';
+import { randomHex } from '../shared/ids/random-hex.js';
 
 /** OpenWhisk's header naming the activation an answer belongs to (Entities.scala ActivationIdHeader). */
 export const ACTIVATION_ID_HEADER = 'x-openwhisk-activation-id';

@@ -27,7 +27,7 @@ import { rulesApi, triggersApi } from './triggers/triggers-api.js';
 import { GATEWAY_PREFIX } from './web/api-gateway.js';
 import { parseWebPath } from './web/web-path.js';
 import type { WebReply } from './web/web-response.js';
-import { randomHex } from './random-hex.js';
+import { randomHex } from '../shared/ids/random-hex.js';
 
 const WEB_PREFIX = '/api/v1/web/';
 

@@ -1,7 +1,7 @@
 // The pooled id generator: ids of the right shape, never a byte handed out twice (10,000 ids across
 // many pool refills are all distinct), and a request larger than the pool refused.
 import { describe, expect, it } from 'vitest';
-import { randomHex } from '../../../controller/random-hex.js';
+import { randomHex } from '../../../shared/ids/random-hex.js';
 import { newActivationId, ACTIVATION_ID } from '../../../controller/activation-json.js';
 
 describe('randomHex', () => {
