@@ -37,7 +37,10 @@ describe('MemoryActivationStore size bound', () => {
       fresh.push(r.activationId);
       await store.putIfAbsent(r);
     }
-    const perRecord = JSON.stringify(record('ns', 'new', 0)).length;
+    // What one record counts for (its JSON, header and index share), in a store of its own.
+    const one = new MemoryActivationStore(1_000, 100_000_000);
+    await one.putIfAbsent(record('ns', 'new', 0));
+    const perRecord = one.bytes;
     // The 1000th write purged the 600 expired records: only the 400 live ones are still counted.
     expect(store.bytes).toBeLessThan(401 * (perRecord + 8));
     expect(store.bytes).toBeGreaterThan(399 * (perRecord - 8));
