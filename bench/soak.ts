@@ -18,8 +18,8 @@ import { descendantsRssMb, treeCpuMs } from './process-tree.js';
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 30);
 const CONCURRENCY = 16;
 const SAMPLE_MS = 10_000;
-// Address ids of this benchmark's namespaces: 45120..45247.
-const ID_BASE = 45120;
+// Address ids of this benchmark's namespaces: 45120..45247 (BENCH_ID_BASE moves them, e.g. into an engineer's own block).
+const ID_BASE = Number(process.env.BENCH_ID_BASE ?? 45120);
 const BODY = JSON.stringify({ name: 'soak' });
 
 const ownRssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readStatus(pid))?.[1] ?? 0) / 1024;
