@@ -120,10 +120,8 @@ export class MemoryActivationStore implements ActivationStore {
         const start = b.readDoubleLE(o);
         if (q.since !== undefined && start < q.since) continue;
         if (q.upto !== undefined && start > q.upto) continue;
-        const id = chunk.ids[i]!;
-        // A record replaced after it expired is still in its chunk, no longer in the index.
-        if (this.#index.get(id) !== chunk.seq * STRIDE + o) continue;
-        out.push({ start, id, chunk, offset: o });
+        // (A record replaced after it expired is still in its chunk: the expiry above skips it.)
+        out.push({ start, id: chunk.ids[i]!, chunk, offset: o });
       }
     }
     out.sort((a, b) => b.start - a.start || (a.id < b.id ? 1 : -1));
