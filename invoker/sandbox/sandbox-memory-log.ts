@@ -22,6 +22,7 @@ export interface MemorySample {
   arenas: number;
   /** Other anonymous memory: V8's heap pages (main thread and isolates), stacks, other mmaps. */
   otherAnon: number;
+  /** File-backed mappings and the other named ones ([stack], [vdso]). */
   file: number;
   heapUsed: number;
   heapTotal: number;
