@@ -9,7 +9,8 @@
 //   BENCH_SOAK_MINUTES=2 npm run bench:soak    a short look
 //   BENCH_SANDBOX=inline                       isolates in the standalone process itself (default: sandbox processes)
 //   PHOTON_ACTIVATION_MAX_BYTES=...            the record store's bound (default 256 MiB)
-import { readFileSync } from 'node:fs';
+//   BENCH_SOAK_MEMLOG=/tmp/dir                 each sandbox's memory by part every 10 s (sandbox-memory-log.ts; a dir uid 65534 can write), its slopes at the end
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { startStandalone } from '../test/harness/standalone-process.js';
@@ -18,9 +19,11 @@ import { descendantsRssMb, treeCpuMs } from './process-tree.js';
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 30);
 const CONCURRENCY = 16;
 const SAMPLE_MS = 10_000;
-// Address ids of this benchmark's namespaces: 45120..45247.
-const ID_BASE = 45120;
+// Address ids of this benchmark's namespaces: 45120..45247 (BENCH_ID_BASE moves them, e.g. into an engineer's own block).
+const ID_BASE = Number(process.env.BENCH_ID_BASE ?? 45120);
 const BODY = JSON.stringify({ name: 'soak' });
+const MEMLOG = process.env.BENCH_SOAK_MEMLOG;
+if (MEMLOG) mkdirSync(MEMLOG, { recursive: true, mode: 0o777 });
 
 const ownRssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readStatus(pid))?.[1] ?? 0) / 1024;
 const rssMb = (pid: number): number => ownRssMb(pid) + descendantsRssMb(pid, /sandbox-main/);
@@ -46,6 +49,7 @@ const p = await startStandalone({
   PHOTON_INVOKER_ID: 'soak', PHOTON_NETNS_ID_BASE: String(ID_BASE), PHOTON_NETNS_ID_COUNT: '128', PHOTON_NETNS_FLOOR: '8', PHOTON_NETNS_CEILING: '64',
   PHOTON_INVOCATIONS_PER_MINUTE: '1000000000', PHOTON_CONCURRENT_INVOCATIONS: '1000000',
   PHOTON_SANDBOX: process.env.BENCH_SANDBOX ?? 'process',
+  ...(MEMLOG ? { PHOTON_SANDBOX_MEMORY_LOG: MEMLOG } : {}),
 });
 const put = await fetch(`${p.api}/api/v1/namespaces/_/actions/hello?overwrite=true`, { method: 'PUT', headers: p.headers, body: JSON.stringify({ exec: { kind: 'nodejs:20', code: 'function main(p) { return { greeting: "Hello, " + p.name }; }' } }) });
 if (put.status !== 200) throw new Error(`create hello answered ${put.status}`);
@@ -97,3 +101,14 @@ console.log(`activations ${done} (${(done / (MINUTES * 60)).toFixed(0)}/s), fail
 console.log(`RSS slope: first half ${first.toFixed(2)} MB/min, second half ${second.toFixed(2)} MB/min  (flat: the second half grows ≤ 1 MB/min → ${second <= 1 ? 'met' : 'NOT met'})`);
 await p.stop();
 agent.destroy();
+if (MEMLOG) {
+  // Each sandbox's parts over the second half: which one grows (MB/min).
+  const t0ms = Date.now() - MINUTES * 60_000;
+  for (const f of readdirSync(MEMLOG).filter((n) => n.endsWith('.jsonl'))) {
+    const rows = readFileSync(`${MEMLOG}/${f}`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>).filter((r) => r.t! >= t0ms + (MINUTES / 2) * 60_000);
+    if (rows.length < 2) continue;
+    const mins = rows.map((r) => (r.t! - t0ms) / 60_000);
+    const parts = ['rss', 'malloc', 'otherAnon', 'heapTotal', 'isolates'].map((k) => `${k} ${(rows[0]![k]! / 1024).toFixed(1)} → ${(rows.at(-1)![k]! / 1024).toFixed(1)} MB (${(slope(mins, rows.map((r) => r[k]! / 1024))).toFixed(2)}/min)`);
+    console.log(`  ${f}: ${parts.join(', ')}`);
+  }
+}

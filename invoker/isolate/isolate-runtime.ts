@@ -19,6 +19,7 @@ import type { ActionFiles, BuiltinAnswer, GuestConfig, GuestInstallResult, Guest
 import { builtinSource, bundledPackageSource, ensureBuiltins } from '../builtins/build-builtins.js';
 import { guestBoot } from './layer-snapshot.js';
 import { kindCache, wrapModule } from './archive-code-cache.js';
+import { CallDeadlines } from './call-deadlines.js';
 
 // V8's own base64 (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64, TC39 stage 4, on by
 // default from V8 14.0; Node 24's V8 13.6 has it behind this flag): node:buffer's base64 then runs
@@ -42,6 +43,8 @@ const LAYER_SNAPSHOT = process.env.PHOTON_LAYER_SNAPSHOT === 'off' ? null : gues
 if (process.env.PHOTON_LAYER_SNAPSHOT !== 'off' && LAYER_SNAPSHOT === null) console.warn(`photon: the built-in layer's startup snapshot could not be built, isolates start without it: ${guestBoot.failure}`);
 if (guestBoot.handedFailure !== null) console.warn(`photon: the supervisor's layer snapshot was not used, this process built its own: ${guestBoot.handedFailure}`);
 let guestCodeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+/** The deadlines of every call into every isolate of this process. */
+const CALL_DEADLINES = new CallDeadlines();
 
 /** Size of an isolate's staging area (createContext): inputs up to this size cross a synchronous host call without a copy. */
 const STAGE_BYTES = 64 * 1024;
@@ -210,14 +213,14 @@ class IvmRuntime implements IsolateRuntime {
     return s.used_heap_size + s.externally_allocated_size;
   }
 
-  /** Runs one call into the guest under a timer that disposes the isolate when it fires. */
+  /** Runs one call into the guest under a deadline that disposes the isolate when it passes (one timer for all: call-deadlines.ts). */
   async guard<T>(call: () => Promise<T>, timeoutMs: number): Promise<T | Aborted> {
     if (this.disposed) return { kind: 'aborted', reason: this.disposeReason ?? 'internal', own: false, message: 'The isolate was already disposed.' };
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const deadline = CALL_DEADLINES.add(Math.max(1, timeoutMs), () => {
       timedOut = true;
       this.dispose('timeout');
-    }, Math.max(1, timeoutMs));
+    });
     try {
       return await call();
     } catch (e) {
@@ -230,7 +233,7 @@ class IvmRuntime implements IsolateRuntime {
       this.dispose('internal');
       return { kind: 'aborted', reason: 'internal', own: false, message };
     } finally {
-      clearTimeout(timer);
+      deadline.cancel();
     }
   }
 

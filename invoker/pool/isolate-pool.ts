@@ -31,7 +31,7 @@ import type { Execution } from './pooled-isolate.js';
 import type { Slot, Placement, Pending, Readiness } from './slot.js';
 import { actionKey, newSlot } from './slot.js';
 import { heldByTenant, nothingAhead, servingOrder } from './tenant-shares.js';
-import { busyMb, evictionVictims, idleByPriority, poolStats, usedMb, warmIsolates } from './pool-capacity.js';
+import { busyMb, evictionVictims, heapBytes, idleByPriority, poolStats, usedMb, warmIsolates } from './pool-capacity.js';
 import { refusedOutcome, slotOutcome } from './pool-outcome.js';
 import { PrewarmTarget } from './prewarm-target.js';
 import { TenantHolds } from './tenant-holds.js';
@@ -133,6 +133,11 @@ export class IsolatePool {
 
   warmIsolates(): WarmIsolateInfo[] {
     return warmIsolates(this.slots.values());
+  }
+
+  /** V8 heap bytes of the isolates (used + external), summed: the sandbox's memory log. */
+  isolateHeapBytes(): Promise<number> {
+    return heapBytes(this.slots.values());
   }
 
   /** Takes a queued activation back (it answers refused 'withdrawn', never runs); false when it is not queued (placed already, or unknown). */

@@ -68,3 +68,9 @@ export function warmIsolates(slots: Iterable<Slot>): WarmIsolateInfo[] {
   }
   return out;
 }
+
+/** V8 heap bytes (used + external) of the isolates of `slots` that exist, summed. */
+export async function heapBytes(slots: Iterable<Slot>): Promise<number> {
+  const live = [...slots].flatMap((s) => (s.isolate && !s.isolate.disposed ? [s.isolate] : []));
+  return (await Promise.all(live.map((i) => i.heapBytes()))).reduce((a, b) => a + b, 0);
+}

@@ -7,6 +7,7 @@ import { IsolatePool } from '../pool/isolate-pool.js';
 import { PoolActionRunner } from '../pool/pool-action-runner.js';
 import { RemoteNamespaces } from './remote-namespaces.js';
 import { packOutcome } from './outcome-wire.js';
+import { startMemoryLog } from './sandbox-memory-log.js';
 import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
 
 const WARM_REFRESH_MS = 1000;
@@ -113,3 +114,9 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
 await pool.start();
 const seccompMissing = process.env.PHOTON_SECCOMP_MISSING;
 send({ t: 'ready', ...(seccompMissing ? { missing: [`seccomp (${seccompMissing})`] } : {}) });
+if (config.memoryLog) {
+  startMemoryLog(config.memoryLog, config.id, {
+    counts: () => ({ streams: streams.size, queuedRuns: queuedRuns.size, actions: actions.size }),
+    isolateHeapBytes: () => pool.isolateHeapBytes(),
+  });
+}

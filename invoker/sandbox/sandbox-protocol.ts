@@ -13,6 +13,8 @@ export interface SandboxConfig {
   prewarm?: { count: number; memoryMb: number; max?: number };
   /** IsolatePoolOptions.holdAfterTimeout: an ordinary sandbox holds a timed-out tenant's queue for the supervisor's word. */
   holdAfterTimeout?: boolean;
+  /** A directory for the sandbox's memory log (sandbox-memory-log.ts; the supervisor's PHOTON_SANDBOX_MEMORY_LOG). */
+  memoryLog?: string;
 }
 
 export interface RunMessage {

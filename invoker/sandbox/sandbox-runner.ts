@@ -301,6 +301,7 @@ export class SandboxRunner implements ActionRunner {
       // Ordinary sandboxes hold a CPU hog's queue at its first timeout until this supervisor has
       // quarantined it (withdrawn its queue); a quarantine sandbox has nowhere further to send it.
       holdAfterTimeout: slot.index >= 0 && this.holdAfterTimeout,
+      ...(process.env.PHOTON_SANDBOX_MEMORY_LOG ? { memoryLog: process.env.PHOTON_SANDBOX_MEMORY_LOG } : {}),
     };
     let readyResolve!: () => void;
     slot.ready = new Promise<void>((r) => { readyResolve = r; });

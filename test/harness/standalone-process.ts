@@ -51,6 +51,8 @@ export async function startStandalone(env: Record<string, string>, pollMs = 50, 
     return { api, pid: child.pid!, headers, output: () => out, stop };
   } catch (err) {
     await stop();
+    // What it printed says why it never got ready (a timeout's own message does not).
+    if (err instanceof Error && !err.message.includes(out)) err.message += `\n--- the standalone printed:\n${out.slice(-4000)}`;
     throw err;
   }
 }

@@ -37,7 +37,10 @@ describe('MemoryActivationStore size bound', () => {
       fresh.push(r.activationId);
       await store.putIfAbsent(r);
     }
-    const perRecord = JSON.stringify(record('ns', 'new', 0)).length;
+    // What one record counts for (its JSON, header and index share), in a store of its own.
+    const one = new MemoryActivationStore(1_000, 100_000_000);
+    await one.putIfAbsent(record('ns', 'new', 0));
+    const perRecord = one.bytes;
     // The 1000th write purged the 600 expired records: only the 400 live ones are still counted.
     expect(store.bytes).toBeLessThan(401 * (perRecord + 8));
     expect(store.bytes).toBeGreaterThan(399 * (perRecord - 8));
@@ -53,5 +56,28 @@ describe('MemoryActivationStore size bound', () => {
     await new Promise((res) => setTimeout(res, 80));
     expect(await store.putIfAbsent(r)).toBe(true);
     expect(store.bytes).toBe(once);
+  });
+
+  it('keeps records across many chunks in order as the front moves, a replaced expired record listed once', async () => {
+    vi.useFakeTimers({ now: 2_000_000 });
+    // A 64 KiB bound: 4 KiB chunks of about ten records each, so the front crosses chunk after chunk.
+    const store = new MemoryActivationStore(1_000, 64 * 1024);
+    const ids: string[] = [];
+    for (let i = 0; i < 2_000; i++) {
+      const r = record(i % 2 === 0 ? 'ns' : 'other', 'many', 10_000 + i);
+      ids.push(r.activationId);
+      await store.putIfAbsent(r);
+      expect(store.bytes).toBeLessThanOrEqual(64 * 1024);
+    }
+    const kept = await store.list('ns', { limit: 10_000, skip: 0 });
+    expect(kept.length).toBeGreaterThan(20);
+    expect(kept.map((r) => r.activationId)).toEqual(ids.filter((_, i) => i % 2 === 0).slice(-kept.length).reverse());
+    expect((await store.get(ids[1_999]!))?.namespace).toBe('other');
+    expect(await store.get(ids[0]!)).toBeUndefined();
+    // The newest record expires and is written again under its id: one record, the new one.
+    vi.setSystemTime(2_000_000 + 5_000);
+    const again = record('ns', 'many', 99_999, ids[1_998]!);
+    expect(await store.putIfAbsent(again)).toBe(true);
+    expect((await store.list('ns', { limit: 10, skip: 0 })).map((r) => r.start)).toEqual([99_999]);
   });
 });
