@@ -56,7 +56,8 @@ const METADATA_MAX_AGE_MS = 60_000;
  * Group heartbeats. Kafka's default 3 s would save 2 requests a second per process, but a member
  * also learns through its heartbeat that the broker came back and it must rejoin: a broker-restart
  * drill with 3 s (and the heartbeat feed not committing, below) saw the invoker again 2.5 s after
- * the broker was back, one with 1 s 1.6 s, main's runs 0.006–0.6 s; so it stays 1 s.
+ * the broker was back, one with 1 s 1.6 s, main's earlier runs 0.006–0.6 s (but main 1.12 s and
+ * this file 1.26 s in one later session at load 10: likely noise); unproven, so it stays 1 s.
  */
 const HEARTBEAT_MS = 1_000;
 /** Kafka's ListOffsets timestamps for "the next offset to be written" and "the oldest retained". */
@@ -334,7 +335,7 @@ class PlatformaticFeed {
       // heartbeat feed) commits: when it rejoins its group after a broker restart it resumes from
       // there, where without a commit it would start at the newest message and miss the heartbeats
       // written meanwhile (a drill without these commits saw the invoker again 1.6 s after the
-      // broker was back, main 0.006–0.6 s; one run each, so a likely cause, not a proven one).
+      // broker was back, main 0.006–1.12 s; single runs on a loaded machine, so a guess).
       this.#scheduleCommit();
     } finally {
       this.#slots.release();
