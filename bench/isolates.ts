@@ -392,9 +392,9 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--builtins')) {
     // Only the built-in modules' rows (npm run bench:isolates -- --builtins): the layer's cost, then crypto and zlib vs native.
-    // Ids 41024..42047 (the layer snapshot work's block): eleven interleaved rows of new isolates,
-    // five pools kept warm until the end, need ~560.
-    return withCache({ invokerId: 'tibb', idBase: 41024, idCount: 1024, floor: 16, ceiling: 1016 }, async (small) => {
+    // Ids 41024..42023 (the layer snapshot work's block; BENCH_ID_BASE: another block of 1000):
+    // eleven interleaved rows of new isolates, five pools kept warm until the end, need ~560.
+    return withCache({ invokerId: 'tibb', idBase: Number(process.env.BENCH_ID_BASE ?? 41024), idCount: 1000, floor: 16, ceiling: 992 }, async (small) => {
       printBuiltinRows(await builtinRows(small, LONG ? 200 : 50, settle, rssMb), ms);
       printHostBuiltinRows(await hostBuiltinRows(small));
     });

@@ -53,7 +53,16 @@ const SHIMS: Record<string, string> = {
 // original another way): tr46 without its Unicode tables for ASCII hosts (the tables are the
 // built-in `internal/tr46`, a bundle of their own, loaded for the first host that needs them).
 // url@0.11's qs: node:querystring, as Node's legacy url API uses.
-const REPLACED: Record<string, string> = { tr46: `${GUEST_DIR}tr46-ascii.cjs`, qs: `${GUEST_DIR}url-querystring.cjs` };
+// util@0.12's type checks (is-arguments, is-generator-function, which-typed-array, is-typed-array):
+// the same answers without their get-intrinsic helpers, which were most of what node:util leaves in the layer's snapshot.
+const REPLACED: Record<string, string> = {
+  tr46: `${GUEST_DIR}tr46-ascii.cjs`,
+  qs: `${GUEST_DIR}url-querystring.cjs`,
+  'is-arguments': `${GUEST_DIR}is-arguments.cjs`,
+  'is-generator-function': `${GUEST_DIR}is-generator-function.cjs`,
+  'which-typed-array': `${GUEST_DIR}which-typed-array.cjs`,
+  'is-typed-array': `${GUEST_DIR}is-typed-array.cjs`,
+};
 
 function externals(ownDeps: Set<string>, seen: Set<string>, self: string): Plugin {
   return {

@@ -24,8 +24,12 @@ import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
 import { BUNDLED_PACKAGES } from '../builtins/bundled-packages.js';
 import { builtinSource } from '../builtins/build-builtins.js';
 
-// Each file is one parenthesised function expression followed by `;`.
-const guestFile = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8').trim().replace(/;$/, '');
+// Each file is one parenthesised function expression followed by `;`. Characters beyond ASCII (a
+// few, in comments: `→`, `…`) as \u escapes, which mean the same in comments, strings and regular
+// expressions: one of them made V8 keep the whole boot text two bytes a character, 182 KB instead
+// of 91 KB in every isolate made from the snapshot (and copied into every plain isolate's compile).
+const guestFile = (name: string): string =>
+  readFileSync(new URL(`./${name}`, import.meta.url), 'utf8').trim().replace(/;$/, '').replace(/[^\t\n\r -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Where an isolate made from the snapshot keeps `attach` until the host calls it (then deleted). */
 const BIND_KEY = 'photon:attach';
@@ -35,33 +39,44 @@ const BIND_KEY = 'photon:attach';
  * process, events, util, stream, timers, the web globals) and what they load. Pure JavaScript
  * whose top levels need no host. Others still load lazily at their first require, with the code cache.
  */
-const PRELOADED = ['buffer', 'events', 'process', 'util', 'url', 'stream', 'string_decoder', 'timers', 'internal/web'] as const;
+const PRELOADED: readonly string[] = ['buffer', 'events', 'process', 'util', 'url', 'stream', 'string_decoder', 'timers', 'internal/web'];
 
 /**
  * photon's own warm-up action (never a user's): common calls into the preloaded built-ins and the
  * runtime's install and run paths. Run by V8's snapshot warm-up in a scratch context that is thrown
  * away (isolated-vm's createSnapshot warmup_script): only the bytecode it compiled is kept (the
  * functions are shared with the snapshot's context), so an isolate's first calls do not compile them.
+ * Each part runs only when the snapshot holds its modules (the scratch context has no host to load others from).
  */
-const WARM_ACTION = `const { EventEmitter } = require('events'); const util = require('util'); const { Readable } = require('stream');
-const { StringDecoder } = require('string_decoder');
-function main(p) {
-  const b = Buffer.from('hello ' + (p.name || 'world')); const c = Buffer.concat([b, Buffer.from('aGk=', 'base64'), Buffer.alloc(2)]);
-  const u = new URL('https://example.com/a/b?c=1&d=two#e'); u.searchParams.set('f', 'g'); const q = new URLSearchParams('x=1&y=2');
-  const e = new EventEmitter(); let n = 0; const f = () => n++; e.on('x', f); e.once('y', f); e.emit('x', 1); e.emit('y'); e.off('x', f);
-  const r = new Readable({ read() {} }); r.push('a'); r.push(null);
-  const t = new TextDecoder().decode(new TextEncoder().encode('é' + u.href));
-  return { b64: b.toString('base64'), hex: c.toString('hex'), s: c.toString('utf8', 0, 5), sl: c.subarray(1, 3).length, eq: b.equals(c),
-    q: u.searchParams.get('c'), h: u.host + u.pathname + u.search + u.hash, qs: q.get('y') + String(q), n, t,
-    f: util.format('%s=%d %j', 'n', 1, { a: 1 }), d: new StringDecoder('utf8').write(b), env: typeof process.env, v: process.version,
-    ts: typeof setTimeout + typeof setImmediate, p: typeof util.promisify((cb) => cb(null, 1)), id: typeof structuredClone === 'function' && atob(btoa('x')) };
-}`;
+const WARM_PARTS: readonly { needs: readonly string[]; head?: string; body: string; out: string }[] = [
+  { needs: ['buffer'], body: `const b = Buffer.from('hello ' + (p.name || 'world')); const c = Buffer.concat([b, Buffer.from('aGk=', 'base64'), Buffer.alloc(2)]);`,
+    out: `b64: b.toString('base64'), hex: c.toString('hex'), s: c.toString('utf8', 0, 5), sl: c.subarray(1, 3).length, eq: b.equals(c),` },
+  { needs: ['url'], body: `const u = new URL('https://example.com/a/b?c=1&d=two#e'); u.searchParams.set('f', 'g'); const q = new URLSearchParams('x=1&y=2');`,
+    out: `q: u.searchParams.get('c'), h: u.host + u.pathname + u.search + u.hash, qs: q.get('y') + String(q),` },
+  { needs: ['events'], head: `const { EventEmitter } = require('events');`, body: `const e = new EventEmitter(); let n = 0; const f = () => n++; e.on('x', f); e.once('y', f); e.emit('x', 1); e.emit('y'); e.off('x', f);`, out: 'n,' },
+  { needs: ['stream'], head: `const { Readable } = require('stream');`, body: `const r = new Readable({ read() {} }); r.push('a'); r.push(null);`, out: '' },
+  { needs: ['internal/web'], body: `const t = new TextDecoder().decode(new TextEncoder().encode('é' + String(p.name)));`, out: `t, id: typeof structuredClone === 'function' && atob(btoa('x')),` },
+  { needs: ['util'], head: `const util = require('util');`, body: '', out: `f: util.format('%s=%d %j', 'n', 1, { a: 1 }), p: typeof util.promisify((cb) => cb(null, 1)),` },
+  { needs: ['string_decoder', 'buffer'], head: `const { StringDecoder } = require('string_decoder');`, body: '', out: `d: new StringDecoder('utf8').write(Buffer.from('hé')),` },
+  { needs: ['process'], body: '', out: `env: typeof process.env, v: process.version,` },
+  { needs: ['timers'], body: '', out: `ts: typeof setTimeout + typeof setImmediate,` },
+];
 
-/** The warm-up script: attach inert stand-ins in the scratch context, install and run WARM_ACTION there. */
-function warmupScript(): string {
+/** The warm-up action for the modules the snapshot holds. */
+function warmAction(held: readonly string[]): string {
+  const parts = WARM_PARTS.filter((w) => w.needs.every((n) => held.includes(n)));
+  return `${parts.map((w) => w.head ?? '').join(' ')}
+function main(p) {
+  ${parts.map((w) => w.body).join('\n  ')}
+  return { ${parts.map((w) => w.out).join(' ')} };
+}`;
+}
+
+/** The warm-up script: attach inert stand-ins in the scratch context, install and run the warm-up action there. */
+function warmupScript(preloaded: readonly string[]): string {
   return `(() => {
   const api = globalThis[${JSON.stringify(BIND_KEY)}](() => undefined, (op) => (op === 'stat' ? 0 : undefined), Object.freeze({ applySyncPromise() { throw new Error('no host while warming up'); } }), undefined);
-  const out = api.install(${JSON.stringify(WARM_ACTION)}, 'main', '{}', '');
+  const out = api.install(${JSON.stringify(warmAction(preloaded))}, 'main', '{}', '');
   if (JSON.parse(out).ok !== true) throw new Error('photon: the snapshot warm-up did not install: ' + out);
   void api.run('{"name":"x"}', '{}');
 })();`;
@@ -96,15 +111,15 @@ function bootSource(): string {
 })()`;
 }
 
-/** PRELOADED and every built-in they may require (the registry's deps, which the build checks): what the snapshot may run. */
-function moduleClosure(): string[] {
+/** `preloaded` and every built-in they may require (the registry's deps, which the build checks): what the snapshot may run. */
+function moduleClosure(preloaded: readonly string[]): string[] {
   const out = new Set<string>();
   const visit = (n: string): void => {
     if (out.has(n) || !Object.hasOwn(BUILTIN_MODULES, n)) return;
     out.add(n);
     for (const d of BUILTIN_MODULES[n]!.deps) visit(d);
   };
-  for (const n of PRELOADED) visit(n);
+  for (const n of preloaded) visit(n);
   return [...out];
 }
 
@@ -116,21 +131,21 @@ function moduleClosure(): string[] {
  * bytecode the warm-up compiles is the snapshot's (an eval'd function is compiled per context).
  * Those the preload does not run are garbage before the snapshot is taken (not kept).
  */
-function moduleScripts(): { code: string; filename: string }[] {
-  return moduleClosure().flatMap((name) => {
+function moduleScripts(preloaded: readonly string[]): { code: string; filename: string }[] {
+  return moduleClosure(preloaded).flatMap((name) => {
     const source = builtinSource(name);
     return source === undefined ? [] : [{ code: `Object.defineProperty(globalThis, ${JSON.stringify(`${BIND_KEY}:module:${name}`)}, { value: ${source}, configurable: true });`, filename: `node:${name}` }];
   });
 }
 
 /** The script that makes the snapshot's context: the boot, the preload, attach kept under BIND_KEY. */
-function snapshotScript(boot: string, names: readonly string[]): string {
+function snapshotScript(boot: string, names: readonly string[], preloaded: readonly string[]): string {
   const key = JSON.stringify(BIND_KEY);
   return `(() => {
   const factories = {};
   for (const n of ${JSON.stringify(names)}) { factories[n] = globalThis[${key} + ':module:' + n]; delete globalThis[${key} + ':module:' + n]; }
   const boot = ${boot};
-  boot.api.preload(${JSON.stringify(PRELOADED)}, factories);
+  boot.api.preload(${JSON.stringify(preloaded)}, factories);
   Object.defineProperty(globalThis, ${key}, { value: boot.attach, configurable: true, enumerable: false, writable: false });
   Object.defineProperty(globalThis, ${key} + ':loaded', { value: boot.api.esm('builtins'), configurable: true, enumerable: false, writable: false });
   boot.api.snapshotting();
@@ -201,10 +216,13 @@ class GuestBoot {
     return Array.isArray(touched) && touched.some((n) => typeof n === 'string' && this.preloaded.includes(n));
   }
 
-  /** The exact scripts the snapshot is made from, in order, and its warm-up (tests check that they hold photon's files only). */
-  snapshotSources(): { scripts: { code: string; filename: string }[]; warmup: string } {
-    const modules = moduleScripts();
-    return { scripts: [...modules, { code: snapshotScript(this.boot, modules.map((m) => m.filename.slice('node:'.length))), filename: 'photon:layer-snapshot.js' }], warmup: warmupScript() };
+  /**
+   * The exact scripts the snapshot is made from, in order, and its warm-up (tests check that they
+   * hold photon's files only). `preloaded`: another set than PRELOADED, for benchmarks that compare sets.
+   */
+  snapshotSources(preloaded: readonly string[] = PRELOADED): { scripts: { code: string; filename: string }[]; warmup: string } {
+    const modules = moduleScripts(preloaded);
+    return { scripts: [...modules, { code: snapshotScript(this.boot, modules.map((m) => m.filename.slice('node:'.length)), preloaded), filename: 'photon:layer-snapshot.js' }], warmup: warmupScript(preloaded) };
   }
 
   /** Why a snapshot handed to this process was not used (then it built its own), or null. */

@@ -49,6 +49,13 @@ export const FIDELITY_CASES: Record<string, string> = {
       doubled, slept: await sleep(1), inh: new B() instanceof A, types: [util.types.isDate(new Date()), util.types.isRegExp(/x/), util.types.isPromise(Promise.resolve()), util.types.isUint8Array(new Uint8Array())],
       deep: [util.isDeepStrictEqual({ a: [1] }, { a: [1] }), util.isDeepStrictEqual({ a: 1 }, { a: '1' })], te: new util.TextEncoder().encode('é').length,
       custom: util.inspect({ [util.inspect.custom]: () => 'CUSTOM' }), isArr: util.isArray([]) };`,
+  // util.types' checks that guest/which-typed-array.cjs, is-typed-array.cjs, is-arguments.cjs and
+  // is-generator-function.cjs answer in place of util@0.12's npm helpers (spoofed tags, look-alikes).
+  utilTypes: `const t = require('util').types; const kinds = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array];
+    const values = [...kinds.map((K) => new K(2)), Buffer.alloc(1), new DataView(new ArrayBuffer(2)), new ArrayBuffer(2), [], {}, null, undefined, 1, 'x', Object.create(Uint8Array.prototype),
+      { [Symbol.toStringTag]: 'Uint8Array' }, { [Symbol.toStringTag]: 'Arguments' }, (function () { return arguments; })(1), { length: 0, callee() {} }, function* g() {}, ({ *m() {} }).m, () => 1, async () => 1, class {}];
+    const checks = ['isTypedArray', 'isArrayBufferView', 'isArgumentsObject', 'isGeneratorFunction', ...kinds.map((K) => 'is' + K.name)];
+    return values.map((v) => checks.map((c) => t[c](v) ? 1 : 0).join(''));`,
   // util.format's own path for arguments that need no inspect (guest/util.cjs formatPlain), and
   // the cases next to it that must still go to Node's format.
   formatPlain: `const util = require('util'); const f = (...a) => util.format(...a);
