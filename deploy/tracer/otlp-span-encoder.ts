@@ -18,16 +18,64 @@ const FLAG_IS_REMOTE = 0x200;
 const INT64_MIN = -(2 ** 63);
 const INT64_MAX = 2 ** 63;
 
-/** One KeyValue per attribute, each under `field` of the enclosing message. */
-function writeAttributes(w: ProtobufWriter, field: number, attributes: Attributes): void {
+// Tags of the fields below 16 as the one byte each is: (field << 3) | wire type.
+const T1_LEN = (1 << 3) | LEN;
+const T2_LEN = (2 << 3) | LEN;
+const T3_LEN = (3 << 3) | LEN;
+const T4_LEN = (4 << 3) | LEN;
+const T5_LEN = (5 << 3) | LEN;
+const T6_VARINT = (6 << 3) | VARINT;
+const T7_I64 = (7 << 3) | I64;
+const T8_I64 = (8 << 3) | I64;
+const T9_LEN = (9 << 3) | LEN;
+const T10_VARINT = (10 << 3) | VARINT;
+const T11_LEN = (11 << 3) | LEN;
+const T12_VARINT = (12 << 3) | VARINT;
+const T14_VARINT = (14 << 3) | VARINT;
+const T15_LEN = (15 << 3) | LEN;
+const T1_I64 = (1 << 3) | I64;
+const T2_VARINT = (2 << 3) | VARINT;
+const T3_VARINT = (3 << 3) | VARINT;
+const T4_I64 = (4 << 3) | I64;
+const T4_VARINT = (4 << 3) | VARINT;
+// Span.flags is field 16: its tag takes two bytes.
+const T16_I32 = [((16 << 3) | I32) & 0x7f | 0x80, (16 << 3) >>> 7] as const;
+
+/**
+ * Each attribute key's KeyValue.key field (tag, length, UTF-8), encoded once: photon's keys are a
+ * small fixed set (shared/tracing/attributes.ts), written on every span. Bounded, so keys made up
+ * at run time cannot grow it without end; past the bound a key is encoded each time.
+ */
+const KEY_CACHE_MAX = 512;
+const keyCache = new Map<string, Uint8Array>();
+const keyWriter = new ProtobufWriter(256);
+
+function encodedKey(key: string): Uint8Array | undefined {
+  let bytes = keyCache.get(key);
+  if (bytes === undefined && keyCache.size < KEY_CACHE_MAX) {
+    keyWriter.byte(T1_LEN);
+    keyWriter.string(key);
+    bytes = keyWriter.take();
+    keyCache.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** One KeyValue per attribute, each under the field whose one-byte tag is `tag`. */
+function writeAttributes(w: ProtobufWriter, tag: number, attributes: Attributes): void {
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined) continue;
-    w.tag(field, LEN);
+    w.byte(tag);
     const kv = w.startMessage();
-    w.tag(1, LEN);
-    w.string(key);
-    w.tag(2, LEN);
+    const cached = encodedKey(key);
+    if (cached === undefined) {
+      w.byte(T1_LEN);
+      w.string(key);
+    } else {
+      w.raw(cached);
+    }
+    w.byte(T2_LEN);
     const any = w.startMessage();
     writeAnyValue(w, value);
     w.endMessage(any);
@@ -37,24 +85,24 @@ function writeAttributes(w: ProtobufWriter, field: number, attributes: Attribute
 
 function writeAnyValue(w: ProtobufWriter, value: AttributeValue | null | undefined): void {
   if (typeof value === 'string') {
-    w.tag(1, LEN);
+    w.byte(T1_LEN);
     w.string(value);
   } else if (typeof value === 'number') {
     if (Number.isInteger(value) && value >= INT64_MIN && value < INT64_MAX) {
-      w.tag(3, VARINT);
+      w.byte(T3_VARINT);
       w.int64(value);
     } else {
-      w.tag(4, I64);
+      w.byte(T4_I64);
       w.double(value);
     }
   } else if (typeof value === 'boolean') {
-    w.tag(2, VARINT);
-    w.varint(value ? 1 : 0);
+    w.byte(T2_VARINT);
+    w.byte(value ? 1 : 0);
   } else if (Array.isArray(value)) {
-    w.tag(5, LEN);
+    w.byte(T5_LEN);
     const array = w.startMessage();
     for (const item of value as ReadonlyArray<string | number | boolean | null | undefined>) {
-      w.tag(1, LEN);
+      w.byte(T1_LEN);
       const any = w.startMessage();
       writeAnyValue(w, item);
       w.endMessage(any);
@@ -69,7 +117,7 @@ export function encodeResource(attributes: Attributes): Buffer {
   const w = new ProtobufWriter(1024);
   w.tag(1, LEN);
   const at = w.startMessage();
-  writeAttributes(w, 1, attributes);
+  writeAttributes(w, T1_LEN, attributes);
   w.tag(2, VARINT);
   w.varint(0);
   w.endMessage(at);
@@ -93,60 +141,63 @@ export function encodeScope(scope: InstrumentationScope): Buffer {
 
 /** One Span message (field 2 of ScopeSpans), tag included. */
 export function writeSpan(w: ProtobufWriter, s: LeanSpan): void {
-  w.tag(2, LEN);
+  w.byte(T2_LEN);
   const at = w.startMessage();
-  w.tag(1, LEN);
+  w.byte(T1_LEN);
   w.hexBytes(s.traceId);
-  w.tag(2, LEN);
+  w.byte(T2_LEN);
   w.hexBytes(s.spanId);
   const traceState = s.traceState?.serialize();
   if (traceState) {
-    w.tag(3, LEN);
+    w.byte(T3_LEN);
     w.string(traceState);
   }
   if (s.parent !== undefined) {
-    w.tag(4, LEN);
+    w.byte(T4_LEN);
     w.hexBytes(s.parent.spanId);
   }
-  w.tag(5, LEN);
+  w.byte(T5_LEN);
   w.string(s.name);
   // OTLP's SpanKind is the API's plus one (0 is UNSPECIFIED).
-  w.tag(6, VARINT);
+  w.byte(T6_VARINT);
   w.varint(s.kind + 1);
-  w.tag(7, I64);
+  w.byte(T7_I64);
   w.epochNanos(s.startMs);
-  w.tag(8, I64);
+  w.byte(T8_I64);
   w.epochNanos(s.endMs);
-  writeAttributes(w, 9, s.attributes);
-  w.tag(10, VARINT);
+  writeAttributes(w, T9_LEN, s.attributes);
+  w.byte(T10_VARINT);
   w.varint(s.droppedAttributes);
-  for (const e of s.events ?? []) {
-    w.tag(11, LEN);
-    const event = w.startMessage();
-    w.tag(1, I64);
-    w.epochNanos(e.timeMs);
-    w.tag(2, LEN);
-    w.string(e.name);
-    writeAttributes(w, 3, e.attributes);
-    w.tag(4, VARINT);
-    w.varint(0);
-    w.endMessage(event);
+  if (s.events !== undefined) {
+    for (const e of s.events) {
+      w.byte(T11_LEN);
+      const event = w.startMessage();
+      w.byte(T1_I64);
+      w.epochNanos(e.timeMs);
+      w.byte(T2_LEN);
+      w.string(e.name);
+      writeAttributes(w, T3_LEN, e.attributes);
+      w.byte(T4_VARINT);
+      w.byte(0);
+      w.endMessage(event);
+    }
   }
-  w.tag(12, VARINT);
+  w.byte(T12_VARINT);
   w.varint(s.droppedEvents);
-  w.tag(14, VARINT);
+  w.byte(T14_VARINT);
   w.varint(s.droppedLinks);
-  w.tag(15, LEN);
+  w.byte(T15_LEN);
   const status = w.startMessage();
   if (s.status.message) {
-    w.tag(2, LEN);
+    w.byte(T2_LEN);
     w.string(s.status.message);
   }
-  w.tag(3, VARINT);
+  w.byte(T3_VARINT);
   w.varint(s.status.code);
   w.endMessage(status);
   // Span flags: the W3C flags (sampled: 1) and whether the parent came from another process.
-  w.tag(16, I32);
+  w.byte(T16_I32[0]);
+  w.byte(T16_I32[1]);
   w.fixed32(1 | FLAG_HAS_IS_REMOTE | (s.parent?.isRemote ? FLAG_IS_REMOTE : 0));
   w.endMessage(at);
 }

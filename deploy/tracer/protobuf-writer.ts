@@ -7,6 +7,13 @@ const INITIAL_BYTES = 64 * 1024;
 /** Strings up to this length go through a JS loop (no native call) when they are ASCII. */
 const SHORT_STRING = 64;
 
+/** A character code's hex digit value, -1 for any other character below 128. */
+const HEX = new Int8Array(128).fill(-1);
+for (let d = 0; d < 16; d++) {
+  HEX['0123456789abcdef'.charCodeAt(d)] = d;
+  HEX['0123456789ABCDEF'.charCodeAt(d)] = d;
+}
+
 export class ProtobufWriter {
   buf: Buffer;
   pos = 0;
@@ -34,6 +41,12 @@ export class ProtobufWriter {
 
   tag(field: number, wireType: number): void {
     this.varint((field << 3) | wireType);
+  }
+
+  /** One byte: a tag of a field below 16, precomputed by the caller as a constant. */
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = b;
   }
 
   /** An unsigned varint below 2^32. */
@@ -108,6 +121,25 @@ export class ProtobufWriter {
   /** A bytes field's value from lowercase hex (trace and span ids): its length, then the bytes. */
   hexBytes(hex: string): void {
     const n = hex.length >>> 1;
+    this.ensure(n + 1);
+    const buf = this.buf;
+    const start = this.pos;
+    // Ids are 8 or 16 bytes: decoded by table in JS, no native call; a byte that is not two hex
+    // digits (ids come validated, so never in practice) goes back to Buffer.write's rules.
+    if (n < 0x80) {
+      buf[start] = n;
+      let p = start + 1;
+      for (let i = 0; i < 2 * n; i += 2) {
+        const hi = HEX[hex.charCodeAt(i)] ?? -1;
+        const lo = HEX[hex.charCodeAt(i + 1)] ?? -1;
+        if ((hi | lo) < 0) break;
+        buf[p++] = (hi << 4) | lo;
+      }
+      if (p === start + 1 + n) {
+        this.pos = p;
+        return;
+      }
+    }
     this.varint(n);
     this.ensure(n);
     this.pos += this.buf.write(hex, this.pos, n, 'hex');
@@ -115,9 +147,18 @@ export class ProtobufWriter {
 
   /** Raw bytes, already encoded (a cached key, a pre-encoded resource). */
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
+    const n = bytes.length;
+    this.ensure(n);
+    if (n <= SHORT_STRING) {
+      // A cached key: a JS copy beats TypedArray.set's native call at this size.
+      const buf = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) buf[p++] = bytes[i]!;
+      this.pos = p;
+      return;
+    }
     this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    this.pos += n;
   }
 
   /** A string field's value: its UTF-8 length, then the bytes. */

@@ -96,18 +96,29 @@ function makeSpans(tracer: Tracer): void {
   root.end(T0 + 7.001);
 }
 
-function lean(): { bytes: Buffer; ids: Array<{ traceId: string; spanId: string }> } {
+/** More distinct attribute keys than the encoder's key cache holds (512), some of them not ASCII. */
+function makeManyKeys(tracer: Tracer): void {
+  const root = tracer.startSpan('many', { startTime: T0 }, ROOT_CONTEXT);
+  for (let j = 0; j < 7; j++) {
+    const child = tracer.startSpan(`many.${j}`, { startTime: T0 + 1 + j }, trace.setSpan(ROOT_CONTEXT, root));
+    for (let i = 0; i < 100; i++) child.setAttribute(i % 3 === 0 ? `schlüssel.${j}.${i}` : `key.${j}.${i}`, i);
+    child.end(T0 + 10);
+  }
+  root.end(T0 + 11);
+}
+
+function lean(make = makeSpans): { bytes: Buffer; ids: Array<{ traceId: string; spanId: string }> } {
   const ended: LeanSpan[] = [];
   const encoder = new OtlpBatchEncoder(encodeResource(RESOURCE));
   const sink: SpanSink = { onEnd: (s) => { ended.push(s); encoder.add(s); }, forceFlush: async () => undefined, shutdown: async () => undefined };
   const provider = new LeanTracerProvider(() => true, sink, { attributes: 128, events: 128 });
-  makeSpans(provider.getTracer('photon', '1.2.3'));
+  make(provider.getTracer('photon', '1.2.3'));
   // In creation order (root, child, local): what the SDK's id generator is to hand out.
   const byStart = [...ended].sort((a, b) => a.startMs - b.startMs);
   return { bytes: encoder.finish(), ids: byStart.map((s) => ({ traceId: s.traceId, spanId: s.spanId })) };
 }
 
-function sdk(ids: Array<{ traceId: string; spanId: string }>): Buffer {
+function sdk(ids: Array<{ traceId: string; spanId: string }>, make = makeSpans): Buffer {
   const exporter = new tracing.InMemorySpanExporter();
   let next = 0;
   const provider = new tracing.BasicTracerProvider({
@@ -117,7 +128,7 @@ function sdk(ids: Array<{ traceId: string; spanId: string }>): Buffer {
     idGenerator: { generateTraceId: () => ids[0]!.traceId, generateSpanId: () => ids[next++]!.spanId },
     spanProcessors: [new tracing.SimpleSpanProcessor(exporter)],
   });
-  makeSpans(provider.getTracer('photon', '1.2.3'));
+  make(provider.getTracer('photon', '1.2.3'));
   return Buffer.from(ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans())!);
 }
 
@@ -133,6 +144,13 @@ describe('the OTLP span encoder', () => {
     expect(spans[1]![4]).toEqual(['00f067aa0ba902b7']);
     expect(spans[1]![16]).toEqual([0x301]); // sampled, parent is remote
     expect(spans[2]![7]).toEqual([1_764_415_520_123_250_000n]);
+    expect(mine.bytes.equals(theirs)).toBe(true);
+  });
+
+  it('writes keys past its key cache\'s bound as the SDK does', () => {
+    const mine = lean(makeManyKeys);
+    const theirs = sdk(mine.ids, makeManyKeys);
+    expect(decode(mine.bytes, request)).toEqual(decode(theirs, request));
     expect(mine.bytes.equals(theirs)).toBe(true);
   });
 
