@@ -64,10 +64,20 @@ const REPLACED: Record<string, string> = {
   'is-typed-array': `${GUEST_DIR}is-typed-array.cjs`,
 };
 
+// Files inside npm packages replaced the same way, by the package folder and the relative path
+// they are required by. whatwg-url's UTF-8 helpers: an ASCII fast path (guest file's comment).
+const REPLACED_FILES: readonly { importerIn: string; path: string; file: string }[] = [
+  { importerIn: '/node_modules/whatwg-url/lib/', path: './encoding', file: `${GUEST_DIR}whatwg-url-encoding.cjs` },
+];
+
 function externals(ownDeps: Set<string>, seen: Set<string>, self: string): Plugin {
   return {
     name: 'photon-builtins',
     setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const r = REPLACED_FILES.find((f) => f.path === args.path && args.importer.includes(f.importerIn));
+        return r === undefined ? undefined : { path: r.file };
+      });
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
         if (SHIMS[args.path] !== undefined) return { path: args.path, namespace: 'photon-shim' };
