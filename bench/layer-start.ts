@@ -6,7 +6,7 @@
 // action's install, and its first and second run. Rows: a plain isolate with hello world (today's
 // cold start without the snapshot), isolates from the snapshot with hello world and with the bench's
 // layer action (Buffer, URL, process, events, util, stream: bench/builtins-rows.ts). One process per
-// checkout and round, checkouts alternated (BENCH_BASELINE=/dir: another checkout, as bench:peers),
+// checkout and round, checkouts alternated (BENCH_BASELINE=/dir: another checkout, as bench:peers; /a,/b: several),
 // rows in a random order each sample. `--modules`: what each preloaded module adds to `new Isolate` +
 // `createContext` (snapshots of other sets made in this process, this checkout only, interleaved).
 //
@@ -16,7 +16,15 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import ivm from 'isolated-vm';
+import type ivmNs from 'isolated-vm';
+
+/**
+ * isolated-vm as installed in the checkout at `root`: one process must load one copy of the addon
+ * (a second, from another checkout's node_modules, aborts in its init), and a baseline child runs
+ * this file from this checkout against the baseline's own modules.
+ */
+const loadIvm = async (root: string): Promise<typeof ivmNs> =>
+  ((await import(pathToFileURL(resolve(root, 'node_modules/isolated-vm/isolated-vm.js')).href)) as { default: typeof ivmNs }).default;
 import type * as BuildBuiltins from '../invoker/builtins/build-builtins.js';
 import type * as LayerSnapshotModule from '../invoker/isolate/layer-snapshot.js';
 
@@ -48,10 +56,11 @@ async function child(root: string, samples: number): Promise<ChildResult> {
   const { ensureBuiltins, builtinSource } = (await import(at('invoker/builtins/build-builtins.ts'))) as typeof BuildBuiltins;
   await ensureBuiltins();
   const { guestBoot } = (await import(at('invoker/isolate/layer-snapshot.ts'))) as typeof LayerSnapshotModule;
+  const ivm = await loadIvm(root);
   const snap = guestBoot.snapshot();
   if (snap === null) throw new Error(`no layer snapshot in ${root}: ${guestBoot.failure}`);
   const hostFs = new ivm.Callback((op: unknown, path: unknown): unknown => (op === 'builtin' && typeof path === 'string' ? builtinSource(path) : op === 'stat' ? 0 : undefined));
-  let bootCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+  let bootCache: ivmNs.ExternalCopy<ArrayBuffer> | undefined;
   const out: Samples = {};
   let recording = false;
   const one = async (row: string, fromSnapshot: boolean, code: string): Promise<void> => {
@@ -67,20 +76,20 @@ async function child(root: string, samples: number): Promise<ChildResult> {
       lap('isolate');
       const context = await isolate.createContext();
       lap('context');
-      let factory: ivm.Reference<unknown>;
-      if (fromSnapshot) factory = (await context.global.get(guestBoot.bindKey, { reference: true })) as ivm.Reference<unknown>;
+      let factory: ivmNs.Reference<unknown>;
+      if (fromSnapshot) factory = (await context.global.get(guestBoot.bindKey, { reference: true })) as ivmNs.Reference<unknown>;
       else {
         const script = bootCache
           ? isolate.compileScriptSync(guestBoot.script, { filename: 'photon:guest-runtime.js', cachedData: bootCache })
           : isolate.compileScriptSync(guestBoot.script, { filename: 'photon:guest-runtime.js', produceCachedData: true });
-        bootCache ??= (script as ivm.Script & ivm.CachedDataResult).cachedData;
-        factory = (await script.run(context, { reference: true })) as ivm.Reference<unknown>;
+        bootCache ??= (script as ivmNs.Script & ivmNs.CachedDataResult).cachedData;
+        factory = (await script.run(context, { reference: true })) as ivmNs.Reference<unknown>;
       }
       const stage = new ivm.ExternalCopy(new SharedArrayBuffer(64 * 1024)).copyInto({ release: true });
-      const api = (await factory.apply(undefined, [new ivm.Callback(() => undefined), hostFs, new ivm.Reference(() => undefined), stage], { result: { reference: true } })) as ivm.Reference<Record<string, unknown>>;
+      const api = (await factory.apply(undefined, [new ivm.Callback(() => undefined), hostFs, new ivm.Reference(() => undefined), stage], { result: { reference: true } })) as ivmNs.Reference<Record<string, unknown>>;
       lap('attach');
-      const install = (await api.get('install', { reference: true })) as ivm.Reference<(...a: string[]) => string>;
-      const run = (await api.get('run', { reference: true })) as ivm.Reference<(p: string, e: string) => Promise<string>>;
+      const install = (await api.get('install', { reference: true })) as ivmNs.Reference<(...a: string[]) => string>;
+      const run = (await api.get('run', { reference: true })) as ivmNs.Reference<(p: string, e: string) => Promise<string>>;
       const installed = String(await install.apply(undefined, [code, 'main', '{}', ''], { result: { copy: true } }));
       if (!installed.includes('"ok":true')) throw new Error(`install: ${installed}`);
       lap('install');
@@ -104,11 +113,15 @@ async function child(root: string, samples: number): Promise<ChildResult> {
 
 function parent(samples: number, rounds: number): void {
   const here = fileURLToPath(new URL('..', import.meta.url));
-  const checkouts = [['this checkout', here], ...(process.env.BENCH_BASELINE ? [['baseline', resolve(process.env.BENCH_BASELINE)]] : [])] as const;
+  // BENCH_BASELINE: one checkout, or several separated by commas (each named by its folder).
+  const baselines = (process.env.BENCH_BASELINE ?? '').split(',').filter((d) => d !== '');
+  const checkouts: (readonly [string, string])[] = [['this checkout', here], ...baselines.map((d) => [baselines.length === 1 ? 'baseline' : `baseline ${d}`, resolve(d)] as const)];
   const load0 = os.loadavg()[0]!;
   const all = new Map<string, { bytes: number; samples: Samples }>();
   for (let r = 0; r < rounds; r++) {
-    for (const [name, root] of r % 2 === 0 ? checkouts : [...checkouts].reverse()) {
+    // Each round in another order: reversed every other round, and rotated (with three or more).
+    const rotated = [...checkouts.slice(r % checkouts.length), ...checkouts.slice(0, r % checkouts.length)];
+    for (const [name, root] of r % 2 === 0 ? rotated : rotated.reverse()) {
       const p = spawnSync(process.execPath, ['--no-node-snapshot', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, String(samples)], { encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 });
       const line = p.stdout.trim().split('\n').at(-1) ?? '';
       if (p.status !== 0 || !line.startsWith('{')) throw new Error(`${name}: ${p.stderr.slice(-2000)}`);
@@ -133,6 +146,7 @@ function parent(samples: number, rounds: number): void {
 
 /** isolate + context per preload set: the default, none, and the default without one module (and what only it loads). */
 async function modules(samples: number): Promise<void> {
+  const ivm = await loadIvm(fileURLToPath(new URL('..', import.meta.url)));
   const { ensureBuiltins } = await import('../invoker/builtins/build-builtins.js');
   await ensureBuiltins();
   const { guestBoot } = await import('../invoker/isolate/layer-snapshot.js');
