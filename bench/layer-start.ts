@@ -10,7 +10,7 @@
 // rows in a random order each sample. `--modules`: what each preloaded module adds to `new Isolate` +
 // `createContext` (snapshots of other sets made in this process, this checkout only, interleaved).
 //
-//   node --no-node-snapshot --import tsx bench/layer-start.ts [samples per round] [rounds]
+//   node --no-node-snapshot --import tsx bench/layer-start.ts [samples per round] [rounds]   (BENCH_BASELINE=/a[,/b], BENCH_CHILD_FLAGS='--v8-flag')
 //   node --no-node-snapshot --import tsx bench/layer-start.ts --modules [samples]
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -116,13 +116,16 @@ function parent(samples: number, rounds: number): void {
   // BENCH_BASELINE: one checkout, or several separated by commas (each named by its folder).
   const baselines = (process.env.BENCH_BASELINE ?? '').split(',').filter((d) => d !== '');
   const checkouts: (readonly [string, string])[] = [['this checkout', here], ...baselines.map((d) => [baselines.length === 1 ? 'baseline' : `baseline ${d}`, resolve(d)] as const)];
+  // BENCH_CHILD_FLAGS: V8/Node flags for every child (e.g. --no-rehash-snapshot, to see what V8's
+  // per-isolate rehash of the snapshot's hash tables costs); printed with the figures.
+  const childFlags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((f) => f !== '');
   const load0 = os.loadavg()[0]!;
   const all = new Map<string, { bytes: number; samples: Samples }>();
   for (let r = 0; r < rounds; r++) {
     // Each round in another order: reversed every other round, and rotated (with three or more).
     const rotated = [...checkouts.slice(r % checkouts.length), ...checkouts.slice(0, r % checkouts.length)];
     for (const [name, root] of r % 2 === 0 ? rotated : rotated.reverse()) {
-      const p = spawnSync(process.execPath, ['--no-node-snapshot', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, String(samples)], { encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 });
+      const p = spawnSync(process.execPath, ['--no-node-snapshot', ...childFlags, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, String(samples)], { encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 });
       const line = p.stdout.trim().split('\n').at(-1) ?? '';
       if (p.status !== 0 || !line.startsWith('{')) throw new Error(`${name}: ${p.stderr.slice(-2000)}`);
       const res = JSON.parse(line) as ChildResult;
@@ -131,7 +134,7 @@ function parent(samples: number, rounds: number): void {
       all.set(name, acc);
     }
   }
-  console.log(`new isolate with the layer, in-process (isolated-vm alone), ${samples} samples × ${rounds} rounds per checkout, checkouts alternated; p50 ms per step; load ${load0.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)}`);
+  console.log(`new isolate with the layer, in-process (isolated-vm alone), ${samples} samples × ${rounds} rounds per checkout, checkouts alternated; p50 ms per step; load ${load0.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)}${childFlags.length > 0 ? `; child flags ${childFlags.join(' ')}` : ''}`);
   for (const [name, acc] of all) {
     console.log(`${name}: snapshot ${(acc.bytes / 1024).toFixed(0)} KB`);
     const base = acc.samples['plain hello world']!;
