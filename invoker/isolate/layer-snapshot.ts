@@ -76,6 +76,18 @@ const WARM_PARTS: readonly { needs: readonly string[]; head?: string; body: stri
   { needs: ['timers'], body: '', out: `ts: typeof setTimeout + typeof setImmediate,` },
 ];
 
+/**
+ * photon's own calls into the preloaded modules, run in the snapshot's context itself (guest-builtins.js
+ * preload): V8 keeps what they build once per context (maps, transitions, prototypes made fast) in
+ * the snapshot, so an isolate's first Buffer, URL or encoder does not. Each only if its module is held.
+ */
+const SHAPE = `(req) => {
+  const b = req('buffer'); if (b) { const x = b.Buffer.from('hello'); x.toString('base64'); x.toString(); b.Buffer.from('aGk=', 'base64'); b.Buffer.concat([x, b.Buffer.alloc(1)]); }
+  const u = req('url'); if (u) { const x = new u.URL('https://example.com/a/b?c=1#d'); x.searchParams.get('c'); String(x); new u.URLSearchParams('e=1').get('e'); }
+  const w = req('internal/web'); if (w) { new w.TextDecoder().decode(new w.TextEncoder().encode('x')); }
+  const e = req('events'); if (e) { const x = new e.EventEmitter(); x.on('x', () => {}); x.emit('x'); }
+}`;
+
 /** The warm-up action for the modules the snapshot holds. */
 function warmAction(held: readonly string[]): string {
   const parts = WARM_PARTS.filter((w) => w.needs.every((n) => held.includes(n)));
@@ -159,7 +171,7 @@ function snapshotScript(boot: string, names: readonly string[], preloaded: reado
   const factories = {};
   for (const n of ${JSON.stringify(names)}) { factories[n] = globalThis[${key} + ':module:' + n]; delete globalThis[${key} + ':module:' + n]; }
   const boot = ${boot};
-  boot.api.preload(${JSON.stringify(preloaded)}, factories);
+  boot.api.preload(${JSON.stringify(preloaded)}, factories, ${SHAPE});
   Object.defineProperty(globalThis, ${key}, { value: boot.attach, configurable: true, enumerable: false, writable: false });
   Object.defineProperty(globalThis, ${key} + ':loaded', { value: boot.api.esm('builtins'), configurable: true, enumerable: false, writable: false });
   boot.api.snapshotting();
