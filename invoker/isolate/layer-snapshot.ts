@@ -41,7 +41,7 @@ const guestFile = (name: string): string =>
  * refused (the snapshot's build fails and isolates start plain) rather than silently changed.
  */
 function oneByte(text: string): string {
-  if (/[^\x00-\x7f]/.test(text)) throw new Error('photon: a layer snapshot script is not ASCII');
+  if (/[\u0080-\uffff]/.test(text)) throw new Error('photon: a layer snapshot script is not ASCII');
   return Buffer.from(text, 'latin1').toString('latin1');
 }
 

@@ -8,6 +8,10 @@
 // For ASCII the answer is the same by definition (UTF-8 of U+0000..U+007F is the byte itself, and
 // a byte sequence of ASCII has no BOM and nothing to replace); anything else goes the original way.
 'use strict';
+// The layer's own encoder and decoder, from the module (a function that replaces the globals does
+// not change how URLs are parsed), made at their first use: the original made them when node:url
+// loaded, through the globals, which put their values in place of their getters in the layer's
+// snapshot (so an isolate from it could not tell a function's first TextEncoder read: layer-choice.test.ts).
 let encoder;
 let decoder;
 
@@ -16,7 +20,7 @@ function utf8Encode(string) {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const c = string.charCodeAt(i);
-    if (c >= 0x80) return (encoder || (encoder = new TextEncoder())).encode(string);
+    if (c >= 0x80) return (encoder || (encoder = new (require('internal/web').TextEncoder)())).encode(string);
     out[i] = c;
   }
   return out;
@@ -32,7 +36,7 @@ function utf8DecodeWithoutBOM(bytes) {
     while (i < n && bytes[i] < 0x80) i++;
     if (i === n) return String.fromCharCode.apply(null, bytes);
   }
-  return (decoder || (decoder = new TextDecoder('utf-8', { ignoreBOM: true }))).decode(bytes);
+  return (decoder || (decoder = new (require('internal/web').TextDecoder)('utf-8', { ignoreBOM: true }))).decode(bytes);
 }
 
 module.exports = { utf8Encode, utf8DecodeWithoutBOM };
