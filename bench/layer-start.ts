@@ -127,7 +127,10 @@ function parent(samples: number, rounds: number): void {
     for (const [name, root] of r % 2 === 0 ? rotated : rotated.reverse()) {
       const p = spawnSync(process.execPath, ['--no-node-snapshot', ...childFlags, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, String(samples)], { encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 });
       const line = p.stdout.trim().split('\n').at(-1) ?? '';
-      if (p.status !== 0 || !line.startsWith('{')) throw new Error(`${name}: status ${p.status}, signal ${p.signal}, ${p.error?.message ?? ''}\nstdout: ${p.stdout.slice(-500)}\nstderr: ${p.stderr.slice(-2000)}`);
+      if (!line.startsWith('{') || !line.endsWith('}')) throw new Error(`${name}: status ${p.status}, signal ${p.signal}, ${p.error?.message ?? ''}\nstdout: ${p.stdout.slice(-500)}\nstderr: ${p.stderr.slice(-2000)}`);
+      // A child sometimes dies at its exit after printing (SIGSEGV in isolated-vm's teardown, about 1
+      // in 10 children of main and of this branch alike): its samples are whole; said, not hidden.
+      if (p.status !== 0) console.error(`${name}: the child ended with status ${p.status}, signal ${p.signal} after printing its samples`);
       const res = JSON.parse(line) as ChildResult;
       const acc = all.get(name) ?? { bytes: res.bytes, samples: {} };
       for (const [row, steps] of Object.entries(res.samples)) for (const s of STEPS) ((acc.samples[row] ??= Object.fromEntries(STEPS.map((x) => [x, [] as number[]])) as Record<Step, number[]>)[s]).push(...steps[s]);
