@@ -6,17 +6,25 @@
 // action's install, and its first and second run. Rows: a plain isolate with hello world (today's
 // cold start without the snapshot), isolates from the snapshot with hello world and with the bench's
 // layer action (Buffer, URL, process, events, util, stream: bench/builtins-rows.ts). One process per
-// checkout and round, checkouts alternated (BENCH_BASELINE=/dir: another checkout, as bench:peers),
+// checkout and round, checkouts alternated (BENCH_BASELINE=/dir: another checkout, as bench:peers; /a,/b: several),
 // rows in a random order each sample. `--modules`: what each preloaded module adds to `new Isolate` +
 // `createContext` (snapshots of other sets made in this process, this checkout only, interleaved).
 //
-//   node --no-node-snapshot --import tsx bench/layer-start.ts [samples per round] [rounds]
+//   node --no-node-snapshot --import tsx bench/layer-start.ts [samples per round] [rounds]   (BENCH_BASELINE=/a[,/b], BENCH_CHILD_FLAGS='--v8-flag')
 //   node --no-node-snapshot --import tsx bench/layer-start.ts --modules [samples]
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import ivm from 'isolated-vm';
+import type ivmNs from 'isolated-vm';
+
+/**
+ * isolated-vm as installed in the checkout at `root`: one process must load one copy of the addon
+ * (a second, from another checkout's node_modules, aborts in its init), and a baseline child runs
+ * this file from this checkout against the baseline's own modules.
+ */
+const loadIvm = async (root: string): Promise<typeof ivmNs> =>
+  ((await import(pathToFileURL(resolve(root, 'node_modules/isolated-vm/isolated-vm.js')).href)) as { default: typeof ivmNs }).default;
 import type * as BuildBuiltins from '../invoker/builtins/build-builtins.js';
 import type * as LayerSnapshotModule from '../invoker/isolate/layer-snapshot.js';
 
@@ -48,10 +56,11 @@ async function child(root: string, samples: number): Promise<ChildResult> {
   const { ensureBuiltins, builtinSource } = (await import(at('invoker/builtins/build-builtins.ts'))) as typeof BuildBuiltins;
   await ensureBuiltins();
   const { guestBoot } = (await import(at('invoker/isolate/layer-snapshot.ts'))) as typeof LayerSnapshotModule;
+  const ivm = await loadIvm(root);
   const snap = guestBoot.snapshot();
   if (snap === null) throw new Error(`no layer snapshot in ${root}: ${guestBoot.failure}`);
   const hostFs = new ivm.Callback((op: unknown, path: unknown): unknown => (op === 'builtin' && typeof path === 'string' ? builtinSource(path) : op === 'stat' ? 0 : undefined));
-  let bootCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+  let bootCache: ivmNs.ExternalCopy<ArrayBuffer> | undefined;
   const out: Samples = {};
   let recording = false;
   const one = async (row: string, fromSnapshot: boolean, code: string): Promise<void> => {
@@ -67,20 +76,20 @@ async function child(root: string, samples: number): Promise<ChildResult> {
       lap('isolate');
       const context = await isolate.createContext();
       lap('context');
-      let factory: ivm.Reference<unknown>;
-      if (fromSnapshot) factory = (await context.global.get(guestBoot.bindKey, { reference: true })) as ivm.Reference<unknown>;
+      let factory: ivmNs.Reference<unknown>;
+      if (fromSnapshot) factory = (await context.global.get(guestBoot.bindKey, { reference: true })) as ivmNs.Reference<unknown>;
       else {
         const script = bootCache
           ? isolate.compileScriptSync(guestBoot.script, { filename: 'photon:guest-runtime.js', cachedData: bootCache })
           : isolate.compileScriptSync(guestBoot.script, { filename: 'photon:guest-runtime.js', produceCachedData: true });
-        bootCache ??= (script as ivm.Script & ivm.CachedDataResult).cachedData;
-        factory = (await script.run(context, { reference: true })) as ivm.Reference<unknown>;
+        bootCache ??= (script as ivmNs.Script & ivmNs.CachedDataResult).cachedData;
+        factory = (await script.run(context, { reference: true })) as ivmNs.Reference<unknown>;
       }
       const stage = new ivm.ExternalCopy(new SharedArrayBuffer(64 * 1024)).copyInto({ release: true });
-      const api = (await factory.apply(undefined, [new ivm.Callback(() => undefined), hostFs, new ivm.Reference(() => undefined), stage], { result: { reference: true } })) as ivm.Reference<Record<string, unknown>>;
+      const api = (await factory.apply(undefined, [new ivm.Callback(() => undefined), hostFs, new ivm.Reference(() => undefined), stage], { result: { reference: true } })) as ivmNs.Reference<Record<string, unknown>>;
       lap('attach');
-      const install = (await api.get('install', { reference: true })) as ivm.Reference<(...a: string[]) => string>;
-      const run = (await api.get('run', { reference: true })) as ivm.Reference<(p: string, e: string) => Promise<string>>;
+      const install = (await api.get('install', { reference: true })) as ivmNs.Reference<(...a: string[]) => string>;
+      const run = (await api.get('run', { reference: true })) as ivmNs.Reference<(p: string, e: string) => Promise<string>>;
       const installed = String(await install.apply(undefined, [code, 'main', '{}', ''], { result: { copy: true } }));
       if (!installed.includes('"ok":true')) throw new Error(`install: ${installed}`);
       lap('install');
@@ -104,21 +113,31 @@ async function child(root: string, samples: number): Promise<ChildResult> {
 
 function parent(samples: number, rounds: number): void {
   const here = fileURLToPath(new URL('..', import.meta.url));
-  const checkouts = [['this checkout', here], ...(process.env.BENCH_BASELINE ? [['baseline', resolve(process.env.BENCH_BASELINE)]] : [])] as const;
+  // BENCH_BASELINE: one checkout, or several separated by commas (each named by its folder).
+  const baselines = (process.env.BENCH_BASELINE ?? '').split(',').filter((d) => d !== '');
+  const checkouts: (readonly [string, string])[] = [['this checkout', here], ...baselines.map((d) => [baselines.length === 1 ? 'baseline' : `baseline ${d}`, resolve(d)] as const)];
+  // BENCH_CHILD_FLAGS: V8/Node flags for every child (e.g. --no-rehash-snapshot, to see what V8's
+  // per-isolate rehash of the snapshot's hash tables costs); printed with the figures.
+  const childFlags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((f) => f !== '');
   const load0 = os.loadavg()[0]!;
   const all = new Map<string, { bytes: number; samples: Samples }>();
   for (let r = 0; r < rounds; r++) {
-    for (const [name, root] of r % 2 === 0 ? checkouts : [...checkouts].reverse()) {
-      const p = spawnSync(process.execPath, ['--no-node-snapshot', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, String(samples)], { encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 });
+    // Each round in another order: reversed every other round, and rotated (with three or more).
+    const rotated = [...checkouts.slice(r % checkouts.length), ...checkouts.slice(0, r % checkouts.length)];
+    for (const [name, root] of r % 2 === 0 ? rotated : rotated.reverse()) {
+      const p = spawnSync(process.execPath, ['--no-node-snapshot', ...childFlags, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, String(samples)], { encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 });
       const line = p.stdout.trim().split('\n').at(-1) ?? '';
-      if (p.status !== 0 || !line.startsWith('{')) throw new Error(`${name}: ${p.stderr.slice(-2000)}`);
+      if (!line.startsWith('{') || !line.endsWith('}')) throw new Error(`${name}: status ${p.status}, signal ${p.signal}, ${p.error?.message ?? ''}\nstdout: ${p.stdout.slice(-500)}\nstderr: ${p.stderr.slice(-2000)}`);
+      // A child sometimes dies at its exit after printing (SIGSEGV in isolated-vm's teardown, about 1
+      // in 10 children of main and of this branch alike): its samples are whole; said, not hidden.
+      if (p.status !== 0) console.error(`${name}: the child ended with status ${p.status}, signal ${p.signal} after printing its samples`);
       const res = JSON.parse(line) as ChildResult;
       const acc = all.get(name) ?? { bytes: res.bytes, samples: {} };
       for (const [row, steps] of Object.entries(res.samples)) for (const s of STEPS) ((acc.samples[row] ??= Object.fromEntries(STEPS.map((x) => [x, [] as number[]])) as Record<Step, number[]>)[s]).push(...steps[s]);
       all.set(name, acc);
     }
   }
-  console.log(`new isolate with the layer, in-process (isolated-vm alone), ${samples} samples × ${rounds} rounds per checkout, checkouts alternated; p50 ms per step; load ${load0.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)}`);
+  console.log(`new isolate with the layer, in-process (isolated-vm alone), ${samples} samples × ${rounds} rounds per checkout, checkouts alternated; p50 ms per step; load ${load0.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)}${childFlags.length > 0 ? `; child flags ${childFlags.join(' ')}` : ''}`);
   for (const [name, acc] of all) {
     console.log(`${name}: snapshot ${(acc.bytes / 1024).toFixed(0)} KB`);
     const base = acc.samples['plain hello world']!;
@@ -133,6 +152,7 @@ function parent(samples: number, rounds: number): void {
 
 /** isolate + context per preload set: the default, none, and the default without one module (and what only it loads). */
 async function modules(samples: number): Promise<void> {
+  const ivm = await loadIvm(fileURLToPath(new URL('..', import.meta.url)));
   const { ensureBuiltins } = await import('../invoker/builtins/build-builtins.js');
   await ensureBuiltins();
   const { guestBoot } = await import('../invoker/isolate/layer-snapshot.js');

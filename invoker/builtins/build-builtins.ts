@@ -64,10 +64,24 @@ const REPLACED: Record<string, string> = {
   'is-typed-array': `${GUEST_DIR}is-typed-array.cjs`,
 };
 
+// Files inside npm packages replaced the same way, by the package folder and the relative path
+// they are required by. whatwg-url's UTF-8 helpers: an ASCII fast path (guest file's comment).
+// A guest file that wraps the original asks for it as `photon-original:<package>/<file>`.
+const REPLACED_FILES: readonly { importerIn: string; path: string; file: string }[] = [
+  { importerIn: '/node_modules/whatwg-url/lib/', path: './encoding', file: `${GUEST_DIR}whatwg-url-encoding.cjs` },
+  { importerIn: '/node_modules/whatwg-url/lib/', path: './percent-encoding', file: `${GUEST_DIR}whatwg-url-percent-encoding.cjs` },
+];
+const ORIGINAL = 'photon-original:';
+
 function externals(ownDeps: Set<string>, seen: Set<string>, self: string): Plugin {
   return {
     name: 'photon-builtins',
     setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const r = REPLACED_FILES.find((f) => f.path === args.path && args.importer.includes(f.importerIn));
+        return r === undefined ? undefined : { path: r.file };
+      });
+      build.onResolve({ filter: /^photon-original:/ }, (args) => ({ path: `${ROOT}node_modules/${args.path.slice(ORIGINAL.length)}.js` }));
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
         if (SHIMS[args.path] !== undefined) return { path: args.path, namespace: 'photon-shim' };

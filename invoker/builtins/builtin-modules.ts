@@ -41,7 +41,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   timers: m('timers.cjs', ['internal/runtime']),
   tty: m('tty.cjs'),
   'timers/promises': m('timers-promises.cjs', ['timers']),
-  url: m('url.cjs', ['punycode', 'querystring', 'buffer', 'internal/tr46']),
+  url: m('url.cjs', ['punycode', 'querystring', 'buffer', 'internal/tr46', 'internal/web']),
   util: m('util.cjs', ['buffer', 'process', 'internal/web', 'assert']),
   'util/types': m('util-types.cjs', ['util']),
   // ---- host-backed: Node's own code on the host (host-builtins.ts), reached with copies ---------

@@ -292,9 +292,15 @@
      * it is made, before any host is bound and before any function code exists). Factories left
      * unused are dropped, not kept for a later require.
      */
-    preload(names, factories) {
+    preload(names, factories, shape) {
       for (const n of Object.keys(factories)) if (hasOwn(table, n) && typeof factories[n] === 'function' && !cache.has(n)) precompiled.set(n, factories[n]);
       try { for (const n of names) load(n); } finally { precompiled.clear(); }
+      // shape(load): photon's own calls into the loaded modules, run in the snapshot's context itself
+      // (layer-snapshot.ts). Their objects are garbage; what stays is what V8 builds once per context
+      // at a first use (maps and their transitions, prototypes made fast), which V8 keeps in a
+      // snapshot (feedback it does not). Through load, not the globals: a global read here would
+      // replace its getter with the value, and the getter is what tells which built-ins code uses.
+      if (typeof shape === 'function') shape((n) => (names.includes(n) || cache.has(n) ? load(n) : undefined));
     },
     /** The context is bound to its isolate (before any function code): V8's base64 taken now if it appeared. */
     started() { takeBase64(); touched = new MapCtor(); },

@@ -31,6 +31,20 @@ import { builtinSource } from '../builtins/build-builtins.js';
 const guestFile = (name: string): string =>
   readFileSync(new URL(`./${name}`, import.meta.url), 'utf8').trim().replace(/;$/, '').replace(/[^\t\n\r -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/**
+ * `text` (ASCII) in V8's one-byte representation. Escaping is not enough: V8 builds the result of
+ * replace() on a two-byte subject (a file that had a `→`) two bytes a character however ASCII it
+ * is, and so does every string concatenated from it; isolated-vm copies a script by representation
+ * (`String::IsOneByte`, not by content), and V8 keeps a snapshot's script sources as they came. The
+ * boot script was 182 KB of two-byte text in every isolate made from the snapshot, 91 KB as one byte.
+ * A latin1 round trip gives a one-byte string of the same characters; anything beyond ASCII is
+ * refused (the snapshot's build fails and isolates start plain) rather than silently changed.
+ */
+function oneByte(text: string): string {
+  if (/[\u0080-\uffff]/.test(text)) throw new Error('photon: a layer snapshot script is not ASCII');
+  return Buffer.from(text, 'latin1').toString('latin1');
+}
+
 /** Where an isolate made from the snapshot keeps `attach` until the host calls it (then deleted). */
 const BIND_KEY = 'photon:attach';
 
@@ -61,6 +75,18 @@ const WARM_PARTS: readonly { needs: readonly string[]; head?: string; body: stri
   { needs: ['process'], body: '', out: `env: typeof process.env, v: process.version,` },
   { needs: ['timers'], body: '', out: `ts: typeof setTimeout + typeof setImmediate,` },
 ];
+
+/**
+ * photon's own calls into the preloaded modules, run in the snapshot's context itself (guest-builtins.js
+ * preload): V8 keeps what they build once per context (maps, transitions, prototypes made fast) in
+ * the snapshot, so an isolate's first Buffer, URL or encoder does not. Each only if its module is held.
+ */
+const SHAPE = `(req) => {
+  const b = req('buffer'); if (b) { const x = b.Buffer.from('hello'); x.toString('base64'); x.toString(); b.Buffer.from('aGk=', 'base64'); b.Buffer.concat([x, b.Buffer.alloc(1)]); }
+  const u = req('url'); if (u) { const x = new u.URL('https://example.com/a/b?c=1#d'); x.searchParams.get('c'); String(x); new u.URLSearchParams('e=1').get('e'); }
+  const w = req('internal/web'); if (w) { new w.TextDecoder().decode(new w.TextEncoder().encode('x')); }
+  const e = req('events'); if (e) { const x = new e.EventEmitter(); x.on('x', () => {}); x.emit('x'); }
+}`;
 
 /** The warm-up action for the modules the snapshot holds. */
 function warmAction(held: readonly string[]): string {
@@ -145,7 +171,7 @@ function snapshotScript(boot: string, names: readonly string[], preloaded: reado
   const factories = {};
   for (const n of ${JSON.stringify(names)}) { factories[n] = globalThis[${key} + ':module:' + n]; delete globalThis[${key} + ':module:' + n]; }
   const boot = ${boot};
-  boot.api.preload(${JSON.stringify(preloaded)}, factories);
+  boot.api.preload(${JSON.stringify(preloaded)}, factories, ${SHAPE});
   Object.defineProperty(globalThis, ${key}, { value: boot.attach, configurable: true, enumerable: false, writable: false });
   Object.defineProperty(globalThis, ${key} + ':loaded', { value: boot.api.esm('builtins'), configurable: true, enumerable: false, writable: false });
   boot.api.snapshotting();
@@ -203,7 +229,7 @@ class GuestBoot {
   /** Every built-in the snapshot ran: PRELOADED and what they required (read from the snapshot). */
   preloaded: readonly string[] = [];
   private readonly boot = bootSource();
-  readonly script = `${this.boot}.attach`;
+  readonly script = oneByte(`${this.boot}.attach`);
   private built: LayerSnapshot | null | undefined;
   failure: string | null = null;
 
@@ -222,7 +248,8 @@ class GuestBoot {
    */
   snapshotSources(preloaded: readonly string[] = PRELOADED): { scripts: { code: string; filename: string }[]; warmup: string } {
     const modules = moduleScripts(preloaded);
-    return { scripts: [...modules, { code: snapshotScript(this.boot, modules.map((m) => m.filename.slice('node:'.length)), preloaded), filename: 'photon:layer-snapshot.js' }], warmup: warmupScript(preloaded) };
+    const scripts = [...modules, { code: snapshotScript(this.boot, modules.map((m) => m.filename.slice('node:'.length)), preloaded), filename: 'photon:layer-snapshot.js' }];
+    return { scripts: scripts.map((s) => ({ ...s, code: oneByte(s.code) })), warmup: warmupScript(preloaded) };
   }
 
   /** Why a snapshot handed to this process was not used (then it built its own), or null. */

@@ -36,6 +36,15 @@ export const FIDELITY_CASES: Record<string, string> = {
       file: url.fileURLToPath('file:///tmp/a%20b'), toFile: url.pathToFileURL('/tmp/a b#c').href, rel: new URL('../x?y', 'http://h/a/b/c').href,
       bad: (() => { try { new URL('nope'); } catch (e) { return [e.name, e.code]; } })(), canParse: URL.canParse('http://x'),
       ascii: url.domainToASCII('español.com'), opts: url.urlToHttpOptions(new URL('http://a:b@h:81/p?q')) };`,
+  // whatwg-url's UTF-8 helpers take an ASCII fast path in photon (guest/whatwg-url-encoding.cjs):
+  // percent-encoding, query parsing and serialising across the ASCII / non-ASCII boundary, invalid
+  // UTF-8 and a BOM in a query, lone surrogates, and queries longer than the fast path's bound.
+  urlEncoding: `const inputs = ['https://h/a b/%zz/\u00e9?q=\u00e9 \u00fc&x=%FF%FE&bom=%EF%BB%BFv&sp=a+b&c=%41%2b#f \u00e4\u0060', 'http://h/?k=' + 'v'.repeat(5000),
+      'http://h/?' + '\u00e9'.repeat(3000) + '=1&' + 'a'.repeat(4097) + '=%C3%A9', 'http://h/p?\u0001\u007f=\u0000#\u0001', 'http://h/\u{1F600}?\u{1F600}=\u{1F600}#\u{1F600}', 'http://h/?a=%C3&b=%FF%80', 'http://u s:p"w@h/a b?c d=e"f#g h'] /* a sequence cut after 2+ bytes (%E2%82) is one U+FFFD in Node, one per byte in buffer@6's decoder: not this path's, left out */;
+    const brief = (s) => [s.length, s.slice(0, 24), s.slice(-8)];
+    return { hrefs: inputs.map((s) => brief(new URL(s).href)), params: inputs.map((s) => [...new URL(s).searchParams].map(([k, v]) => [brief(k), brief(v)])),
+      usp: String(new URLSearchParams({ 'a b': '\u00e9&=+', x: '\uD800', y: '~!*()' })), bom: new URLSearchParams('%EF%BB%BFa=%EF%BB%BFb').get('\uFEFFa'),
+      set: (() => { const u = new URL('http://h/'); u.pathname = '/\u00e9 x'; u.search = '?a=\u00e9 '; u.hash = '\u00e9 '; u.username = 'u@\u00e9'; return u.href; })() };`,
   querystring: `const qs = require('querystring');
     return { s: qs.stringify({ a: [1, 2], b: 'x y', c: '' }), p: { ...qs.parse('a=1&a=2&b=%20x&c') }, e: qs.escape('a b&c'), sep: qs.stringify({ a: 1, b: 2 }, ';', ':') };`,
   util: `const util = require('util'); class Point { constructor() { this.x = 1; this.y = { z: [1, 2, { deep: { deeper: true } }] }; } }

@@ -89,6 +89,19 @@ describe("the choice of isolates from the layer's startup snapshot", () => {
     expect(created.map((e) => e.layer)).toEqual([true, false, false, true]);
   });
 
+  it('learns a global read in an isolate from the snapshot: the snapshot keeps every layer global unread (its getter tells)', async () => {
+    // Each action names `require` (guessed: the snapshot) and reaches one global by a computed name.
+    // Were a global's value put in place while the snapshot was made (layer-snapshot.ts SHAPE goes
+    // through the module loader for that reason), its read would go unseen: learnt as not using the layer.
+    const { pool: p, created } = await recordingPool();
+    const uses = (global: string, expr: string) => makeAction(`// require\nfunction main() { const G = globalThis['${global.slice(0, 2)}' + '${global.slice(2)}']; return { v: ${expr} } }`);
+    const actions = [uses('Buffer', "G.from('hi').toString('hex')"), uses('URL', "new G('https://x.org/?a=1').search"), uses('TextEncoder', "new G().encode('x').length")];
+    for (const a of actions) expect((await p.run(a, {}, activation(a))).response.result).toEqual({ v: expect.anything() });
+    await learnt(p, actions);
+    expect(created.map((e) => e.layer)).toEqual([true, true, true]);
+    expect(actions.map((a) => p.layerUse(a))).toEqual([true, true, true]);
+  });
+
   it('learns what code used, not what the snapshot held: the same code in a plain isolate then precompiles none of the layer', async () => {
     const make = (mode: 'always' | 'never') => new IsolatePool({ namespaces: fakeNamespaceCache(), userMemoryMb: 8192, strictLifecycle: true, prewarm: { count: 0, memoryMb: 128 }, layerSnapshot: mode });
     const [snap, plain] = [make('always'), make('never')];

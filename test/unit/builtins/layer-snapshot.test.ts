@@ -83,6 +83,20 @@ describe("the built-in layer's startup snapshot", () => {
     expect(bytesOf(tainted).includes(MARK)).toBe(true);
   });
 
+  it('hands isolated-vm its scripts one byte a character (V8 keeps a snapshot script as copied: two-byte text doubled the boot in every isolate)', () => {
+    // isolated-vm copies a string by representation (String::IsOneByte), not content: ASCII built
+    // from a file that had a `\u2192` stayed two bytes a character through replace() and concatenation.
+    const { scripts } = guestBoot.snapshotSources();
+    const copies = [...scripts.map((s) => s.code), guestBoot.script].map((code) => {
+      const before = ivm.ExternalCopy.totalExternalSize;
+      const copy = new ivm.ExternalCopy(code);
+      const bytes = ivm.ExternalCopy.totalExternalSize - before;
+      copy.release();
+      return { chars: code.length, bytes };
+    });
+    for (const c of copies) expect(c.bytes).toBeLessThan(c.chars * 1.5);
+  });
+
   it("is handed to a sandbox as a file used only when its bytes are the supervisor's (SHA-256) and its V8 the same; else refused", () => {
     const dir = mkdtempSync(join(tmpdir(), 'photon-snap-'));
     try {
