@@ -65,22 +65,30 @@ function encodedKey(key: string): Uint8Array | undefined {
 function writeAttributes(w: ProtobufWriter, tag: number, attributes: Attributes): void {
   for (const key in attributes) {
     const value = attributes[key];
-    if (value === undefined) continue;
-    w.byte(tag);
-    const kv = w.startMessage();
-    const cached = encodedKey(key);
-    if (cached === undefined) {
-      w.byte(T1_LEN);
-      w.string(key);
-    } else {
-      w.raw(cached);
-    }
-    w.byte(T2_LEN);
-    const any = w.startMessage();
-    writeAnyValue(w, value);
-    w.endMessage(any);
-    w.endMessage(kv);
+    if (value !== undefined) writeKeyValue(w, tag, key, value);
   }
+}
+
+/** A span's attributes, kept as two arrays (lean-span.ts): the same KeyValues, walked by index. */
+function writeAttributeArrays(w: ProtobufWriter, tag: number, keys: readonly string[], values: readonly AttributeValue[]): void {
+  for (let i = 0; i < keys.length; i++) writeKeyValue(w, tag, keys[i]!, values[i]);
+}
+
+function writeKeyValue(w: ProtobufWriter, tag: number, key: string, value: AttributeValue | undefined): void {
+  w.byte(tag);
+  const kv = w.startMessage();
+  const cached = encodedKey(key);
+  if (cached === undefined) {
+    w.byte(T1_LEN);
+    w.string(key);
+  } else {
+    w.raw(cached);
+  }
+  w.byte(T2_LEN);
+  const any = w.startMessage();
+  writeAnyValue(w, value);
+  w.endMessage(any);
+  w.endMessage(kv);
 }
 
 function writeAnyValue(w: ProtobufWriter, value: AttributeValue | null | undefined): void {
@@ -165,7 +173,7 @@ export function writeSpan(w: ProtobufWriter, s: LeanSpan): void {
   w.epochNanos(s.startMs);
   w.byte(T8_I64);
   w.epochNanos(s.endMs);
-  writeAttributes(w, T9_LEN, s.attributes);
+  writeAttributeArrays(w, T9_LEN, s.keys, s.values);
   w.byte(T10_VARINT);
   w.varint(s.droppedAttributes);
   if (s.events !== undefined) {

@@ -4,6 +4,7 @@
 // ids refused, an extracted context remote), without the SDK. Baggage is not carried: photon
 // passes only traceparent and tracestate on (controller/http-server.ts, the bus's headers).
 import { createTraceState, trace, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import { LeanSpan } from './lean-span.js';
 
 const TRACEPARENT = 'traceparent';
 const TRACESTATE = 'tracestate';
@@ -11,7 +12,15 @@ const PARSE = /^\s?((?!ff)[\da-f]{2})-((?![0]{32})[\da-f]{32})-((?![0]{16})[\da-
 
 export class W3CPropagator implements TextMapPropagator {
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
-    const sc = trace.getSpanContext(ctx);
+    const span = trace.getSpan(ctx);
+    if (span instanceof LeanSpan) {
+      // photon's own recording span (both hops of every sampled activation): its traceparent is
+      // made once per span, its ids need no check.
+      setter.set(carrier, TRACEPARENT, span.traceparent());
+      if (span.traceState) setter.set(carrier, TRACESTATE, span.traceState.serialize());
+      return;
+    }
+    const sc = span?.spanContext();
     if (sc === undefined || !trace.isSpanContextValid(sc)) return;
     const flags = sc.traceFlags & 0xff;
     setter.set(carrier, TRACEPARENT, `00-${sc.traceId}-${sc.spanId}-${flags < 16 ? '0' : ''}${flags.toString(16)}`);

@@ -142,6 +142,22 @@ describe('the W3C propagator', () => {
     }
     expect(ours.fields()).toEqual(sdk.fields());
   });
+
+  it('injects from a recording span of photon\'s tracer (its traceparent made once) what the SDK injects for its context', () => {
+    const provider = new LeanTracerProvider(() => true, sink, { attributes: 128, events: 128 });
+    const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true, traceState: createTraceState('vendor=x') });
+    for (const ctx of [ROOT_CONTEXT, parent]) {
+      const span = provider.getTracer('photon').startSpan('s', {}, ctx);
+      for (let i = 0; i < 2; i++) {
+        const outA: Record<string, string> = {};
+        const outB: Record<string, string> = {};
+        ours.inject(trace.setSpan(ROOT_CONTEXT, span), outA, defaultTextMapSetter);
+        sdk.inject(trace.setSpanContext(ROOT_CONTEXT, span.spanContext()), outB, defaultTextMapSetter);
+        expect(outA).toEqual(outB);
+      }
+      span.end();
+    }
+  });
 });
 
 describe('samplerFromEnv in the provider', () => {

@@ -84,6 +84,9 @@ function makeSpans(tracer: Tracer): void {
   root.setAttribute('photon.list', ['a', 'b']);
   root.setAttribute('photon.unicode', 'grüße ✓ '.repeat(20));
   root.setAttribute('photon.long', 'x'.repeat(300));
+  // Set again: the value changes, the attribute keeps its first place (the SDK's object order).
+  root.setAttribute('photon.phase.auth_ms', 0.043);
+  root.setAttribute('http.request.method', 'PUT');
   root.setStatus({ code: SpanStatusCode.OK });
   const child = tracer.startSpan('invoker.activation', { kind: SpanKind.CONSUMER, startTime: T0 + 1.5 }, REMOTE);
   child.addEvent('log', { 'log.record': '2026-01-01T00:00:00.000Z stdout: tracing 1' }, T0 + 2.125);
