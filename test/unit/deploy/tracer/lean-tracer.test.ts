@@ -124,6 +124,16 @@ describe('the W3C propagator', () => {
     { traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' },
     { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01' },
     { traceparent: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01' },
+    // The canonical form's shortcut (55 characters, version 00) must refuse what PARSE refuses.
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-FF' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7-01' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7_01' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902bé-01' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0f' },
+    { traceparent: '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    { traceparent: 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0' },
     { traceparent: 'garbage' },
     {},
   ];

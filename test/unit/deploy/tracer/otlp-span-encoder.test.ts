@@ -99,12 +99,20 @@ function makeSpans(tracer: Tracer): void {
   root.end(T0 + 7.001);
 }
 
-/** More distinct attribute keys than the encoder's key cache holds (512), some of them not ASCII. */
+/**
+ * More distinct attribute keys than the encoder's key cache holds (512), some of them not ASCII;
+ * and keys whose values repeat or not, more of them than it keeps per key (8), long and short.
+ */
 function makeManyKeys(tracer: Tracer): void {
   const root = tracer.startSpan('many', { startTime: T0 }, ROOT_CONTEXT);
-  for (let j = 0; j < 7; j++) {
+  for (let j = 0; j < 12; j++) {
     const child = tracer.startSpan(`many.${j}`, { startTime: T0 + 1 + j }, trace.setSpan(ROOT_CONTEXT, root));
-    for (let i = 0; i < 100; i++) child.setAttribute(i % 3 === 0 ? `schlüssel.${j}.${i}` : `key.${j}.${i}`, i);
+    child.setAttribute('photon.repeated', j % 3 === 0 ? 'warm' : 'prewärm');
+    child.setAttribute('photon.distinct', `value-${j}`);
+    child.setAttribute('photon.length', 'y'.repeat(60 + j));
+    child.setAttribute('photon.flag', j % 2 === 0);
+    child.setAttribute('photon.phase.x_ms', j + 0.25);
+    for (let i = 0; i < 60; i++) child.setAttribute(i % 3 === 0 ? `schlüssel.${j}.${i}` : `key.${j}.${i}`, i % 4 === 1 ? `v${i % 10}` : i);
     child.end(T0 + 10);
   }
   root.end(T0 + 11);
