@@ -176,6 +176,24 @@ describe('the OTLP span encoder', () => {
     expect(bytes.length).toBe(3 + n);
   });
 
+  it('hands a one-scope batch over as it was written (framed in place), and writes the next one elsewhere', () => {
+    const encoder = new OtlpBatchEncoder(encodeResource(RESOURCE));
+    const sink: SpanSink = { onEnd: (s) => encoder.add(s), forceFlush: async () => undefined, shutdown: async () => undefined };
+    const tracer = new LeanTracerProvider(() => true, sink, { attributes: 128, events: 128 }).getTracer('photon');
+    const batch = (names: string[]): Buffer => {
+      for (const name of names) tracer.startSpan(name, { attributes: { 'photon.action': `guest/${name}` } }, ROOT_CONTEXT).end();
+      return encoder.finish();
+    };
+    const names = (bytes: Buffer): unknown[] => (((decode(bytes, request)[1]![0] as Decoded)[2] as Decoded[])[0]![2] as Decoded[]).map((span) => span[5]![0]);
+    const first = batch(['a', 'b']);
+    const copy = Buffer.from(first);
+    const second = batch(['c', 'd', 'e']);
+    expect(first.equals(copy)).toBe(true);
+    expect(names(first)).toEqual(['a', 'b']);
+    expect(names(second)).toEqual(['c', 'd', 'e']);
+    expect(encoder.finish().length).toBe(encodeResource(RESOURCE).length + 2);
+  });
+
   it('frames spans of several scopes in one ResourceSpans, and starts empty after finish', () => {
     const encoder = new OtlpBatchEncoder(encodeResource(RESOURCE));
     const sink: SpanSink = { onEnd: (s) => encoder.add(s), forceFlush: async () => undefined, shutdown: async () => undefined };
