@@ -44,49 +44,24 @@ const T16_I32 = [((16 << 3) | I32) & 0x7f | 0x80, (16 << 3) >>> 7] as const;
 /**
  * Each attribute key's KeyValue.key field (tag, length, UTF-8), encoded once: photon's keys are a
  * small fixed set (shared/tracing/attributes.ts), written on every span. Bounded, so keys made up
- * at run time cannot grow it without end; past the bound a key is encoded each time.
- *
- * With it, the whole KeyValue (after its tag) of a short string or boolean value the key has had
- * before: most of a span's string attributes repeat from one activation to the next (the method
- * and path, the namespace and action, the invoker and controller, the messaging names, the start
- * kind, the status), so their bytes are copied, not built field by field. At most
- * VALUES_PER_KEY values per key are kept, the first ones seen: a key whose values never repeat
- * (an activation id) fills its few slots once and then costs a missed lookup.
+ * at run time cannot grow it without end; past the bound a key is encoded each time. (Values are
+ * not cached: photon's string values are new strings per request — ids, `ns/name` — whose lookup
+ * hashes and compares them in full; a per-key value cache made the encoder slower in a server,
+ * see shared/tracing/README.md.)
  */
 const KEY_CACHE_MAX = 512;
-const VALUES_PER_KEY = 8;
-const CACHED_VALUE_MAX = 64;
-interface KeyEntry {
-  field: Uint8Array;
-  values: Map<string | boolean, Uint8Array>;
-}
-const keyCache = new Map<string, KeyEntry>();
+const keyCache = new Map<string, Uint8Array>();
 const keyWriter = new ProtobufWriter(256);
 
-function keyEntry(key: string): KeyEntry | undefined {
-  let entry = keyCache.get(key);
-  if (entry === undefined && keyCache.size < KEY_CACHE_MAX) {
+function encodedKey(key: string): Uint8Array | undefined {
+  let bytes = keyCache.get(key);
+  if (bytes === undefined && keyCache.size < KEY_CACHE_MAX) {
     keyWriter.byte(T1_LEN);
     keyWriter.string(key);
-    entry = { field: keyWriter.take(), values: new Map() };
-    keyCache.set(key, entry);
+    bytes = keyWriter.take();
+    keyCache.set(key, bytes);
   }
-  return entry;
-}
-
-function encodedKey(key: string): Uint8Array | undefined {
-  return keyEntry(key)?.field;
-}
-
-/** The KeyValue of `key` = `value` after its tag, from the cache or made and kept there when there is room. */
-function cachedKeyValue(entry: KeyEntry, key: string, value: string | boolean): Uint8Array | undefined {
-  const bytes = entry.values.get(value);
-  if (bytes !== undefined || entry.values.size >= VALUES_PER_KEY) return bytes;
-  // Made by the field-by-field path itself (the same bytes by construction), without its tag.
-  writeKeyValueFields(keyWriter, T1_LEN, key, value);
-  const made = keyWriter.take().subarray(1);
-  entry.values.set(value, made);
-  return made;
+  return bytes;
 }
 
 /** One KeyValue per attribute, each under the field whose one-byte tag is `tag`. */
@@ -103,30 +78,19 @@ function writeAttributeArrays(w: ProtobufWriter, tag: number, keys: readonly str
 }
 
 function writeKeyValue(w: ProtobufWriter, tag: number, key: string, value: AttributeValue | undefined): void {
-  const entry = keyEntry(key);
-  if (entry !== undefined) {
-    if (typeof value === 'boolean' || (typeof value === 'string' && value.length <= CACHED_VALUE_MAX)) {
-      const bytes = cachedKeyValue(entry, key, value);
-      if (bytes !== undefined) {
-        w.byte(tag);
-        w.raw(bytes);
-        return;
-      }
-    } else if (typeof value === 'number' && !(Number.isInteger(value) && value >= INT64_MIN && value < INT64_MAX)) {
-      // A double (a phase's ms): KeyValue { key, value: AnyValue { double_value } }, every length
-      // known before it is written (AnyValue: a tag and 8 bytes).
-      const field = entry.field;
-      const length = field.length + 11;
-      if (length < 0x80) {
-        w.byte(tag);
-        w.byte(length);
-        w.raw(field);
-        w.byte(T2_LEN);
-        w.byte(9);
-        w.byte(T4_I64);
-        w.double(value);
-        return;
-      }
+  if (typeof value === 'number' && !(Number.isInteger(value) && value >= INT64_MIN && value < INT64_MAX)) {
+    // A double (a phase's ms, most of a span's attributes): KeyValue { key, value: AnyValue {
+    // double_value } }, every length known before it is written (AnyValue: a tag and 8 bytes).
+    const field = encodedKey(key);
+    if (field !== undefined && field.length + 11 < 0x80) {
+      w.byte(tag);
+      w.byte(field.length + 11);
+      w.raw(field);
+      w.byte(T2_LEN);
+      w.byte(9);
+      w.byte(T4_I64);
+      w.double(value);
+      return;
     }
   }
   writeKeyValueFields(w, tag, key, value);
