@@ -250,12 +250,14 @@ interface ScopeBatch {
 
 /** A tag, and the most bytes a length varint below 2^32 takes. */
 const FRAME = 1 + 5;
+/** The smallest buffer a batch starts in (the writer's own initial size). */
+const MIN_BATCH_BYTES = 64 * 1024;
 
 /**
  * The spans of one batch, encoded as they end, per scope; `finish` frames them as one request.
  * With one scope (photon has one tracer) the request is the buffer the spans were written into,
  * framed in place: no copy of the batch (Buffer.concat of ≈360 KB per 512 spans was ≈5% of the
- * tracer's time); the next batch gets a new buffer of the size this one reached.
+ * tracer's time in one process); the next batch gets a new buffer of the size this one needed.
  */
 export class OtlpBatchEncoder {
   #scopes = new Map<InstrumentationScope, ScopeBatch>();
@@ -303,7 +305,12 @@ export class OtlpBatchEncoder {
       w.varint(length);
       w.raw(only.header);
       const out = w.buf.subarray(at, end);
-      w.buf = Buffer.allocUnsafe(w.buf.length);
+      // The next batch's buffer: the power of two this batch needed, so a steady batch size is
+      // written without growing (each growth copies), and one large batch (spans with many log
+      // events) does not make every later buffer, held while its batch waits, as large.
+      let size = MIN_BATCH_BYTES;
+      while (size < end) size *= 2;
+      w.buf = Buffer.allocUnsafe(size);
       w.pos = only.start;
       return out;
     }

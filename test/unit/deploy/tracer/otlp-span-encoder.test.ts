@@ -192,6 +192,13 @@ describe('the OTLP span encoder', () => {
     expect(names(first)).toEqual(['a', 'b']);
     expect(names(second)).toEqual(['c', 'd', 'e']);
     expect(encoder.finish().length).toBe(encodeResource(RESOURCE).length + 2);
+    // A batch past the first buffer's 64 KiB (it grows while written), then a small one in a new buffer.
+    const big = Array.from({ length: 200 }, (_, i) => `${i}${'x'.repeat(600)}`);
+    const large = batch(big);
+    expect(large.length).toBeGreaterThan(128 * 1024);
+    const small = batch(['f']);
+    expect(names(large)).toEqual(big);
+    expect(names(small)).toEqual(['f']);
   });
 
   it('frames spans of several scopes in one ResourceSpans, and starts empty after finish', () => {
