@@ -13,6 +13,7 @@
 //                               default (PHOTON_SANDBOX), whose sandbox processes' CPU counts (issue 18 asks for the hop)
 //   BENCH_BASELINE=/a,/b        adds "photon @ a", "photon @ b": the standalone of other checkouts (before/after in one run)
 //   BENCH_TRACING=off           leaves the tracing column out
+//   BENCH_BASELINE_TRACED=/a    adds "photon + tracing 100% @ a": another checkout traced (the tracer before/after in one run)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -200,8 +201,15 @@ try {
     targets.push(await photon(`${TRACED} alt`, 7, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'always_on', ...Object.fromEntries(alt) }));
     console.log(`  "${TRACED} alt": ${alt.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   }
-  // Address ids: one 128-block each, 2..6 with an alt column, else 2..7 (the perf block ends at 35119).
-  for (const [i, dir] of baselines.slice(0, alt.length > 0 ? 5 : 6).entries()) targets.push(await photon(baselineLabel(dir), 2 + i, {}, dir));
+  // BENCH_BASELINE_TRACED=/dir: that checkout traced as this one is, beside it; address block 6.
+  const tracedBaseline = process.env.BENCH_BASELINE_TRACED ? resolve(process.env.BENCH_BASELINE_TRACED) : undefined;
+  if (tracedBaseline !== undefined) {
+    targets.push(await photon(`${TRACED} @ ${tracedBaseline.split('/').pop()}`, 6, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'always_on' }, tracedBaseline));
+  }
+  // Address ids: one 128-block each, 2..6 with an alt column, else 2..7 (the perf block ends at 35119);
+  // 2..5 with a traced baseline (block 6) and an alt column (7).
+  const baselineCount = 6 - (alt.length > 0 ? 1 : 0) - (tracedBaseline !== undefined ? 1 : 0);
+  for (const [i, dir] of baselines.slice(0, baselineCount).entries()) targets.push(await photon(baselineLabel(dir), (tracedBaseline !== undefined && 2 + i >= 6) ? 7 : 2 + i, {}, dir));
   try {
     targets.push(await workerd(tmp));
   } catch (err) {
@@ -265,6 +273,10 @@ try {
   }
   const traceAlt = rows.get(`${TRACED} alt`);
   if (traceAlt) console.log(`    tracing alt: throughput ${((1 - traceAlt.rate / p.rate) * 100).toFixed(1)}%, CPU ${((traceAlt.cpuUs / p.cpuUs - 1) * 100).toFixed(1)}%`);
+  for (const [label, r] of rows) {
+    if (!label.startsWith(`${TRACED} @ `)) continue;
+    console.log(`    ${label.slice(TRACED.length + 1)} traced against this untraced: throughput ${((1 - r.rate / p.rate) * 100).toFixed(1)}%, CPU ${((r.cpuUs / p.cpuUs - 1) * 100).toFixed(1)}%${traced ? `; this checkout traced against it: CPU ${r.cpuUs.toFixed(0)} → ${traced.cpuUs.toFixed(0)} µs/req, c=16 ${r.rate.toFixed(0)} → ${traced.rate.toFixed(0)}/s` : ''}`);
+  }
   for (const dir of baselines) {
     const base = rows.get(baselineLabel(dir));
     if (base) console.log(`    against ${dir}: CPU ${base.cpuUs.toFixed(0)} → ${p.cpuUs.toFixed(0)} µs/req, c=16 ${base.rate.toFixed(0)} → ${p.rate.toFixed(0)}/s, p50 ${base.p50.toFixed(3)} → ${p.p50.toFixed(3)} ms`);

@@ -15,7 +15,7 @@ import type { ActivationStore } from '../shared/store/activation-store.js';
 import type { Identity } from '../shared/store/auth-store.js';
 import { actionKey, warmKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
 import { ATTR, PHASE } from '../shared/tracing/attributes.js';
-import { addPhase, inPhase, recordingSpan } from '../shared/tracing/in-phase.js';
+import { addPhase, inPhase, inSyncPhase, recordingSpan } from '../shared/tracing/in-phase.js';
 import { inSpan } from '../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
 import { InvokerPool, type InvokerStatus, type Reservation } from './invoker-pool.js';
@@ -131,7 +131,7 @@ export class LoadBalancer {
     const key = actionKey(action.namespace, action.name);
     const warm = req.warm ?? (await this.#o.warm.forAction(warmKey(req.caller.namespace, action.namespace, action.name)).catch(() => ({})));
     const parent = req.trace ?? ROOT_CONTEXT;
-    const placement = await inPhase(parent, PHASE.placement, async (note) => {
+    const placement = inSyncPhase(parent, PHASE.placement, (note) => {
       const p = place(this.#pool.candidates(key, action.revision, warm), {
         namespace: req.caller.namespace, fqn: key, memoryMb: action.limits.memory, concurrency: action.limits.concurrency,
       });

@@ -1,8 +1,12 @@
 // A recording span of photon's tracer: a plain object with its ids, one clock read at its start
-// and one at its end, its attributes in one object as they were given. At end() it goes to the
-// sink, which encodes (or writes) it at once and keeps nothing of it; the span then lets go of
-// its attributes and events, so nothing it recorded outlives the request that made it (the SDK's
-// spans wait ≈250 activations in its batch queue, long enough to be promoted to old space).
+// and one at its end, its attributes as two flat arrays (keys, values) in the order they were
+// first set. At end() it goes to the sink, which encodes (or writes) it at once and keeps nothing
+// of it; the span then lets go of its attributes and events, so nothing it recorded outlives the
+// request that made it (the SDK's spans wait ≈250 activations in its batch queue, long enough to
+// be promoted to old space). Flat arrays, not an object keyed by attribute name: a span's ~17
+// keys added one by one to an object cost a keyed store through a megamorphic stub each (the
+// keys differ per call site) and a `for … in` to encode; an array append and a scan of ≤ 20
+// interned strings are cheaper, and the encoder walks them by index (shared/tracing/README.md).
 import { SpanStatusCode, type Attributes, type AttributeValue, type Exception, type Link, type SpanContext, type SpanKind, type SpanStatus, type TimeInput, type TraceState, type Span } from '@opentelemetry/api';
 
 /** Where a span goes when it ends. */
@@ -45,6 +49,9 @@ export interface ParentRef {
 }
 
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
+/** An ended span's attributes: empty, and never written to (setAttribute returns first). */
+const NO_KEYS: string[] = [];
+const NO_VALUES: AttributeValue[] = [];
 const ORIGIN = performance.timeOrigin;
 
 /** Epoch ms now: one clock read. */
@@ -62,15 +69,17 @@ const isTime = (x: unknown): x is TimeInput => typeof x === 'number' || x instan
 export class LeanSpan implements Span {
   name: string;
   endMs = 0;
-  attributes: Attributes;
+  /** Attribute keys, in the order first set; `values[i]` is `keys[i]`'s value. */
+  keys: string[] = [];
+  values: AttributeValue[] = [];
   droppedAttributes = 0;
   events: SpanEvent[] | undefined;
   droppedEvents = 0;
   droppedLinks = 0;
   status: SpanStatus = { code: SpanStatusCode.UNSET };
   #ended = false;
-  #count: number;
   #context: SpanContext | undefined;
+  #traceparent: string | undefined;
 
   constructor(
     readonly scope: InstrumentationScope,
@@ -87,20 +96,25 @@ export class LeanSpan implements Span {
   ) {
     this.name = name;
     // A copy: the caller's object may be shared or changed later; undefined values are not kept.
-    const own: Attributes = {};
-    let count = 0;
+    // Its keys are distinct, so no scan for an earlier one.
+    const max = limits.attributes;
     for (const key in attributes) {
       const value = attributes[key];
       if (value === undefined || value === null) continue;
-      if (count >= limits.attributes) {
+      if (this.keys.length >= max) {
         this.droppedAttributes++;
         continue;
       }
-      own[key] = value;
-      count++;
+      this.keys.push(key);
+      this.values.push(value);
     }
-    this.attributes = own;
-    this.#count = count;
+  }
+
+  /** The attributes as one object (the file sink, tests); the encoder reads `keys`/`values`. */
+  get attributes(): Attributes {
+    const out: Attributes = {};
+    for (let i = 0; i < this.keys.length; i++) out[this.keys[i]!] = this.values[i];
+    return out;
   }
 
   spanContext(): SpanContext {
@@ -109,17 +123,29 @@ export class LeanSpan implements Span {
     return this.#context;
   }
 
+  /**
+   * The W3C traceparent of this span (sampled), made once: the same string goes into the bus
+   * message's headers and the HTTP answer's. Its ids are the tracer's own, valid by construction.
+   */
+  traceparent(): string {
+    this.#traceparent ??= `00-${this.traceId}-${this.spanId}-01`;
+    return this.#traceparent;
+  }
+
   setAttribute(key: string, value: AttributeValue): this {
     if (this.#ended || value === undefined || value === null) return this;
-    const attrs = this.attributes;
-    if (attrs[key] === undefined) {
-      if (this.#count >= this.limits.attributes) {
-        this.droppedAttributes++;
-        return this;
-      }
-      this.#count++;
+    const keys = this.keys;
+    const at = keys.indexOf(key);
+    if (at >= 0) {
+      this.values[at] = value;
+      return this;
     }
-    attrs[key] = value;
+    if (keys.length >= this.limits.attributes) {
+      this.droppedAttributes++;
+      return this;
+    }
+    keys.push(key);
+    this.values.push(value);
     return this;
   }
 
@@ -175,7 +201,8 @@ export class LeanSpan implements Span {
     this.endMs = end < this.startMs ? this.startMs : end;
     this.sink.onEnd(this);
     // Encoded: let go of what was recorded (the span itself may live on in a context a while).
-    this.attributes = NO_ATTRIBUTES;
+    this.keys = NO_KEYS;
+    this.values = NO_VALUES;
     this.events = undefined;
   }
 

@@ -17,7 +17,11 @@ export class LeanTracer implements Tracer {
   }
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = api.active()): Span {
-    const p = options.root ? undefined : trace.getSpanContext(ctx);
+    const parentSpan = options.root ? undefined : trace.getSpan(ctx);
+    // A parent of this tracer's own (the controller's span below which it publishes) has ids made
+    // here and valid by construction: its fields as they are, no context object, no hex check.
+    if (parentSpan instanceof LeanSpan) return this.#below(name, options, parentSpan);
+    const p = parentSpan?.spanContext();
     const parent = p !== undefined && trace.isSpanContextValid(p) ? p : undefined;
     const traceId = parent?.traceId ?? randomHex(16);
     const spanId = randomHex(8);
@@ -28,6 +32,21 @@ export class LeanTracer implements Tracer {
       this.scope, this.sink, this.limits, traceId, spanId,
       parent === undefined ? undefined : { spanId: parent.spanId, isRemote: parent.isRemote === true },
       parent?.traceState, name, options.kind ?? SpanKind.INTERNAL, options.attributes,
+      options.startTime === undefined ? nowMs() : epochMs(options.startTime),
+    );
+    if (options.links) span.addLinks(options.links);
+    return span;
+  }
+
+  /** startSpan below a recording LeanSpan: the same decision and fields, from the parent's own. */
+  #below(name: string, options: SpanOptions, parent: LeanSpan): Span {
+    const spanId = randomHex(8);
+    if (!this.sampler(parent.spanContext(), parent.traceId)) {
+      return trace.wrapSpanContext({ traceId: parent.traceId, spanId, traceFlags: TraceFlags.NONE, ...(parent.traceState ? { traceState: parent.traceState } : {}) });
+    }
+    const span = new LeanSpan(
+      this.scope, this.sink, this.limits, parent.traceId, spanId, { spanId: parent.spanId, isRemote: false },
+      parent.traceState, name, options.kind ?? SpanKind.INTERNAL, options.attributes,
       options.startTime === undefined ? nowMs() : epochMs(options.startTime),
     );
     if (options.links) span.addLinks(options.links);

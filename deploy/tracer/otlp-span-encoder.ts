@@ -44,7 +44,10 @@ const T16_I32 = [((16 << 3) | I32) & 0x7f | 0x80, (16 << 3) >>> 7] as const;
 /**
  * Each attribute key's KeyValue.key field (tag, length, UTF-8), encoded once: photon's keys are a
  * small fixed set (shared/tracing/attributes.ts), written on every span. Bounded, so keys made up
- * at run time cannot grow it without end; past the bound a key is encoded each time.
+ * at run time cannot grow it without end; past the bound a key is encoded each time. (Values are
+ * not cached: photon's string values are new strings per request — ids, `ns/name` — whose lookup
+ * hashes and compares them in full; a per-key value cache made the encoder slower in a server,
+ * see shared/tracing/README.md.)
  */
 const KEY_CACHE_MAX = 512;
 const keyCache = new Map<string, Uint8Array>();
@@ -65,22 +68,50 @@ function encodedKey(key: string): Uint8Array | undefined {
 function writeAttributes(w: ProtobufWriter, tag: number, attributes: Attributes): void {
   for (const key in attributes) {
     const value = attributes[key];
-    if (value === undefined) continue;
-    w.byte(tag);
-    const kv = w.startMessage();
-    const cached = encodedKey(key);
-    if (cached === undefined) {
-      w.byte(T1_LEN);
-      w.string(key);
-    } else {
-      w.raw(cached);
-    }
-    w.byte(T2_LEN);
-    const any = w.startMessage();
-    writeAnyValue(w, value);
-    w.endMessage(any);
-    w.endMessage(kv);
+    if (value !== undefined) writeKeyValue(w, tag, key, value);
   }
+}
+
+/** A span's attributes, kept as two arrays (lean-span.ts): the same KeyValues, walked by index. */
+function writeAttributeArrays(w: ProtobufWriter, tag: number, keys: readonly string[], values: readonly AttributeValue[]): void {
+  for (let i = 0; i < keys.length; i++) writeKeyValue(w, tag, keys[i]!, values[i]);
+}
+
+function writeKeyValue(w: ProtobufWriter, tag: number, key: string, value: AttributeValue | undefined): void {
+  if (typeof value === 'number' && !(Number.isInteger(value) && value >= INT64_MIN && value < INT64_MAX)) {
+    // A double (a phase's ms, most of a span's attributes): KeyValue { key, value: AnyValue {
+    // double_value } }, every length known before it is written (AnyValue: a tag and 8 bytes).
+    const field = encodedKey(key);
+    if (field !== undefined && field.length + 11 < 0x80) {
+      w.byte(tag);
+      w.byte(field.length + 11);
+      w.raw(field);
+      w.byte(T2_LEN);
+      w.byte(9);
+      w.byte(T4_I64);
+      w.double(value);
+      return;
+    }
+  }
+  writeKeyValueFields(w, tag, key, value);
+}
+
+/** A KeyValue written field by field: the reference every faster path above must equal. */
+function writeKeyValueFields(w: ProtobufWriter, tag: number, key: string, value: AttributeValue | undefined): void {
+  w.byte(tag);
+  const kv = w.startMessage();
+  const cached = encodedKey(key);
+  if (cached === undefined) {
+    w.byte(T1_LEN);
+    w.string(key);
+  } else {
+    w.raw(cached);
+  }
+  w.byte(T2_LEN);
+  const any = w.startMessage();
+  writeAnyValue(w, value);
+  w.endMessage(any);
+  w.endMessage(kv);
 }
 
 function writeAnyValue(w: ProtobufWriter, value: AttributeValue | null | undefined): void {
@@ -165,7 +196,7 @@ export function writeSpan(w: ProtobufWriter, s: LeanSpan): void {
   w.epochNanos(s.startMs);
   w.byte(T8_I64);
   w.epochNanos(s.endMs);
-  writeAttributes(w, T9_LEN, s.attributes);
+  writeAttributeArrays(w, T9_LEN, s.keys, s.values);
   w.byte(T10_VARINT);
   w.varint(s.droppedAttributes);
   if (s.events !== undefined) {
@@ -204,9 +235,32 @@ export function writeSpan(w: ProtobufWriter, s: LeanSpan): void {
 
 const varintSize = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
 
-/** The spans of one batch, encoded as they end, per scope; `finish` frames them as one request. */
+/** One scope's spans of the batch being filled, written after room left for the request's framing. */
+interface ScopeBatch {
+  /** InstrumentationScope, tag included (encodeScope). */
+  header: Buffer;
+  spans: ProtobufWriter;
+  /**
+   * Where the spans begin: the bytes before are left for the framing of a request with this scope
+   * alone (ResourceSpans' tag and length, the resource, ScopeSpans' tag and length, the scope),
+   * written there by `finish` so the batch goes out without being copied.
+   */
+  start: number;
+}
+
+/** A tag, and the most bytes a length varint below 2^32 takes. */
+const FRAME = 1 + 5;
+/** The smallest buffer a batch starts in (the writer's own initial size). */
+const MIN_BATCH_BYTES = 64 * 1024;
+
+/**
+ * The spans of one batch, encoded as they end, per scope; `finish` frames them as one request.
+ * With one scope (photon has one tracer) the request is the buffer the spans were written into,
+ * framed in place: no copy of the batch (Buffer.concat of ≈360 KB per 512 spans was ≈5% of the
+ * tracer's time in one process); the next batch gets a new buffer of the size this one needed.
+ */
 export class OtlpBatchEncoder {
-  #scopes = new Map<InstrumentationScope, { header: Buffer; spans: ProtobufWriter }>();
+  #scopes = new Map<InstrumentationScope, ScopeBatch>();
   count = 0;
 
   constructor(private readonly resource: Buffer) {}
@@ -214,7 +268,11 @@ export class OtlpBatchEncoder {
   add(span: LeanSpan): void {
     let scope = this.#scopes.get(span.scope);
     if (scope === undefined) {
-      scope = { header: encodeScope(span.scope), spans: new ProtobufWriter() };
+      const header = encodeScope(span.scope);
+      const start = FRAME + this.resource.length + FRAME + header.length;
+      scope = { header, spans: new ProtobufWriter(), start };
+      scope.spans.ensure(start);
+      scope.spans.pos = start;
       this.#scopes.set(span.scope, scope);
     }
     writeSpan(scope.spans, span);
@@ -223,29 +281,52 @@ export class OtlpBatchEncoder {
 
   /**
    * The ExportTraceServiceRequest of the spans added since the last finish (one ResourceSpans,
-   * one ScopeSpans per scope); the encoder is empty again and keeps its buffers.
+   * one ScopeSpans per scope); the encoder is empty again.
    */
   finish(): Buffer {
-    const scopes = [...this.#scopes.values()].filter((scope) => scope.spans.pos > 0);
+    const scopes = [...this.#scopes.values()].filter((scope) => scope.spans.pos > scope.start);
+    const scopeLength = (scope: ScopeBatch): number => scope.header.length + scope.spans.pos - scope.start;
     let resourceSpans = this.resource.length;
-    for (const scope of scopes) {
-      const length = scope.header.length + scope.spans.pos;
-      resourceSpans += 1 + varintSize(length) + length;
+    for (const scope of scopes) resourceSpans += 1 + varintSize(scopeLength(scope)) + scopeLength(scope);
+    this.count = 0;
+    const only = scopes.length === 1 ? scopes[0]! : undefined;
+    if (only !== undefined) {
+      // The framing, written backwards into the room before the spans: the request is then the
+      // writer's own buffer from there, handed over as it is.
+      const w = only.spans;
+      const end = w.pos;
+      const length = scopeLength(only);
+      const at = only.start - (1 + varintSize(resourceSpans) + this.resource.length + 1 + varintSize(length) + only.header.length);
+      w.pos = at;
+      w.byte(T1_LEN);
+      w.varint(resourceSpans);
+      w.raw(this.resource);
+      w.byte(T2_LEN);
+      w.varint(length);
+      w.raw(only.header);
+      const out = w.buf.subarray(at, end);
+      // The next batch's buffer: the power of two this batch needed, so a steady batch size is
+      // written without growing (each growth copies), and one large batch (spans with many log
+      // events) does not make every later buffer, held while its batch waits, as large.
+      let size = MIN_BATCH_BYTES;
+      while (size < end) size *= 2;
+      w.buf = Buffer.allocUnsafe(size);
+      w.pos = only.start;
+      return out;
     }
-    // One copy of the spans' bytes: the frames, then every piece, joined by Buffer.concat.
+    // Several scopes: one copy of the spans' bytes, the frames and every piece joined by Buffer.concat.
     const pieces: Buffer[] = [];
     const frame = new ProtobufWriter(16);
-    frame.tag(1, LEN);
+    frame.byte(T1_LEN);
     frame.varint(resourceSpans);
     pieces.push(frame.take(), this.resource);
     for (const scope of scopes) {
-      frame.tag(2, LEN);
-      frame.varint(scope.header.length + scope.spans.pos);
-      pieces.push(frame.take(), scope.header, scope.spans.buf.subarray(0, scope.spans.pos));
+      frame.byte(T2_LEN);
+      frame.varint(scopeLength(scope));
+      pieces.push(frame.take(), scope.header, scope.spans.buf.subarray(scope.start, scope.spans.pos));
     }
     const out = Buffer.concat(pieces);
-    for (const scope of scopes) scope.spans.pos = 0;
-    this.count = 0;
+    for (const scope of scopes) scope.spans.pos = scope.start;
     return out;
   }
 }

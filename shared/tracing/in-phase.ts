@@ -48,6 +48,25 @@ async function inRecordedPhase<T>(span: Span, key: string, fn: (note: PhaseNote)
   }
 }
 
+/**
+ * Runs synchronous `fn` as phase `key` of the span in `ctx` (placement: a choice among the
+ * invokers in memory). No promise, no await: the caller goes on in the same turn, traced or not.
+ */
+export function inSyncPhase<T>(ctx: Context, key: string, fn: (note: PhaseNote) => T): T {
+  const span = recordingSpan(ctx);
+  if (span === undefined) return fn(ignore);
+  const start = performance.now();
+  try {
+    return fn((k, v) => { span.setAttribute(k, v); });
+  } catch (err) {
+    span.setAttribute(PHASE_FAILED, key);
+    span.recordException(err as Error);
+    throw err;
+  } finally {
+    span.setAttribute(key, ms(performance.now() - start));
+  }
+}
+
 /** A phase that was timed elsewhere (the pool reports its own), on a recording span. */
 export function addPhase(span: Span, key: string, startMs: number, endMs: number): void {
   span.setAttribute(key, ms(endMs - startMs));

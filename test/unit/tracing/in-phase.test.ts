@@ -4,7 +4,7 @@ import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { AlwaysOnSampler, InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { PHASE, PHASE_FAILED } from '../../../shared/tracing/attributes.js';
-import { addPhase, inPhase } from '../../../shared/tracing/in-phase.js';
+import { addPhase, inPhase, inSyncPhase } from '../../../shared/tracing/in-phase.js';
 import { startSpanIn } from '../../../shared/tracing/in-span.js';
 
 const exporter = new InMemorySpanExporter();
@@ -59,6 +59,35 @@ describe('inPhase', () => {
     span.end();
     await inPhase(trace.setSpan(ROOT_CONTEXT, span), PHASE.publish, async (note) => { note('late', true); });
     expect(exporter.getFinishedSpans()[0]!.attributes).toEqual({});
+  });
+});
+
+describe('inSyncPhase', () => {
+  it('returns the work\'s value in the same turn, with the phase\'s duration and notes on the recording span', () => {
+    const span = startSpanIn(ROOT_CONTEXT, 'root');
+    const got = inSyncPhase(trace.setSpan(ROOT_CONTEXT, span), PHASE.placement, (note) => {
+      note('photon.invoker', 'invoker0');
+      return 7;
+    });
+    span.end();
+    expect(got).toBe(7);
+    const root = exporter.getFinishedSpans()[0]!;
+    expect(root.attributes['photon.invoker']).toBe('invoker0');
+    expect(root.attributes[PHASE.placement]).toBeTypeOf('number');
+  });
+
+  it('records a throw on the span (which phase, the exception) and throws it on; under no span, only throws', () => {
+    const span = startSpanIn(ROOT_CONTEXT, 'root');
+    expect(() => inSyncPhase(trace.setSpan(ROOT_CONTEXT, span), PHASE.placement, () => { throw new Error('no invokers'); })).toThrow('no invokers');
+    span.end();
+    const root = exporter.getFinishedSpans()[0]!;
+    expect(root.attributes[PHASE_FAILED]).toBe(PHASE.placement);
+    expect(root.attributes[PHASE.placement]).toBeTypeOf('number');
+    expect(root.events.find((e) => e.name === 'exception')?.attributes?.['exception.message']).toBe('no invokers');
+    exporter.reset();
+    expect(() => inSyncPhase(ROOT_CONTEXT, PHASE.placement, () => { throw new Error('at once'); })).toThrow('at once');
+    expect(inSyncPhase(ROOT_CONTEXT, PHASE.placement, (note) => { note('a', 1); return 'ran'; })).toBe('ran');
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 });
 

@@ -124,6 +124,16 @@ describe('the W3C propagator', () => {
     { traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' },
     { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01' },
     { traceparent: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01' },
+    // The canonical form's shortcut (55 characters, version 00) must refuse what PARSE refuses.
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-FF' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7-01' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7_01' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902bé-01' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0f' },
+    { traceparent: '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    { traceparent: 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0' },
     { traceparent: 'garbage' },
     {},
   ];
@@ -141,6 +151,22 @@ describe('the W3C propagator', () => {
       expect(outA).toEqual(outB);
     }
     expect(ours.fields()).toEqual(sdk.fields());
+  });
+
+  it('injects from a recording span of photon\'s tracer (its traceparent made once) what the SDK injects for its context', () => {
+    const provider = new LeanTracerProvider(() => true, sink, { attributes: 128, events: 128 });
+    const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true, traceState: createTraceState('vendor=x') });
+    for (const ctx of [ROOT_CONTEXT, parent]) {
+      const span = provider.getTracer('photon').startSpan('s', {}, ctx);
+      for (let i = 0; i < 2; i++) {
+        const outA: Record<string, string> = {};
+        const outB: Record<string, string> = {};
+        ours.inject(trace.setSpan(ROOT_CONTEXT, span), outA, defaultTextMapSetter);
+        sdk.inject(trace.setSpanContext(ROOT_CONTEXT, span.spanContext()), outB, defaultTextMapSetter);
+        expect(outA).toEqual(outB);
+      }
+      span.end();
+    }
   });
 });
 

@@ -84,6 +84,9 @@ function makeSpans(tracer: Tracer): void {
   root.setAttribute('photon.list', ['a', 'b']);
   root.setAttribute('photon.unicode', 'grüße ✓ '.repeat(20));
   root.setAttribute('photon.long', 'x'.repeat(300));
+  // Set again: the value changes, the attribute keeps its first place (the SDK's object order).
+  root.setAttribute('photon.phase.auth_ms', 0.043);
+  root.setAttribute('http.request.method', 'PUT');
   root.setStatus({ code: SpanStatusCode.OK });
   const child = tracer.startSpan('invoker.activation', { kind: SpanKind.CONSUMER, startTime: T0 + 1.5 }, REMOTE);
   child.addEvent('log', { 'log.record': '2026-01-01T00:00:00.000Z stdout: tracing 1' }, T0 + 2.125);
@@ -96,12 +99,20 @@ function makeSpans(tracer: Tracer): void {
   root.end(T0 + 7.001);
 }
 
-/** More distinct attribute keys than the encoder's key cache holds (512), some of them not ASCII. */
+/**
+ * More distinct attribute keys than the encoder's key cache holds (512), some of them not ASCII;
+ * and keys whose values repeat or not, more of them than it keeps per key (8), long and short.
+ */
 function makeManyKeys(tracer: Tracer): void {
   const root = tracer.startSpan('many', { startTime: T0 }, ROOT_CONTEXT);
-  for (let j = 0; j < 7; j++) {
+  for (let j = 0; j < 12; j++) {
     const child = tracer.startSpan(`many.${j}`, { startTime: T0 + 1 + j }, trace.setSpan(ROOT_CONTEXT, root));
-    for (let i = 0; i < 100; i++) child.setAttribute(i % 3 === 0 ? `schlüssel.${j}.${i}` : `key.${j}.${i}`, i);
+    child.setAttribute('photon.repeated', j % 3 === 0 ? 'warm' : 'prewärm');
+    child.setAttribute('photon.distinct', `value-${j}`);
+    child.setAttribute('photon.length', 'y'.repeat(60 + j));
+    child.setAttribute('photon.flag', j % 2 === 0);
+    child.setAttribute('photon.phase.x_ms', j + 0.25);
+    for (let i = 0; i < 60; i++) child.setAttribute(i % 3 === 0 ? `schlüssel.${j}.${i}` : `key.${j}.${i}`, i % 4 === 1 ? `v${i % 10}` : i);
     child.end(T0 + 10);
   }
   root.end(T0 + 11);
@@ -163,6 +174,31 @@ describe('the OTLP span encoder', () => {
     const n = 20_000 + 3; // the string's own varint length takes 3 bytes
     expect([...bytes.subarray(0, 3)]).toEqual([(n & 0x7f) | 0x80, ((n >>> 7) & 0x7f) | 0x80, n >>> 14]);
     expect(bytes.length).toBe(3 + n);
+  });
+
+  it('hands a one-scope batch over as it was written (framed in place), and writes the next one elsewhere', () => {
+    const encoder = new OtlpBatchEncoder(encodeResource(RESOURCE));
+    const sink: SpanSink = { onEnd: (s) => encoder.add(s), forceFlush: async () => undefined, shutdown: async () => undefined };
+    const tracer = new LeanTracerProvider(() => true, sink, { attributes: 128, events: 128 }).getTracer('photon');
+    const batch = (names: string[]): Buffer => {
+      for (const name of names) tracer.startSpan(name, { attributes: { 'photon.action': `guest/${name}` } }, ROOT_CONTEXT).end();
+      return encoder.finish();
+    };
+    const names = (bytes: Buffer): unknown[] => (((decode(bytes, request)[1]![0] as Decoded)[2] as Decoded[])[0]![2] as Decoded[]).map((span) => span[5]![0]);
+    const first = batch(['a', 'b']);
+    const copy = Buffer.from(first);
+    const second = batch(['c', 'd', 'e']);
+    expect(first.equals(copy)).toBe(true);
+    expect(names(first)).toEqual(['a', 'b']);
+    expect(names(second)).toEqual(['c', 'd', 'e']);
+    expect(encoder.finish().length).toBe(encodeResource(RESOURCE).length + 2);
+    // A batch past the first buffer's 64 KiB (it grows while written), then a small one in a new buffer.
+    const big = Array.from({ length: 200 }, (_, i) => `${i}${'x'.repeat(600)}`);
+    const large = batch(big);
+    expect(large.length).toBeGreaterThan(128 * 1024);
+    const small = batch(['f']);
+    expect(names(large)).toEqual(big);
+    expect(names(small)).toEqual(['f']);
   });
 
   it('frames spans of several scopes in one ResourceSpans, and starts empty after finish', () => {
