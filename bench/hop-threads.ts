@@ -1,8 +1,11 @@
 // Where a sandboxed warm activation's CPU goes, by thread (issue 13, the hop): one process holds an
-// inline pool and a SandboxRunner with one sandbox; blocks of warm hello worlds, inline and through
-// the sandbox alternately, and around each block every thread's CPU (schedstat), context switches
-// and the processes' page faults, per activation, by thread name. BENCH_HOLD_S=<s> then keeps the
-// sandbox busy for that long and prints its pid, for perf/strace from another shell.
+// inline pool, a SandboxRunner with one sandbox, a Node IPC echo child and an echo worker thread.
+// Each round: warm hello worlds inline; a bare IPC round trip to the child; inline + that round
+// trip; the same two with the worker thread instead (no second address space); then through the
+// sandbox, as is and, with BENCH_VARIANT, in a scheduling state alternated with it (applyVariant).
+// Around each block every thread's CPU (schedstat), sleeps (voluntary switches) and preemptions per
+// activation by thread name, and the machine's IPIs (wake-ups sent to the other vCPU).
+// BENCH_HOLD_S=<s> then keeps the sandbox busy for that long and prints both pids, for perf/strace.
 //   flock /tmp/photon-e2e.lock node --no-node-snapshot --import tsx bench/hop-threads.ts [rounds]
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -73,8 +76,6 @@ function ipis(): number {
   return n;
 }
 
-/** Minor page faults of `pid` (/proc/<pid>/stat field 10). */
-const minflt = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[7]);
 
 /** Per thread name: µs of CPU and switches per call between two snapshots. */
 function diff(a: Map<string, ThreadStat>, b: Map<string, ThreadStat>, calls: number): Map<string, { us: number; sw: number; pre: number }> {
