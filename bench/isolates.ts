@@ -11,6 +11,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import os from 'node:os';
+import { spawn } from 'node:child_process';
 import { createIsolateRuntime } from '../invoker/isolate/isolate-runtime.js';
 import type { LayerSnapshotMode } from '../invoker/pool/layer-choice.js';
 import { IsolatePool } from '../invoker/pool/isolate-pool.js';
@@ -141,38 +142,56 @@ async function warmOverhead(cache: NamespaceCache): Promise<number[]> {
 /**
  * The supervisor→sandbox hop (invoker/sandbox/): the same warm hello world through an inline pool
  * and through a sandbox process (one, unprivileged, in its cgroup), interleaved in the same run,
- * plus the resident memory of that sandbox process with one warm isolate.
+ * plus the resident memory of that sandbox process with one warm isolate. A third arm, interleaved
+ * too, is inline followed by a bare Node IPC round trip to an echo child (the run message out, the
+ * same back): what the hop would cost if photon's side of it were free. On this VM a warm
+ * activation costs more when the event loop does anything else between two of them (bench/README.md
+ * "hop-interleave"), so the gap to this arm, not to inline alone, is what photon's sandbox code adds.
  */
-async function sandboxHop(cache: NamespaceCache): Promise<{ inline: number[]; sandbox: number[]; sandboxRssMb: number; last: { run: RunMessage; outcome: ActivationOutcome; action: Action } }> {
+async function sandboxHop(cache: NamespaceCache): Promise<{ inline: number[]; sandbox: number[]; inlineRoundTrip: number[]; sandboxRssMb: number; last: { run: RunMessage; outcome: ActivationOutcome; action: Action } }> {
   const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, idPrefix: 'tib-h' });
   const runner = new SandboxRunner({ invokerId: 'tib', namespaces: cache, count: 1, prewarm: { count: 0, memoryMb: 128 }, log: quiet });
   await runner.start();
   const a = benchAction('hop', HELLO);
   const viaSandbox = (): Promise<ActivationOutcome> => runner.run({ action: a, params: { name: 'x' }, activationId: activation(a).activationId, namespace: 'guest', deadline: Date.now() + a.limits.timeout });
+  // The echo child of the third arm: Node's IPC channel and nothing behind it.
+  const echo = spawn(process.execPath, ['-e', "process.on('message', (m) => process.send(m))"], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ping = (activationId: string): Promise<void> =>
+    new Promise((r) => {
+      echo.once('message', () => r());
+      echo.send({ t: 'run', id: 1, actionKey: `${a.namespace}/${a.name}@${a.revision}`, params: { name: 'x' }, activationId, namespace: 'guest', actionName: `/${a.namespace}/${a.name}`, deadline: Date.now() + a.limits.timeout });
+    });
   try {
     for (let i = 0; i < 500; i++) {
       check(await pool.run(a, { name: 'x' }, activation(a)), 'warm-up inline');
       check(await viaSandbox(), 'warm-up sandbox');
+      await ping('warm-up');
     }
     const inline: number[] = [];
     const sandbox: number[] = [];
+    const inlineRoundTrip: number[] = [];
     let lastOutcome: ActivationOutcome | null = null;
     for (let i = 0; i < N_WARM; i++) {
       const t0 = performance.now();
       const o1 = await pool.run(a, { name: 'x' }, activation(a));
       const t1 = performance.now();
       const o2 = await viaSandbox();
-      sandbox.push(performance.now() - t1);
+      const t2 = performance.now();
+      const o3 = await pool.run(a, { name: 'x' }, activation(a));
+      await ping(o3.activationId);
+      inlineRoundTrip.push(performance.now() - t2);
+      sandbox.push(t2 - t1);
       inline.push(t1 - t0);
-      if (o1.startKind !== 'warm' || o2.startKind !== 'warm') throw new Error('expected warm starts');
+      if (o1.startKind !== 'warm' || o2.startKind !== 'warm' || o3.startKind !== 'warm') throw new Error('expected warm starts');
       lastOutcome = o2;
     }
     const pid = runner.pids()[0];
     const rss = pid === undefined ? NaN : Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
     // The run message of a warm activation as the supervisor sends it (the sandbox knows the action).
     const run: RunMessage = { t: 'run', id: N_WARM, actionKey: `${a.namespace}/${a.name}@${a.revision}`, params: { name: 'x' }, activationId: activation(a).activationId, namespace: 'guest', actionName: `/${a.namespace}/${a.name}`, deadline: Date.now() + a.limits.timeout };
-    return { inline, sandbox, sandboxRssMb: rss, last: { run, outcome: lastOutcome!, action: a } };
+    return { inline, sandbox, inlineRoundTrip, sandboxRssMb: rss, last: { run, outcome: lastOutcome!, action: a } };
   } finally {
+    echo.kill();
     await pool.close();
     await runner.close();
   }
@@ -369,11 +388,12 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--hop')) {
     // Only the supervisor→sandbox hop (npm run bench:isolates -- --hop): a quick look at its cost.
-    return withCache({ invokerId: 'tibh', idBase: 63616, idCount: 64, floor: 8, ceiling: 32 }, async (small) => {
+    return withCache({ invokerId: 'tibh', idBase: Number(process.env.BENCH_ID_BASE ?? 63616), idCount: 64, floor: 8, ceiling: 32 }, async (small) => {
       const hop = await sandboxHop(small);
       const starts = await sandboxStartTimes(small);
       printStarts(starts);
       console.log(`warm hello world, interleaved, ${N_WARM} each: inline p50 ${ms(pct(hop.inline, 0.5))} p99 ${ms(pct(hop.inline, 0.99))}; through a sandbox process p50 ${ms(pct(hop.sandbox, 0.5))} p99 ${ms(pct(hop.sandbox, 0.99))}; added at p50 ${ms(pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5))}; sandbox RSS ${hop.sandboxRssMb.toFixed(1)} MB`);
+      console.log(`  inline + a bare IPC round trip (echo child), interleaved with them: p50 ${ms(pct(hop.inlineRoundTrip, 0.5))} p99 ${ms(pct(hop.inlineRoundTrip, 0.99))}; the sandbox over it at p50 ${ms(pct(hop.sandbox, 0.5) - pct(hop.inlineRoundTrip, 0.5))} (photon's own share of the hop)`);
       const codec = messageCost(hop.last.run, hop.last.outcome, hop.last.action);
       console.log(`of the hop, serialising its two messages (run ${codec.runBytes} B, done ${codec.doneBytes} B; encode + decode, in this process): IPC serialization 'json' ${codec.jsonUs.toFixed(1)} µs, 'advanced' ${codec.advancedUs.toFixed(1)} µs; as sent (json, done packed to ${codec.packedDoneBytes} B, outcome-wire.ts) ${codec.packedUs.toFixed(1)} µs; load ${os.loadavg()[0]!.toFixed(2)}`);
     });
@@ -440,6 +460,7 @@ async function main(): Promise<void> {
     const added = pct(hop.sandbox, 0.5) - pct(hop.inline, 0.5);
     console.log(`warm call through a sandbox process (same run)  p50 ${ms(pct(hop.sandbox, 0.5)).padEnd(9)} p99 ${ms(pct(hop.sandbox, 0.99)).padEnd(9)}  ≤ +100 µs (issue 13)`);
     console.log(`  inline, interleaved with it                   p50 ${ms(pct(hop.inline, 0.5)).padEnd(9)} p99 ${ms(pct(hop.inline, 0.99)).padEnd(9)}            hop adds ${ms(added)} at p50 (×${(pct(hop.sandbox, 0.5) / pct(hop.inline, 0.5)).toFixed(2)})`);
+    console.log(`  inline + a bare IPC round trip, interleaved   p50 ${ms(pct(hop.inlineRoundTrip, 0.5)).padEnd(9)} p99 ${ms(pct(hop.inlineRoundTrip, 0.99)).padEnd(9)}            the sandbox over it: ${ms(pct(hop.sandbox, 0.5) - pct(hop.inlineRoundTrip, 0.5))} at p50 (photon's own share)`);
     console.log(`RSS of one sandbox process (one warm isolate)   ${hop.sandboxRssMb.toFixed(1)} MB`);
     console.log(`RSS per warm hello-world isolate                ${dense.perIsolateMb.toFixed(2)} MB (${dense.count} isolates measured)   ≤ 2 MB    Photons@Graal 10–15 MB; JVM 50–90 MB`);
     console.log(`warm isolates in 8 GB (extrapolated from ${dense.count})    ${fits}                             ≥ 2000    SEUSS 50,000+ cached vs 3,000`);
