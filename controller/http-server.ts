@@ -4,11 +4,11 @@
 // (any status, headers and bytes, their own CORS), written as it is by writeWebReply. Nothing else
 // writes to the response.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { StoreUnavailableError } from '../shared/store/store-unavailable-error.js';
 import { ATTR, PHASE, TRACER_NAME } from '../shared/tracing/attributes.js';
 import { inPhase } from '../shared/tracing/in-phase.js';
-import { traceparentOf } from '../shared/tracing/in-span.js';
+import { traceparentOf, tracingOff } from '../shared/tracing/in-span.js';
 import { extractTraceContext } from '../shared/tracing/trace-headers.js';
 import { splitPath } from '../shared/model/package.js';
 import { actionRef, actionsApi } from './actions-api.js';
@@ -39,15 +39,25 @@ const CORS = {
 
 const tracer = trace.getTracer(TRACER_NAME);
 
+/**
+ * A request's span and its context without an SDK (tracing off) and without a caller's
+ * traceparent: what the API's no-op tracer would answer, made once instead of per request.
+ */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+const NO_SPAN_CONTEXT = trace.setSpan(ROOT_CONTEXT, NO_SPAN);
+
 export function createApiServer(deps: ApiDeps, metrics?: ControllerMetrics): Server {
   const server = createServer(serverTimeoutOptions(deps.config), (req, res) => {
     const startedAt = performance.now();
     // The root of an activation's trace, with the controller's phases as its attributes; across the
     // bus, the invoker's span hangs below. A caller's own traceparent makes photon's spans part of
     // the caller's trace; without one there is nothing for the propagator to parse.
+    // Without an SDK the span and its context would be built for nothing on every request (a
+    // caller's traceparent is still carried through, by the registered propagator if any).
+    const off = typeof req.headers.traceparent !== 'string' && tracingOff();
     const parent = typeof req.headers.traceparent === 'string' ? extractTraceContext(headerRecord(req.headers)) : ROOT_CONTEXT;
-    const span = tracer.startSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent);
-    void handle(req, res, deps, span, trace.setSpan(parent, span)).then((status) => {
+    const span = off ? NO_SPAN : tracer.startSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent);
+    void handle(req, res, deps, span, off ? NO_SPAN_CONTEXT : trace.setSpan(parent, span), metrics?.active === true).then((status) => {
       span.setAttribute(ATTR.httpStatus, status);
       metrics?.answered(req, res, status, startedAt);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -70,7 +80,8 @@ function headerRecord(headers: IncomingMessage['headers']): Record<string, strin
   return out;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, span: Span, ctx: Context): Promise<number> {
+/** `readBack`: the metrics or the access log read the response's headers back (res.getHeader). */
+async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, span: Span, ctx: Context, readBack: boolean): Promise<number> {
   const traceId = span.spanContext().traceId;
   const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomHex(16);
   let reply: Reply;
@@ -113,9 +124,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
     prepareLingeringClose(req, res);
   }
   if (answeredByEdge(req.socket)) return reply.status;
-  // setHeader, not writeHead(status, headers): the metrics and access log read them back.
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.writeHead(reply.status);
+  // setHeader when the metrics or the access log read them back; else writeHead(status, headers),
+  // which writes the same header block without building node's header map first.
+  if (readBack) {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.writeHead(reply.status);
+  } else {
+    res.writeHead(reply.status, headers);
+  }
   res.end(payload);
   return reply.status;
 }
@@ -210,9 +226,7 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
   const r: ApiRequest = { req, method, url, identity, namespace, path, deps, trace: ctx };
   const [, , , , collection, ...rest] = segments;
   // Who may do what is decided in one place (entitlement.ts), before any handler runs.
-  const allow = (privilege: Privilege, c: Collection, name?: string, at = path): Promise<void> =>
-    deps.entitlement.check(identity, privilege, { path: at, collection: c, ...(name !== undefined ? { name } : {}) });
-  const privilegeOf = (m: string): Privilege => (m === 'GET' ? 'read' : m === 'POST' ? 'activate' : 'write');
+  const allow = (privilege: Privilege, c: Collection, name?: string, at = path): Promise<void> => allowed(deps, identity, privilege, c, name, at);
   // Only actions may be named below a package path (the client's `ns%2Fpkg`).
   if (path !== namespace && collection !== 'actions') throw new ApiError(404, MESSAGES.notFound);
 
@@ -278,6 +292,15 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
     default:
       throw new ApiError(404, MESSAGES.notFound);
   }
+}
+
+/** Who may do what is decided in one place (entitlement.ts). */
+function allowed(deps: ApiDeps, identity: ApiRequest['identity'], privilege: Privilege, c: Collection, name: string | undefined, at: string): Promise<void> {
+  return deps.entitlement.check(identity, privilege, name !== undefined ? { path: at, collection: c, name } : { path: at, collection: c });
+}
+
+function privilegeOf(method: string): Privilege {
+  return method === 'GET' ? 'read' : method === 'POST' ? 'activate' : 'write';
 }
 
 async function only(method: string, allowed: string[], run: () => Reply | Promise<Reply>): Promise<Reply> {

@@ -56,10 +56,24 @@ export function pairwiseCoprimes(n: number): number[] {
   return out;
 }
 
+/** pairwiseCoprimes(n) per ring size: the ring changes only when invokers come or go, placement runs per activation. */
+const coprimesOf = new Map<number, readonly number[]>();
+
+function cachedCoprimes(n: number): readonly number[] {
+  let steps = coprimesOf.get(n);
+  if (!steps) {
+    steps = pairwiseCoprimes(n);
+    // Bounded: a ring has one size at a time; a map of every size ever seen would still be tiny.
+    if (coprimesOf.size >= 64) coprimesOf.clear();
+    coprimesOf.set(n, steps);
+  }
+  return steps;
+}
+
 /** Indices in probe order: home, home+step, … — each invoker exactly once, since step is coprime to n. */
 export function probeOrder(hash: number, n: number): number[] {
   if (n === 0) return [];
-  const steps = pairwiseCoprimes(n);
+  const steps = cachedCoprimes(n);
   const step = steps[hash % steps.length]!;
   const home = hash % n;
   return Array.from({ length: n }, (_, i) => (home + i * step) % n);

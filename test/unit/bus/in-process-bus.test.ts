@@ -12,5 +12,5 @@ busConformance('in-process', () => {
   const bus = new InProcessBus();
   buses.push(bus);
   const prefix = uniquePrefix('ip');
-  return { bus: () => bus, topic: (name) => prefix + name };
+  return { bus: () => bus, topic: (name) => prefix + name, marksFirstDelivery: true };
 });
