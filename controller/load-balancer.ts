@@ -184,7 +184,7 @@ export class LoadBalancer {
           note(ATTR.blocking, req.blocking);
           note(ATTR.messagingDestination, topic);
         }
-        return this.#o.bus.publish(topic, [{ key: req.activationId, value: encodeActivationMessage(message), headers }]);
+        return this.#o.bus.publish(topic, [{ key: req.activationId, value: encodeActivationMessage(message, this.#o.bus.handsOver === true), headers }]);
       });
     } catch (err) {
       this.#inFlight.delete(req.activationId);

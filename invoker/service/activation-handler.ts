@@ -262,14 +262,17 @@ export class ActivationHandler {
       systemError: record.response.status === 'whisk internal error',
       ...(slotReleased ? { slotReleased: true as const } : {}),
     };
+    // A bus that hands the message object over (the standalone's) carries no bytes, so no record
+    // is too large to go with the completion.
+    const handOver = this.options.bus.handsOver === true;
     if (msg.blocking) {
-      const inline = encodeCompletionMessage({ ...completion, record }, json);
-      if (inline.length <= MAX_INLINE_RECORD_BYTES) {
+      const inline = encodeCompletionMessage({ ...completion, record }, json, handOver);
+      if (handOver || inline.length <= MAX_INLINE_RECORD_BYTES) {
         await this.#publish(msg, inline, ctx);
         return;
       }
     }
-    await this.#publish(msg, encodeCompletionMessage(completion), ctx);
+    await this.#publish(msg, encodeCompletionMessage(completion, undefined, handOver), ctx);
   }
 
   async #publish(msg: ActivationMessage, value: Buffer, ctx: Context): Promise<void> {

@@ -34,8 +34,15 @@ interface TopicLog {
 
 export class InProcessBus implements MessageBus {
   readonly system = 'in-process';
+  /** See MessageBus.handsOver: the standalone's bus, whose consumers are only photon's own decoders. */
+  readonly handsOver: boolean;
   readonly #topics = new Map<string, TopicLog>();
   #closed = false;
+
+  /** `handOver`: messages of photon's encoders carry their object and no bytes (off by default: tests read the bytes). */
+  constructor(options: { handOver?: boolean } = {}) {
+    this.handsOver = options.handOver === true;
+  }
 
   async ensureTopics(names: string[]): Promise<void> {
     for (const name of names) this.#topic(name);
