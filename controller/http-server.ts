@@ -21,6 +21,7 @@ import type { ControllerMetrics } from './controller-metrics.js';
 import { invokeApi } from './invoke-api.js';
 import { packagesApi } from './packages/packages-api.js';
 import { readJsonObject } from './http-body.js';
+import { requestTarget } from './request-target.js';
 import { answeredByEdge, installClientErrorHandler, KEEP_ALIVE_TIMEOUT_MS, prepareLingeringClose, serverTimeoutOptions, statusHeaders } from './http-edge.js';
 import { isFeedAction } from './triggers/feed-validation.js';
 import { rulesApi, triggersApi } from './triggers/triggers-api.js';
@@ -192,7 +193,7 @@ function writeWebReply(req: IncomingMessage, res: ServerResponse, reply: WebRepl
 
 async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise<Reply> {
   const method = req.method ?? 'GET';
-  const url = new URL(req.url ?? '/', 'http://controller');
+  const url = requestTarget(req.url ?? '/');
   if (method === 'OPTIONS') return { status: 200 };
   const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeSegment);
 
