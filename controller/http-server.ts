@@ -126,8 +126,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
   }
   if (answeredByEdge(req.socket)) return reply.status;
   // setHeader when the metrics or the access log read them back; else writeHead(status, headers),
-  // which writes the same header block without building node's header map first.
-  if (readBack) {
+  // which writes the same header block without building node's header map first. (setHeader also
+  // merges names that differ only in case: a handler's header named so goes that way too.)
+  if (readBack || !lowerCaseNames(reply.headers)) {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.writeHead(reply.status);
   } else {
@@ -293,6 +294,13 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
     default:
       throw new ApiError(404, MESSAGES.notFound);
   }
+}
+
+/** True when every header name is lower case (photon's own always are): none can clash with another in case only. */
+function lowerCaseNames(headers: Record<string, string> | undefined): boolean {
+  if (headers === undefined) return true;
+  for (const name in headers) if (name !== name.toLowerCase()) return false;
+  return true;
 }
 
 /** Who may do what is decided in one place (entitlement.ts). */
