@@ -228,14 +228,13 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
   const r: ApiRequest = { req, method, url, identity, namespace, path, deps, trace: ctx };
   const [, , , , collection, ...rest] = segments;
   // Who may do what is decided in one place (entitlement.ts), before any handler runs.
-  const allow = (privilege: Privilege, c: Collection, name?: string, at = path): Promise<void> => allowed(deps, identity, privilege, c, name, at);
   // Only actions may be named below a package path (the client's `ns%2Fpkg`).
   if (path !== namespace && collection !== 'actions') throw new ApiError(404, MESSAGES.notFound);
 
   switch (collection) {
     case undefined:
       // GET namespaces/{ns}: OpenWhisk lists the namespace's entities.
-      await allow('read', 'namespace');
+      await allowed(deps, identity, 'read', 'namespace', undefined, path);
       return only(method, ['GET'], async () => {
         const brief = (e: { name: string; namespace: string; version: string }): Record<string, string> => ({ name: e.name, namespace: e.namespace, version: e.version });
         const all = { limit: 200, skip: 0 };
@@ -248,26 +247,26 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
       // `…/actions` and `…/actions/{pkg}/` (the CLI's package listing) list; otherwise `name` or `pkg/name`.
       if (rest.length === 0 || (rest.length === 1 && url.pathname.endsWith('/'))) {
         const listed = rest.length === 0 ? path : actionRef(path, `${rest[0]!}/x`).path;
-        await allow('read', 'actions', undefined, listed);
+        await allowed(deps, identity, 'read', 'actions', undefined, listed);
         return only(method, ['GET'], () => actionsApi.list({ ...r, path: listed }));
       }
       const ref = actionRef(path, rest.join('/'));
-      await allow(privilegeOf(method), 'actions', ref.name, ref.path);
+      await allowed(deps, identity, privilegeOf(method), 'actions', ref.name, ref.path);
       if (method === 'POST') return invokeApi(r, ref);
       return only(method, ['GET', 'PUT', 'DELETE', 'POST'], () =>
         method === 'GET' ? actionsApi.get(r, ref) : method === 'PUT' ? actionsApi.put(r, ref) : actionsApi.delete(r, ref));
     }
     case 'activations':
-      await allow('read', 'activations');
+      await allowed(deps, identity, 'read', 'activations', undefined, path);
       if (rest.length === 0) return only(method, ['GET'], () => activationsApi.list(r));
       if (rest.length === 1) return only(method, ['GET'], () => activationsApi.get(r, rest[0]!));
       if (rest.length === 2 && (rest[1] === 'logs' || rest[1] === 'result')) return only(method, ['GET'], () => activationsApi.part(r, rest[0]!, rest[1] as 'logs' | 'result'));
       throw new ApiError(404, MESSAGES.notFound);
     case 'limits':
-      await allow('read', 'limits');
+      await allowed(deps, identity, 'read', 'limits', undefined, path);
       return only(method, ['GET'], () => ({ status: 200, body: { ...deps.config.namespaceLimits, ...identity.limits } }));
     case 'triggers': {
-      await allow(privilegeOf(method), 'triggers', rest[0]);
+      await allowed(deps, identity, privilegeOf(method), 'triggers', rest[0], path);
       if (rest.length === 0) return only(method, ['GET'], () => triggersApi.list(r));
       const name = rest[0]!;
       if (rest.length === 2 && rest[1] === 'deadletters') return only(method, ['GET', 'DELETE'], () => triggersApi.deadLetters(r, name));
@@ -276,7 +275,7 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
         method === 'GET' ? triggersApi.get(r, name) : method === 'PUT' ? triggersApi.put(r, name) : method === 'DELETE' ? triggersApi.delete(r, name) : triggersApi.fire(r, name));
     }
     case 'rules': {
-      await allow(privilegeOf(method), 'rules', rest[0]);
+      await allowed(deps, identity, privilegeOf(method), 'rules', rest[0], path);
       if (rest.length === 0) return only(method, ['GET'], () => rulesApi.list(r));
       if (rest.length !== 1) throw new ApiError(404, MESSAGES.notFound);
       const name = rest[0]!;
@@ -285,7 +284,7 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
     }
     case 'packages': {
       if (rest.length > 1) throw new ApiError(400, `The name of the entity contains illegal characters. The package name '${rest.join('/')}' is not valid: a package name has no '/'.`);
-      await allow(method === 'GET' ? 'read' : 'write', 'packages', rest[0]);
+      await allowed(deps, identity, method === 'GET' ? 'read' : 'write', 'packages', rest[0], path);
       if (rest.length === 0) return only(method, ['GET'], () => packagesApi.list(r));
       const name = rest[0]!;
       return only(method, ['GET', 'PUT', 'DELETE'], () =>

@@ -102,20 +102,19 @@ export function place(candidates: readonly Candidate[], req: PlacementRequest): 
   const steps = cachedCoprimes(n);
   const step = steps[hash % steps.length]!;
   const home = hash % n;
-  const at = (i: number): Candidate => candidates[(home + i * step) % n]!;
   for (let i = 0; i < n; i++) {
-    const c = at(i);
+    const c = candidates[(home + i * step) % n]!;
     if (c.idleWarm > 0 && fits(c, req)) return { invoker: c.id, reason: 'warm' };
   }
   for (let i = 0; i < n; i++) {
-    const c = at(i);
+    const c = candidates[(home + i * step) % n]!;
     if (fits(c, req)) return { invoker: c.id, reason: i === 0 ? 'home' : 'probe' };
   }
   // Every usable invoker is full: like OpenWhisk, queue on one anyway rather than refuse — here the
   // one with the most room, so the overload spreads instead of piling onto the home invoker.
   let best: Candidate | undefined;
   for (let i = 0; i < n; i++) {
-    const c = at(i);
+    const c = candidates[(home + i * step) % n]!;
     if (c.usable && (!best || c.freeMb > best.freeMb)) best = c;
   }
   return best && { invoker: best.id, reason: 'overload' };
