@@ -13,6 +13,7 @@ import type { FeedService } from './triggers/feed-service.js';
 import type { TriggerFirer } from './triggers/trigger-firer.js';
 import type { ApiGateway } from './web/api-gateway.js';
 import type { WebActions } from './web/web-actions.js';
+import type { RequestTarget } from './request-target.js';
 
 export interface Reply {
   status: number;
@@ -40,7 +41,8 @@ export interface ApiDeps {
 export interface ApiRequest {
   req: IncomingMessage;
   method: string;
-  url: URL;
+  /** The path and query (request-target.ts): a URL, or the same read without one for a plain target. */
+  url: RequestTarget;
   identity: Identity;
   /** The namespace the request names, after resolving `_` (the caller's own, or another one for shared packages). */
   namespace: string;
@@ -52,7 +54,7 @@ export interface ApiRequest {
 }
 
 /** An integer query parameter within [min, max]; 400 names the parameter and the range. */
-export function intParam(url: URL, name: string, min: number, max: number, fallback?: number): number | undefined {
+export function intParam(url: RequestTarget, name: string, min: number, max: number, fallback?: number): number | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return fallback;
   const n = Number(raw);
@@ -60,7 +62,7 @@ export function intParam(url: URL, name: string, min: number, max: number, fallb
   return n;
 }
 
-export function boolParam(url: URL, name: string, fallback = false): boolean {
+export function boolParam(url: RequestTarget, name: string, fallback = false): boolean {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return fallback;
   if (raw === 'true') return true;
@@ -69,7 +71,7 @@ export function boolParam(url: URL, name: string, fallback = false): boolean {
 }
 
 /** OpenWhisk's collection paging: limit 0..200 (0 = the maximum), default 30; skip ≥ 0. */
-export function paging(url: URL): { limit: number; skip: number } {
+export function paging(url: RequestTarget): { limit: number; skip: number } {
   const limit = intParam(url, 'limit', 0, 200, 30)!;
   return { limit: limit === 0 ? 200 : limit, skip: intParam(url, 'skip', 0, Number.MAX_SAFE_INTEGER, 0)! };
 }

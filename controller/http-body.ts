@@ -9,6 +9,16 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   // Events, not for-await: leaving a for-await early destroys the request and its socket, and the
   // client would see a reset instead of the 413 (http-edge.ts closes the connection gracefully).
   if (req.readableEnded) return Buffer.alloc(0);
+  // A small body usually arrives in the packet of the headers: by the time a handler reads it, node
+  // has parsed all of its declared bytes into the stream's buffer (the stream ends a turn later).
+  // They are taken from there at once (read() without a size hands a paused stream's whole buffer
+  // over) and the stream is resumed to end as it would, without four listeners, their closures and
+  // a promise per request. A body still arriving, chunked or over the limit goes the event way.
+  if (declared === req.readableLength && req.readableFlowing !== true && req.readableEncoding === null && req.listenerCount('data') === 0) {
+    const all = req.read() as Buffer | null;
+    req.resume();
+    return all ?? Buffer.alloc(0);
+  }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

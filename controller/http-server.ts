@@ -4,11 +4,11 @@
 // (any status, headers and bytes, their own CORS), written as it is by writeWebReply. Nothing else
 // writes to the response.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { StoreUnavailableError } from '../shared/store/store-unavailable-error.js';
 import { ATTR, PHASE, TRACER_NAME } from '../shared/tracing/attributes.js';
 import { inPhase } from '../shared/tracing/in-phase.js';
-import { traceparentOf } from '../shared/tracing/in-span.js';
+import { traceparentOf, tracingOff } from '../shared/tracing/in-span.js';
 import { extractTraceContext } from '../shared/tracing/trace-headers.js';
 import { splitPath } from '../shared/model/package.js';
 import { actionRef, actionsApi } from './actions-api.js';
@@ -21,6 +21,7 @@ import type { ControllerMetrics } from './controller-metrics.js';
 import { invokeApi } from './invoke-api.js';
 import { packagesApi } from './packages/packages-api.js';
 import { readJsonObject } from './http-body.js';
+import { requestTarget } from './request-target.js';
 import { answeredByEdge, installClientErrorHandler, KEEP_ALIVE_TIMEOUT_MS, prepareLingeringClose, serverTimeoutOptions, statusHeaders } from './http-edge.js';
 import { isFeedAction } from './triggers/feed-validation.js';
 import { rulesApi, triggersApi } from './triggers/triggers-api.js';
@@ -39,15 +40,25 @@ const CORS = {
 
 const tracer = trace.getTracer(TRACER_NAME);
 
+/**
+ * A request's span and its context without an SDK (tracing off) and without a caller's
+ * traceparent: what the API's no-op tracer would answer, made once instead of per request.
+ */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+const NO_SPAN_CONTEXT = trace.setSpan(ROOT_CONTEXT, NO_SPAN);
+
 export function createApiServer(deps: ApiDeps, metrics?: ControllerMetrics): Server {
   const server = createServer(serverTimeoutOptions(deps.config), (req, res) => {
     const startedAt = performance.now();
     // The root of an activation's trace, with the controller's phases as its attributes; across the
     // bus, the invoker's span hangs below. A caller's own traceparent makes photon's spans part of
     // the caller's trace; without one there is nothing for the propagator to parse.
+    // Without an SDK the span and its context would be built for nothing on every request (a
+    // caller's traceparent is still carried through, by the registered propagator if any).
+    const off = typeof req.headers.traceparent !== 'string' && tracingOff();
     const parent = typeof req.headers.traceparent === 'string' ? extractTraceContext(headerRecord(req.headers)) : ROOT_CONTEXT;
-    const span = tracer.startSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent);
-    void handle(req, res, deps, span, trace.setSpan(parent, span)).then((status) => {
+    const span = off ? NO_SPAN : tracer.startSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent);
+    void handle(req, res, deps, span, off ? NO_SPAN_CONTEXT : trace.setSpan(parent, span), metrics?.active === true).then((status) => {
       span.setAttribute(ATTR.httpStatus, status);
       metrics?.answered(req, res, status, startedAt);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -70,7 +81,8 @@ function headerRecord(headers: IncomingMessage['headers']): Record<string, strin
   return out;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, span: Span, ctx: Context): Promise<number> {
+/** `readBack`: the metrics or the access log read the response's headers back (res.getHeader). */
+async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, span: Span, ctx: Context, readBack: boolean): Promise<number> {
   const traceId = span.spanContext().traceId;
   const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomHex(16);
   let reply: Reply;
@@ -113,9 +125,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
     prepareLingeringClose(req, res);
   }
   if (answeredByEdge(req.socket)) return reply.status;
-  // setHeader, not writeHead(status, headers): the metrics and access log read them back.
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.writeHead(reply.status);
+  // setHeader when the metrics or the access log read them back; else writeHead(status, headers),
+  // which writes the same header block without building node's header map first. (setHeader also
+  // merges names that differ only in case: a handler's header named so goes that way too.)
+  if (readBack || !lowerCaseNames(reply.headers)) {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.writeHead(reply.status);
+  } else {
+    res.writeHead(reply.status, headers);
+  }
   res.end(payload);
   return reply.status;
 }
@@ -176,7 +194,7 @@ function writeWebReply(req: IncomingMessage, res: ServerResponse, reply: WebRepl
 
 async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise<Reply> {
   const method = req.method ?? 'GET';
-  const url = new URL(req.url ?? '/', 'http://controller');
+  const url = requestTarget(req.url ?? '/');
   if (method === 'OPTIONS') return { status: 200 };
   const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeSegment);
 
@@ -210,16 +228,13 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
   const r: ApiRequest = { req, method, url, identity, namespace, path, deps, trace: ctx };
   const [, , , , collection, ...rest] = segments;
   // Who may do what is decided in one place (entitlement.ts), before any handler runs.
-  const allow = (privilege: Privilege, c: Collection, name?: string, at = path): Promise<void> =>
-    deps.entitlement.check(identity, privilege, { path: at, collection: c, ...(name !== undefined ? { name } : {}) });
-  const privilegeOf = (m: string): Privilege => (m === 'GET' ? 'read' : m === 'POST' ? 'activate' : 'write');
   // Only actions may be named below a package path (the client's `ns%2Fpkg`).
   if (path !== namespace && collection !== 'actions') throw new ApiError(404, MESSAGES.notFound);
 
   switch (collection) {
     case undefined:
       // GET namespaces/{ns}: OpenWhisk lists the namespace's entities.
-      await allow('read', 'namespace');
+      await allowed(deps, identity, 'read', 'namespace', undefined, path);
       return only(method, ['GET'], async () => {
         const brief = (e: { name: string; namespace: string; version: string }): Record<string, string> => ({ name: e.name, namespace: e.namespace, version: e.version });
         const all = { limit: 200, skip: 0 };
@@ -232,26 +247,26 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
       // `…/actions` and `…/actions/{pkg}/` (the CLI's package listing) list; otherwise `name` or `pkg/name`.
       if (rest.length === 0 || (rest.length === 1 && url.pathname.endsWith('/'))) {
         const listed = rest.length === 0 ? path : actionRef(path, `${rest[0]!}/x`).path;
-        await allow('read', 'actions', undefined, listed);
+        await allowed(deps, identity, 'read', 'actions', undefined, listed);
         return only(method, ['GET'], () => actionsApi.list({ ...r, path: listed }));
       }
       const ref = actionRef(path, rest.join('/'));
-      await allow(privilegeOf(method), 'actions', ref.name, ref.path);
+      await allowed(deps, identity, privilegeOf(method), 'actions', ref.name, ref.path);
       if (method === 'POST') return invokeApi(r, ref);
       return only(method, ['GET', 'PUT', 'DELETE', 'POST'], () =>
         method === 'GET' ? actionsApi.get(r, ref) : method === 'PUT' ? actionsApi.put(r, ref) : actionsApi.delete(r, ref));
     }
     case 'activations':
-      await allow('read', 'activations');
+      await allowed(deps, identity, 'read', 'activations', undefined, path);
       if (rest.length === 0) return only(method, ['GET'], () => activationsApi.list(r));
       if (rest.length === 1) return only(method, ['GET'], () => activationsApi.get(r, rest[0]!));
       if (rest.length === 2 && (rest[1] === 'logs' || rest[1] === 'result')) return only(method, ['GET'], () => activationsApi.part(r, rest[0]!, rest[1] as 'logs' | 'result'));
       throw new ApiError(404, MESSAGES.notFound);
     case 'limits':
-      await allow('read', 'limits');
+      await allowed(deps, identity, 'read', 'limits', undefined, path);
       return only(method, ['GET'], () => ({ status: 200, body: { ...deps.config.namespaceLimits, ...identity.limits } }));
     case 'triggers': {
-      await allow(privilegeOf(method), 'triggers', rest[0]);
+      await allowed(deps, identity, privilegeOf(method), 'triggers', rest[0], path);
       if (rest.length === 0) return only(method, ['GET'], () => triggersApi.list(r));
       const name = rest[0]!;
       if (rest.length === 2 && rest[1] === 'deadletters') return only(method, ['GET', 'DELETE'], () => triggersApi.deadLetters(r, name));
@@ -260,7 +275,7 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
         method === 'GET' ? triggersApi.get(r, name) : method === 'PUT' ? triggersApi.put(r, name) : method === 'DELETE' ? triggersApi.delete(r, name) : triggersApi.fire(r, name));
     }
     case 'rules': {
-      await allow(privilegeOf(method), 'rules', rest[0]);
+      await allowed(deps, identity, privilegeOf(method), 'rules', rest[0], path);
       if (rest.length === 0) return only(method, ['GET'], () => rulesApi.list(r));
       if (rest.length !== 1) throw new ApiError(404, MESSAGES.notFound);
       const name = rest[0]!;
@@ -269,7 +284,7 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
     }
     case 'packages': {
       if (rest.length > 1) throw new ApiError(400, `The name of the entity contains illegal characters. The package name '${rest.join('/')}' is not valid: a package name has no '/'.`);
-      await allow(method === 'GET' ? 'read' : 'write', 'packages', rest[0]);
+      await allowed(deps, identity, method === 'GET' ? 'read' : 'write', 'packages', rest[0], path);
       if (rest.length === 0) return only(method, ['GET'], () => packagesApi.list(r));
       const name = rest[0]!;
       return only(method, ['GET', 'PUT', 'DELETE'], () =>
@@ -278,6 +293,22 @@ async function route(req: IncomingMessage, deps: ApiDeps, ctx: Context): Promise
     default:
       throw new ApiError(404, MESSAGES.notFound);
   }
+}
+
+/** True when every header name is lower case (photon's own always are): none can clash with another in case only. */
+function lowerCaseNames(headers: Record<string, string> | undefined): boolean {
+  if (headers === undefined) return true;
+  for (const name in headers) if (name !== name.toLowerCase()) return false;
+  return true;
+}
+
+/** Who may do what is decided in one place (entitlement.ts). */
+function allowed(deps: ApiDeps, identity: ApiRequest['identity'], privilege: Privilege, c: Collection, name: string | undefined, at: string): Promise<void> {
+  return deps.entitlement.check(identity, privilege, name !== undefined ? { path: at, collection: c, name } : { path: at, collection: c });
+}
+
+function privilegeOf(method: string): Privilege {
+  return method === 'GET' ? 'read' : method === 'POST' ? 'activate' : 'write';
 }
 
 async function only(method: string, allowed: string[], run: () => Reply | Promise<Reply>): Promise<Reply> {

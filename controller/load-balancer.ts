@@ -8,7 +8,7 @@ import { TOPIC_RETENTION_MS, topics as defaultTopics, type Topics } from '../sha
 import type { Action } from '../shared/model/action.js';
 import { ACTIVATION_MESSAGE_VERSION, encodeActivationMessage, type ActivationMessage } from '../shared/model/activation-message.js';
 import type { ActivationRecord } from '../shared/model/activation-record.js';
-import { decodeCompletionMessage } from '../shared/model/completion-message.js';
+import { decodeCompletionMessage, type CompletionMessage } from '../shared/model/completion-message.js';
 import { decodeHeartbeat } from '../shared/model/invoker-health.js';
 import { setAside } from '../shared/bus/set-aside.js';
 import type { ActivationStore } from '../shared/store/activation-store.js';
@@ -16,7 +16,7 @@ import type { Identity } from '../shared/store/auth-store.js';
 import { actionKey, warmKey, type WarmCounts, type WarmRegistry } from '../shared/store/warm-registry.js';
 import { ATTR, PHASE } from '../shared/tracing/attributes.js';
 import { addPhase, inPhase, inSyncPhase, recordingSpan } from '../shared/tracing/in-phase.js';
-import { inSpan } from '../shared/tracing/in-span.js';
+import { inSpan, tracingOff } from '../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
 import { InvokerPool, type InvokerStatus, type Reservation } from './invoker-pool.js';
 import { NoInvokersError } from './activation/activation-errors.js';
@@ -184,7 +184,7 @@ export class LoadBalancer {
           note(ATTR.blocking, req.blocking);
           note(ATTR.messagingDestination, topic);
         }
-        return this.#o.bus.publish(topic, [{ key: req.activationId, value: encodeActivationMessage(message), headers }]);
+        return this.#o.bus.publish(topic, [{ key: req.activationId, value: encodeActivationMessage(message, this.#o.bus.handsOver === true), headers }]);
       });
     } catch (err) {
       this.#inFlight.delete(req.activationId);
@@ -239,22 +239,26 @@ export class LoadBalancer {
     // Unknown ids are completions this controller already swept, or ones addressed to a previous
     // incarnation of it: their records are in the store, nobody here waits for them.
     if (!entry) return;
-    const complete = async (): Promise<void> => {
-      this.#finish(msg.activationId, entry, msg.slotReleased === true);
-      this.#pool.recordOutcome(entry.reservation.invoker, msg.systemError ? 'systemError' : 'success');
-      if (!entry.message.blocking) return entry.resolve(undefined);
-      entry.resolve(msg.record ?? (await this.#readRecord(msg.activationId)));
-    };
     // While the span the activation was published under is open (a blocking request waiting for
     // it), the completion is its last phase; once it has ended (a non-blocking one, a 202 after the
     // wait) the completion is a span of its own below the invoker's, whose context it carries.
     if (entry.traced?.span.isRecording()) {
       addPhase(entry.traced.span, PHASE.completion, entry.traced.publishedAt, performance.now());
-      return complete();
+      return this.#complete(msg, entry);
     }
+    // Without an SDK the span would be the parent's or a no-op one, and nobody records a failure on it.
+    if (tracingOff()) return this.#complete(msg, entry);
     await inSpan(extractTraceContext(m.headers), 'controller.completion', {
       [ATTR.activationId]: msg.activationId, [ATTR.messagingSystem]: this.#o.bus.system, [ATTR.messagingOperation]: 'process',
-    }, complete, SpanKind.CONSUMER);
+    }, () => this.#complete(msg, entry), SpanKind.CONSUMER);
+  }
+
+  /** A completion of an activation in flight: frees what it held and answers whoever waits. */
+  async #complete(msg: CompletionMessage, entry: InFlight): Promise<void> {
+    this.#finish(msg.activationId, entry, msg.slotReleased === true);
+    this.#pool.recordOutcome(entry.reservation.invoker, msg.systemError ? 'systemError' : 'success');
+    if (!entry.message.blocking) return entry.resolve(undefined);
+    entry.resolve(msg.record ?? (await this.#readRecord(msg.activationId)));
   }
 
   /** The invoker stores the record before it publishes the completion; retries cover replica lag. */

@@ -56,13 +56,29 @@ export function pairwiseCoprimes(n: number): number[] {
   return out;
 }
 
+/** pairwiseCoprimes(n) per ring size: the ring changes only when invokers come or go, placement runs per activation. */
+const coprimesOf = new Map<number, readonly number[]>();
+
+function cachedCoprimes(n: number): readonly number[] {
+  let steps = coprimesOf.get(n);
+  if (!steps) {
+    steps = pairwiseCoprimes(n);
+    // Bounded: a ring has one size at a time; a map of every size ever seen would still be tiny.
+    if (coprimesOf.size >= 64) coprimesOf.clear();
+    coprimesOf.set(n, steps);
+  }
+  return steps;
+}
+
 /** Indices in probe order: home, home+step, … — each invoker exactly once, since step is coprime to n. */
 export function probeOrder(hash: number, n: number): number[] {
-  if (n === 0) return [];
-  const steps = pairwiseCoprimes(n);
+  const out: number[] = [];
+  if (n === 0) return out;
+  const steps = cachedCoprimes(n);
   const step = steps[hash % steps.length]!;
   const home = hash % n;
-  return Array.from({ length: n }, (_, i) => (home + i * step) % n);
+  for (let i = 0; i < n; i++) out.push((home + i * step) % n);
+  return out;
 }
 
 /** Whether one more activation of the action needs a new isolate's memory on this invoker. */
@@ -79,14 +95,27 @@ export function fits(c: Candidate, req: PlacementRequest): boolean {
  * ring: every known invoker, sorted by id.
  */
 export function place(candidates: readonly Candidate[], req: PlacementRequest): Placement | undefined {
-  const order = probeOrder(actionHash(req.namespace, req.fqn), candidates.length).map((i) => candidates[i]!);
-  const warm = order.find((c) => c.idleWarm > 0 && fits(c, req));
-  if (warm) return { invoker: warm.id, reason: 'warm' };
-  const first = order.findIndex((c) => fits(c, req));
-  if (first >= 0) return { invoker: order[first]!.id, reason: first === 0 ? 'home' : 'probe' };
+  // The probe order walked in place (probeOrder's, without its arrays): placement runs per activation.
+  const n = candidates.length;
+  if (n === 0) return undefined;
+  const hash = actionHash(req.namespace, req.fqn);
+  const steps = cachedCoprimes(n);
+  const step = steps[hash % steps.length]!;
+  const home = hash % n;
+  for (let i = 0; i < n; i++) {
+    const c = candidates[(home + i * step) % n]!;
+    if (c.idleWarm > 0 && fits(c, req)) return { invoker: c.id, reason: 'warm' };
+  }
+  for (let i = 0; i < n; i++) {
+    const c = candidates[(home + i * step) % n]!;
+    if (fits(c, req)) return { invoker: c.id, reason: i === 0 ? 'home' : 'probe' };
+  }
   // Every usable invoker is full: like OpenWhisk, queue on one anyway rather than refuse — here the
   // one with the most room, so the overload spreads instead of piling onto the home invoker.
   let best: Candidate | undefined;
-  for (const c of order) if (c.usable && (!best || c.freeMb > best.freeMb)) best = c;
+  for (let i = 0; i < n; i++) {
+    const c = candidates[(home + i * step) % n]!;
+    if (c.usable && (!best || c.freeMb > best.freeMb)) best = c;
+  }
   return best && { invoker: best.id, reason: 'overload' };
 }

@@ -32,7 +32,8 @@ const parts = await startOrExplain('photon standalone', async ({ undo }) => {
   await checkPort(config.host, config.port);
   const telemetry = await startTelemetry('photon-standalone');
   undo(telemetry);
-  const bus = new InProcessBus();
+  // Its consumers are the controller's and the invoker's own decoders: messages carry their objects, no bytes.
+  const bus = new InProcessBus({ handOver: true });
   // Records are kept for the retention and within a size bound (PHOTON_ACTIVATION_MAX_BYTES).
   const { activationRetentionMs, activationMaxBytes, kafkaClient } = serviceEnv(process.env);
   const stores = createMemoryStores({ activationRetentionMs, activationMaxBytes });

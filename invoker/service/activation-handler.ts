@@ -20,7 +20,7 @@ import type { ActivationStore } from '../../shared/store/activation-store.js';
 import type { ThrottleStore } from '../../shared/store/throttle-store.js';
 import { ATTR, PHASE } from '../../shared/tracing/attributes.js';
 import { addPhase, inPhase } from '../../shared/tracing/in-phase.js';
-import { startSpanIn } from '../../shared/tracing/in-span.js';
+import { startSpanIn, tracingOff } from '../../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../../shared/tracing/trace-headers.js';
 import { recordTimes } from '../pool/activation-outcome.js';
 import type { ActionRunner, RunOutcome } from './action-runner.js';
@@ -89,6 +89,12 @@ export class ActivationHandler {
     }
     const msg = decoded.value;
     const parent = extractTraceContext(message.headers);
+    // Without an SDK (tracing off) the span is the parent's or a no-op one: its attributes would be
+    // built for nothing, and its context is the parent's own.
+    if (tracingOff()) {
+      await this.#process(msg, startSpanIn(parent, 'invoker.activation'), parent, message.firstDelivery === true);
+      return;
+    }
     const consumedAt = Date.now();
     const enqueuedAt = message.timestamp !== undefined && Number.isFinite(message.timestamp) ? Math.min(message.timestamp, consumedAt) : undefined;
     // The invoker's one span of the activation; its phases are events on it (in-phase.ts). It
@@ -256,14 +262,17 @@ export class ActivationHandler {
       systemError: record.response.status === 'whisk internal error',
       ...(slotReleased ? { slotReleased: true as const } : {}),
     };
+    // A bus that hands the message object over (the standalone's) carries no bytes, so no record
+    // is too large to go with the completion.
+    const handOver = this.options.bus.handsOver === true;
     if (msg.blocking) {
-      const inline = encodeCompletionMessage({ ...completion, record }, json);
-      if (inline.length <= MAX_INLINE_RECORD_BYTES) {
+      const inline = encodeCompletionMessage({ ...completion, record }, json, handOver);
+      if (handOver || inline.length <= MAX_INLINE_RECORD_BYTES) {
         await this.#publish(msg, inline, ctx);
         return;
       }
     }
-    await this.#publish(msg, encodeCompletionMessage(completion), ctx);
+    await this.#publish(msg, encodeCompletionMessage(completion, undefined, handOver), ctx);
   }
 
   async #publish(msg: ActivationMessage, value: Buffer, ctx: Context): Promise<void> {

@@ -1,7 +1,8 @@
 // The standalone bus: MessageBus inside one process, same contract as the Kafka adapter
 // (at-least-once per group, started in order per topic, handled concurrently up to maxInFlight). Messages are kept
 // per topic until every group that subscribed has acknowledged them, so a subscriber that closes
-// without acknowledging hands its messages to the next subscriber of the group.
+// without acknowledging hands its messages to the next subscriber of the group. A message handed
+// out for the first time in its group, written after the group was made, is marked firstDelivery.
 import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from './message-bus.js';
 
 interface Group {
@@ -10,6 +11,10 @@ interface Group {
   /** next index to hand out */
   next: number;
   acked: Set<number>;
+  /** end of the log when the group was made: messages before it are never marked firstDelivery (as Kafka's adapters do) */
+  joinedAt: number;
+  /** one past the highest index ever handed out: a message at or past it was never handed to anyone of the group */
+  handedHigh: number;
   subscribers: Member[];
   rr: number;
 }
@@ -29,8 +34,15 @@ interface TopicLog {
 
 export class InProcessBus implements MessageBus {
   readonly system = 'in-process';
+  /** See MessageBus.handsOver: the standalone's bus, whose consumers are only photon's own decoders. */
+  readonly handsOver: boolean;
   readonly #topics = new Map<string, TopicLog>();
   #closed = false;
+
+  /** `handOver`: messages of photon's encoders carry their object and no bytes (off by default: tests read the bytes). */
+  constructor(options: { handOver?: boolean } = {}) {
+    this.handsOver = options.handOver === true;
+  }
 
   async ensureTopics(names: string[]): Promise<void> {
     for (const name of names) this.#topic(name);
@@ -51,7 +63,8 @@ export class InProcessBus implements MessageBus {
     let group = log.groups.get(options.group);
     if (!group) {
       const start = options.fromBeginning ? log.base : log.base + log.messages.length;
-      group = { committed: start, next: start, acked: new Set(), subscribers: [], rr: 0 };
+      const end = log.base + log.messages.length;
+      group = { committed: start, next: start, acked: new Set(), joinedAt: end, handedHigh: start, subscribers: [], rr: 0 };
       log.groups.set(options.group, group);
     }
     const member: Member = { options, inFlight: new Set(), closed: false };
@@ -116,7 +129,13 @@ export class InProcessBus implements MessageBus {
       const member = this.#pickMember(group);
       if (!member) return;
       const index = group.next++;
-      const message = log.messages[index - log.base]!;
+      const logged = log.messages[index - log.base]!;
+      // Never handed to anyone of the group and written after it was made: nobody can have run it,
+      // so the invoker skips its redelivery check (a store read per activation). The logged object
+      // is shared by every group of the topic: the mark goes on a copy for this delivery.
+      const first = index >= group.handedHigh && index >= group.joinedAt;
+      if (index >= group.handedHigh) group.handedHigh = index + 1;
+      const message = first ? { ...logged, firstDelivery: true as const } : logged;
       member.inFlight.add(index);
       void this.#deliver(log, group, member, index, message);
     }

@@ -57,6 +57,12 @@ export interface Subscription {
 export interface MessageBus {
   /** What the bus is, for spans and metrics (OpenTelemetry's messaging.system): 'kafka', 'in-process'. Code above the bus names nothing else. */
   readonly system: string;
+  /**
+   * True when every consumer gets the very Buffer its publisher made and nothing reads the bytes
+   * (the standalone's in-process bus): a message of this process's encoders then needs none, its
+   * object goes with it (handOnly, shared/model/message-codec.ts). Absent on a real bus.
+   */
+  readonly handsOver?: boolean;
   /** Creates missing topics; `retentionMs` bounds how long their messages are kept (Kafka). */
   ensureTopics(topics: string[], options?: { retentionMs?: number }): Promise<void>;
   /** Whether `topic` exists, without creating it (a broker's auto-create must not be triggered). */

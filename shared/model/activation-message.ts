@@ -1,7 +1,7 @@
 // What a controller publishes to an invoker's topic: a reference to the action, never its code
 // (OpenWhisk's ActivationMessage, openwhisk-notes §1.2). Versioned so that mixed versions of
 // controllers and invokers can tell what they are reading.
-import { encodeJson, fail, handedOver, isRecord, parseVersioned, wrongField, type Decoded } from './message-codec.js';
+import { encodeJson, fail, handOnly, handedOver, isRecord, parseVersioned, wrongField, type Decoded } from './message-codec.js';
 
 export const ACTIVATION_MESSAGE_VERSION = 1;
 
@@ -40,9 +40,9 @@ export interface ActivationMessage {
   apiKey?: string;
 }
 
-/** The one encoder, used by the controller. */
-export function encodeActivationMessage(m: ActivationMessage): Buffer {
-  return encodeJson(m);
+/** The one encoder, used by the controller; `handOver`: for a bus that hands the Buffer itself over (no bytes, MessageBus.handsOver). */
+export function encodeActivationMessage(m: ActivationMessage, handOver = false): Buffer {
+  return handOver ? handOnly(m) : encodeJson(m);
 }
 
 /** The one validating decoder, used by the invoker (and tests). */

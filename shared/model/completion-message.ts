@@ -2,7 +2,7 @@
 // durable: the record itself for blocking calls (so the HTTP answer needs no store read), or just
 // the id for non-blocking ones. `systemError` feeds the controller's view of invoker health.
 import type { ActivationRecord } from './activation-record.js';
-import { encodeJson, fail, handedOver, isRecord, parseVersioned, wrongField, type Decoded } from './message-codec.js';
+import { encodeJson, fail, handOnly, handedOver, isRecord, parseVersioned, wrongField, type Decoded } from './message-codec.js';
 
 export const COMPLETION_MESSAGE_VERSION = 1;
 
@@ -23,8 +23,10 @@ export interface CompletionMessage {
 /**
  * The one encoder, used by the invoker. `recordJson`, when given, is JSON.stringify(m.record) the
  * invoker already made for the store: spliced in as it is instead of stringifying the record again.
+ * `handOver`: for a bus that hands the Buffer itself over (MessageBus.handsOver): the object, no bytes.
  */
-export function encodeCompletionMessage(m: CompletionMessage, recordJson?: string): Buffer {
+export function encodeCompletionMessage(m: CompletionMessage, recordJson?: string, handOver = false): Buffer {
+  if (handOver) return handOnly(m);
   if (m.record === undefined || recordJson === undefined) return encodeJson(m);
   // Every field but the record (slotReleased included), in the message's own order, the record
   // last as the invoker builds it (a unit test compares the bytes with a whole stringify); the

@@ -32,6 +32,17 @@ export function encodeJson(m: object, json = JSON.stringify(m)): Buffer {
   return value;
 }
 
+/**
+ * A message for a bus that hands the publisher's Buffer itself to the consumer (MessageBus.handsOver,
+ * the standalone): the object and no bytes, since nothing there reads them. The JSON text and its
+ * UTF-8 bytes were ~8 µs of every warm activation, made only to be thrown away.
+ */
+export function handOnly(m: object): Buffer {
+  const value: HandedBuffer = Buffer.alloc(0);
+  value[HANDED] = (FREEZE_HANDED ? deepFreeze(m) : m) as Record<string, unknown>;
+  return value;
+}
+
 /** The object encodeJson made `value` of, when this process made it (the in-process bus), and it is of `version`. */
 export function handedOver(value: Buffer, version: number): Record<string, unknown> | undefined {
   const own = (value as HandedBuffer)[HANDED];

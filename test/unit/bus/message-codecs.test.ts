@@ -17,6 +17,21 @@ const heartbeat: InvokerHeartbeat = { v: 1, invoker: 'i0', userMemory: 1024, bus
 const j = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 
 describe('bus message codecs', () => {
+  it('for a bus that hands the Buffer over (the standalone\'s), carry the object and no bytes', () => {
+    const mine = structuredClone(activation);
+    const value = encodeActivationMessage(mine, true);
+    expect(value.length).toBe(0);
+    const decoded = decodeActivationMessage(value);
+    expect(decoded.ok && decoded.value).toBe(mine);
+    const done = structuredClone(completion);
+    const inline = encodeCompletionMessage(done, JSON.stringify(done.record), true);
+    expect(inline.length).toBe(0);
+    const got = decodeCompletionMessage(inline);
+    expect(got.ok && got.value).toBe(done);
+    // Bytes copied anywhere (a real bus) lose the object: an empty message is no message.
+    expect(decodeActivationMessage(Buffer.from(value)).ok).toBe(false);
+  });
+
   it('round-trip every message', () => {
     expect(decodeActivationMessage(encodeActivationMessage(activation))).toEqual({ ok: true, value: activation });
     expect(decodeCompletionMessage(encodeCompletionMessage(completion))).toEqual({ ok: true, value: completion });

@@ -64,4 +64,30 @@ describe('placement (ShardingContainerPoolBalancer)', () => {
     expect(place(ring(3, { usable: false }), req)).toBeUndefined();
     expect(place([], req)).toBeUndefined();
   });
+
+  it('walks the probe order in place exactly as the probe order lists it (random rings and ring sizes, resized rings)', () => {
+    // The order-based placement as it was written before place() walked the ring without arrays.
+    const byOrder = (candidates: Candidate[], r: PlacementRequest): ReturnType<typeof place> => {
+      const order = probeOrder(actionHash(r.namespace, r.fqn), candidates.length).map((i) => candidates[i]!);
+      const warm = order.find((c) => c.idleWarm > 0 && fits(c, r));
+      if (warm) return { invoker: warm.id, reason: 'warm' };
+      const first = order.findIndex((c) => fits(c, r));
+      if (first >= 0) return { invoker: order[first]!.id, reason: first === 0 ? 'home' : 'probe' };
+      let best: Candidate | undefined;
+      for (const c of order) if (c.usable && (!best || c.freeMb > best.freeMb)) best = c;
+      return best && { invoker: best.id, reason: 'overload' };
+    };
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let k = 0; k < 3_000; k++) {
+      const candidates = Array.from({ length: rand(9) }, (_, i) => ({
+        id: `inv${i}`, usable: rand(4) > 0, freeMb: rand(3) * 256, inFlightOfAction: rand(3), idleWarm: rand(3) === 0 ? 1 : 0,
+      }));
+      const r = { namespace: `ns${rand(50)}`, fqn: `ns/a${rand(50)}`, memoryMb: 256, concurrency: 1 + rand(2) };
+      expect(place(candidates, r)).toEqual(byOrder(candidates, r));
+    }
+  });
 });

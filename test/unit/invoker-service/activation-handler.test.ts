@@ -5,7 +5,7 @@ import { InProcessBus } from '../../../shared/bus/in-process-bus.js';
 import { topics } from '../../../shared/bus/topics.js';
 import { DEFAULT_LIMITS } from '../../../shared/model/action.js';
 import type { ActivationMessage } from '../../../shared/model/activation-message.js';
-import type { CompletionMessage } from '../../../shared/model/completion-message.js';
+import { decodeCompletionMessage, type CompletionMessage } from '../../../shared/model/completion-message.js';
 import { createMemoryStores } from '../../../shared/store/memory-stores.js';
 import type { Stores } from '../../../shared/store/stores.js';
 import { ACTION_REMOVED, ActivationHandler } from '../../../invoker/service/activation-handler.js';
@@ -135,6 +135,27 @@ describe('ActivationHandler', () => {
     expect(String(record?.response.result.error)).toContain('no namespace left');
     await waitFor('the completion', () => completions.length === 1);
     expect(completions[0]!.systemError).toBe(true);
+  });
+
+  it('on a bus that hands messages over (the standalone\'s), hands the record over with the completion whatever its size, and no bytes', async () => {
+    const handing = new InProcessBus({ handOver: true });
+    const got: Array<{ bytes: number; completion: CompletionMessage }> = [];
+    await handing.subscribe({ topic: t.completed('c0'), group: 'c0', maxInFlight: 10, handle: async (m) => {
+      const d = decodeCompletionMessage(m.value);
+      if (!d.ok) throw new Error(d.reason);
+      got.push({ bytes: m.value.length, completion: d.value });
+    } });
+    // Over the inline limit of a real bus (900 KiB): on Kafka this completion would carry only the id.
+    runner.next = async (r) => ({
+      activationId: r.activationId, response: { status: 'success', statusCode: 0, success: true, result: { big: 'x'.repeat(1024 * 1024) } }, logs: [],
+      runStart: 1_000, end: 1_005, poolWaitMs: 0, startKind: 'warm', isolateId: 'i1', namespaceId: 7, annotations: [],
+    });
+    handler = new ActivationHandler({ invokerId: 'inv0', bus: handing, topics: t, actions: stores.actions, activations: stores.activations, runner });
+    await handler.handle({ topic: 'x', value: await message(), headers: {} });
+    await waitFor('the completion', () => got.length === 1);
+    expect(got[0]!.bytes).toBe(0);
+    expect(got[0]!.completion.record).toEqual(await stores.activations.get('a'.repeat(32)));
+    await handing.close();
   });
 
   it('sends only the id for non-blocking activations', async () => {
