@@ -9,11 +9,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
-import { IsolatePool } from '../invoker/pool/isolate-pool.js';
-import type { ActivationOutcome } from '../invoker/pool/activation-outcome.js';
-import { SandboxRunner } from '../invoker/sandbox/sandbox-runner.js';
-import { createNamespaceCache } from '../native/namespace-cache.js';
-import { HELLO, benchAction } from './isolate-workloads.js';
+import { startHopRig } from './hop-rig.js';
 
 const ROUNDS = Number(process.argv[2] ?? 6);
 const PAIRS = 300; // latency samples per cell and kind
@@ -25,7 +21,6 @@ const PLACEMENTS = [
   { name: 'sandbox on 0', supervisor: '0-1', sandbox: '0' },
 ] as const;
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
-const quiet = (): void => undefined;
 
 const pct = (s: number[], q: number): number => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 const med = (s: number[]): number => pct(s, 0.5);
@@ -69,18 +64,7 @@ interface Cell {
 }
 
 async function main(): Promise<void> {
-  const cache = createNamespaceCache({ invokerId: 'hopa', idBase: 49000, idCount: 64, floor: 8, ceiling: 32, isolation: 'on', log: quiet });
-  await cache.start();
-  const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, idPrefix: 'hopa-i' });
-  const runner = new SandboxRunner({ invokerId: 'hopa', namespaces: cache, count: 1, prewarm: { count: 0, memoryMb: 128 }, log: quiet });
-  await runner.start();
-  const a = benchAction('hop', HELLO);
-  const id = (): string => Math.random().toString(16).slice(2).padEnd(32, '0');
-  const check = (o: ActivationOutcome): void => {
-    if (o.response.status !== 'success' || o.startKind !== 'warm') throw new Error(`not a warm success: ${o.response.status} ${o.startKind}`);
-  };
-  const inline = (): Promise<ActivationOutcome> => pool.run(a, { name: 'x' }, { activationId: id(), namespace: 'bench', actionName: '/bench/hop' });
-  const viaSandbox = (): Promise<ActivationOutcome> => runner.run({ action: a, params: { name: 'x' }, activationId: id(), namespace: 'guest', deadline: Date.now() + a.limits.timeout });
+  const { inline, viaSandbox, check, sandboxPid, close } = await startHopRig('hopa', 49000);
   // The echo child: the same two-message exchange over Node's IPC channel, nothing else.
   const echo = spawn(process.execPath, ['-e', "process.on('message', (m) => process.send(m))"], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ping = (m: object): Promise<void> =>
@@ -88,8 +72,6 @@ async function main(): Promise<void> {
       echo.once('message', () => r());
       echo.send(m);
     });
-  const sandboxPid = runner.pids()[0];
-  if (sandboxPid === undefined) throw new Error('no sandbox pid');
   const cells = new Map<string, Cell>();
   let yes: ChildProcess | null = null;
   const loadStart = os.loadavg()[0]!.toFixed(2);
@@ -153,9 +135,7 @@ async function main(): Promise<void> {
   } finally {
     yes?.kill();
     echo.kill();
-    await pool.close();
-    await runner.close();
-    await cache.close();
+    await close();
   }
   console.log(`hop against CPU placement: ${ROUNDS} rounds, ${PAIRS} interleaved pairs per cell and round; load ${loadStart} → ${os.loadavg()[0]!.toFixed(2)}`);
   console.log('placement (supervisor / sandbox) | inline p50 / p99 | sandbox p50 / p99 | added p50 | CPU/act inline | CPU/act sandbox (of it, child) | added CPU | switches/act inline / sandbox | migrations/act sandbox | bare IPC round trip p50');

@@ -11,18 +11,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { IsolatePool } from '../invoker/pool/isolate-pool.js';
-import type { ActivationOutcome } from '../invoker/pool/activation-outcome.js';
-import { SandboxRunner } from '../invoker/sandbox/sandbox-runner.js';
-import { createNamespaceCache } from '../native/namespace-cache.js';
-import { HELLO, benchAction } from './isolate-workloads.js';
+import { startHopRig } from './hop-rig.js';
 
 const ROUNDS = Number(process.argv[2] ?? 4);
 const CALLS = 2000;
 const HOLD_S = Number(process.env.BENCH_HOLD_S ?? 0);
 /** An experiment alternated with 'as is' in every round: see applyVariant. */
 const VARIANT = process.env.BENCH_VARIANT ?? '';
-const quiet = (): void => undefined;
 
 interface ThreadStat { name: string; ns: number; switches: number; preempted: number }
 
@@ -112,19 +107,8 @@ function print(title: string, m: Map<string, { us: number[]; sw: number[]; pre: 
 }
 
 async function main(): Promise<void> {
-  const cache = createNamespaceCache({ invokerId: 'hopt', idBase: 53000, idCount: 64, floor: 8, ceiling: 32, isolation: 'on', log: quiet });
-  await cache.start();
-  const pool = new IsolatePool({ namespaces: cache, prewarm: { count: 0, memoryMb: 128 }, idPrefix: 'hopt-i' });
-  const runner = new SandboxRunner({ invokerId: 'hopt', namespaces: cache, count: 1, prewarm: { count: 0, memoryMb: 128 }, log: quiet });
-  await runner.start();
-  const a = benchAction('hop', HELLO);
+  const { inline, viaSandbox, check, sandboxPid: sb, close } = await startHopRig('hopt', 53000);
   const id = (): string => Math.random().toString(16).slice(2).padEnd(32, '0');
-  const check = (o: ActivationOutcome): void => {
-    if (o.response.status !== 'success' || o.startKind !== 'warm') throw new Error(`not a warm success: ${o.response.status} ${o.startKind}`);
-  };
-  const inline = (): Promise<ActivationOutcome> => pool.run(a, { name: 'x' }, { activationId: id(), namespace: 'bench', actionName: '/bench/hop' });
-  const viaSandbox = (): Promise<ActivationOutcome> => runner.run({ action: a, params: { name: 'x' }, activationId: id(), namespace: 'guest', deadline: Date.now() + a.limits.timeout });
-  const sb = runner.pids()[0]!;
   // A bare Node IPC echo child: the same two-message exchange with nothing behind it, alone and
   // after each inline activation ("inline + round trip"): whether a process switch makes the work
   // around it dearer (then inline + round trip costs more than the two apart).
@@ -254,9 +238,7 @@ async function main(): Promise<void> {
   } finally {
     echo.kill();
     await worker.terminate();
-    await pool.close();
-    await runner.close();
-    await cache.close();
+    await close();
   }
 }
 

@@ -40,9 +40,7 @@ async function inRecordedPhase<T>(span: Span, key: string, fn: (note: PhaseNote)
   try {
     return await fn((k, v) => { span.setAttribute(k, v); });
   } catch (err) {
-    span.setAttribute(PHASE_FAILED, key);
-    span.recordException(err as Error);
-    throw err;
+    throw failed(span, key, err);
   } finally {
     span.setAttribute(key, ms(performance.now() - start));
   }
@@ -59,12 +57,17 @@ export function inSyncPhase<T>(ctx: Context, key: string, fn: (note: PhaseNote) 
   try {
     return fn((k, v) => { span.setAttribute(k, v); });
   } catch (err) {
-    span.setAttribute(PHASE_FAILED, key);
-    span.recordException(err as Error);
-    throw err;
+    throw failed(span, key, err);
   } finally {
     span.setAttribute(key, ms(performance.now() - start));
   }
+}
+
+/** Marks phase `key` of `span` as the one that failed, with `err`; gives `err` back to be rethrown. */
+function failed(span: Span, key: string, err: unknown): unknown {
+  span.setAttribute(PHASE_FAILED, key);
+  span.recordException(err as Error);
+  return err;
 }
 
 /** A phase that was timed elsewhere (the pool reports its own), on a recording span. */
