@@ -4,8 +4,9 @@
 // photon never uses), `createContext()` (the context photon uses), the guest runtime's attach (from
 // the snapshot) or boot (plain: compiled with V8 code cache, as isolate-runtime.ts does), the
 // action's install, and its first and second run. Rows: a plain isolate with hello world (today's
-// cold start without the snapshot), isolates from the snapshot with hello world and with the bench's
-// layer action (Buffer, URL, process, events, util, stream: bench/builtins-rows.ts). One process per
+// cold start without the snapshot), isolates from the snapshot with hello world, with the bench's
+// layer action (Buffer, URL, process, events, util, stream: bench/builtins-rows.ts) and with an
+// action using only globals (Buffer, URL, TextEncoder, process). One process per
 // checkout and round, checkouts alternated (BENCH_BASELINE=/dir: another checkout, as bench:peers; /a,/b: several),
 // rows in a random order each sample. `--modules`: what each preloaded module adds to `new Isolate` +
 // `createContext` (snapshots of other sets made in this process, this checkout only, interleaved).
@@ -42,10 +43,15 @@ const LAYER_USER = `const { EventEmitter } = require('events'); const util = req
 function main(p) { const b = Buffer.from('hello ' + (p.name || 'world')); const u = new URL('https://example.com/a?b=1');
   new EventEmitter().emit('x'); return { b64: b.toString('base64'), q: u.searchParams.get('b'), te: new TextEncoder().encode('é').length,
   env: typeof process.env, f: util.format('%s', 'x'), r: typeof Readable } }`;
+// An action that uses only the layer's globals (no require): what an isolate from the snapshot
+// costs an action that needs none of the modules the snapshot holds compiled but not run (stream).
+const GLOBALS_USER = `function main(p) { const b = Buffer.from('hello ' + (p.name || 'world')); const u = new URL('https://example.com/a?b=1');
+  return { b64: b.toString('base64'), q: u.searchParams.get('b'), te: new TextEncoder().encode('é').length, env: typeof process.env } }`;
 const ROWS = [
   ['plain hello world', false, HELLO],
   ['snapshot hello world', true, HELLO],
   ['snapshot layer action', true, LAYER_USER],
+  ['snapshot globals action', true, GLOBALS_USER],
 ] as const;
 
 const median = (s: number[]): number => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)] ?? NaN;
@@ -158,10 +164,13 @@ async function modules(samples: number): Promise<void> {
   const { guestBoot } = await import('../invoker/isolate/layer-snapshot.js');
   const all = ['buffer', 'events', 'process', 'util', 'url', 'stream', 'string_decoder', 'timers', 'internal/web'];
   const without = (...m: string[]): string[] => all.filter((n) => !m.includes(n));
-  const sets: [string, string[] | undefined][] = [['default (this checkout)', undefined], ['none (runtime only)', []], ['default without stream', without('stream')],
-    ['default without util, stream', without('util', 'stream')], ['default without url', without('url')], ['globals only (buffer, process, timers, url, web, events)', without('util', 'stream', 'string_decoder')]];
-  const snaps = sets.map(([name, set]) => {
-    const { scripts, warmup } = guestBoot.snapshotSources(set);
+  // [name, run in the snapshot, held compiled but not run]; undefined: this checkout's own sets.
+  const sets: [string, string[] | undefined, string[]][] = [['default (this checkout)', undefined, []], ['all run, stream too (main before snap4)', all, []],
+    ['none (runtime only)', [], []], ['default without stream', without('stream'), []],
+    ['default without util, stream', without('util', 'stream'), []], ['default without util, stream; both held', without('util', 'stream'), ['util', 'stream']],
+    ['default without url', without('url'), []], ['globals only (buffer, process, timers, url, web, events)', without('util', 'stream', 'string_decoder'), []]];
+  const snaps = sets.map(([name, set, held]) => {
+    const { scripts, warmup } = set === undefined ? guestBoot.snapshotSources() : guestBoot.snapshotSources(set, held);
     return { name, snapshot: ivm.Isolate.createSnapshot(scripts, warmup) };
   });
   const empty = { name: 'empty snapshot (V8 only)', snapshot: ivm.Isolate.createSnapshot([{ code: 'globalThis.x = 1' }]) };
