@@ -11,7 +11,8 @@
 // rows in a random order each sample. `--modules`: what each preloaded module adds to `new Isolate` +
 // `createContext` (snapshots of other sets made in this process, this checkout only, interleaved).
 //
-//   node --no-node-snapshot --import tsx bench/layer-start.ts [samples per round] [rounds]   (BENCH_BASELINE=/a[,/b], BENCH_CHILD_FLAGS='--v8-flag')
+//   node --no-node-snapshot --import tsx bench/layer-start.ts [samples per round] [rounds]   (BENCH_BASELINE=/a[,/b], BENCH_CHILD_FLAGS='--v8-flag';
+//     BENCH_CHILD_FLAGS=--profile-deserialization also counts V8's deserialisations of each snapshot part per child)
 //   node --no-node-snapshot --import tsx bench/layer-start.ts --modules [samples]
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -43,8 +44,8 @@ const LAYER_USER = `const { EventEmitter } = require('events'); const util = req
 function main(p) { const b = Buffer.from('hello ' + (p.name || 'world')); const u = new URL('https://example.com/a?b=1');
   new EventEmitter().emit('x'); return { b64: b.toString('base64'), q: u.searchParams.get('b'), te: new TextEncoder().encode('é').length,
   env: typeof process.env, f: util.format('%s', 'x'), r: typeof Readable } }`;
-// An action that uses only the layer's globals (no require): what an isolate from the snapshot
-// costs an action that needs none of the modules the snapshot holds compiled but not run (stream).
+// An action that uses only the layer's globals (no require: Buffer, URL, TextEncoder, process):
+// what an isolate from the snapshot costs an action that needs none of util's or stream's code.
 const GLOBALS_USER = `function main(p) { const b = Buffer.from('hello ' + (p.name || 'world')); const u = new URL('https://example.com/a?b=1');
   return { b64: b.toString('base64'), q: u.searchParams.get('b'), te: new TextEncoder().encode('é').length, env: typeof process.env } }`;
 const ROWS = [
@@ -137,6 +138,7 @@ function parent(samples: number, rounds: number): void {
       // A child sometimes dies at its exit after printing (SIGSEGV in isolated-vm's teardown, about 1
       // in 10 children of main and of this branch alike): its samples are whole; said, not hidden.
       if (p.status !== 0) console.error(`${name}: the child ended with status ${p.status}, signal ${p.signal} after printing its samples`);
+      if (childFlags.includes('--profile-deserialization')) deserialised(name, p.stdout);
       const res = JSON.parse(line) as ChildResult;
       const acc = all.get(name) ?? { bytes: res.bytes, samples: {} };
       for (const [row, steps] of Object.entries(res.samples)) for (const s of STEPS) ((acc.samples[row] ??= Object.fromEntries(STEPS.map((x) => [x, [] as number[]])) as Record<Step, number[]>)[s]).push(...steps[s]);
@@ -156,6 +158,21 @@ function parent(samples: number, rounds: number): void {
   }
 }
 
+/**
+ * V8's own account of one child (BENCH_CHILD_FLAGS=--profile-deserialization, which V8 prints on
+ * stdout): per size of snapshot part, how many times it was deserialised and the median time. An
+ * isolate from the layer's snapshot deserialises its isolate part once and its context part twice:
+ * isolated-vm's default context in `new Isolate`, then photon's in `createContext()`.
+ */
+function deserialised(name: string, stdout: string): void {
+  const parts = new Map<string, number[]>();
+  for (const m of stdout.matchAll(/\[Deserializing (isolate|context #\d+) \((\d+) bytes\) took ([\d.]+) ms\]/g)) {
+    const key = `${m[1]!.startsWith('isolate') ? 'isolate' : 'context'} part ${m[2]} bytes`;
+    parts.set(key, [...(parts.get(key) ?? []), Number(m[3])]);
+  }
+  console.log(`${name}, V8's deserialisations: ${[...parts].map(([k, t]) => `${k} ×${t.length} (p50 ${median(t).toFixed(2)} ms)`).join('; ')}`);
+}
+
 /** isolate + context per preload set: the default, none, and the default without one module (and what only it loads). */
 async function modules(samples: number): Promise<void> {
   const ivm = await loadIvm(fileURLToPath(new URL('..', import.meta.url)));
@@ -164,13 +181,10 @@ async function modules(samples: number): Promise<void> {
   const { guestBoot } = await import('../invoker/isolate/layer-snapshot.js');
   const all = ['buffer', 'events', 'process', 'util', 'url', 'stream', 'string_decoder', 'timers', 'internal/web'];
   const without = (...m: string[]): string[] => all.filter((n) => !m.includes(n));
-  // [name, run in the snapshot, held compiled but not run]; undefined: this checkout's own sets.
-  const sets: [string, string[] | undefined, string[]][] = [['default (this checkout)', undefined, []], ['all run, stream too (main before snap4)', all, []],
-    ['none (runtime only)', [], []], ['default without stream', without('stream'), []],
-    ['default without util, stream', without('util', 'stream'), []], ['default without util, stream; both held', without('util', 'stream'), ['util', 'stream']],
-    ['default without url', without('url'), []], ['globals only (buffer, process, timers, url, web, events)', without('util', 'stream', 'string_decoder'), []]];
-  const snaps = sets.map(([name, set, held]) => {
-    const { scripts, warmup } = set === undefined ? guestBoot.snapshotSources() : guestBoot.snapshotSources(set, held);
+  const sets: [string, string[] | undefined][] = [['default (this checkout)', undefined], ['none (runtime only)', []], ['default without stream', without('stream')],
+    ['default without util, stream', without('util', 'stream')], ['default without url', without('url')], ['globals only (buffer, process, timers, url, web, events)', without('util', 'stream', 'string_decoder')]];
+  const snaps = sets.map(([name, set]) => {
+    const { scripts, warmup } = guestBoot.snapshotSources(set);
     return { name, snapshot: ivm.Isolate.createSnapshot(scripts, warmup) };
   });
   const empty = { name: 'empty snapshot (V8 only)', snapshot: ivm.Isolate.createSnapshot([{ code: 'globalThis.x = 1' }]) };

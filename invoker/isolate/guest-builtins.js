@@ -290,16 +290,11 @@
      * Loads `names` now, from `factories` (name → wrapper function) where they or what they
      * require are there: the layer's startup snapshot (layer-snapshot.ts; their top levels run while
      * it is made, before any host is bound and before any function code exists). Factories left
-     * unused are dropped, except those of `held`, kept for their first require.
+     * unused are dropped, not kept for a later require.
      */
-    preload(names, factories, shape, held) {
+    preload(names, factories, shape) {
       for (const n of Object.keys(factories)) if (hasOwn(table, n) && typeof factories[n] === 'function' && !cache.has(n)) precompiled.set(n, factories[n]);
-      try { for (const n of names) load(n); } finally {
-        // `held`: compiled, not run: their wrapper functions stay for their first require (their
-        // bytecode is isolate-wide in the snapshot, their objects are made only where they are used).
-        const keep = Array.isArray(held) ? held : [];
-        for (const n of Array.from(precompiled.keys())) if (!keep.includes(n) || cache.has(n)) precompiled.delete(n);
-      }
+      try { for (const n of names) load(n); } finally { precompiled.clear(); }
       // shape(load): photon's own calls into the loaded modules, run in the snapshot's context itself
       // (layer-snapshot.ts). Their objects are garbage; what stays is what V8 builds once per context
       // at a first use (maps and their transitions, prototypes made fast), which V8 keeps in a
@@ -311,8 +306,8 @@
     started() { takeBase64(); touched = new MapCtor(); },
     /** A built-in's wrapper function compiled by the host with cache data (install), for its first load. */
     adopt(name, fn) { if (hasOwn(table, name) && typeof fn === 'function' && !cache.has(name)) precompiled.set(name, fn); },
-    /** The built-ins loaded in this context so far, and those compiled here waiting for their first require (the layer's snapshot lists these as what it holds). */
-    loaded() { return Array.from(cache.keys()).concat(Array.from(precompiled.keys())); },
+    /** The built-ins loaded in this context so far (the host precompiles them for the action's next isolates). */
+    loaded() { return Array.from(cache.keys()); },
     /** The built-ins asked for since the context was bound (its code's, not the snapshot's). */
     touched() { return touched === null ? [] : Array.from(touched.keys()); },
     /** A host event for a module (HostMessage builtin-event). */

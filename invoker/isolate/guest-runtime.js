@@ -575,5 +575,5 @@
   // preload: built-ins loaded while the layer's startup snapshot is made (photon's own code only).
   return { install, run, deliver, esm, started() { memory.wrapped(true); timeOrigin = DateCtor.now(); builtins.started(); },
     /** Just before the layer's startup snapshot is taken (guest-memory.js wrapped). */
-    snapshotting() { memory.wrapped(false); }, preload: (names, factories, shape, held) => builtins.preload(names, factories, shape, held) };
+    snapshotting() { memory.wrapped(false); }, preload: (names, factories, shape) => builtins.preload(names, factories, shape) };
 });

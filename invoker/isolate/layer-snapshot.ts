@@ -6,10 +6,9 @@
 // answers `attach(send, hostFs, hostCall, stage)`, which binds them and returns the runtime's API.
 // A plain isolate runs it in each new context and attaches at once (as before). The snapshot runs
 // it once per process, loads PRELOADED's modules (their top levels: bundles evaluated to their
-// exports), compiles HELD's for their first require, and keeps `attach` under BIND_KEY on the global
-// object: every context of an isolate made from it starts with the runtime and those modules in
-// place, and the host attaches it (attach deletes BIND_KEY first) before any code of the function
-// exists there.
+// exports), and keeps `attach` under BIND_KEY on the global object: every context of an isolate made
+// from it starts with the runtime and those modules in place, and the host attaches it (attach
+// deletes BIND_KEY first) before any code of the function exists there.
 //
 // What a snapshot may hold: only photon's own code. It is built from this folder's guest files and
 // invoker/builtins/.bundle/ (photon's bundles of photon's guest code and pinned npm packages) and
@@ -51,22 +50,10 @@ const BIND_KEY = 'photon:attach';
 
 /**
  * The modules run inside the snapshot: what most npm packages and actions touch (Buffer, URL,
- * process, events, util, timers, the web globals) and what they load. Pure JavaScript whose top
- * levels need no host. Others still load lazily at their first require, with the code cache.
+ * process, events, util, stream, timers, the web globals) and what they load. Pure JavaScript
+ * whose top levels need no host. Others still load lazily at their first require, with the code cache.
  */
-const PRELOADED: readonly string[] = ['buffer', 'events', 'process', 'util', 'url', 'string_decoder', 'timers', 'internal/web'];
-
-/**
- * Modules the snapshot holds compiled (and warmed up) but not run: their wrapper function waits in
- * the context for its first require. What a module's top level makes (functions, maps, prototypes)
- * is per context, and V8 deserialises a context from the snapshot twice per isolate (isolated-vm's
- * own default context, then photon's: invoker/README.md "Where a new isolate's time goes"); its
- * bytecode and source are isolate-wide, deserialised once. So a module held costs every isolate
- * from the snapshot only its code, and its objects are made once, in the context that requires it.
- * stream (readable-stream: 1,602 context objects) pays: its top level run at the first require
- * costs about what deserialising its objects twice did, and isolates that never require it no longer pay.
- */
-const HELD: readonly string[] = ['stream'];
+const PRELOADED: readonly string[] = ['buffer', 'events', 'process', 'util', 'url', 'stream', 'string_decoder', 'timers', 'internal/web'];
 
 /**
  * photon's own warm-up action (never a user's): common calls into the preloaded built-ins and the
@@ -178,13 +165,13 @@ function moduleScripts(preloaded: readonly string[]): { code: string; filename: 
 }
 
 /** The script that makes the snapshot's context: the boot, the preload, attach kept under BIND_KEY. */
-function snapshotScript(boot: string, names: readonly string[], preloaded: readonly string[], held: readonly string[]): string {
+function snapshotScript(boot: string, names: readonly string[], preloaded: readonly string[]): string {
   const key = JSON.stringify(BIND_KEY);
   return `(() => {
   const factories = {};
   for (const n of ${JSON.stringify(names)}) { factories[n] = globalThis[${key} + ':module:' + n]; delete globalThis[${key} + ':module:' + n]; }
   const boot = ${boot};
-  boot.api.preload(${JSON.stringify(preloaded)}, factories, ${SHAPE}, ${JSON.stringify(held)});
+  boot.api.preload(${JSON.stringify(preloaded)}, factories, ${SHAPE});
   Object.defineProperty(globalThis, ${key}, { value: boot.attach, configurable: true, enumerable: false, writable: false });
   Object.defineProperty(globalThis, ${key} + ':loaded', { value: boot.api.esm('builtins'), configurable: true, enumerable: false, writable: false });
   boot.api.snapshotting();
@@ -239,7 +226,7 @@ export interface LayerSnapshot {
  */
 class GuestBoot {
   readonly bindKey = BIND_KEY;
-  /** Every built-in the snapshot ran or holds compiled: PRELOADED, what they required, HELD (read from the snapshot). */
+  /** Every built-in the snapshot ran: PRELOADED and what they required (read from the snapshot). */
   preloaded: readonly string[] = [];
   private readonly boot = bootSource();
   readonly script = oneByte(`${this.boot}.attach`);
@@ -257,12 +244,12 @@ class GuestBoot {
 
   /**
    * The exact scripts the snapshot is made from, in order, and its warm-up (tests check that they
-   * hold photon's files only). `preloaded`, `held`: other sets than PRELOADED and HELD, for benchmarks that compare sets.
+   * hold photon's files only). `preloaded`: another set than PRELOADED, for benchmarks that compare sets.
    */
-  snapshotSources(preloaded: readonly string[] = PRELOADED, held: readonly string[] = HELD): { scripts: { code: string; filename: string }[]; warmup: string } {
-    const modules = moduleScripts([...preloaded, ...held]);
-    const scripts = [...modules, { code: snapshotScript(this.boot, modules.map((m) => m.filename.slice('node:'.length)), preloaded, held), filename: 'photon:layer-snapshot.js' }];
-    return { scripts: scripts.map((s) => ({ ...s, code: oneByte(s.code) })), warmup: warmupScript([...preloaded, ...held]) };
+  snapshotSources(preloaded: readonly string[] = PRELOADED): { scripts: { code: string; filename: string }[]; warmup: string } {
+    const modules = moduleScripts(preloaded);
+    const scripts = [...modules, { code: snapshotScript(this.boot, modules.map((m) => m.filename.slice('node:'.length)), preloaded), filename: 'photon:layer-snapshot.js' }];
+    return { scripts: scripts.map((s) => ({ ...s, code: oneByte(s.code) })), warmup: warmupScript(preloaded) };
   }
 
   /** Why a snapshot handed to this process was not used (then it built its own), or null. */
