@@ -4,13 +4,15 @@
 // photon never uses), `createContext()` (the context photon uses), the guest runtime's attach (from
 // the snapshot) or boot (plain: compiled with V8 code cache, as isolate-runtime.ts does), the
 // action's install, and its first and second run. Rows: a plain isolate with hello world (today's
-// cold start without the snapshot), isolates from the snapshot with hello world and with the bench's
-// layer action (Buffer, URL, process, events, util, stream: bench/builtins-rows.ts). One process per
+// cold start without the snapshot), isolates from the snapshot with hello world, with the bench's
+// layer action (Buffer, URL, process, events, util, stream: bench/builtins-rows.ts) and with an
+// action using only globals (Buffer, URL, TextEncoder, process). One process per
 // checkout and round, checkouts alternated (BENCH_BASELINE=/dir: another checkout, as bench:peers; /a,/b: several),
 // rows in a random order each sample. `--modules`: what each preloaded module adds to `new Isolate` +
 // `createContext` (snapshots of other sets made in this process, this checkout only, interleaved).
 //
-//   node --no-node-snapshot --import tsx bench/layer-start.ts [samples per round] [rounds]   (BENCH_BASELINE=/a[,/b], BENCH_CHILD_FLAGS='--v8-flag')
+//   node --no-node-snapshot --import tsx bench/layer-start.ts [samples per round] [rounds]   (BENCH_BASELINE=/a[,/b], BENCH_CHILD_FLAGS='--v8-flag';
+//     BENCH_CHILD_FLAGS=--profile-deserialization also counts V8's deserialisations of each snapshot part per child)
 //   node --no-node-snapshot --import tsx bench/layer-start.ts --modules [samples]
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -42,10 +44,15 @@ const LAYER_USER = `const { EventEmitter } = require('events'); const util = req
 function main(p) { const b = Buffer.from('hello ' + (p.name || 'world')); const u = new URL('https://example.com/a?b=1');
   new EventEmitter().emit('x'); return { b64: b.toString('base64'), q: u.searchParams.get('b'), te: new TextEncoder().encode('é').length,
   env: typeof process.env, f: util.format('%s', 'x'), r: typeof Readable } }`;
+// An action that uses only the layer's globals (no require: Buffer, URL, TextEncoder, process):
+// what an isolate from the snapshot costs an action that needs none of util's or stream's code.
+const GLOBALS_USER = `function main(p) { const b = Buffer.from('hello ' + (p.name || 'world')); const u = new URL('https://example.com/a?b=1');
+  return { b64: b.toString('base64'), q: u.searchParams.get('b'), te: new TextEncoder().encode('é').length, env: typeof process.env } }`;
 const ROWS = [
   ['plain hello world', false, HELLO],
   ['snapshot hello world', true, HELLO],
   ['snapshot layer action', true, LAYER_USER],
+  ['snapshot globals action', true, GLOBALS_USER],
 ] as const;
 
 const median = (s: number[]): number => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)] ?? NaN;
@@ -131,6 +138,7 @@ function parent(samples: number, rounds: number): void {
       // A child sometimes dies at its exit after printing (SIGSEGV in isolated-vm's teardown, about 1
       // in 10 children of main and of this branch alike): its samples are whole; said, not hidden.
       if (p.status !== 0) console.error(`${name}: the child ended with status ${p.status}, signal ${p.signal} after printing its samples`);
+      if (childFlags.includes('--profile-deserialization')) deserialised(name, p.stdout);
       const res = JSON.parse(line) as ChildResult;
       const acc = all.get(name) ?? { bytes: res.bytes, samples: {} };
       for (const [row, steps] of Object.entries(res.samples)) for (const s of STEPS) ((acc.samples[row] ??= Object.fromEntries(STEPS.map((x) => [x, [] as number[]])) as Record<Step, number[]>)[s]).push(...steps[s]);
@@ -148,6 +156,21 @@ function parent(samples: number, rounds: number): void {
       console.log(`  ${row.padEnd(22)} ${cells}   to run1 ${sumTo(steps, 5).toFixed(2)} (${(sumTo(steps, 5) - sumTo(base, 5) >= 0 ? '+' : '')}${(sumTo(steps, 5) - sumTo(base, 5)).toFixed(2)})`);
     }
   }
+}
+
+/**
+ * V8's own account of one child (BENCH_CHILD_FLAGS=--profile-deserialization, which V8 prints on
+ * stdout): per size of snapshot part, how many times it was deserialised and the median time. An
+ * isolate from the layer's snapshot deserialises its isolate part once and its context part twice:
+ * isolated-vm's default context in `new Isolate`, then photon's in `createContext()`.
+ */
+function deserialised(name: string, stdout: string): void {
+  const parts = new Map<string, number[]>();
+  for (const m of stdout.matchAll(/\[Deserializing (isolate|context #\d+) \((\d+) bytes\) took ([\d.]+) ms\]/g)) {
+    const key = `${m[1]!.startsWith('isolate') ? 'isolate' : 'context'} part ${m[2]} bytes`;
+    parts.set(key, [...(parts.get(key) ?? []), Number(m[3])]);
+  }
+  console.log(`${name}, V8's deserialisations: ${[...parts].map(([k, t]) => `${k} ×${t.length} (p50 ${median(t).toFixed(2)} ms)`).join('; ')}`);
 }
 
 /** isolate + context per preload set: the default, none, and the default without one module (and what only it loads). */
