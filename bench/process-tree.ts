@@ -56,3 +56,31 @@ export function threadCpuMs(pid: number): Map<string, number> {
   }
   return out;
 }
+
+/**
+ * CPU time (user + system, ms) of a process's tree in three parts: the process itself (all its
+ * threads), the trees below it whose command line matches `part` (an invoker's sandbox
+ * processes: /sandbox-main/), and every other process below it (tsx's esbuild service, the
+ * shell a sandbox is started from until it execs): CPU per request by process, as issue 18 asks.
+ */
+export function splitTreeCpuMs(pid: number, part: RegExp): { own: number; part: number; rest: number } {
+  const ownOf = (p: number): number => {
+    const stat = safeRead(`/proc/${p}/stat`);
+    if (stat === '') return 0;
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  };
+  const out = { own: ownOf(pid), part: 0, rest: 0 };
+  const walk = (p: number): void => {
+    for (const child of childrenOf(p)) {
+      if (part.test(safeRead(`/proc/${child}/cmdline`).replaceAll('\0', ' '))) {
+        out.part += treeCpuMs(child);
+      } else {
+        out.rest += ownOf(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return out;
+}
