@@ -47,7 +47,7 @@ export function printPeerReport(rows: PeerRow[], ctx: PeerReportContext): void {
   for (const r of rows) {
     console.log(`  ${r.label.padEnd(w)} ${n0(r.rate.c1).padStart(7)} ${n0(r.rate.c16).padStart(8)} ${n0(r.rate.c64).padStart(8)}   ${' '.repeat(10)}${n0(r.cpuUs.c1).padStart(5)} ${n0(r.cpuUs.c16).padStart(5)} ${n0(r.cpuUs.c64).padStart(5)}   ${r.p50.toFixed(3).padStart(6)} ms ${r.p99.toFixed(3).padStart(6)} ms`);
   }
-  console.log('  (c=1: the latency runs, one request after the other; CPU: user + system time of the target\'s processes over that concurrency\'s windows, per request; the client\'s own CPU is not counted)');
+  console.log('  (c=1: the latency runs, one request after the other. CPU: time on CPU of every thread of the target\'s processes (schedstat) over that concurrency\'s windows, per request, background work in them included (a cluster\'s heartbeats and idle Kafka fetches weigh most at c=1); the client\'s own CPU is not counted)');
 
   console.log('\n  CPU per request by process (µs at c=1 / c=16 / c=64):');
   for (const r of rows) {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { waitFor } from '../test/harness/wait-for.js';
 import type { PeerLoad, Target } from './peer-load.js';
-import { treeCpuMs } from './process-tree.js';
+import { treeSchedCpuMs } from './process-tree.js';
 
 export type PeerServer = 'workerd' | 'isolate floor' | 'http floor';
 
@@ -38,7 +38,7 @@ function stopChild(child: ChildProcess): Promise<unknown> {
 
 function target(label: string, url: URL, child: ChildProcess, name: string): Target {
   const pid = child.pid!;
-  return { label, url, headers: {}, cpuMs: () => new Map([[name, treeCpuMs(pid)]]), threadPids: [[name, pid]], stop: () => stopChild(child) };
+  return { label, url, headers: {}, cpuMs: () => new Map([[name, treeSchedCpuMs(pid)]]), threadPids: [[name, pid]], stop: () => stopChild(child) };
 }
 
 async function workerd(dir: string, load: PeerLoad): Promise<Target> {
