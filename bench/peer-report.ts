@@ -55,7 +55,7 @@ export function printPeerReport(rows: PeerRow[], ctx: PeerReportContext): void {
     console.log(`    ${r.label.padEnd(w)} ${parts.join('   ')}`);
   }
   if (ctx.threads) {
-    console.log('\n  µs per request at c=16 by thread (a main-thread --cpu-prof sees only `node`; V8\'s GC helpers run on `V8 DefaultWorke`):');
+    console.log('\n  µs per request at c=16 by thread, from /proc/<pid>/stat (a main-thread --cpu-prof sees only `main`; V8\'s GC and compiler helpers run on `V8Worker` in Node, `V8 DefaultWorke` in workerd):');
     for (const r of rows) {
       const parts = [...r.threads].filter(([, us]) => us >= 0.5).sort((a, b) => b[1] - a[1]).map(([name, us]) => `${name} ${us.toFixed(0)}`);
       console.log(`    ${r.label.padEnd(w)} ${parts.join(', ')}`);
