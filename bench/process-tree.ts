@@ -56,3 +56,41 @@ export function threadCpuMs(pid: number): Map<string, number> {
   }
   return out;
 }
+
+/**
+ * CPU time (ms, ns resolution) of a process's live threads: the first field of each thread's
+ * schedstat. /proc/<pid>/stat counts in 10 ms ticks, too coarse for a window of a few hundred
+ * requests at c=1; a thread that exits takes its time with it (none does on a warm path).
+ */
+function schedCpuMs(pid: number): number {
+  let ns = 0;
+  for (const task of safeList(`/proc/${pid}/task`)) ns += Number(safeRead(`/proc/${pid}/task/${task}/schedstat`).split(' ')[0] || 0);
+  return ns / 1e6;
+}
+
+/** CPU time (ms, from every thread's schedstat) of a process and every process below it. */
+export function treeSchedCpuMs(pid: number): number {
+  return childrenOf(pid).reduce((sum, child) => sum + treeSchedCpuMs(child), schedCpuMs(pid));
+}
+
+/**
+ * CPU time (ms, from every thread's schedstat) of a process's tree in three parts: the process
+ * itself (all its threads), the trees below it whose command line matches `part` (an invoker's
+ * sandbox processes: /sandbox-main/), and every other process below it (tsx's esbuild service,
+ * the shell a sandbox is started from until it execs): CPU per request by process (issue 18).
+ */
+export function splitTreeCpuMs(pid: number, part: RegExp): { own: number; part: number; rest: number } {
+  const out = { own: schedCpuMs(pid), part: 0, rest: 0 };
+  const walk = (p: number): void => {
+    for (const child of childrenOf(p)) {
+      if (part.test(safeRead(`/proc/${child}/cmdline`).replaceAll('\0', ' '))) {
+        out.part += treeSchedCpuMs(child);
+      } else {
+        out.rest += schedCpuMs(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return out;
+}
