@@ -10,6 +10,9 @@
 //   BENCH_SANDBOX=inline                       isolates in the standalone process itself (default: sandbox processes)
 //   PHOTON_ACTIVATION_MAX_BYTES=...            the record store's bound (default 256 MiB)
 //   BENCH_SOAK_MEMLOG=/tmp/dir                 each sandbox's memory by part every 10 s (sandbox-memory-log.ts; a dir uid 65534 can write), its slopes at the end
+//   BENCH_SOAK_SNAPSHOT_AT=3,6                 SIGUSR2 to the standalone at these minutes, with the activations done by then: with
+//                                              PHOTON_NODE_ARGS='--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/d' it writes a
+//                                              heap snapshot each time, for bench/heap-snapshot-diff.ts
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
@@ -23,6 +26,9 @@ const SAMPLE_MS = 10_000;
 const ID_BASE = Number(process.env.BENCH_ID_BASE ?? 45120);
 const BODY = JSON.stringify({ name: 'soak' });
 const MEMLOG = process.env.BENCH_SOAK_MEMLOG;
+const SNAPSHOT_AT = (process.env.BENCH_SOAK_SNAPSHOT_AT ?? '').split(',').filter(Boolean).map(Number);
+// SIGUSR2's default action ends a process: sent only to one that writes a snapshot on it.
+if (SNAPSHOT_AT.length > 0 && !(process.env.PHOTON_NODE_ARGS ?? '').includes('--heapsnapshot-signal=SIGUSR2')) throw new Error('BENCH_SOAK_SNAPSHOT_AT needs PHOTON_NODE_ARGS=\'--heapsnapshot-signal=SIGUSR2 …\'');
 if (MEMLOG) mkdirSync(MEMLOG, { recursive: true, mode: 0o777 });
 
 const ownRssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readStatus(pid))?.[1] ?? 0) / 1024;
@@ -66,15 +72,24 @@ const post = (): Promise<void> => new Promise((resolve) => {
   req.end(BODY);
 });
 
-console.log(`bench:soak: photon standalone (${process.env.BENCH_SANDBOX ?? 'process'} sandbox mode), hello world at c=${CONCURRENCY} for ${MINUTES} min, RSS of its process tree every ${SAMPLE_MS / 1000} s; load ${loadavg()[0]!.toFixed(2)}`);
+console.log(`bench:soak: photon standalone (pid ${p.pid}, ${process.env.BENCH_SANDBOX ?? 'process'} sandbox mode), hello world at c=${CONCURRENCY} for ${MINUTES} min, RSS of its process tree every ${SAMPLE_MS / 1000} s; load ${loadavg()[0]!.toFixed(2)}`);
 const t0 = performance.now();
 const end = t0 + MINUTES * 60_000;
 const xs: number[] = [];
 const ys: number[] = [];
+/** The standalone's own RSS (sandboxes left out): the tree's slope does not say which of them grows. */
+const own: number[] = [];
 const sample = (): void => {
   xs.push((performance.now() - t0) / 60_000);
   ys.push(rssMb(p.pid));
+  own.push(ownRssMb(p.pid));
 };
+for (const at of SNAPSHOT_AT) {
+  setTimeout(() => {
+    console.log(`  ${at.toFixed(1).padStart(5)} min  SIGUSR2 to the standalone (pid ${p.pid}) after ${done} activations`);
+    process.kill(p.pid, 'SIGUSR2');
+  }, at * 60_000).unref();
+}
 sample();
 let lastDone = 0;
 let lastCpu = treeCpuMs(p.pid);
@@ -99,6 +114,7 @@ const first = slope(xs.slice(0, half), ys.slice(0, half));
 const second = slope(xs.slice(half), ys.slice(half));
 console.log(`activations ${done} (${(done / (MINUTES * 60)).toFixed(0)}/s), failed ${failed}; RSS ${ys[0]!.toFixed(0)} MB at the start, ${Math.max(...ys).toFixed(0)} MB at most, ${ys[ys.length - 1]!.toFixed(0)} MB at the end`);
 console.log(`RSS slope: first half ${first.toFixed(2)} MB/min, second half ${second.toFixed(2)} MB/min  (flat: the second half grows ≤ 1 MB/min → ${second <= 1 ? 'met' : 'NOT met'})`);
+console.log(`  the standalone's own: ${own[0]!.toFixed(0)} → ${own.at(-1)!.toFixed(0)} MB, first half ${slope(xs.slice(0, half), own.slice(0, half)).toFixed(2)} MB/min, second half ${slope(xs.slice(half), own.slice(half)).toFixed(2)} MB/min`);
 await p.stop();
 agent.destroy();
 if (MEMLOG) {

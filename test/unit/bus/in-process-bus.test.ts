@@ -37,3 +37,27 @@ describe('in-process bus: firstDelivery', () => {
     expect(seen.filter((s) => s.group === 'b').map((s) => s.first)).toEqual([true, false]);
   });
 });
+
+describe('in-process bus: what it holds', () => {
+  // The log holds acknowledged messages for groups yet to come (up to 1024 a topic). A short
+  // Buffer.from is a slice of Node's pool slab (64 KiB in Node 24): the invokers' heartbeats, one a
+  // second, each pinned a slab for ~17 minutes, the standalone's growth in the soak.
+  it('keeps its own copy of a Buffer that is a slice of a larger one, with the encoder\'s object', async () => {
+    const bus = new InProcessBus();
+    buses.push(bus);
+    const topic = uniquePrefix('ip-own');
+    const handed = Symbol('handed');
+    const seen: Buffer[] = [];
+    await bus.subscribe({ topic, group: 'a', maxInFlight: 4, handle: async (m) => { seen.push(m.value); } });
+    const pooled = Object.assign(Buffer.from('{"beat":1}'), { [handed]: { beat: 1 } });
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength); // the premise: a pool slice
+    const own = Buffer.allocUnsafeSlow(2).fill('{}');
+    await bus.publish(topic, [{ value: pooled }, { value: own }]);
+    await waitFor('both delivered', () => seen.length === 2, { timeoutMs: 5_000 });
+    expect(seen[0]!.toString()).toBe('{"beat":1}');
+    expect(seen[0]!.buffer.byteLength).toBe(seen[0]!.byteLength);
+    expect((seen[0] as unknown as Record<symbol, unknown>)[handed]).toEqual({ beat: 1 });
+    // A Buffer of its own is held as it is (the standalone's handed messages: no copy per activation).
+    expect(seen[1]).toBe(own);
+  });
+});
