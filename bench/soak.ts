@@ -13,7 +13,7 @@
 //   BENCH_SOAK_SNAPSHOT_AT=3,6                 SIGUSR2 to the standalone at these minutes, with the activations done by then: with
 //                                              PHOTON_NODE_ARGS='--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/d' it writes a
 //                                              heap snapshot each time, for bench/heap-snapshot-diff.ts
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { startStandalone } from '../test/harness/standalone-process.js';
@@ -29,7 +29,8 @@ const MEMLOG = process.env.BENCH_SOAK_MEMLOG;
 const SNAPSHOT_AT = (process.env.BENCH_SOAK_SNAPSHOT_AT ?? '').split(',').filter(Boolean).map(Number);
 // SIGUSR2's default action ends a process: sent only to one that writes a snapshot on it.
 if (SNAPSHOT_AT.length > 0 && !(process.env.PHOTON_NODE_ARGS ?? '').includes('--heapsnapshot-signal=SIGUSR2')) throw new Error('BENCH_SOAK_SNAPSHOT_AT needs PHOTON_NODE_ARGS=\'--heapsnapshot-signal=SIGUSR2 …\'');
-if (MEMLOG) mkdirSync(MEMLOG, { recursive: true, mode: 0o777 });
+// chmod after mkdir: mkdir's mode goes through the umask (0755 here), and the sandboxes write as uid 65534.
+if (MEMLOG) { mkdirSync(MEMLOG, { recursive: true }); chmodSync(MEMLOG, 0o777); }
 
 const ownRssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readStatus(pid))?.[1] ?? 0) / 1024;
 const rssMb = (pid: number): number => ownRssMb(pid) + descendantsRssMb(pid, /sandbox-main/);
