@@ -4,7 +4,7 @@
 // it must not (Redis, Kafka, a controller port, another namespace, the supervisor's files).
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -247,7 +247,13 @@ describe('a supervisor killed by SIGKILL', () => {
     await new Promise((r) => child.once('exit', r));
     const alive = (): boolean => { try { process.kill(pid, 0); return /\) ([A-Z])/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1] !== 'Z'; } catch { return false; } };
     await waitFor('the sandbox to be gone', () => (alive() ? undefined : true), { timeoutMs: 5000 });
-    removeStaleCgroups(`photon-tsbk${process.pid}-sb-`);
+    // Its cgroups outlive it (nobody is left to remove them): what a restarted supervisor reclaims.
+    // Until the kernel has let go of the dead task, rmdir answers EBUSY, so retry until none is left.
+    const prefix = `photon-tsbk${process.pid}-sb-`;
+    const left = (): string[] => ['memory', 'pids', 'cpu'].flatMap((c) => {
+      try { return readdirSync(`/sys/fs/cgroup/${c}`).filter((n) => n.startsWith(prefix)); } catch { return []; }
+    });
+    await waitFor('its cgroups to be removed', () => { removeStaleCgroups(prefix); return left().length === 0 ? true : undefined; }, { timeoutMs: 5000 });
   }, 30_000);
 });
 
