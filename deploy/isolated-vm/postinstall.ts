@@ -32,7 +32,8 @@ export function parsePatch(text: string): FilePatch[] {
   const files: { path: string; hunks: { before: string[]; after: string[] }[] }[] = [];
   // Lines still due in the current hunk, from its @@ -l,n +l,m @@ header (0, 0: between hunks).
   let due = { before: 0, after: 0 };
-  for (const line of text.split('\n')) {
+  // The last newline ends the last line; it starts no empty one.
+  for (const line of text.replace(/\n$/, '').split('\n')) {
     const hunk = files.at(-1)?.hunks.at(-1);
     if (hunk !== undefined && (due.before > 0 || due.after > 0)) {
       const [mark, body] = [line[0] ?? ' ', line.slice(1)];
