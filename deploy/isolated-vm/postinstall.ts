@@ -173,7 +173,7 @@ function main(): void {
       process.exitCode = 1;
       return;
     }
-    console.warn(`photon postinstall: WARNING: ${why}. Using the prebuilt binary: photon works, but every isolate from the layer's snapshot deserialises its context twice (~1.5 ms more per cold start). Install g++, make and python3, then run npm ci again.`);
+    console.warn(`photon postinstall: WARNING: ${why}. Using the prebuilt binary: photon works, but every isolate from the layer's snapshot deserialises its context twice (a slower cold start). Install g++, make and python3, then run npm ci again.`);
   }
 }
 
