@@ -10,7 +10,7 @@
 // Idempotent: the sources are patched once, and a build whose stamp matches is kept.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
@@ -81,6 +81,16 @@ export function applyFilePatch(text: string, patch: FilePatch): { text: string; 
 
 class Fallback extends Error {}
 
+/**
+ * Writes a file as a new one (a temporary file renamed over it), never into the old one: a
+ * node_modules made of hard links to another checkout's (cp -al) keeps that checkout's file as it was.
+ */
+function replaceFile(path: string, text: string): void {
+  const tmp = `${path}.photon-${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
 const say = (line: string): void => console.log(`photon postinstall: ${line}`);
 
 /** node-gyp as npm runs it for install scripts, else the one bundled with this Node's npm. */
@@ -118,14 +128,14 @@ function build(dir: string, stampFile: string, stamp: string): string {
   for (const file of parsePatch(patch)) {
     const path = join(dir, file.path);
     const { text, changed } = applyFilePatch(readFileSync(path, 'utf8'), file);
-    if (changed) writeFileSync(path, text);
+    if (changed) replaceFile(path, text);
     if (changed) patched++;
   }
   const log = join(dir, 'photon-build.log');
   const t0 = performance.now();
   const args = [nodeGypScript(), 'rebuild', '--release', '-j', '2', '--nodedir', nodeDir()];
   const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
-  writeFileSync(log, `${args.join(' ')}\n${r.stdout}${r.stderr}`);
+  replaceFile(log, `${args.join(' ')}\n${r.stdout}${r.stderr}`);
   if (r.status !== 0) {
     const last = `${r.stdout}${r.stderr}`.trim().split('\n').filter((l) => /error|not found|No such/i.test(l)).slice(-2).join(' | ');
     throw new Fallback(`node-gyp rebuild failed (${r.error?.message ?? `exit ${r.status}`}): ${last || 'see the log'}; log: ${log}`);
@@ -137,7 +147,7 @@ function build(dir: string, stampFile: string, stamp: string): string {
   for (const d of ['build/Release/obj.target', 'build/Release/.deps', 'build/Release/nortti.a']) rmSync(join(dir, d), { recursive: true, force: true });
   const failed = probe(dir);
   if (failed !== null) throw new Fallback(`the built addon does not work: ${failed}`);
-  writeFileSync(stampFile, stamp);
+  replaceFile(stampFile, stamp);
   const secs = ((performance.now() - t0) / 1000).toFixed(0);
   return `isolated-vm ${VERSION} built from source with ${PATCH_NAME}.patch (${patched === 0 ? 'sources already patched' : `${patched} files patched`}; node-gyp -j 2, ${secs} s): build/Release is loaded, not the prebuilt binary`;
 }
