@@ -1,7 +1,8 @@
 // Where a new isolate's time goes with the built-in layer's startup snapshot (issue 14's cold-start
 // goal), in isolated-vm alone (no pool, no namespace): the snapshot's size, `new ivm.Isolate` (V8's
 // isolate deserialisation plus the default context isolated-vm makes in its constructor, which
-// photon never uses), `createContext()` (the context photon uses), the guest runtime's attach (from
+// photon never uses: the whole layer with the prebuilt binary, blank with photon's patched build,
+// deploy/isolated-vm/), `createContext()` (the context photon uses), the guest runtime's attach (from
 // the snapshot) or boot (plain: compiled with V8 code cache, as isolate-runtime.ts does), the
 // action's install, and its first and second run. Rows: a plain isolate with hello world (today's
 // cold start without the snapshot), isolates from the snapshot with hello world, with the bench's
@@ -35,6 +36,8 @@ type Step = (typeof STEPS)[number];
 type Samples = Record<string, Record<Step, number[]>>;
 interface ChildResult {
   bytes: number;
+  /** Which isolated-vm the checkout loaded: the patch it was built with (isolated-vm-build.ts), or 'prebuilt'. */
+  build: string;
   samples: Samples;
 }
 
@@ -115,7 +118,8 @@ async function child(root: string, samples: number): Promise<ChildResult> {
     const order = [...ROWS].sort(() => Math.random() - 0.5);
     for (const [row, fromSnapshot, code] of order) await one(row, fromSnapshot, code);
   }
-  return { bytes: snap.bytes, samples: out };
+  const patch = (ivm as unknown as { readonly photonPatch?: unknown }).photonPatch;
+  return { bytes: snap.bytes, build: typeof patch === 'string' ? patch : 'prebuilt', samples: out };
 }
 
 function parent(samples: number, rounds: number): void {
@@ -127,7 +131,7 @@ function parent(samples: number, rounds: number): void {
   // per-isolate rehash of the snapshot's hash tables costs); printed with the figures.
   const childFlags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((f) => f !== '');
   const load0 = os.loadavg()[0]!;
-  const all = new Map<string, { bytes: number; samples: Samples }>();
+  const all = new Map<string, { bytes: number; build: string; samples: Samples }>();
   for (let r = 0; r < rounds; r++) {
     // Each round in another order: reversed every other round, and rotated (with three or more).
     const rotated = [...checkouts.slice(r % checkouts.length), ...checkouts.slice(0, r % checkouts.length)];
@@ -140,14 +144,14 @@ function parent(samples: number, rounds: number): void {
       if (p.status !== 0) console.error(`${name}: the child ended with status ${p.status}, signal ${p.signal} after printing its samples`);
       if (childFlags.includes('--profile-deserialization')) deserialised(name, p.stdout);
       const res = JSON.parse(line) as ChildResult;
-      const acc = all.get(name) ?? { bytes: res.bytes, samples: {} };
+      const acc = all.get(name) ?? { bytes: res.bytes, build: res.build, samples: {} };
       for (const [row, steps] of Object.entries(res.samples)) for (const s of STEPS) ((acc.samples[row] ??= Object.fromEntries(STEPS.map((x) => [x, [] as number[]])) as Record<Step, number[]>)[s]).push(...steps[s]);
       all.set(name, acc);
     }
   }
   console.log(`new isolate with the layer, in-process (isolated-vm alone), ${samples} samples × ${rounds} rounds per checkout, checkouts alternated; p50 ms per step; load ${load0.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)}${childFlags.length > 0 ? `; child flags ${childFlags.join(' ')}` : ''}`);
   for (const [name, acc] of all) {
-    console.log(`${name}: snapshot ${(acc.bytes / 1024).toFixed(0)} KB`);
+    console.log(`${name}: snapshot ${(acc.bytes / 1024).toFixed(0)} KB, isolated-vm ${acc.build}`);
     const base = acc.samples['plain hello world']!;
     const sumTo = (row: Record<Step, number[]>, upto: number): number => STEPS.slice(0, upto).reduce((a, s) => a + median(row[s]), 0);
     for (const [row, steps] of Object.entries(acc.samples)) {
@@ -161,8 +165,9 @@ function parent(samples: number, rounds: number): void {
 /**
  * V8's own account of one child (BENCH_CHILD_FLAGS=--profile-deserialization, which V8 prints on
  * stdout): per size of snapshot part, how many times it was deserialised and the median time. An
- * isolate from the layer's snapshot deserialises its isolate part once and its context part twice:
- * isolated-vm's default context in `new Isolate`, then photon's in `createContext()`.
+ * isolate from the layer's snapshot deserialises its isolate part once; with the prebuilt isolated-vm
+ * its context part twice (isolated-vm's default context in `new Isolate`, then photon's in
+ * `createContext()`), with photon's patched build a blank default context and the layer's once.
  */
 function deserialised(name: string, stdout: string): void {
   const parts = new Map<string, number[]>();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages photon's tests and local cluster need, when missing: maven and a
-# JRE pull and run Kafka, redis-server, nft and ip for network namespaces, g++/make for node-gyp
+# JRE pull and run Kafka, redis-server, nft and ip for network namespaces, g++/make/python3 for node-gyp
 # (isolated-vm), docker-compose, docker.io and debootstrap to validate and run
 # deploy/docker-compose.yml (deploy/local/compose.sh). Needs root (apt-get); prints what it does and does nothing when all are there.
 set -euo pipefail
@@ -13,6 +13,8 @@ command -v nft >/dev/null || need+=(nftables)
 command -v ip >/dev/null || need+=(iproute2)
 command -v g++ >/dev/null || need+=(g++)
 command -v make >/dev/null || need+=(make)
+# python3: node-gyp's gyp (npm ci builds isolated-vm with photon's patch: deploy/isolated-vm/).
+command -v python3 >/dev/null || need+=(python3)
 command -v curl >/dev/null || need+=(curl)
 # zip: the tests build zip actions from real npm packages as users do (test/harness/npm-zip.ts).
 command -v zip >/dev/null || need+=(zip)

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
 import { BUNDLED_PACKAGES } from '../builtins/bundled-packages.js';
 import { builtinSource } from '../builtins/build-builtins.js';
+import { ISOLATED_VM_BUILD } from './isolated-vm-build.js';
 
 // Each file is one parenthesised function expression followed by `;`. Characters beyond ASCII (a
 // few, in comments: `→`, `…`) as \u escapes, which mean the same in comments, strings and regular
@@ -180,10 +181,12 @@ function snapshotScript(boot: string, names: readonly string[], preloaded: reado
 
 /**
  * A snapshot handed to a sandbox process by its supervisor (sandbox-spawn.ts passes these in the
- * environment): the file, the SHA-256 of its bytes, and the V8 it was made by. The file is
- * written once by the supervisor into the folder of the sandbox's own bundled entry (not
- * writable by a sandbox's uid: a sandbox runs code from there already), and is used only when its
- * bytes hash to what the supervisor said and this V8 is the same; else the sandbox builds its own.
+ * environment): the file, the SHA-256 of its bytes, and the V8 and isolated-vm build it was made
+ * by (`makerId`). The file is written once by the supervisor into the folder of the sandbox's own
+ * bundled entry (not writable by a sandbox's uid: a sandbox runs code from there already), and is
+ * used only when its bytes hash to what the supervisor said and this V8 and build are the same
+ * (the patched isolated-vm keeps the layer in a context the prebuilt one never reads); else the
+ * sandbox builds its own.
  */
 export interface HandedSnapshot {
   readonly file: string;
@@ -194,9 +197,12 @@ export interface HandedSnapshot {
 /** The environment variables a sandbox process gets a HandedSnapshot through. */
 export const HANDED_SNAPSHOT_ENV = { file: 'PHOTON_LAYER_SNAPSHOT_FILE', sha256: 'PHOTON_LAYER_SNAPSHOT_SHA256', v8: 'PHOTON_LAYER_SNAPSHOT_V8' } as const;
 
+/** What made this process's snapshots: its V8 and isolated-vm build (HandedSnapshot's `v8`). */
+const makerId = `${process.versions.v8} ${ISOLATED_VM_BUILD.tag}`;
+
 /** The handed snapshot's bytes when they are the ones described, else why not (the caller builds its own). */
 export function readHandedSnapshot(h: HandedSnapshot): ivm.ExternalCopy<ArrayBuffer> | string {
-  if (h.v8 !== process.versions.v8) return `made by V8 ${h.v8}, this is ${process.versions.v8}`;
+  if (h.v8 !== makerId) return `made by V8 ${h.v8}, this is ${makerId}`;
   let bytes: Buffer;
   try {
     bytes = readFileSync(h.file);
@@ -297,7 +303,7 @@ class GuestBoot {
     writeFileSync(tmp, bytes);
     chmodSync(tmp, 0o644);
     renameSync(tmp, file);
-    return { file, sha256: createHash('sha256').update(bytes).digest('hex'), v8: process.versions.v8 };
+    return { file, sha256: createHash('sha256').update(bytes).digest('hex'), v8: makerId };
   }
 }
 

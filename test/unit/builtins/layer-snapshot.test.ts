@@ -97,7 +97,7 @@ describe("the built-in layer's startup snapshot", () => {
     for (const c of copies) expect(c.bytes).toBeLessThan(c.chars * 1.5);
   });
 
-  it("is handed to a sandbox as a file used only when its bytes are the supervisor's (SHA-256) and its V8 the same; else refused", () => {
+  it("is handed to a sandbox as a file used only when its bytes are the supervisor's (SHA-256) and its V8 and isolated-vm build the same; else refused", () => {
     const dir = mkdtempSync(join(tmpdir(), 'photon-snap-'));
     try {
       const handed = guestBoot.handOver(dir)!;
@@ -118,6 +118,9 @@ describe("the built-in layer's startup snapshot", () => {
       writeFileSync(handed.file, bytes);
       expect(readHandedSnapshot(handed)).toMatch(/SHA-256 differs/);
       expect(readHandedSnapshot({ ...handed, v8: '0.0.0' })).toMatch(/made by V8 0\.0\.0/);
+      // Same V8, another isolated-vm build: the patched one keeps the layer in an added context the prebuilt one never reads.
+      expect(handed.v8.startsWith(`${process.versions.v8} isolated-vm `)).toBe(true);
+      expect(readHandedSnapshot({ ...handed, v8: `${process.versions.v8} isolated-vm other` })).toMatch(/made by V8 .* isolated-vm other, this is/);
       expect(readHandedSnapshot({ ...handed, file: join(dir, 'absent') })).toMatch(/cannot read/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
