@@ -5,7 +5,6 @@
 import type { Context } from '@opentelemetry/api';
 import { SEQUENCE_KIND } from '../../shared/model/action-kinds.js';
 import type { Action } from '../../shared/model/action.js';
-import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import type { Identity } from '../../shared/store/auth-store.js';
 import type { ResolvedAction } from '../packages/package-resolver.js';
 import type { FinishedRecord } from './finished-record.js';
