@@ -1,6 +1,6 @@
 // Activation records as the REST API shows them: OpenWhisk's "extended" JSON (response.statusCode
 // replaced by status + success) and the summaries of the list call.
-import type { ActivationRecord } from '../shared/model/activation-record.js';
+import type { ActivationRecord, ActivationStatus } from '../shared/model/activation-record.js';
 import { randomHex } from '../shared/ids/random-hex.js';
 
 /** OpenWhisk's header naming the activation an answer belongs to (Entities.scala ActivationIdHeader). */
@@ -37,9 +37,9 @@ export function summaryRecord(r: ActivationRecord): Record<string, unknown> {
   };
 }
 
-/** HTTP status of a finished blocking invoke (PrimitiveActions / Actions.scala). */
-export function blockingStatus(r: ActivationRecord): number {
-  switch (r.response.status) {
+/** HTTP status of a finished blocking invoke, by its record's response.status (PrimitiveActions / Actions.scala). */
+export function blockingStatus(status: ActivationStatus): number {
+  switch (status) {
     case 'success': return 200;
     case 'application error':
     case 'action developer error': return 502;

@@ -18,6 +18,8 @@ import type { RequestTarget } from './request-target.js';
 export interface Reply {
   status: number;
   body?: unknown;
+  /** The body as JSON already made (bytes a completion brought): written as it is, `body` ignored. */
+  json?: Buffer;
   headers?: Record<string, string>;
 }
 

@@ -112,8 +112,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, 
     headers['x-photon-trace-id'] = traceId;
     headers.traceparent = traceparentOf(span)!;
   }
-  let payload: string | undefined;
-  if (reply.body !== undefined) {
+  let payload: string | Buffer | undefined;
+  if (reply.json !== undefined) {
+    payload = reply.json;
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(payload.length);
+  } else if (reply.body !== undefined) {
     payload = JSON.stringify(reply.body);
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(payload));

@@ -21,11 +21,13 @@ export async function invokeApi(r: ApiRequest, ref: ActionRef): Promise<Reply> {
   const accepted: Reply = { status: 202, body: { activationId }, headers: { [ACTIVATION_ID_HEADER]: activationId } };
   if (!blocking) return accepted;
 
-  const record = await activations.awaitRecord(started, waitMs);
-  if (!record) return accepted;
-  return {
-    status: blockingStatus(record),
-    body: resultOnly ? record.response.result : extendedRecord(record),
-    headers: { [ACTIVATION_ID_HEADER]: activationId },
-  };
+  const finished = await activations.awaitRecord(started, waitMs);
+  if (!finished) return accepted;
+  const headers = { [ACTIVATION_ID_HEADER]: activationId };
+  const status = blockingStatus(finished.status);
+  // A record that came as bytes answers with its slices as they are (finished-record.ts).
+  const json = resultOnly ? finished.resultBytes() : finished.extendedBytes();
+  if (json !== undefined) return { status, json, headers };
+  const record = finished.record();
+  return { status, body: resultOnly ? record.response.result : extendedRecord(record), headers };
 }

@@ -20,6 +20,7 @@ import { inSpan, tracingOff } from '../shared/tracing/in-span.js';
 import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
 import { InvokerPool, type InvokerStatus, type Reservation } from './invoker-pool.js';
 import { NoInvokersError } from './activation/activation-errors.js';
+import { FinishedRecord } from './activation/finished-record.js';
 import { lostActivationRecord } from './lost-activation.js';
 import { place, type PlacementReason } from './placement.js';
 
@@ -64,7 +65,7 @@ export interface Scheduled {
   invoker: string;
   placement: PlacementReason;
   /** Resolves when the activation finishes, with its record for blocking calls; never rejects. */
-  finished: Promise<ActivationRecord | undefined>;
+  finished: Promise<FinishedRecord | undefined>;
 }
 
 export { NoInvokersError };
@@ -78,7 +79,7 @@ interface InFlight {
   onFinished?: (slotReleased: boolean) => void;
   /** The recording span the activation was published under, and when the publish ended: the completion is its last phase while it is open. */
   traced?: { span: Span; publishedAt: number };
-  resolve(record: ActivationRecord | undefined): void;
+  resolve(record: FinishedRecord | undefined): void;
 }
 
 export class LoadBalancer {
@@ -166,8 +167,8 @@ export class LoadBalancer {
       ...(Object.keys(headers).length > 0 ? { traceContext: headers } : {}),
     };
     const reservation = this.#pool.reserve(placement.invoker, key, action.limits.memory, action.limits.concurrency);
-    let resolve!: (r: ActivationRecord | undefined) => void;
-    const finished = new Promise<ActivationRecord | undefined>((r) => { resolve = r; });
+    let resolve!: (r: FinishedRecord | undefined) => void;
+    const finished = new Promise<FinishedRecord | undefined>((r) => { resolve = r; });
     this.#inFlight.set(req.activationId, {
       message, action, reservation, sweeping: false, resolve,
       sweepAt: req.acceptedAt + action.limits.timeout + this.#o.completionGraceMs,
@@ -258,7 +259,10 @@ export class LoadBalancer {
     this.#finish(msg.activationId, entry, msg.slotReleased === true);
     this.#pool.recordOutcome(entry.reservation.invoker, msg.systemError ? 'systemError' : 'success');
     if (!entry.message.blocking) return entry.resolve(undefined);
-    entry.resolve(msg.record ?? (await this.#readRecord(msg.activationId)));
+    // A framed completion's record stays bytes (its answers are slices of them: finished-record.ts).
+    if (msg.recordBytes) return entry.resolve(FinishedRecord.fromBytes(msg.recordBytes, msg.activationId));
+    const record = msg.record ?? (await this.#readRecord(msg.activationId));
+    entry.resolve(record ? FinishedRecord.of(record) : undefined);
   }
 
   /** The invoker stores the record before it publishes the completion; retries cover replica lag. */
@@ -307,7 +311,7 @@ export class LoadBalancer {
       }
       if (this.#inFlight.get(id) !== entry) return; // completed meanwhile
       this.#finish(id, entry);
-      entry.resolve(entry.message.blocking ? record : undefined);
+      entry.resolve(entry.message.blocking && record ? FinishedRecord.of(record) : undefined);
     } catch (err) {
       // The store is unreachable: try again on a later sweep rather than drop the activation.
       console.error(`controller: sweeping activation ${id} failed, will retry:`, err);

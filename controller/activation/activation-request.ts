@@ -5,9 +5,9 @@
 import type { Context } from '@opentelemetry/api';
 import { SEQUENCE_KIND } from '../../shared/model/action-kinds.js';
 import type { Action } from '../../shared/model/action.js';
-import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import type { Identity } from '../../shared/store/auth-store.js';
 import type { ResolvedAction } from '../packages/package-resolver.js';
+import type { FinishedRecord } from './finished-record.js';
 
 export interface ActivationRequest {
   caller: Identity;
@@ -41,7 +41,7 @@ export interface StartedActivation {
   /** The invoker it was placed on; '' for a composition (its steps are placed one by one). */
   invoker: string;
   /** Resolves when the activation finishes (completed or swept), with its record when it was blocking; never rejects. */
-  finished: Promise<ActivationRecord | undefined>;
+  finished: Promise<FinishedRecord | undefined>;
 }
 
 /** Runs sequences and conductor actions; the activation service has resolved and admitted them. */

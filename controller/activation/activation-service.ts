@@ -19,7 +19,6 @@
 // Errors are domain errors (activation-errors.ts); HTTP statuses are made at the REST edge.
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { LIMIT_RANGES, type Action } from '../../shared/model/action.js';
-import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import { mergeParameters } from '../../shared/model/parameters.js';
 import type { Stores } from '../../shared/store/stores.js';
 import { warmKey, type WarmCounts } from '../../shared/store/warm-registry.js';
@@ -31,6 +30,7 @@ import { resolveAction } from '../packages/package-resolver.js';
 import type { LoadBalancer } from '../load-balancer.js';
 import type { Throttler } from '../throttler.js';
 import { ActivationError, EntityNotFoundError, NotScheduledError } from './activation-errors.js';
+import type { FinishedRecord } from './finished-record.js';
 import { isComposition, type ActivationRequest, type CompositionRunner, type StartedActivation } from './activation-request.js';
 import type { ActionApiKeys } from './action-api-key.js';
 
@@ -124,7 +124,7 @@ export class ActivationService {
   }
 
   /** await: the record, or undefined when the activation is still running after waitMs (or is not blocking). */
-  async awaitRecord(started: StartedActivation, waitMs: number): Promise<ActivationRecord | undefined> {
+  async awaitRecord(started: StartedActivation, waitMs: number): Promise<FinishedRecord | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const record = await Promise.race([
       started.finished,

@@ -20,6 +20,7 @@ import type { ProgressRecord } from '../../shared/store/progress-store.js';
 import type { Stores } from '../../shared/store/stores.js';
 import type { ActivationService } from '../activation/activation-service.js';
 import { isConductor, type ActivationRequest, type CompositionRunner, type StartedActivation } from '../activation/activation-request.js';
+import { FinishedRecord } from '../activation/finished-record.js';
 import { parseActionName } from './action-name.js';
 import { afterRecord, afterRefusal, firstStep, TooDeepError, type CompositionState, type Next, type Step } from './composition-state.js';
 import { compositionRecord } from './composition-record.js';
@@ -97,7 +98,7 @@ export class CompositionEngine implements CompositionRunner {
       ...(req.parent ? { parent: req.parent.id } : {}),
       depth, blocking: req.blocking, componentRuns: 0, conductorRuns: 0, maxLength: this.#o.maxLength,
     };
-    const finished = this.#wait(id);
+    const finished = this.#wait(id).then((r) => (r ? FinishedRecord.of(r) : undefined));
     this.#settle(s, id, firstStep(s, params));
     // A nested composition started again after a crash may exist already: it runs, and reports to its parent.
     if (await this.#o.stores.progress.create({ id, owner: this.owner, data: toData(s) })) {
@@ -179,7 +180,7 @@ export class CompositionEngine implements CompositionRunner {
     } catch (err) {
       return this.#refused(id, step, err);
     }
-    void started.finished.then((record) => (record ? this.onStepDone(id, step.id, record) : undefined))
+    void started.finished.then((finished) => (finished ? this.onStepDone(id, step.id, finished.record()) : undefined))
       .catch((err: unknown) => console.error(`controller: composition ${id}: advancing after ${step.id} failed (its owner looks again later):`, err));
   }
 

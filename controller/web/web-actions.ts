@@ -135,9 +135,9 @@ export class WebActions {
     const { activations } = this.#d;
     const started = await activations.start({ caller: owner, action: { namespace: ref.namespace, name: ref.name }, params, blocking: true, trace, resolved: { ref, action } });
     const idHeader: [string, string] = [ACTIVATION_ID_HEADER, started.activationId];
-    const record = await activations.awaitRecord(started, this.#d.blockingWaitMs);
-    if (!record) throw new ApiError(202, MEDIA_MESSAGES.responseNotReady, { [ACTIVATION_ID_HEADER]: started.activationId });
-    const { response } = record;
+    const finished = await activations.awaitRecord(started, this.#d.blockingWaitMs);
+    if (!finished) throw new ApiError(202, MEDIA_MESSAGES.responseNotReady, { [ACTIVATION_ID_HEADER]: started.activationId });
+    const { response } = finished.record();
     const rethrow = (err: unknown): never => {
       if (err instanceof ApiError) throw new ApiError(err.status, err.message, { ...err.headers, [ACTIVATION_ID_HEADER]: started.activationId });
       throw err;

@@ -12,6 +12,7 @@ import type { Action } from '../../shared/model/action.js';
 import { decodeActivationMessage, type ActivationMessage } from '../../shared/model/activation-message.js';
 import { STATUS_CODES, type ActivationRecord, type ActivationResponse, type ActivationStatus } from '../../shared/model/activation-record.js';
 import { COMPLETION_MESSAGE_VERSION, encodeCompletionMessage, type CompletionMessage } from '../../shared/model/completion-message.js';
+import { recordJson, type RecordJson } from '../../shared/model/record-json.js';
 import { setAside } from '../../shared/bus/set-aside.js';
 import type { BusMessage, MessageBus } from '../../shared/bus/message-bus.js';
 import type { Topics } from '../../shared/bus/topics.js';
@@ -130,13 +131,15 @@ export class ActivationHandler {
       return;
     }
     const record = await this.#run(msg, span);
-    // One stringify for both the store and the completion (the record is not changed in between).
-    const json = JSON.stringify(record);
+    // One stringify for both the store and the completion (the record is not changed in between),
+    // with the places of the controller's answers in it (record-json.ts).
+    // (A bus that hands messages over, the standalone's, sends no bytes: the text alone, for its store.)
+    const json: RecordJson = this.options.bus.handsOver === true ? { text: JSON.stringify(record) } : recordJson(record);
     let slotReleased = false;
     const stored = await inPhase(ctx, PHASE.recordStore, async (note) => {
       // Both calls in one tick: a Redis store writes them to the socket together.
       const [first, released] = await Promise.all([
-        this.options.activations.putIfAbsent(record, json),
+        this.options.activations.putIfAbsent(record, json.text),
         this.#releaseSlot(msg),
       ]);
       slotReleased = released;
@@ -253,8 +256,8 @@ export class ActivationHandler {
     };
   }
 
-  /** `json`, when given, is JSON.stringify(record) (made once for the store too). */
-  async #complete(msg: ActivationMessage, record: ActivationRecord, ctx: Context, slotReleased = false, json?: string): Promise<void> {
+  /** `json`, when given, is the record's JSON text (made once for the store too). */
+  async #complete(msg: ActivationMessage, record: ActivationRecord, ctx: Context, slotReleased = false, json?: RecordJson): Promise<void> {
     const completion: CompletionMessage = {
       v: COMPLETION_MESSAGE_VERSION,
       activationId: msg.activationId,

@@ -32,7 +32,7 @@ export class RedisActivationStore implements ActivationStore {
     this.#retentionMs = retentionMs;
   }
 
-  async putIfAbsent(record: ActivationRecord): Promise<boolean> {
+  async putIfAbsent(record: ActivationRecord, json?: string): Promise<boolean> {
     // Index entries are trimmed a day later than records expire: an activation's start precedes its
     // write by up to its duration, and a dangling id only costs a skipped MGET slot.
     const now = Date.now();
@@ -41,7 +41,7 @@ export class RedisActivationStore implements ActivationStore {
     const retentionMs = Math.max(1, Math.round(this.#retentionMs));
     // Calls made in one tick: ioredis's auto-pipelining writes them to the socket at once.
     const writes: Array<Promise<unknown>> = [];
-    const created = this.#redis.set(this.#record(record.activationId), JSON.stringify(record), 'PX', retentionMs, 'NX');
+    const created = this.#redis.set(this.#record(record.activationId), json ?? JSON.stringify(record), 'PX', retentionMs, 'NX');
     for (const key of indexes) {
       writes.push(this.#redis.zadd(key, 'NX', record.start, record.activationId));
       if (this.#housekeepingDue(key, now)) {

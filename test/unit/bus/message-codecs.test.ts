@@ -24,7 +24,7 @@ describe('bus message codecs', () => {
     const decoded = decodeActivationMessage(value);
     expect(decoded.ok && decoded.value).toBe(mine);
     const done = structuredClone(completion);
-    const inline = encodeCompletionMessage(done, JSON.stringify(done.record), true);
+    const inline = encodeCompletionMessage(done, { text: JSON.stringify(done.record) }, true);
     expect(inline.length).toBe(0);
     const got = decodeCompletionMessage(inline);
     expect(got.ok && got.value).toBe(done);
@@ -49,7 +49,7 @@ describe('bus message codecs', () => {
     expect(copied.ok && copied.value).not.toBe(mine);
     expect(copied).toEqual({ ok: true, value: activation });
     const done = structuredClone(completion);
-    for (const bytes of [encodeCompletionMessage(done), encodeCompletionMessage(done, JSON.stringify(done.record))]) {
+    for (const bytes of [encodeCompletionMessage(done), encodeCompletionMessage(done, { text: JSON.stringify(done.record) })]) {
       const c = decodeCompletionMessage(bytes);
       expect(c.ok && c.value).toBe(done);
       expect(decodeCompletionMessage(Buffer.from(bytes))).toEqual({ ok: true, value: completion });
@@ -60,14 +60,14 @@ describe('bus message codecs', () => {
   });
 
   it('encode a completion with the record\'s JSON made beforehand to the very bytes of a whole stringify', () => {
-    const spliced = encodeCompletionMessage(completion, JSON.stringify(completion.record));
+    const spliced = encodeCompletionMessage(completion, { text: JSON.stringify(completion.record) });
     expect(spliced.toString()).toBe(encodeCompletionMessage(completion).toString());
     // Every field survives the splice, slotReleased too (it was dropped once: every controller then released the slot again, a wasted Redis command).
     const { record, ...head } = completion;
     const released = { ...head, slotReleased: true as const, record };
-    expect(encodeCompletionMessage(released, JSON.stringify(record)).toString()).toBe(JSON.stringify(released));
+    expect(encodeCompletionMessage(released, { text: JSON.stringify(record) }).toString()).toBe(JSON.stringify(released));
     const idOnly = { ...completion, record: undefined };
-    expect(encodeCompletionMessage(idOnly, JSON.stringify(completion.record)).toString()).toBe(JSON.stringify(idOnly));
+    expect(encodeCompletionMessage(idOnly, { text: JSON.stringify(completion.record) }).toString()).toBe(JSON.stringify(idOnly));
   });
 
   it('carry an activation-scoped key compatibly: with it and without it, version 1 either way', () => {

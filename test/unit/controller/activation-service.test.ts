@@ -28,7 +28,7 @@ describe('ActivationService', () => {
     const started = await serviceOf(f).start({ caller, action: { namespace: 'guest', name: 'defaults' }, params: { b: 'call' }, blocking: true });
     const record = await serviceOf(f).awaitRecord(started, 5_000);
     expect(f.invokers[0]!.received.find((r) => r.message.activationId === started.activationId)?.message.params).toEqual({ a: 'default', b: 'call' });
-    expect(record?.response.result).toEqual({ a: 'default', b: 'call' });
+    expect(record?.record().response.result).toEqual({ a: 'default', b: 'call' });
   });
 
   it('refuses with typed errors and holds no slot afterwards', async () => {

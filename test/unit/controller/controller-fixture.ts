@@ -18,6 +18,8 @@ export interface ApiAnswer {
   headers: Headers;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON shapes
   body: any;
+  /** The body's text as it came. */
+  text: string;
 }
 
 export interface Fixture {
@@ -66,7 +68,7 @@ export async function startFixture(options: ControllerOptions & { invokers?: num
       if (body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(`${controller.url}${path}`, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined, text };
     },
     async close() {
       for (const inv of invokers) await inv.stop();

@@ -11,6 +11,7 @@ import type { ActivationRecord } from '../../../shared/model/activation-record.j
 import { COMPLETION_MESSAGE_VERSION, encodeCompletionMessage, type CompletionMessage } from '../../../shared/model/completion-message.js';
 import { HEARTBEAT_VERSION, encodeHeartbeat, type InvokerHeartbeat } from '../../../shared/model/invoker-health.js';
 import { decodeActivationMessage } from '../../../shared/model/activation-message.js';
+import { recordJson } from '../../../shared/model/record-json.js';
 import { warmKey } from '../../../shared/store/warm-registry.js';
 import type { Stores } from '../../../shared/store/stores.js';
 
@@ -27,6 +28,11 @@ export class FakeInvoker {
   readonly id: string;
   readonly received: Array<{ message: ActivationMessage; headers: Record<string, string> }> = [];
   accepting = true;
+  /**
+   * Completions as the real invoker sends them over Kafka: framed, the record as its JSON bytes
+   * (completion-message.ts), copied so that the controller cannot take the encoder's object.
+   */
+  framed = false;
   readonly #o: Required<FakeInvokerOptions>;
   #sub: Subscription | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -88,6 +94,7 @@ export class FakeInvoker {
       v: COMPLETION_MESSAGE_VERSION, activationId: m.activationId, invoker: this.id, systemError: false,
       ...(m.blocking && first ? { record } : {}),
     };
-    await this.#o.bus.publish(this.#o.topics.completed(m.controller), [{ key: m.activationId, value: encodeCompletionMessage(completion) }]);
+    const value = this.framed ? Buffer.from(encodeCompletionMessage(completion, recordJson(record))) : encodeCompletionMessage(completion);
+    await this.#o.bus.publish(this.#o.topics.completed(m.controller), [{ key: m.activationId, value }]);
   }
 }

@@ -37,6 +37,25 @@ describe('REST API: invoke', () => {
     expect(dev).toMatchObject({ status: 502, body: { error: 'The action did not return a dictionary.' } });
   });
 
+  it('answers a record that came framed (as the invoker\'s bytes) byte for byte as one that came as an object, and as GET answers it', async () => {
+    const { api, invokers } = await start();
+    await api('PUT', `${A}/hello`, { body: HELLO });
+    const texts: string[] = [];
+    for (const framed of [false, true]) {
+      invokers[0]!.framed = framed;
+      for (const [query, body, status] of [['blocking=true', { name: 'é ✓ "q"' }, 200], ['blocking=true&result=true', { name: 'é ✓' }, 200], ['blocking=true', { fail: 'boom' }, 502], ['blocking=true&result=true', { crash: true }, 502]] as const) {
+        const r = await api('POST', `${A}/hello?${query}`, { body });
+        expect(r.status).toBe(status);
+        const id = r.headers.get('x-openwhisk-activation-id')!;
+        const got = await api('GET', `/api/v1/namespaces/_/activations/${id}${query.includes('result') ? '/result' : ''}`);
+        // GET …/result answers {result}: the invoke's result-only answer is its value.
+        expect(r.text).toBe(query.includes('result') ? JSON.stringify(got.body.result) : got.text);
+        texts.push(r.text.replace(/[0-9a-f]{32}/g, 'ID').replace(/"(start|end|duration)":\d+/g, '"$1":0').replace(/"waitTime","value":\d+/, 'W').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, 'T'));
+      }
+    }
+    expect(texts.slice(4)).toEqual(texts.slice(0, 4));
+  });
+
   it('non-blocking invoke answers 202 with the id in body and header; the record appears in the store', async () => {
     const { api } = await start();
     await api('PUT', `${A}/hello`, { body: HELLO });

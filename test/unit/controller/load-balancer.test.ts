@@ -83,7 +83,7 @@ describe('LoadBalancer', () => {
       response: { status: 'success', statusCode: 0, success: true, result: { ok: 1 } }, logs: [], annotations: [], publish: false,
     });
     await complete(r.activationId, 'a');
-    expect((await s.finished)?.response.result).toEqual({ ok: 1 });
+    expect((await s.finished)?.record().response.result).toEqual({ ok: 1 });
     expect(lb.invokers()[0]).toMatchObject({ id: 'a', inFlight: 0, reservedMb: 0 });
   });
 
@@ -127,7 +127,7 @@ describe('LoadBalancer', () => {
     const r = req(action('lost'), true);
     let finishedCalls = 0;
     const s = await lb.schedule({ ...r, onFinished: () => finishedCalls++ });
-    const record = await s.finished;
+    const record = (await s.finished)?.record();
     expect(record?.response).toMatchObject({ status: 'whisk internal error', statusCode: 3, success: false });
     expect(await stores.activations.get(r.activationId)).toEqual(record);
     expect(finishedCalls).toBe(1);
@@ -143,7 +143,7 @@ describe('LoadBalancer', () => {
       namespace: 'guest', name: 'late', version: '0.0.1', subject: 'u', activationId: r.activationId, start: 1, end: 2, duration: 1,
       response: { status: 'success', statusCode: 0, success: true, result: { late: true } }, logs: [], annotations: [], publish: false,
     });
-    expect((await s.finished)?.response.result).toEqual({ late: true });
+    expect((await s.finished)?.record().response.result).toEqual({ late: true });
     expect(lb.lostCount).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import { InProcessBus } from '../../../shared/bus/in-process-bus.js';
 import { topics } from '../../../shared/bus/topics.js';
 import { DEFAULT_LIMITS } from '../../../shared/model/action.js';
 import type { ActivationMessage } from '../../../shared/model/activation-message.js';
+import type { ActivationRecord } from '../../../shared/model/activation-record.js';
 import { decodeCompletionMessage, type CompletionMessage } from '../../../shared/model/completion-message.js';
 import { createMemoryStores } from '../../../shared/store/memory-stores.js';
 import type { Stores } from '../../../shared/store/stores.js';
@@ -24,6 +25,14 @@ class ScriptedRunner implements ActionRunner {
   onWarmChange() { return () => undefined; }
 }
 
+/** The completion as the controller reads bytes from Kafka (a copy: not the encoder's object), a framed record parsed. */
+function completionOf(value: Buffer): CompletionMessage {
+  const d = decodeCompletionMessage(Buffer.from(value));
+  if (!d.ok) throw new Error(d.reason);
+  const { recordBytes, ...c } = d.value;
+  return recordBytes ? { ...c, record: JSON.parse(recordBytes.bytes.toString()) as ActivationRecord } : c;
+}
+
 describe('ActivationHandler', () => {
   let stores: Stores;
   let bus: InProcessBus;
@@ -37,7 +46,7 @@ describe('ActivationHandler', () => {
     bus = new InProcessBus();
     runner = new ScriptedRunner();
     completions = [];
-    await bus.subscribe({ topic: t.completed('c0'), group: 'c0', maxInFlight: 10, handle: async (m) => { completions.push(JSON.parse(m.value.toString())); } });
+    await bus.subscribe({ topic: t.completed('c0'), group: 'c0', maxInFlight: 10, handle: async (m) => { completions.push(completionOf(m.value)); } });
     handler = new ActivationHandler({ invokerId: 'inv0', bus, topics: t, actions: stores.actions, activations: stores.activations, runner });
     await stores.actions.put({ namespace: 'guest', name: 'hello', exec: { kind: 'nodejs:20', code: 'function main(){return {}}' }, parameters: [], annotations: [], limits: { ...DEFAULT_LIMITS }, publish: false }, { overwrite: false });
   });

@@ -1,7 +1,7 @@
 // One conformance suite for every Stores adapter (memory and Redis): the contracts in
 // shared/store/*-store.ts and warm-registry.ts, checked the same way against both.
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ActionInput } from '../../../shared/store/action-store.js';
 import type { ActivationRecord } from '../../../shared/model/activation-record.js';
 import { DEFAULT_LIMITS } from '../../../shared/model/action.js';
@@ -221,6 +221,20 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         const [listed] = await activations.list('ns', { limit: 1, skip: 0 });
         listed!.logs.push('by a lister');
         expect(await activations.get(r.activationId)).toEqual(original);
+      });
+
+      it('takes the writer\'s JSON text when given: the record is not stringified again', async () => {
+        const { activations } = await stores();
+        const r = record('ns', 'given-json', Date.now());
+        const json = JSON.stringify(r);
+        const stringify = vi.spyOn(JSON, 'stringify');
+        try {
+          expect(await activations.putIfAbsent(r, json)).toBe(true);
+          expect(stringify.mock.calls.filter(([v]) => v === r)).toEqual([]);
+        } finally {
+          stringify.mockRestore();
+        }
+        expect(await activations.get(r.activationId)).toEqual(r);
       });
 
       it('answers exactly one first write for concurrent writers', async () => {
