@@ -18,10 +18,8 @@ class LinkedContext implements Context {
   ) {}
 
   getValue(key: symbol): unknown {
-    for (let c: LinkedContext | undefined = this; c !== undefined; c = c.parent) {
-      if (c.key === key) return c.value === DELETED ? undefined : c.value;
-    }
-    return undefined;
+    if (this.key === key) return this.value === DELETED ? undefined : this.value;
+    return this.parent?.getValue(key);
   }
 
   setValue(key: symbol, value: unknown): Context {
