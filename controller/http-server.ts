@@ -4,11 +4,12 @@
 // (any status, headers and bytes, their own CORS), written as it is by writeWebReply. Nothing else
 // writes to the response.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { StoreUnavailableError } from '../shared/store/store-unavailable-error.js';
 import { ATTR, PHASE, TRACER_NAME } from '../shared/tracing/attributes.js';
 import { inPhase } from '../shared/tracing/in-phase.js';
 import { traceparentOf, tracingOff } from '../shared/tracing/in-span.js';
+import { ROOT } from '../shared/tracing/root-context.js';
 import { extractTraceContext } from '../shared/tracing/trace-headers.js';
 import { splitPath } from '../shared/model/package.js';
 import { actionRef, actionsApi } from './actions-api.js';
@@ -45,7 +46,7 @@ const tracer = trace.getTracer(TRACER_NAME);
  * traceparent: what the API's no-op tracer would answer, made once instead of per request.
  */
 const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-const NO_SPAN_CONTEXT = trace.setSpan(ROOT_CONTEXT, NO_SPAN);
+const NO_SPAN_CONTEXT = trace.setSpan(ROOT, NO_SPAN);
 
 export function createApiServer(deps: ApiDeps, metrics?: ControllerMetrics): Server {
   const server = createServer(serverTimeoutOptions(deps.config), (req, res) => {
@@ -56,7 +57,7 @@ export function createApiServer(deps: ApiDeps, metrics?: ControllerMetrics): Ser
     // Without an SDK the span and its context would be built for nothing on every request (a
     // caller's traceparent is still carried through, by the registered propagator if any).
     const off = typeof req.headers.traceparent !== 'string' && tracingOff();
-    const parent = typeof req.headers.traceparent === 'string' ? extractTraceContext(headerRecord(req.headers)) : ROOT_CONTEXT;
+    const parent = typeof req.headers.traceparent === 'string' ? extractTraceContext(headerRecord(req.headers)) : ROOT;
     const span = off ? NO_SPAN : tracer.startSpan(`${req.method ?? 'GET'} /api/v1`, { kind: SpanKind.SERVER, attributes: { [ATTR.httpMethod]: req.method ?? 'GET', [ATTR.urlPath]: (req.url ?? '/').split('?')[0] } }, parent);
     void handle(req, res, deps, span, off ? NO_SPAN_CONTEXT : trace.setSpan(parent, span), metrics?.active === true).then((status) => {
       span.setAttribute(ATTR.httpStatus, status);

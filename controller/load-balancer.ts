@@ -2,7 +2,7 @@
 // places and publishes ActivationMessages, matches completions to waiting HTTP calls, frees the
 // capacity it accounted, and sweeps activations whose completion never arrives.
 import { randomBytes } from 'node:crypto';
-import { ROOT_CONTEXT, SpanKind, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, type Context, type Span } from '@opentelemetry/api';
 import type { BusMessage, MessageBus, Subscription } from '../shared/bus/message-bus.js';
 import { TOPIC_RETENTION_MS, topics as defaultTopics, type Topics } from '../shared/bus/topics.js';
 import type { Action } from '../shared/model/action.js';
@@ -17,6 +17,7 @@ import { actionKey, warmKey, type WarmCounts, type WarmRegistry } from '../share
 import { ATTR, PHASE } from '../shared/tracing/attributes.js';
 import { addPhase, inPhase, inSyncPhase, recordingSpan } from '../shared/tracing/in-phase.js';
 import { inSpan, tracingOff } from '../shared/tracing/in-span.js';
+import { ROOT } from '../shared/tracing/root-context.js';
 import { extractTraceContext, injectTraceHeaders } from '../shared/tracing/trace-headers.js';
 import { InvokerPool, type InvokerStatus, type Reservation } from './invoker-pool.js';
 import { NoInvokersError } from './activation/activation-errors.js';
@@ -131,7 +132,7 @@ export class LoadBalancer {
     const { action } = req;
     const key = actionKey(action.namespace, action.name);
     const warm = req.warm ?? (await this.#o.warm.forAction(warmKey(req.caller.namespace, action.namespace, action.name)).catch(() => ({})));
-    const parent = req.trace ?? ROOT_CONTEXT;
+    const parent = req.trace ?? ROOT;
     const placement = inSyncPhase(parent, PHASE.placement, (note) => {
       const p = place(this.#pool.candidates(key, action.revision, warm), {
         namespace: req.caller.namespace, fqn: key, memoryMb: action.limits.memory, concurrency: action.limits.concurrency,

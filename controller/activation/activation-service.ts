@@ -17,13 +17,13 @@
 // through start() again; it holds no concurrency slot of its own, its components each take one.
 //
 // Errors are domain errors (activation-errors.ts); HTTP statuses are made at the REST edge.
-import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { LIMIT_RANGES, type Action } from '../../shared/model/action.js';
 import { mergeParameters } from '../../shared/model/parameters.js';
 import type { Stores } from '../../shared/store/stores.js';
 import { warmKey, type WarmCounts } from '../../shared/store/warm-registry.js';
 import { PHASE } from '../../shared/tracing/attributes.js';
 import { inPhase } from '../../shared/tracing/in-phase.js';
+import { ROOT } from '../../shared/tracing/root-context.js';
 import { newActivationId } from '../activation-json.js';
 import { Entitlement } from '../entitlement.js';
 import { resolveAction } from '../packages/package-resolver.js';
@@ -74,7 +74,7 @@ export class ActivationService {
     const activationId = req.activationId ?? newActivationId();
     const acceptedAt = Date.now();
     const { caller } = req;
-    const trace = req.trace ?? ROOT_CONTEXT;
+    const trace = req.trace ?? ROOT;
     // resolve: the package or binding the caller names, and whether the caller may use it.
     const ref = req.resolved?.ref ?? await resolveAction(stores.packages, this.#entitlement, caller, req.action);
     const key = `${ref.namespace}/${ref.name}`;

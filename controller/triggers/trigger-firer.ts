@@ -3,7 +3,7 @@
 // activation record lists the activations it caused (OpenWhisk's rule logs). Rule activations that
 // do not succeed are retried by the trigger's retry policy and end in its dead-letter list.
 import { createHash } from 'node:crypto';
-import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type { KeyValue } from '../../shared/model/action.js';
 import type { ActivationRecord } from '../../shared/model/activation-record.js';
 import type { DeadLetter, RetryPolicy, Rule, Trigger } from '../../shared/model/trigger.js';
@@ -11,6 +11,7 @@ import type { Identity } from '../../shared/store/auth-store.js';
 import type { Stores } from '../../shared/store/stores.js';
 import { ATTR } from '../../shared/tracing/attributes.js';
 import { inSpan } from '../../shared/tracing/in-span.js';
+import { ROOT } from '../../shared/tracing/root-context.js';
 import { mergeParameters } from '../../shared/model/parameters.js';
 import { EntityNotFoundError, ThrottledError } from '../activation/activation-errors.js';
 import type { ActivationService } from '../activation/activation-service.js';
@@ -63,7 +64,7 @@ export class TriggerFirer {
     const { stores, throttler } = this.#d;
     const namespace = identity.namespace;
     const activationId = options.activationId ?? newActivationId();
-    return inSpan(options.trace ?? ROOT_CONTEXT, 'controller.trigger.fire', { [ATTR.namespace]: namespace, [ATTR.trigger]: `${namespace}/${triggerName}`, [ATTR.activationId]: activationId }, async (_span, ctx) => {
+    return inSpan(options.trace ?? ROOT, 'controller.trigger.fire', { [ATTR.namespace]: namespace, [ATTR.trigger]: `${namespace}/${triggerName}`, [ATTR.activationId]: activationId }, async (_span, ctx) => {
       const trigger = await stores.triggers.get(namespace, triggerName);
       if (!trigger) throw new EntityNotFoundError('trigger', `${namespace}/${triggerName}`);
       if (options.activationId && (await stores.activations.get(activationId))) return activationId;

@@ -52,6 +52,19 @@ const NO_ATTRIBUTES: Attributes = Object.freeze({});
 /** An ended span's attributes: empty, and never written to (setAttribute returns first). */
 const NO_KEYS: string[] = [];
 const NO_VALUES: AttributeValue[] = [];
+/** Every span's status until setStatus (most spans): one object for all, replaced, never changed. */
+const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+
+/**
+ * The attribute arrays of spans that ended, emptied, for the next spans: a span's ~17 attributes
+ * pushed one by one into new arrays grow each array's store three or four times (a copy and
+ * garbage each time); a reused array keeps the store it grew to. The sink has encoded the span
+ * and kept nothing of it when they come back (SpanSink's contract). Bounded: spans open at once
+ * beyond it take new arrays.
+ */
+const FREE_MAX = 256;
+const freeKeys: string[][] = [];
+const freeValues: AttributeValue[][] = [];
 const ORIGIN = performance.timeOrigin;
 
 /** Epoch ms now: one clock read. */
@@ -70,13 +83,13 @@ export class LeanSpan implements Span {
   name: string;
   endMs = 0;
   /** Attribute keys, in the order first set; `values[i]` is `keys[i]`'s value. */
-  keys: string[] = [];
-  values: AttributeValue[] = [];
+  keys: string[] = freeKeys.pop() ?? [];
+  values: AttributeValue[] = freeValues.pop() ?? [];
   droppedAttributes = 0;
   events: SpanEvent[] | undefined;
   droppedEvents = 0;
   droppedLinks = 0;
-  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  status: SpanStatus = UNSET;
   #ended = false;
   #context: SpanContext | undefined;
   #traceparent: string | undefined;
@@ -200,7 +213,14 @@ export class LeanSpan implements Span {
     const end = endTime === undefined ? nowMs() : epochMs(endTime);
     this.endMs = end < this.startMs ? this.startMs : end;
     this.sink.onEnd(this);
-    // Encoded: let go of what was recorded (the span itself may live on in a context a while).
+    // Encoded: let go of what was recorded (the span itself may live on in a context a while),
+    // and hand the emptied arrays to the next span.
+    if (freeKeys.length < FREE_MAX) {
+      this.keys.length = 0;
+      this.values.length = 0;
+      freeKeys.push(this.keys);
+      freeValues.push(this.values);
+    }
     this.keys = NO_KEYS;
     this.values = NO_VALUES;
     this.events = undefined;

@@ -42,65 +42,138 @@ const T4_VARINT = (4 << 3) | VARINT;
 const T16_I32 = [((16 << 3) | I32) & 0x7f | 0x80, (16 << 3) >>> 7] as const;
 
 /**
- * Each attribute key's KeyValue.key field (tag, length, UTF-8), encoded once: photon's keys are a
- * small fixed set (shared/tracing/attributes.ts), written on every span. Bounded, so keys made up
- * at run time cannot grow it without end; past the bound a key is encoded each time. (Values are
- * not cached: photon's string values are new strings per request — ids, `ns/name` — whose lookup
- * hashes and compares them in full; a per-key value cache made the encoder slower in a server,
- * see shared/tracing/README.md.)
+ * What is encoded once per span attribute key and copied from then on: photon's keys are a small
+ * fixed set (shared/tracing/attributes.ts), written on every span, and most of their values repeat
+ * from span to span (the method, the invoker's and controller's ids, the action, the messaging
+ * names, `warm`, the status): such a KeyValue, tag and all, is one copy of bytes instead of ≈10
+ * calls (tags, two nested lengths, the key, the value's UTF-8). Bounded: at most KEY_CACHE_MAX keys
+ * (keys made up at run time cannot grow it without end; past the bound a key is written field by
+ * field each time), VALUES_PER_KEY values per key (the last ones seen, replaced in turn) and
+ * MAX_CACHED_BYTES per KeyValue. A key whose values keep changing (an activation id) stops being
+ * looked up after VOLATILE_AFTER misses with few hits: no compare, no copy kept. Values are compared
+ * with `===`: a new string of the same text as a cached one (`ns/name` built per request) is
+ * compared by content, never hashed (a Map keyed by value hashed every new string in full, and was
+ * slower in a server than encoding: shared/tracing/README.md, trace3).
  */
 const KEY_CACHE_MAX = 512;
-const keyCache = new Map<string, Uint8Array>();
+const VALUES_PER_KEY = 4;
+const MAX_CACHED_BYTES = 128;
+const VOLATILE_AFTER = 32;
+
+interface KeySlot {
+  /** The KeyValue.key field: tag, length, UTF-8. */
+  readonly field: Uint8Array;
+  /**
+   * A double attribute's KeyValue up to its 8 value bytes (span attribute tag, KeyValue length,
+   * key field, AnyValue tag and length, double_value tag); undefined when its length takes 2 bytes.
+   */
+  readonly double: Uint8Array | undefined;
+  /** The last string, boolean or integer values seen, and their whole KeyValues (span attribute tag included). */
+  readonly values: AttributeValue[];
+  readonly encoded: Uint8Array[];
+  next: number;
+  hits: number;
+  misses: number;
+  volatile: boolean;
+}
+
+const keyCache = new Map<string, KeySlot>();
 const keyWriter = new ProtobufWriter(256);
 
-function encodedKey(key: string): Uint8Array | undefined {
-  let bytes = keyCache.get(key);
-  if (bytes === undefined && keyCache.size < KEY_CACHE_MAX) {
+function keySlot(key: string): KeySlot | undefined {
+  let slot = keyCache.get(key);
+  if (slot === undefined && keyCache.size < KEY_CACHE_MAX) {
     keyWriter.byte(T1_LEN);
     keyWriter.string(key);
-    bytes = keyWriter.take();
-    keyCache.set(key, bytes);
+    const field = keyWriter.take();
+    let double: Uint8Array | undefined;
+    if (field.length + 11 < 0x80) {
+      keyWriter.byte(T9_LEN);
+      keyWriter.byte(field.length + 11);
+      keyWriter.raw(field);
+      keyWriter.byte(T2_LEN);
+      keyWriter.byte(9);
+      keyWriter.byte(T4_I64);
+      double = keyWriter.take();
+    }
+    slot = { field, double, values: [], encoded: [], next: 0, hits: 0, misses: 0, volatile: false };
+    keyCache.set(key, slot);
   }
-  return bytes;
+  return slot;
+}
+
+function encodedKey(key: string): Uint8Array | undefined {
+  return keySlot(key)?.field;
+}
+
+const isDouble = (value: number): boolean => !(Number.isInteger(value) && value >= INT64_MIN && value < INT64_MAX);
+
+/** A span's attribute (field 9 of Span): copied whole when its key and value were seen before. */
+function writeSpanAttribute(w: ProtobufWriter, key: string, value: AttributeValue | undefined): void {
+  const slot = keySlot(key);
+  if (slot === undefined) {
+    writeKeyValueFields(w, T9_LEN, undefined, key, value);
+    return;
+  }
+  if (typeof value === 'number' && isDouble(value)) {
+    // A phase's ms (most of a span's attributes): never the same twice, its prefix is.
+    if (slot.double !== undefined) {
+      w.raw(slot.double);
+      w.double(value);
+    } else {
+      writeKeyValueFields(w, T9_LEN, slot.field, key, value);
+    }
+    return;
+  }
+  if (slot.volatile || !(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
+    writeKeyValueFields(w, T9_LEN, slot.field, key, value);
+    return;
+  }
+  const values = slot.values;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === value) {
+      slot.hits++;
+      w.raw(slot.encoded[i]!);
+      return;
+    }
+  }
+  const start = w.pos;
+  writeKeyValueFields(w, T9_LEN, slot.field, key, value);
+  if (++slot.misses >= VOLATILE_AFTER && slot.hits < slot.misses) {
+    // Keeps changing: no more lookups or copies for it (its cached values are let go).
+    slot.volatile = true;
+    slot.values.length = 0;
+    slot.encoded.length = 0;
+    return;
+  }
+  if (w.pos - start > MAX_CACHED_BYTES) return;
+  const at = slot.next;
+  slot.values[at] = value;
+  // A copy: the batch's buffer is handed over when it is sealed.
+  slot.encoded[at] = new Uint8Array(w.buf.subarray(start, w.pos));
+  slot.next = (at + 1) % VALUES_PER_KEY;
 }
 
 /** One KeyValue per attribute, each under the field whose one-byte tag is `tag`. */
 function writeAttributes(w: ProtobufWriter, tag: number, attributes: Attributes): void {
   for (const key in attributes) {
     const value = attributes[key];
-    if (value !== undefined) writeKeyValue(w, tag, key, value);
+    if (value !== undefined) writeKeyValueFields(w, tag, encodedKey(key), key, value);
   }
 }
 
 /** A span's attributes, kept as two arrays (lean-span.ts): the same KeyValues, walked by index. */
-function writeAttributeArrays(w: ProtobufWriter, tag: number, keys: readonly string[], values: readonly AttributeValue[]): void {
-  for (let i = 0; i < keys.length; i++) writeKeyValue(w, tag, keys[i]!, values[i]);
+function writeAttributeArrays(w: ProtobufWriter, keys: readonly string[], values: readonly AttributeValue[]): void {
+  for (let i = 0; i < keys.length; i++) writeSpanAttribute(w, keys[i]!, values[i]);
 }
 
-function writeKeyValue(w: ProtobufWriter, tag: number, key: string, value: AttributeValue | undefined): void {
-  if (typeof value === 'number' && !(Number.isInteger(value) && value >= INT64_MIN && value < INT64_MAX)) {
-    // A double (a phase's ms, most of a span's attributes): KeyValue { key, value: AnyValue {
-    // double_value } }, every length known before it is written (AnyValue: a tag and 8 bytes).
-    const field = encodedKey(key);
-    if (field !== undefined && field.length + 11 < 0x80) {
-      w.byte(tag);
-      w.byte(field.length + 11);
-      w.raw(field);
-      w.byte(T2_LEN);
-      w.byte(9);
-      w.byte(T4_I64);
-      w.double(value);
-      return;
-    }
-  }
-  writeKeyValueFields(w, tag, key, value);
-}
-
-/** A KeyValue written field by field: the reference every faster path above must equal. */
-function writeKeyValueFields(w: ProtobufWriter, tag: number, key: string, value: AttributeValue | undefined): void {
+/**
+ * A KeyValue written field by field (`cached`: the key field, when known): the reference the
+ * copies above are made from.
+ */
+function writeKeyValueFields(w: ProtobufWriter, tag: number, cached: Uint8Array | undefined, key: string, value: AttributeValue | undefined): void {
   w.byte(tag);
   const kv = w.startMessage();
-  const cached = encodedKey(key);
   if (cached === undefined) {
     w.byte(T1_LEN);
     w.string(key);
@@ -196,7 +269,7 @@ export function writeSpan(w: ProtobufWriter, s: LeanSpan): void {
   w.epochNanos(s.startMs);
   w.byte(T8_I64);
   w.epochNanos(s.endMs);
-  writeAttributeArrays(w, T9_LEN, s.keys, s.values);
+  writeAttributeArrays(w, s.keys, s.values);
   w.byte(T10_VARINT);
   w.varint(s.droppedAttributes);
   if (s.events !== undefined) {

@@ -118,6 +118,29 @@ function makeManyKeys(tracer: Tracer): void {
   root.end(T0 + 11);
 }
 
+/**
+ * Photon's spans as a server makes them, many times: attributes whose values repeat (copied whole
+ * from the encoder's value cache), rotate among more values than it keeps per key, change every
+ * span (the key turns volatile after 32 misses), or repeat with the same text in new strings; and
+ * a key whose value is a double on one span and an integer or a string on others.
+ */
+function makeRepeats(tracer: Tracer): void {
+  const root = tracer.startSpan('POST /api/v1', { startTime: T0 }, ROOT_CONTEXT);
+  for (let j = 0; j < 80; j++) {
+    const child = tracer.startSpan('invoker.activation', { startTime: T0 + 1 + j, attributes: { 'photon.invoker': 'invoker0', 'messaging.system': 'in-process' } }, trace.setSpan(ROOT_CONTEXT, root));
+    child.setAttribute('photon.activation.id', `${j.toString(16).padStart(4, '0')}${'b'.repeat(28)}`);
+    child.setAttribute('photon.action', `guest/${['hello', 'world'][j % 2]}`);
+    child.setAttribute('photon.isolate.id', `iso-${j % 7}`);
+    child.setAttribute('photon.record.first', j % 5 !== 0);
+    child.setAttribute('photon.netns.id', 34_100 + (j % 3));
+    child.setAttribute('photon.phase.bus_wait_ms', j % 4 === 0 ? 0 : j / 7);
+    child.setAttribute('photon.mixed', j % 3 === 0 ? 'text' : j % 3 === 1 ? 12 : 1.5);
+    child.setAttribute('photon.unicode.value', j % 2 === 0 ? 'grüße' : 'grüße ✓');
+    child.end(T0 + 2 + j);
+  }
+  root.end(T0 + 100);
+}
+
 function lean(make = makeSpans): { bytes: Buffer; ids: Array<{ traceId: string; spanId: string }> } {
   const ended: LeanSpan[] = [];
   const encoder = new OtlpBatchEncoder(encodeResource(RESOURCE));
@@ -163,6 +186,15 @@ describe('the OTLP span encoder', () => {
     const theirs = sdk(mine.ids, makeManyKeys);
     expect(decode(mine.bytes, request)).toEqual(decode(theirs, request));
     expect(mine.bytes.equals(theirs)).toBe(true);
+  });
+
+  it('copies repeated attributes from its value cache as the SDK writes them, batch after batch', () => {
+    for (let batch = 0; batch < 3; batch++) {
+      const mine = lean(makeRepeats);
+      const theirs = sdk(mine.ids, makeRepeats);
+      expect(decode(mine.bytes, request)).toEqual(decode(theirs, request));
+      expect(mine.bytes.equals(theirs)).toBe(true);
+    }
   });
 
   it('writes a length that needs more than the one byte it reserved, moving the message', () => {
