@@ -9,12 +9,15 @@ import { RemoteNamespaces } from './remote-namespaces.js';
 import { packOutcome } from './outcome-wire.js';
 import { startMemoryLog } from './sandbox-memory-log.js';
 import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
+import { ChannelBatcher, eachMessage, type Batched } from './channel-batcher.js';
 
 const WARM_REFRESH_MS = 1000;
 const config = JSON.parse(process.argv[2] ?? '{}') as SandboxConfig;
-const send = (m: FromSandbox): void => {
-  if (process.connected) process.send!(m);
-};
+// Everything this side sends carries no handle: all of a turn's messages ('done's above all) go as one write.
+const batch = new ChannelBatcher<FromSandbox>((payload) => {
+  if (process.connected) process.send!(payload);
+});
+const send = (m: FromSandbox): void => batch.send(m);
 const remote = new RemoteNamespaces(config.isolation, send);
 const pool = new IsolatePool({
   namespaces: remote,
@@ -62,7 +65,12 @@ const actions = new Map<string, Action>();
 // The supervisor's death closes the channel: nothing here may outlive it. SIGKILL, not exit():
 // exit() runs teardown that can wait for an isolate thread wedged in uninterruptible code.
 process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
-process.on('message', (msg: ToSandbox, handle: unknown) => {
+process.on('message', (payload: Batched<ToSandbox>, handle: unknown) => {
+  // A message with a handle always comes alone (sandbox-process.ts).
+  eachMessage(payload, (msg) => receive(msg, handle));
+});
+
+function receive(msg: ToSandbox, handle: unknown): void {
   if (msg.t === 'run') {
     let told = false;
     if (msg.action) actions.set(msg.actionKey, msg.action);
@@ -107,9 +115,12 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
   } else if (msg.t === 'forget-actions') {
     actions.clear();
   } else if (msg.t === 'close') {
-    void pool.close().then(() => process.exit(0));
+    void pool.close().then(() => {
+      batch.flush(); // this turn's messages ('done's): exit() comes before the setImmediate that writes them
+      process.exit(0);
+    });
   } else remote.receive(msg, handle);
-});
+}
 
 await pool.start();
 const seccompMissing = process.env.PHOTON_SECCOMP_MISSING;
