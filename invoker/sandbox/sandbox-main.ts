@@ -55,6 +55,7 @@ const flushLogs = (): void => {
     s.sent += s.pending.length;
     s.pending = [];
   }
+  batch.flush(); // already this turn's check phase: written now, not a turn later
 };
 
 /** Runs not yet answered, by the supervisor's id: what a 'withdraw' names. */
