@@ -17,7 +17,7 @@ const config = JSON.parse(process.argv[2] ?? '{}') as SandboxConfig;
 const batch = new ChannelBatcher<FromSandbox>((payload) => {
   if (process.connected) process.send!(payload);
 });
-const send = (m: FromSandbox): void => batch.send(m);
+const send = (m: FromSandbox, now = false): void => batch.send(m, now);
 const remote = new RemoteNamespaces(config.isolation, send);
 const pool = new IsolatePool({
   namespaces: remote,
@@ -105,7 +105,8 @@ function receive(msg: ToSandbox, handle: unknown): void {
       if (outcome.refused === 'withdrawn') return send({ t: 'withdrawn', id: msg.id });
       const sent = stream.sent === 0 ? outcome : { ...outcome, logs: outcome.logs.slice(stream.sent) };
       const hold = outcome.isolateId !== null && pool.holding(outcome.isolateId);
-      send({ t: 'done', id: msg.id, outcome: packOutcome(sent, action, msg.activationId), busyMb: pool.busyMemoryMb(), ...(hold ? { hold: true as const } : {}) });
+      // The last run in flight here (c = 1): its 'done' goes at once; else with the turn's other 'done's.
+      send({ t: 'done', id: msg.id, outcome: packOutcome(sent, action, msg.activationId), busyMb: pool.busyMemoryMb(), ...(hold ? { hold: true as const } : {}) }, queuedRuns.size === 0);
     });
     queuedRuns.set(msg.id, msg.activationId);
   } else if (msg.t === 'withdraw') {

@@ -140,7 +140,8 @@ export class SandboxProcess {
     return this.leases.size;
   }
 
-  send(m: ToSandbox, handle?: net.Socket | net.Server | dgram.Socket, done?: (err: Error | null) => void): void {
+  /** `now`: written at once (with what is pending), not at the turn's end: the caller knows nothing else is coming (channel-batcher.ts). */
+  send(m: ToSandbox, handle?: net.Socket | net.Server | dgram.Socket, done?: (err: Error | null) => void, now = false): void {
     const child = this.spawned.child;
     if (this.exited || !child.connected) {
       done?.(new Error('the sandbox is gone'));
@@ -148,7 +149,7 @@ export class SandboxProcess {
     }
     // A run's send is on every activation's path: batched with the rest of its turn. A handle or a
     // callback goes in a write of its own, after what is pending (the channel keeps the order).
-    if (!handle && !done) return this.batch.send(m);
+    if (!handle && !done) return this.batch.send(m, now);
     this.batch.flush();
     if (done) child.send(m, handle, {}, (err) => done(err));
     else child.send(m, handle);

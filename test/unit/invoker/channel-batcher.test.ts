@@ -1,5 +1,5 @@
 // ChannelBatcher (invoker/sandbox/channel-batcher.ts): what both ends of a sandbox's IPC channel
-// send through. A turn's first message goes at once, the rest of the turn as one write, in order.
+// send through. A turn's messages go as one write, in order; one sent `now` goes at once with those before it.
 import { describe, expect, it } from 'vitest';
 import { ChannelBatcher, eachMessage, type Batched } from '../../../invoker/sandbox/channel-batcher.js';
 
@@ -15,39 +15,48 @@ function recorder(): { writes: Batched<Msg>[]; batcher: ChannelBatcher<Msg> } {
 }
 
 describe('ChannelBatcher', () => {
-  it("writes a turn's first message at once and the rest as one array at the turn's check phase, in order", async () => {
+  it("writes one turn's messages as one array, in the order sent, at that turn's check phase", async () => {
     const { writes, batcher } = recorder();
     batcher.send({ n: 1 });
-    expect(writes).toEqual([{ n: 1 }]);
     batcher.send({ n: 2 });
     await Promise.resolve();
     batcher.send({ n: 3 });
-    expect(writes).toEqual([{ n: 1 }]);
+    expect(writes).toEqual([]);
+    await turn();
+    expect(writes).toEqual([[{ n: 1 }, { n: 2 }, { n: 3 }]]);
+  });
+
+  it('writes a lone message as itself, and each turn apart', async () => {
+    const { writes, batcher } = recorder();
+    batcher.send({ n: 1 });
+    await turn();
+    batcher.send({ n: 2 });
+    batcher.send({ n: 3 });
     await turn();
     expect(writes).toEqual([{ n: 1 }, [{ n: 2 }, { n: 3 }]]);
   });
 
-  it('writes a lone later message as itself, and each turn apart', async () => {
+  it('a message sent now goes at once, with those pending before it', async () => {
     const { writes, batcher } = recorder();
-    batcher.send({ n: 1 });
+    batcher.send({ n: 1 }, true);
+    expect(writes).toEqual([{ n: 1 }]);
     batcher.send({ n: 2 });
+    batcher.send({ n: 3 }, true);
+    expect(writes).toEqual([{ n: 1 }, [{ n: 2 }, { n: 3 }]]);
     await turn();
-    batcher.send({ n: 3 });
-    await turn();
-    expect(writes).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(writes).toHaveLength(2);
   });
 
   it('flush writes what is pending at once, so a message written after it keeps its place', async () => {
     const { writes, batcher } = recorder();
     batcher.send({ n: 1 });
     batcher.send({ n: 2 });
-    batcher.send({ n: 3 });
     batcher.flush();
-    writes.push({ n: 4 }); // what SandboxProcess does with a handle: its own write, after the flush
-    batcher.send({ n: 5 });
+    writes.push({ n: 3 }); // what SandboxProcess does with a handle: its own write, after the flush
+    batcher.send({ n: 4 });
     await turn();
     batcher.flush(); // nothing pending: no write
-    expect(writes).toEqual([{ n: 1 }, [{ n: 2 }, { n: 3 }], { n: 4 }, { n: 5 }]);
+    expect(writes).toEqual([[{ n: 1 }, { n: 2 }], { n: 3 }, { n: 4 }]);
   });
 
   it('eachMessage gives back every message of a payload, in order', () => {
