@@ -9,12 +9,15 @@ import { RemoteNamespaces } from './remote-namespaces.js';
 import { packOutcome } from './outcome-wire.js';
 import { startMemoryLog } from './sandbox-memory-log.js';
 import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
+import { ChannelBatcher, eachMessage, type Batched } from './channel-batcher.js';
 
 const WARM_REFRESH_MS = 1000;
 const config = JSON.parse(process.argv[2] ?? '{}') as SandboxConfig;
-const send = (m: FromSandbox): void => {
-  if (process.connected) process.send!(m);
-};
+// Everything this side sends carries no handle: all of a turn's messages ('done's above all) go as one write.
+const batch = new ChannelBatcher<FromSandbox>((payload) => {
+  if (process.connected) process.send!(payload);
+});
+const send = (m: FromSandbox, now = false): void => batch.send(m, now);
 const remote = new RemoteNamespaces(config.isolation, send);
 const pool = new IsolatePool({
   namespaces: remote,
@@ -52,6 +55,7 @@ const flushLogs = (): void => {
     s.sent += s.pending.length;
     s.pending = [];
   }
+  batch.flush(); // already this turn's check phase: written now, not a turn later
 };
 
 /** Runs not yet answered, by the supervisor's id: what a 'withdraw' names. */
@@ -62,7 +66,12 @@ const actions = new Map<string, Action>();
 // The supervisor's death closes the channel: nothing here may outlive it. SIGKILL, not exit():
 // exit() runs teardown that can wait for an isolate thread wedged in uninterruptible code.
 process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
-process.on('message', (msg: ToSandbox, handle: unknown) => {
+process.on('message', (payload: Batched<ToSandbox>, handle: unknown) => {
+  // A message with a handle always comes alone (sandbox-process.ts).
+  eachMessage(payload, (msg) => receive(msg, handle));
+});
+
+function receive(msg: ToSandbox, handle: unknown): void {
   if (msg.t === 'run') {
     let told = false;
     if (msg.action) actions.set(msg.actionKey, msg.action);
@@ -96,7 +105,8 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
       if (outcome.refused === 'withdrawn') return send({ t: 'withdrawn', id: msg.id });
       const sent = stream.sent === 0 ? outcome : { ...outcome, logs: outcome.logs.slice(stream.sent) };
       const hold = outcome.isolateId !== null && pool.holding(outcome.isolateId);
-      send({ t: 'done', id: msg.id, outcome: packOutcome(sent, action, msg.activationId), busyMb: pool.busyMemoryMb(), ...(hold ? { hold: true as const } : {}) });
+      // The last run in flight here (c = 1): its 'done' goes at once; else with the turn's other 'done's.
+      send({ t: 'done', id: msg.id, outcome: packOutcome(sent, action, msg.activationId), busyMb: pool.busyMemoryMb(), ...(hold ? { hold: true as const } : {}) }, queuedRuns.size === 0);
     });
     queuedRuns.set(msg.id, msg.activationId);
   } else if (msg.t === 'withdraw') {
@@ -107,9 +117,12 @@ process.on('message', (msg: ToSandbox, handle: unknown) => {
   } else if (msg.t === 'forget-actions') {
     actions.clear();
   } else if (msg.t === 'close') {
-    void pool.close().then(() => process.exit(0));
+    void pool.close().then(() => {
+      batch.flush(); // this turn's messages ('done's): exit() comes before the setImmediate that writes them
+      process.exit(0);
+    });
   } else remote.receive(msg, handle);
-});
+}
 
 await pool.start();
 const seccompMissing = process.env.PHOTON_SECCOMP_MISSING;

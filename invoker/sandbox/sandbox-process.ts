@@ -11,6 +11,7 @@ import { connectingSocket, localNamespaceNetwork, whenConnected, type NamespaceN
 import type { FromSandbox, SandboxConfig, ToSandbox } from './sandbox-protocol.js';
 import { SECCOMP_PRELOADS, spawnSandbox, type SpawnedSandbox } from './sandbox-spawn.js';
 import { bundleSandboxEntry, ensureBuiltins } from '../builtins/build-builtins.js';
+import { ChannelBatcher, eachMessage, type Batched } from './channel-batcher.js';
 
 const SOURCE_ENTRY = fileURLToPath(new URL('./sandbox-main.ts', import.meta.url));
 const BUNDLED_ENTRY = fileURLToPath(new URL('./.bundle/sandbox-main.mjs', import.meta.url));
@@ -90,6 +91,11 @@ export class SandboxProcess {
   private readonly network: NamespaceNetwork;
   private exited = false;
   readonly exitedPromise: Promise<void>;
+  /** Messages without a handle or callback: one write per turn (channel-batcher.ts). */
+  private readonly batch = new ChannelBatcher<ToSandbox>((payload) => {
+    const child = this.spawned.child;
+    if (!this.exited && child.connected) child.send(payload); // no callback: Node then queues no extra tick
+  });
 
   constructor(private readonly o: SandboxProcessOptions) {
     this.id = o.config.id;
@@ -106,7 +112,7 @@ export class SandboxProcess {
     });
     this.missing = this.spawned.missing;
     const child = this.spawned.child;
-    child.on('message', (m: FromSandbox) => this.onMessage(m));
+    child.on('message', (payload: Batched<FromSandbox>) => eachMessage(payload, (m) => this.onMessage(m)));
     child.on('error', () => undefined); // a send to a dead channel: the exit handler settles everything
     this.exitedPromise = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
@@ -134,13 +140,17 @@ export class SandboxProcess {
     return this.leases.size;
   }
 
-  send(m: ToSandbox, handle?: net.Socket | net.Server | dgram.Socket, done?: (err: Error | null) => void): void {
+  /** `now`: written at once (with what is pending), not at the turn's end: the caller knows nothing else is coming (channel-batcher.ts). */
+  send(m: ToSandbox, handle?: net.Socket | net.Server | dgram.Socket, done?: (err: Error | null) => void, now = false): void {
     const child = this.spawned.child;
     if (this.exited || !child.connected) {
       done?.(new Error('the sandbox is gone'));
       return;
     }
-    // No callback unless asked for: Node then queues no extra tick per message (a run's send is on every activation's path).
+    // A run's send is on every activation's path: batched with the rest of its turn. A handle or a
+    // callback goes in a write of its own, after what is pending (the channel keeps the order).
+    if (!handle && !done) return this.batch.send(m, now);
+    this.batch.flush();
     if (done) child.send(m, handle, {}, (err) => done(err));
     else child.send(m, handle);
   }

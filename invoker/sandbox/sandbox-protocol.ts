@@ -1,5 +1,6 @@
 // The messages between the supervisor (the invoker) and one sandbox process, over Node's IPC
-// channel (a Unix socket; socket and server handles travel with the message as passed fds).
+// channel (a Unix socket; socket and server handles travel with the message as passed fds). A
+// turn's messages without a handle cross as one array (channel-batcher.ts); one with a handle goes alone.
 import type { Action } from '../../shared/model/action.js';
 import type { WarmCounts } from '../../shared/store/warm-registry.js';
 import type { NetworkNamespace } from '../../native/index.js';

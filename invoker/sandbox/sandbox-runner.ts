@@ -167,7 +167,8 @@ export class SandboxRunner implements ActionRunner {
         }
         slot.knownActions.add(actionKey);
       }
-      slot.proc.send({ t: 'run', id: f.id, actionKey, ...(known ? {} : { action }), params: request.params, activationId: request.activationId, namespace: request.namespace, actionName: `/${action.namespace}/${action.name}`, deadline: request.deadline, ...(request.env ? { env: { ...request.env } } : {}) });
+      // Alone in flight on this sandbox (c = 1): written at once; else with the rest of the turn's runs.
+      slot.proc.send({ t: 'run', id: f.id, actionKey, ...(known ? {} : { action }), params: request.params, activationId: request.activationId, namespace: request.namespace, actionName: `/${action.namespace}/${action.name}`, deadline: request.deadline, ...(request.env ? { env: { ...request.env } } : {}) }, undefined, undefined, slot.inFlight.size <= 1);
     };
     if (slot.proc?.alive && slot.ready === READY) dispatch(); // arms the kill deadline once, from now
     else {
