@@ -15,6 +15,14 @@
 //   keyctl, add_key, request_key — the kernel keyring;
 //   kexec_*, init/finit/delete_module, reboot, syslog, acct, swapon/off, iopl, ioperm;
 //   personality() other than a query — no READ_IMPLIES_EXEC or ADDR_NO_RANDOMIZE;
+//   sched_getaffinity answers ENOSYS: not for safety but for memory. glibc's pthread_getattr_np()
+//     copies the thread's CPU set into the attr it fills (two mallocs, ~184 B), freed only by
+//     pthread_attr_destroy(), which isolated-vm 7.0.1 never calls (GetStackBase(), environment.cc,
+//     once per thread); and isolated-vm runs a task on a new thread of its own whenever its pool
+//     (hardware_concurrency + 1 threads) is busy, so a busy sandbox leaked that much per such
+//     thread, for as long as it ran (invoker/README.md "What grows in a busy sandbox"). On ENOSYS
+//     glibc leaves the CPU set out and allocates nothing; Node, libuv and glibc fall back to the
+//     online CPU count where they ask (os.availableParallelism(), malloc's arena limit).
 //   clone3 answers ENOSYS (its flags are behind a pointer a filter cannot read; glibc then uses
 //     clone, whose flags are checked); io_uring_setup answers ENOSYS too. libuv sets its ring up
 //     at start, before any filter, unless told not to: sandbox-spawn.ts passes UV_USE_IO_URING=0
@@ -76,7 +84,8 @@ const ARCH: Record<string, ArchTable> = {
     clone: 56,
     clone3: 435,
     personality: 135,
-    enosys: [425], // io_uring_setup (enter and register need a ring: none can be made)
+    // io_uring_setup (enter and register need a ring: none can be made); sched_getaffinity (below)
+    enosys: [425, 204],
     eperm: [
       101, // ptrace
       310, 311, 312, // process_vm_readv, process_vm_writev, kcmp
@@ -99,7 +108,7 @@ const ARCH: Record<string, ArchTable> = {
     clone: 220,
     clone3: 435,
     personality: 92,
-    enosys: [425],
+    enosys: [425, 123], // io_uring_setup, sched_getaffinity
     eperm: [
       117, // ptrace
       270, 271, 272, // process_vm_readv, process_vm_writev, kcmp

@@ -92,6 +92,9 @@ export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
     // No io_uring ring in libuv: the seccomp filter denies io_uring_setup (native/seccomp.ts).
     UV_USE_IO_URING: '0',
     ...mallocMmapThreshold(),
+    // PHOTON_SANDBOX_GLIBC_TUNABLES (the supervisor's environment, operators only): glibc's malloc
+    // tunables for the sandbox, e.g. 'glibc.malloc.arena_max=2', as GLIBC_TUNABLES.
+    ...(process.env.PHOTON_SANDBOX_GLIBC_TUNABLES ? { GLIBC_TUNABLES: process.env.PHOTON_SANDBOX_GLIBC_TUNABLES } : {}),
     ...o.env,
   };
   const child = spawn('/bin/sh', ['-c', script, 'photon-sandbox', ...argv], {

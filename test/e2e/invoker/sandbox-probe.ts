@@ -81,7 +81,26 @@ function trySyscalls(): Record<string, string> {
     personality: call(() => sys(135, 0x0040000, 0, 0, 0, 0, 0)), // ADDR_NO_RANDOMIZE
     personalityQuery: call(() => sys(135, 0xffffffff, 0, 0, 0, 0, 0)),
     ioUringSetup: call(() => sysPtr(425, 1, Buffer.alloc(120))),
+    schedGetaffinity: call(() => sysPtr(204, 0, Buffer.alloc(128))),
+    // The reason for the line above (native/seccomp.ts): glibc's pthread_getattr_np, which
+    // isolated-vm calls once per thread, then leaves the CPU set out and still succeeds.
+    pthreadGetattr: tryPthreadGetattr(libc),
   };
+}
+
+/** pthread_getattr_np(pthread_self()) and the stack size it reports: 'ok <bytes>', or its error. */
+function tryPthreadGetattr(libc: ReturnType<typeof koffi.load>): string {
+  const self = libc.func('unsigned long pthread_self()') as () => number | bigint;
+  const getattr = libc.func('int pthread_getattr_np(unsigned long t, void *attr)') as (t: number | bigint, attr: Buffer) => number;
+  const getstack = libc.func('int pthread_attr_getstack(void *attr, void *addr, void *size)') as (attr: Buffer, addr: Buffer, size: Buffer) => number;
+  const destroy = libc.func('int pthread_attr_destroy(void *attr)') as (attr: Buffer) => number;
+  const attr = Buffer.alloc(64);
+  const rc = getattr(self(), attr);
+  if (rc !== 0) return `error ${rc}`;
+  const size = Buffer.alloc(8);
+  const stackRc = getstack(attr, Buffer.alloc(8), size);
+  destroy(attr);
+  return stackRc === 0 && size.readBigUInt64LE() > 0n ? 'ok' : `getstack ${stackRc}`;
 }
 
 const status = readFileSync('/proc/self/status', 'utf8');

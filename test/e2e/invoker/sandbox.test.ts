@@ -299,7 +299,7 @@ describe('the sandbox process itself (its lowest layer, driven directly)', () =>
         ptrace: EPERM, mount: EPERM, umount: EPERM, unshareUser: EPERM, unshareNet: EPERM, setns: EPERM,
         clone3: ENOSYS, bpf: EPERM, keyctl: EPERM, addKey: EPERM, perfEventOpen: EPERM, kexecLoad: EPERM,
         initModule: EPERM, processVmReadv: EPERM, processVmWritev: EPERM, personality: EPERM,
-        personalityQuery: 'ok', ioUringSetup: ENOSYS,
+        personalityQuery: 'ok', ioUringSetup: ENOSYS, schedGetaffinity: ENOSYS, pthreadGetattr: 'ok',
       });
     } finally {
       cache.release(ns);
