@@ -6,7 +6,7 @@
 //     are created by the supervisor and passed over the IPC channel)
 //   → setpriv (uid/gid 65534, no supplementary groups, empty capability sets and bounding set,
 //     no_new_privs: no setns, no mount, no raw sockets, no setuid binaries)
-//   → node --no-node-snapshot [--import tsx] --import <seccomp preload> <entry> (the same node
+//   → node --no-node-snapshot --max-semi-space-size=8 [--import tsx] --import <seccomp preload> <entry> (the same node
 //     binary: process.execPath; the entry is the bundled sandbox-main.mjs, or a .ts run with tsx;
 //     the preload, in the entry's form, installs a seccomp filter on every thread before the entry
 //     runs: native/seccomp.ts says what it denies).
@@ -68,7 +68,11 @@ export function spawnSandbox(o: SpawnSandboxOptions): SpawnedSandbox {
   // PHOTON_SANDBOX_NODE_ARGS (the supervisor's environment, operators only): extra node flags for
   // the sandbox, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it (a dir uid 65534 can write).
   const extra = (process.env.PHOTON_SANDBOX_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
-  const node = [process.execPath, '--no-node-snapshot', ...extra, ...(fromSource ? ['--import', 'tsx'] : []), ...preload, o.entry, ...o.args];
+  // A young generation of 8 MB semi-spaces: at V8's default the main heap of a busy sandbox commits
+  // ~145 MB for ~9 MB live (its semi-spaces grown to their maximum), 33 MB with this at the same CPU
+  // per activation (invoker/README.md "What grows in a busy sandbox"). Flags in `extra` come after
+  // it, and V8 takes the last, so an operator can set another size.
+  const node = [process.execPath, '--no-node-snapshot', '--max-semi-space-size=8', ...extra, ...(fromSource ? ['--import', 'tsx'] : []), ...preload, o.entry, ...o.args];
   let argv = node;
   let cgroup: SandboxCgroup | null = null;
   if (!confine) missing.push('all confinement (turned off)');
