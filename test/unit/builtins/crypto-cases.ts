@@ -45,6 +45,19 @@ export const CRYPTO_CASES: Record<string, string> = {
     out.aliases = ['sha-256', 'RSA-SHA256'].map((a) => c.createHash(a).update('abc').digest('latin1'));
     out.encodings = ['hex', 'base64', 'base64url', 'latin1', 'binary', 'buffer', undefined].map((e) => { const d = c.createHash('sha256').update('e').digest(e); return typeof d === 'string' ? d : d.toString('hex'); });
     return out;`,
+  'every algorithm of the native list (deploy/isolated-vm/native-digest.patch): hashes, HMACs, empty input and key, chunks, slices with offsets': `
+    const c = require('crypto'); const out = {};
+    const algs = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha512-224', 'sha512-256', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512', 'SHA3-512', 'MD5', 'RSA-SHA1'];
+    const data = (n) => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = (i * 31 + 7) & 255; return b; };
+    const whole = data(70000); const slice = whole.subarray(3, 3 + 5000); const u16 = new Uint16Array(whole.buffer, whole.byteOffset + 10, 300);
+    for (const a of algs) {
+      out[a] = [c.createHash(a).digest('hex'), c.createHash(a).update('').update(Buffer.alloc(0)).digest('base64'),
+        c.createHash(a).update(slice).update(u16).update(new DataView(whole.buffer, 7, 33)).update(whole).digest('hex'),
+        c.createHmac(a, '').digest('hex'), c.createHmac(a, slice.subarray(1, 200)).update(whole.subarray(1)).update('tail', 'latin1').digest('base64url'),
+        c.createHmac(a, data(300)).update(data(4097)).digest('hex'), c.hash(a, slice, 'base64'), c.hash(a, 'héllo'),
+        c.createHash(a).update('x').digest('nonsense').toString('hex')];
+    }
+    return out;`,
   'hashes and hmacs as streams (pipe, write/end/read)': `
     const c = require('crypto'); const { pipeline, Readable } = require('stream');
     const h = c.createHash('sha256'); h.write('ab'); h.end('c'); const viaStream = h.read().toString('hex');
