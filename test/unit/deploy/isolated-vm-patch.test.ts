@@ -110,6 +110,10 @@ describe("native-digest.patch's photon:digest", () => {
   };
   const hexOf = "(ab) => Array.from(new Uint8Array(ab), (b) => b.toString(16).padStart(2, '0')).join('')";
 
+  it('is in every context createContext() makes, not enumerable (on the prebuilt binary: absent, and node:crypto makes a host call per digest)', () => {
+    expect(withContext((context) => context.evalSync(`typeof globalThis['photon:digest'] + ' ' + Object.keys(globalThis).includes('photon:digest')`)), 'isolated-vm in use is not built with native-digest.patch').toBe('function false');
+  });
+
   it("equals node:crypto's hash and HMAC for every listed algorithm: empty, chunks, views at offsets, empty and long keys", () => {
     const got = withContext((context) => JSON.parse(context.evalSync(`(() => {
       const d = globalThis['photon:digest']; const hex = ${hexOf}; const out = {};
