@@ -132,6 +132,18 @@ describe("native-digest.patch's photon:digest", () => {
     }
   });
 
+  it('hashes views of a SharedArrayBuffer and length-tracking views of a resized buffer as Node does', () => {
+    const [shared, tracking, length] = withContext((context) => JSON.parse(context.evalSync(`(() => {
+      const d = globalThis['photon:digest']; const hex = ${hexOf};
+      const sab = new SharedArrayBuffer(16); new Uint8Array(sab).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      const rab = new ArrayBuffer(16, { maxByteLength: 64 }); const track = new Uint8Array(rab, 4); new Uint8Array(rab).fill(7); rab.resize(32);
+      return JSON.stringify([hex(d('sha256', null, new Uint8Array(sab, 2, 8))), hex(d('sha1', new Uint8Array(sab, 0, 3), [track])), track.length]);
+    })()`) as string) as [string, string, number]);
+    expect(length).toBe(28);
+    expect(shared).toBe(createHash('sha256').update(Uint8Array.of(3, 4, 5, 6, 7, 8, 9, 10)).digest('hex'));
+    expect(tracking).toBe(createHmac('sha1', Uint8Array.of(1, 2, 3)).update(Buffer.concat([Buffer.alloc(12, 7), Buffer.alloc(16)])).digest('hex'));
+  });
+
   it('throws a TypeError for hostile arguments, never crashes, and is no constructor', () => {
     const got = withContext((context) => context.evalSync(`(() => {
       const d = globalThis['photon:digest']; const out = [];
