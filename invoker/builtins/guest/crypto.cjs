@@ -120,7 +120,8 @@ Hash.prototype.digest = function digest(enc) {
   if (this._id === 0 && this._opts === null) {
     // Natively on this thread first: as fast as sha256.cjs at 64 B (bench:isolates --builtins,
     // A/B), faster beyond. sha256.cjs remains for the prebuilt isolated-vm (no native digest) and aliases.
-    const r = nativeDigest(this._alg, this._key, this._chunks);
+    // Many small updates (update('') adds a chunk and no bytes) are joined here: the native call takes at most 2^20.
+    const r = nativeDigest(this._alg, this._key, this._chunks.length <= 1024 ? this._chunks : [concat(this._chunks, this._pending)]);
     if (r !== undefined) { this._chunks = []; this._pending = 0; return encodeHere(new Uint8Array(r), enc); }
     if (this._pending <= SMALL && SHA256.has(this._alg)) {
       const k = this._key;

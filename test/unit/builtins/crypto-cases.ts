@@ -61,6 +61,8 @@ export const CRYPTO_CASES: Record<string, string> = {
         c.createHmac(a, data(300)).update(data(4097)).digest('hex'), c.hash(a, slice, 'base64'), c.hash(a, 'héllo'),
         c.createHash(a).update('x').digest('nonsense').toString('hex')];
     }
+    const many = c.createHmac('sha1', 'k'); for (let i = 0; i < 3000; i++) many.update(i % 3 ? '' : String(i)); // joined before the native call
+    out.many = many.digest('hex');
     return out;`,
   'hashes and hmacs as streams (pipe, write/end/read)': `
     const c = require('crypto'); const { pipeline, Readable } = require('stream');
