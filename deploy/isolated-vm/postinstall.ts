@@ -1,7 +1,7 @@
 // photon's postinstall (package.json "postinstall", so `npm ci` runs it after every dependency is
-// in place): builds isolated-vm from its own sources with snapshot-user-context.patch applied, so
-// node-gyp-build loads build/Release/isolated_vm.node instead of the prebuilt binary. Why the patch:
-// its header. Run by plain Node (type stripping; no dependency, nothing downloaded: node-gyp is
+// in place): builds isolated-vm from its own sources with photon's patches applied (PATCHES, in
+// order), so node-gyp-build loads build/Release/isolated_vm.node instead of the prebuilt binary.
+// Why each patch: its header. Run by plain Node (type stripping; no dependency, nothing downloaded: node-gyp is
 // npm's own and compiles against the headers of the Node running this, deploy/local/node-env.sh).
 //
 // PHOTON_ISOLATED_VM: `auto` (the default) builds and, when that fails (no compiler, no python3),
@@ -15,11 +15,16 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 
-/** The name isolated-vm exports as `photonPatch` when built with the patch (isolated-vm-build.ts reads it). */
+/** The name isolated-vm exports as `photonPatch` when built with the patches (isolated-vm-build.ts reads it). */
 export const PATCH_NAME = 'snapshot-user-context';
-/** The one isolated-vm version the patch is made against (package.json pins it). */
+/**
+ * The patches, applied in this order (each to the sources as the ones before left them; none
+ * touches text another one's hunks add, so each hunk of each is still found as applied on a rerun).
+ */
+export const PATCHES: readonly string[] = [PATCH_NAME, 'native-digest'];
+/** The one isolated-vm version the patches are made against (package.json pins it). */
 const VERSION = '7.0.1';
-const PATCH_FILE = join(import.meta.dirname, `${PATCH_NAME}.patch`);
+const patchFile = (name: string): string => join(import.meta.dirname, `${name}.patch`);
 
 /** One file's changes: each hunk's text before and after (context lines in both). */
 export interface FilePatch {
@@ -117,19 +122,22 @@ function probe(dir: string): string | null {
 if (!require('node-gyp-build').resolve(${JSON.stringify(dir)}).includes('build/Release')) throw new Error('node-gyp-build does not pick build/Release');
 if (ivm.photonPatch !== ${JSON.stringify(PATCH_NAME)}) throw new Error('photonPatch is ' + ivm.photonPatch);
 const iso = new ivm.Isolate({ snapshot: ivm.Isolate.createSnapshot([{ code: 'globalThis.probe = 6 * 7' }]) });
-if (iso.createContextSync().evalSync('probe') !== 42) throw new Error('a context from the snapshot lacks its global');`;
+if (iso.createContextSync().evalSync('probe') !== 42) throw new Error('a context from the snapshot lacks its global');
+const hex = iso.createContextSync().evalSync("Array.from(new Uint8Array(globalThis['photon:digest']('sha256', null, [new Uint8Array([97, 98]), new Uint8Array([99])])), (b) => b.toString(16).padStart(2, '0')).join('')");
+if (hex !== require('node:crypto').createHash('sha256').update('abc').digest('hex')) throw new Error('photon:digest gives ' + hex);`;
   const r = spawnSync(process.execPath, ['--no-node-snapshot', '-e', code], { cwd: dir, encoding: 'utf8' });
   return r.status === 0 ? null : (r.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${r.status}`);
 }
 
 function build(dir: string, stampFile: string, stamp: string): string {
-  const patch = readFileSync(PATCH_FILE, 'utf8');
   let patched = 0;
-  for (const file of parsePatch(patch)) {
-    const path = join(dir, file.path);
-    const { text, changed } = applyFilePatch(readFileSync(path, 'utf8'), file);
-    if (changed) replaceFile(path, text);
-    if (changed) patched++;
+  for (const name of PATCHES) {
+    for (const file of parsePatch(readFileSync(patchFile(name), 'utf8'))) {
+      const path = join(dir, file.path);
+      const { text, changed } = applyFilePatch(readFileSync(path, 'utf8'), file);
+      if (changed) replaceFile(path, text);
+      if (changed) patched++;
+    }
   }
   const log = join(dir, 'photon-build.log');
   const t0 = performance.now();
@@ -149,7 +157,7 @@ function build(dir: string, stampFile: string, stamp: string): string {
   if (failed !== null) throw new Fallback(`the built addon does not work: ${failed}`);
   replaceFile(stampFile, stamp);
   const secs = ((performance.now() - t0) / 1000).toFixed(0);
-  return `isolated-vm ${VERSION} built from source with ${PATCH_NAME}.patch (${patched === 0 ? 'sources already patched' : `${patched} files patched`}; node-gyp -j 2, ${secs} s): build/Release is loaded, not the prebuilt binary`;
+  return `isolated-vm ${VERSION} built from source with ${PATCHES.join('.patch, ')}.patch (${patched === 0 ? 'sources already patched' : `${patched} file changes`}; node-gyp -j 2, ${secs} s): build/Release is loaded, not the prebuilt binary`;
 }
 
 function main(): void {
@@ -167,12 +175,14 @@ function main(): void {
       say(`isolated-vm's prebuilt binary, unpatched (PHOTON_ISOLATED_VM=prebuilt)`);
       return;
     }
-    const stamp = createHash('sha256').update(readFileSync(PATCH_FILE)).update(`${process.version} ${process.arch} ${process.versions.modules}`).digest('hex');
+    const hash = createHash('sha256');
+    for (const name of PATCHES) hash.update(readFileSync(patchFile(name)));
+    const stamp = hash.update(`${process.version} ${process.arch} ${process.versions.modules}`).digest('hex');
     if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && probe(dir) === null) {
-      say(`isolated-vm ${VERSION} with ${PATCH_NAME}.patch: already built (build/Release)`);
+      say(`isolated-vm ${VERSION} with ${PATCHES.join('.patch, ')}.patch: already built (build/Release)`);
       return;
     }
-    say(`building isolated-vm ${VERSION} with ${PATCH_NAME}.patch (node-gyp, about 2 min of 2 cores)...`);
+    say(`building isolated-vm ${VERSION} with ${PATCHES.join('.patch, ')}.patch (node-gyp, about 2 min of 2 cores)...`);
     say(build(dir, stampFile, stamp));
   } catch (e) {
     if (!(e instanceof Fallback)) throw e;

@@ -63,6 +63,25 @@
   // What node:buffer holds (it may be loaded before the context is bound): asked at each call.
   const base64Handle = Object.freeze({ current: () => v8Base64 });
 
+  // photon's isolated-vm build gives each context it makes a native one-shot digest (OpenSSL on the
+  // isolate's own thread, no host round trip: deploy/isolated-vm/native-digest.patch) under a
+  // global property: kept here for node:crypto alone (`require('photon:digest')`) and deleted before
+  // any function code exists. A context of the layer's snapshot gets it only when made (a snapshot
+  // holds none), so it is taken again when bound (started). The prebuilt binary has none: then
+  // digest() answers undefined and node:crypto asks the host, as before.
+  const DIGEST_KEY = 'photon:digest';
+  let nativeDigest = null;
+  function takeDigest() {
+    const d = G[DIGEST_KEY];
+    if (typeof d === 'function') nativeDigest = d;
+    Reflect.deleteProperty(G, DIGEST_KEY);
+  }
+  takeDigest();
+  const digestHandle = Object.freeze({
+    /** (algorithm: one of native-digest.patch's list, key: Uint8Array | null, data: Uint8Array | Uint8Array[]) → ArrayBuffer, or undefined: ask the host. */
+    digest(algorithm, key, data) { return nativeDigest === null ? undefined : nativeDigest(algorithm, key, data); },
+  });
+
   function coded(code, message, Ctor) { const e = new (Ctor || ErrorCtor)(message); e.code = code; return e; }
   // The host answers {ok, value} or {ok: false, error: {name, message, code}}: never a host Error object.
   function unwrap(answer) {
@@ -117,6 +136,7 @@
     return function require(request) {
       if (request === 'photon:host') return hostHandle(self);
       if (request === 'photon:base64' && self === 'buffer') return base64Handle;
+      if (request === 'photon:digest' && self === 'crypto') return digestHandle;
       if (request === 'photon:runtime' && self.startsWith('internal/')) return internals.shared;
       const name = request.startsWith('node:') ? request.slice(5) : request;
       if (!hasOwn(table, name)) throw unknown(request);
@@ -302,8 +322,8 @@
       // replace its getter with the value, and the getter is what tells which built-ins code uses.
       if (typeof shape === 'function') shape((n) => (names.includes(n) || cache.has(n) ? load(n) : undefined));
     },
-    /** The context is bound to its isolate (before any function code): V8's base64 taken now if it appeared. */
-    started() { takeBase64(); touched = new MapCtor(); },
+    /** The context is bound to its isolate (before any function code): V8's base64 and the native digest taken now if they appeared. */
+    started() { takeBase64(); takeDigest(); touched = new MapCtor(); },
     /** A built-in's wrapper function compiled by the host with cache data (install), for its first load. */
     adopt(name, fn) { if (hasOwn(table, name) && typeof fn === 'function' && !cache.has(name)) precompiled.set(name, fn); },
     /** The built-ins loaded in this context so far (the host precompiles them for the action's next isolates). */

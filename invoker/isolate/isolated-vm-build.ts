@@ -1,9 +1,11 @@
 // Which isolated-vm binary this process loaded. photon's install builds isolated-vm 7.0.1 from
-// source with deploy/isolated-vm/snapshot-user-context.patch (deploy/isolated-vm/postinstall.ts);
+// source with deploy/isolated-vm/snapshot-user-context.patch and native-digest.patch (postinstall.ts);
 // where that build cannot run (no compiler) it falls back to upstream's prebuilt binary. Both run
 // every action the same: the patched one makes an isolate from the layer's snapshot deserialise the
 // snapshot's context once (into the context photon asks for) instead of twice (also into the
-// default context isolated-vm's constructor makes): a shorter `new Isolate` from the snapshot.
+// default context isolated-vm's constructor makes): a shorter `new Isolate` from the snapshot;
+// and (native-digest.patch, applied with it) gives each context a native one-shot digest that
+// node:crypto uses instead of a host call (guest-builtins.js takes it; the prebuilt one has none).
 import ivm from 'isolated-vm';
 
 /**

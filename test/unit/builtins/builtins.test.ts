@@ -2,6 +2,7 @@
 // the fidelity cases (builtin-cases.ts) are also run in this Node.js process and must answer the
 // same; then what cannot be compared with the host (os, process, placeholders), and the hostile
 // cases (process.exit, floods, nothing of the host reachable from what built-ins return).
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { inNode, useBuiltinPool } from './builtin-pool.js';
 import { FIDELITY_CASES } from './builtin-cases.js';
@@ -46,6 +47,18 @@ describe('what cannot be compared with the host', () => {
       let own; try { own = require('photon:base64'); } catch (e) { own = e.code; }
       return { names, own, b64: Buffer.from('aGVsbG8', 'base64').toString(), sub: Buffer.from([9, 251, 255, 191]).subarray(1).toString('base64') };`));
     expect(o.response.result).toEqual({ names: [], own: 'MODULE_NOT_FOUND', b64: 'hello', sub: '+/+/' });
+  });
+
+  it("keeps the native digest of photon's isolated-vm build (node:crypto's fast path) out of the function's reach", async () => {
+    // The build puts it on every context's global (deploy/isolated-vm/native-digest.patch); the
+    // layer takes it before any function code exists (from the context of the layer's snapshot
+    // when the context is bound; crypto.test.ts's isolates use it without the snapshot too).
+    const body = asMain(`const g = Object.getOwnPropertyNames(globalThis).concat(Object.getOwnPropertySymbols(globalThis).map(String)).filter((k) => /digest|photon/i.test(k));
+      let own; try { own = require('photon:digest'); } catch (e) { own = e.code; }
+      return { g, has: 'photon:digest' in globalThis, own, h: require('crypto').createHash('sha384').update('x').digest('hex') };`);
+    const expected = { g: [], has: false, own: 'MODULE_NOT_FOUND', h: createHash('sha384').update('x').digest('hex') };
+    expect((await run(body)).response.result).toEqual(expected);
+    expect((await run(body, {}, { name: 'digest-second' })).response.result).toEqual(expected);
   });
 
   it('has no placeholder left: every module of issue 14 is real (dgram included)', async () => {

@@ -34,7 +34,7 @@ export const CRYPTO_CASES: Record<string, string> = {
     const d = c.createHash('md5'); d.digest(); try { d.digest(); } catch (e) { out.twice = [e.code, e.message]; }
     try { c.createHash('sha256').update(42); } catch (e) { out.badInput = [e.name, e.code]; }
     return out;`,
-  'sha-256 and its HMAC at every block boundary (small inputs are hashed in the guest, large on the host)': `
+  'sha-256 and its HMAC at every block boundary (native; the aliases: small inputs in guest JS, sha256.cjs, large on the host)': `
     const c = require('crypto'); const out = {};
     const lengths = [0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 1000, 4095, 4096, 4097, 10000];
     const data = (n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + n) & 255));
@@ -42,8 +42,27 @@ export const CRYPTO_CASES: Record<string, string> = {
     out.split = lengths.map((n) => c.createHash('SHA256').update(data(n).subarray(0, n >> 1)).update(data(n).subarray(n >> 1)).digest('base64'));
     out.hmac = [0, 1, 64, 65, 200].map((k) => lengths.map((n) => c.createHmac('sha256', data(k)).update(data(n)).digest('hex')));
     out.hmacKeyObject = c.createHmac('sha256', c.createSecretKey(data(32))).update('x').digest('base64url');
+    // Names the native digest does not take (photon passes it Node's lower-case names only): sha256.cjs up to 4 KB.
+    out.js = lengths.map((n) => c.createHash('sha-256').update(data(n).subarray(0, n >> 1)).update(data(n).subarray(n >> 1)).digest('hex'));
+    out.jsHmac = [0, 1, 64, 65, 200].map((k) => lengths.map((n) => c.createHmac('RSA-SHA256', data(k)).update(data(n)).digest('hex')));
+    out.jsHmacKeyObject = c.createHmac('SHA-256', c.createSecretKey(data(32))).update('x').digest('base64url');
     out.aliases = ['sha-256', 'RSA-SHA256'].map((a) => c.createHash(a).update('abc').digest('latin1'));
     out.encodings = ['hex', 'base64', 'base64url', 'latin1', 'binary', 'buffer', undefined].map((e) => { const d = c.createHash('sha256').update('e').digest(e); return typeof d === 'string' ? d : d.toString('hex'); });
+    return out;`,
+  'every algorithm of the native list (deploy/isolated-vm/native-digest.patch): hashes, HMACs, empty input and key, chunks, slices with offsets': `
+    const c = require('crypto'); const out = {};
+    const algs = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha512-224', 'sha512-256', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512', 'SHA3-512', 'MD5', 'RSA-SHA1'];
+    const data = (n) => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = (i * 31 + 7) & 255; return b; };
+    const whole = data(70000); const slice = whole.subarray(3, 3 + 5000); const u16 = new Uint16Array(whole.buffer, whole.byteOffset + 10, 300);
+    for (const a of algs) {
+      out[a] = [c.createHash(a).digest('hex'), c.createHash(a).update('').update(Buffer.alloc(0)).digest('base64'),
+        c.createHash(a).update(slice).update(u16).update(new DataView(whole.buffer, 7, 33)).update(whole).digest('hex'),
+        c.createHmac(a, '').digest('hex'), c.createHmac(a, slice.subarray(1, 200)).update(whole.subarray(1)).update('tail', 'latin1').digest('base64url'),
+        c.createHmac(a, data(300)).update(data(4097)).digest('hex'), c.hash(a, slice, 'base64'), c.hash(a, 'héllo'),
+        c.createHash(a).update('x').digest('nonsense').toString('hex')];
+    }
+    const many = c.createHmac('sha1', 'k'); for (let i = 0; i < 3000; i++) many.update(i % 3 ? '' : String(i)); // joined before the native call
+    out.many = many.digest('hex');
     return out;`,
   'hashes and hmacs as streams (pipe, write/end/read)': `
     const c = require('crypto'); const { pipeline, Readable } = require('stream');

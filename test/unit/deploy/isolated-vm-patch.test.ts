@@ -3,15 +3,18 @@
 // back to it where it cannot compile, with a warning; this says so too, never skipping): every
 // isolate from the layer's snapshot then deserialises the snapshot's context twice.
 import ivm from 'isolated-vm';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyFilePatch, parsePatch, PATCH_NAME } from '../../../deploy/isolated-vm/postinstall.js';
+import { applyFilePatch, parsePatch, PATCH_NAME, PATCHES } from '../../../deploy/isolated-vm/postinstall.js';
 import { ISOLATED_VM_BUILD } from '../../../invoker/isolate/isolated-vm-build.js';
 
 const root = resolve(import.meta.dirname, '../../..');
-const patch = parsePatch(readFileSync(join(root, `deploy/isolated-vm/${PATCH_NAME}.patch`), 'utf8'));
+const patchOf = (name: string): ReturnType<typeof parsePatch> => parsePatch(readFileSync(join(root, `deploy/isolated-vm/${name}.patch`), 'utf8'));
+const patch = patchOf(PATCH_NAME);
+const digestPatch = patchOf('native-digest');
 const ivmDir = dirname(createRequire(join(root, 'package.json')).resolve('isolated-vm/package.json'));
 
 describe('deploy/isolated-vm: the patch and its applier', () => {
@@ -19,13 +22,15 @@ describe('deploy/isolated-vm: the patch and its applier', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.dependencies['isolated-vm']).toBe('7.0.1');
     expect(pkg.scripts.postinstall).toBe('node deploy/isolated-vm/postinstall.ts');
+    expect(PATCHES).toEqual([PATCH_NAME, 'native-digest']);
     expect(patch.map((f) => f.path).sort()).toEqual(['src/isolate/environment.cc', 'src/isolate/environment.h', 'src/module/isolate.cc', 'src/module/isolate_handle.cc']);
+    expect(digestPatch.map((f) => f.path)).toEqual(['src/module/isolate_handle.cc']);
     // Applying to what is installed throws unless every hunk is there already or applies exactly once.
-    for (const file of patch) expect(() => applyFilePatch(readFileSync(join(ivmDir, file.path), 'utf8'), file)).not.toThrow();
+    for (const file of [...patch, ...digestPatch]) expect(() => applyFilePatch(readFileSync(join(ivmDir, file.path), 'utf8'), file)).not.toThrow();
   });
 
   it('applies each hunk once: a second run changes nothing, and other sources are refused by name', () => {
-    for (const file of patch) {
+    for (const file of [...patch, ...digestPatch]) {
       // The unpatched file as far as the patch sees it: each hunk's before-text between unrelated lines.
       const original = file.hunks.map((h) => `// line\n${h.before}\n// line`).join('\n');
       const once = applyFilePatch(original, file);
@@ -34,6 +39,19 @@ describe('deploy/isolated-vm: the patch and its applier', () => {
       expect(applyFilePatch(once.text, file)).toEqual({ text: once.text, changed: false });
       expect(() => applyFilePatch('int main() {}\n', file)).toThrow(`${file.path}: hunk 1 does not apply`);
     }
+  });
+
+  it('applies in order, and a rerun over sources both patched changes nothing: the second never edits text the first added', () => {
+    // isolate_handle.cc as the first patch leaves it (its own hunks applied to their before-texts).
+    const first = patch.find((f) => f.path === 'src/module/isolate_handle.cc')!;
+    const second = digestPatch[0]!;
+    const original = [...first.hunks, ...second.hunks].map((h) => `// line\n${h.before}\n// line`).join('\n');
+    const one = applyFilePatch(original, first);
+    const both = applyFilePatch(one.text, second);
+    expect(both.changed).toBe(true);
+    for (const h of [...first.hunks, ...second.hunks]) expect(both.text).toContain(h.after);
+    expect(applyFilePatch(both.text, first)).toEqual({ text: both.text, changed: false });
+    expect(applyFilePatch(both.text, second)).toEqual({ text: both.text, changed: false });
   });
 
   it('parses hunks by their line counts, empty context lines included', () => {
@@ -75,5 +93,74 @@ describe('the isolated-vm build in use', () => {
       isolate.dispose();
       plain.dispose();
     }
+  });
+});
+
+// The function native-digest.patch gives each context (the layer takes it: guest-builtins.js); here
+// straight from isolated-vm, so hostile arguments reach it as they are.
+describe("native-digest.patch's photon:digest", () => {
+  const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha512-224', 'sha512-256', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512'];
+  const withContext = <T>(fn: (context: ivm.Context) => T): T => {
+    const isolate = new ivm.Isolate({ memoryLimit: 64 });
+    try {
+      return fn(isolate.createContextSync());
+    } finally {
+      isolate.dispose();
+    }
+  };
+  const hexOf = "(ab) => Array.from(new Uint8Array(ab), (b) => b.toString(16).padStart(2, '0')).join('')";
+
+  it('is in every context createContext() makes, not enumerable (on the prebuilt binary: absent, and node:crypto makes a host call per digest)', () => {
+    expect(withContext((context) => context.evalSync(`typeof globalThis['photon:digest'] + ' ' + Object.keys(globalThis).includes('photon:digest')`)), 'isolated-vm in use is not built with native-digest.patch').toBe('function false');
+  });
+
+  it("equals node:crypto's hash and HMAC for every listed algorithm: empty, chunks, views at offsets, empty and long keys", () => {
+    const got = withContext((context) => JSON.parse(context.evalSync(`(() => {
+      const d = globalThis['photon:digest']; const hex = ${hexOf}; const out = {};
+      const big = new Uint8Array(70000).map((_, i) => (i * 31 + 7) & 255);
+      for (const a of ${JSON.stringify(ALGORITHMS)}) out[a] = [
+        hex(d(a, null, new Uint8Array(0))), hex(d(a, null, [])), hex(d(a, null, [big.subarray(5, 9000), new Uint8Array(0), big.subarray(9000)])),
+        hex(d(a, new Uint8Array(0), [])), hex(d(a, big.subarray(1, 301), big.subarray(17))), hex(d(a, new Uint8Array([1, 2, 3]), [new Uint8Array([97]), new Uint8Array([98, 99])])),
+      ];
+      return JSON.stringify(out);
+    })()`) as string) as Record<string, string[]>);
+    const big = Uint8Array.from({ length: 70000 }, (_, i) => (i * 31 + 7) & 255);
+    for (const a of ALGORITHMS) {
+      const h = (b: Uint8Array): string => createHash(a).update(b).digest('hex');
+      const m = (k: Uint8Array, b: Uint8Array): string => createHmac(a, k).update(b).digest('hex');
+      expect(got[a], a).toEqual([h(new Uint8Array(0)), h(new Uint8Array(0)), h(big.subarray(5)), m(new Uint8Array(0), new Uint8Array(0)), m(big.subarray(1, 301), big.subarray(17)), m(Uint8Array.of(1, 2, 3), Buffer.from('abc'))]);
+    }
+  });
+
+  it('hashes views of a SharedArrayBuffer and length-tracking views of a resized buffer as Node does', () => {
+    const [shared, tracking, length] = withContext((context) => JSON.parse(context.evalSync(`(() => {
+      const d = globalThis['photon:digest']; const hex = ${hexOf};
+      const sab = new SharedArrayBuffer(16); new Uint8Array(sab).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      const rab = new ArrayBuffer(16, { maxByteLength: 64 }); const track = new Uint8Array(rab, 4); new Uint8Array(rab).fill(7); rab.resize(32);
+      return JSON.stringify([hex(d('sha256', null, new Uint8Array(sab, 2, 8))), hex(d('sha1', new Uint8Array(sab, 0, 3), [track])), track.length]);
+    })()`) as string) as [string, string, number]);
+    expect(length).toBe(28);
+    expect(shared).toBe(createHash('sha256').update(Uint8Array.of(3, 4, 5, 6, 7, 8, 9, 10)).digest('hex'));
+    expect(tracking).toBe(createHmac('sha1', Uint8Array.of(1, 2, 3)).update(Buffer.concat([Buffer.alloc(12, 7), Buffer.alloc(16)])).digest('hex'));
+  });
+
+  it('throws a TypeError for hostile arguments, never crashes, and is no constructor', () => {
+    const got = withContext((context) => context.evalSync(`(() => {
+      const d = globalThis['photon:digest']; const out = [];
+      const detached = new ArrayBuffer(8); const view = new Uint8Array(detached); detached.transfer();
+      const getter = []; Object.defineProperty(getter, 0, { get() { throw new RangeError('mine'); } });
+      const sparse = []; sparse.length = 2 ** 20 + 1;
+      const resizable = new ArrayBuffer(16, { maxByteLength: 64 }); const tracking = new Uint8Array(resizable, 8); resizable.resize(4);
+      const cases = [[], ['sha256'], [1, null, new Uint8Array(1)], ['nope', null, new Uint8Array(1)], ['x'.repeat(1e6), null, new Uint8Array(1)],
+        ['ripemd160', null, new Uint8Array(1)], ['SHA256', null, new Uint8Array(1)], ['sha256\\0x', null, new Uint8Array(1)], ['sha256', 5, new Uint8Array(1)], ['sha256', {}, new Uint8Array(1)], ['sha256', null, 'x'],
+        ['sha256', null, [1]], ['sha256', null, new Uint16Array(1)], ['sha256', null, new ArrayBuffer(1)], ['sha256', null, view], ['sha256', view, []], ['sha256', null, [view]],
+        ['sha256', null, getter], ['sha256', null, sparse], ['sha256', null, new Proxy([], {})], ['sha256', null, tracking]];
+      for (const args of cases) { try { d(...args); out.push('answered'); } catch (e) { out.push(e.constructor.name); } }
+      try { new d('sha256', null, []); out.push('constructed'); } catch (e) { out.push(e.constructor.name); }
+      return out.join(',');
+    })()`) as string);
+    const expected = Array<string>(22).fill('TypeError');
+    expected[17] = 'RangeError'; // the getter's own error
+    expect(got.split(',')).toEqual(expected);
   });
 });
