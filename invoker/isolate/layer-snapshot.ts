@@ -24,6 +24,8 @@ import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
 import { BUNDLED_PACKAGES } from '../builtins/bundled-packages.js';
 import { builtinSource } from '../builtins/build-builtins.js';
 import { ISOLATED_VM_BUILD } from './isolated-vm-build.js';
+// Before any isolate exists (this module makes the first): V8's tiering for short-lived isolates.
+import './v8-tiering.js';
 
 // Each file is one parenthesised function expression followed by `;`. Characters beyond ASCII (a
 // few, in comments: `→`, `…`) as \u escapes, which mean the same in comments, strings and regular
