@@ -48,4 +48,23 @@ describe('URL parsing as Node parses it', () => {
     const diff = all.flatMap((c, i) => (JSON.stringify(got[i]) === JSON.stringify(expected[i]) ? [] : [{ c, node: expected[i], photon: got[i] }]));
     expect(diff.slice(0, 10)).toEqual([]);
   });
+
+  it('query strings as URLSearchParams and URL queries: the pairs, serialised, and get', async () => {
+    const parts = ['a', 'b=1', '=', 'c==2', '', 'd=', '=e', 'x y', 'p+q', 'r%20s', '%zz', '%41=%42', 'é=ü', '\u0001=\u007f', '?', '#', '/', 'a=b=c', 'f[]=1', 'g;h'];
+    let seed = 3;
+    const qs: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      let s = '';
+      for (let j = (seed = (seed * 1103515245 + 12345) % 2147483648) % 5; j >= 0; j--) s += (j % 2 === 0 ? '&' : '') + parts[(seed = (seed * 1103515245 + 12345) % 2147483648) % parts.length];
+      qs.push(s);
+    }
+    const PAIRS = `(qs) => qs.map((q) => { const p = new URLSearchParams(q); const u = new URL('https://example.com/?' + q.replace(/#/g, ''));
+      return [[...p], String(p), p.get('a'), [...u.searchParams], String(u.searchParams)]; })`;
+    const expected = (new Function(`return ${PAIRS}`)() as (q: string[]) => unknown[])(qs);
+    const o = await run(`const pairs = ${PAIRS}; function main(p) { return { out: pairs(p.qs) }; }`, { qs });
+    expect(o.response.status, JSON.stringify(o.response.result).slice(0, 500)).toBe('success');
+    const got = (o.response.result as { out: unknown[] }).out;
+    const diff = qs.flatMap((q, i) => (JSON.stringify(got[i]) === JSON.stringify(expected[i]) ? [] : [{ q, node: expected[i], photon: got[i] }]));
+    expect(diff.slice(0, 10)).toEqual([]);
+  });
 });
