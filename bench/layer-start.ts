@@ -17,6 +17,7 @@
 //   node --no-node-snapshot --import tsx bench/layer-start.ts --modules [samples]
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import v8 from 'node:v8';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type ivmNs from 'isolated-vm';
@@ -63,6 +64,9 @@ const median = (s: number[]): number => [...s].sort((a, b) => a - b)[Math.floor(
 /** One process's samples, in the checkout at `root` (its own snapshot, bundles and guest runtime). */
 async function child(root: string, samples: number): Promise<ChildResult> {
   const at = (p: string): string => pathToFileURL(resolve(root, p)).href;
+  // As isolate-runtime.ts sets it before any isolate exists (the pool's isolates run node:buffer's
+  // base64 natively with it; without it, in JavaScript): the same for every checkout.
+  if (process.env.PHOTON_V8_BASE64 !== 'off') v8.setFlagsFromString('--js-base-64');
   const { ensureBuiltins, builtinSource } = (await import(at('invoker/builtins/build-builtins.ts'))) as typeof BuildBuiltins;
   await ensureBuiltins();
   const { guestBoot } = (await import(at('invoker/isolate/layer-snapshot.ts'))) as typeof LayerSnapshotModule;

@@ -65,11 +65,13 @@ const REPLACED: Record<string, string> = {
 };
 
 // Files inside npm packages replaced the same way, by the package folder and the relative path
-// they are required by. whatwg-url's UTF-8 helpers: an ASCII fast path (guest file's comment).
+// they are required by. whatwg-url's UTF-8 helpers: an ASCII fast path; its parser: a fast path for
+// the commonest absolute URLs (each guest file's comment).
 // A guest file that wraps the original asks for it as `photon-original:<package>/<file>`.
 const REPLACED_FILES: readonly { importerIn: string; path: string; file: string }[] = [
   { importerIn: '/node_modules/whatwg-url/lib/', path: './encoding', file: `${GUEST_DIR}whatwg-url-encoding.cjs` },
   { importerIn: '/node_modules/whatwg-url/lib/', path: './percent-encoding', file: `${GUEST_DIR}whatwg-url-percent-encoding.cjs` },
+  { importerIn: '/node_modules/whatwg-url/lib/', path: './url-state-machine', file: `${GUEST_DIR}whatwg-url-state-machine.cjs` },
 ];
 const ORIGINAL = 'photon-original:';
 

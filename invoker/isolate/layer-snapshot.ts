@@ -24,6 +24,8 @@ import { BUILTIN_MODULES } from '../builtins/builtin-modules.js';
 import { BUNDLED_PACKAGES } from '../builtins/bundled-packages.js';
 import { builtinSource } from '../builtins/build-builtins.js';
 import { ISOLATED_VM_BUILD } from './isolated-vm-build.js';
+// Before any isolate exists (this module makes the first): V8's tiering for short-lived isolates.
+import './v8-tiering.js';
 
 // Each file is one parenthesised function expression followed by `;`. Characters beyond ASCII (a
 // few, in comments: `→`, `…`) as \u escapes, which mean the same in comments, strings and regular
@@ -66,8 +68,9 @@ const PRELOADED: readonly string[] = ['buffer', 'events', 'process', 'util', 'ur
 const WARM_PARTS: readonly { needs: readonly string[]; head?: string; body: string; out: string }[] = [
   { needs: ['buffer'], body: `const b = Buffer.from('hello ' + (p.name || 'world')); const c = Buffer.concat([b, Buffer.from('aGk=', 'base64'), Buffer.alloc(2)]);`,
     out: `b64: b.toString('base64'), hex: c.toString('hex'), s: c.toString('utf8', 0, 5), sl: c.subarray(1, 3).length, eq: b.equals(c),` },
-  { needs: ['url'], body: `const u = new URL('https://example.com/a/b?c=1&d=two#e'); u.searchParams.set('f', 'g'); const q = new URLSearchParams('x=1&y=2');`,
-    out: `q: u.searchParams.get('c'), h: u.host + u.pathname + u.search + u.hash, qs: q.get('y') + String(q),` },
+  { needs: ['url'], body: `const u = new URL('https://example.com/a/b?c=1&d=two#e'); u.searchParams.set('f', 'g'); const q = new URLSearchParams('x=1&y=2');
+    const v = new URL('b/./c/../d?e=%41 f#g h', 'HTTP://User@Example.COM:8080/a/x');`,
+    out: `q: u.searchParams.get('c'), h: u.host + u.pathname + u.search + u.hash, qs: q.get('y') + String(q), v: v.href,` },
   { needs: ['events'], head: `const { EventEmitter } = require('events');`, body: `const e = new EventEmitter(); let n = 0; const f = () => n++; e.on('x', f); e.once('y', f); e.emit('x', 1); e.emit('y'); e.off('x', f);`, out: 'n,' },
   { needs: ['stream'], head: `const { Readable } = require('stream');`, body: `const r = new Readable({ read() {} }); r.push('a'); r.push(null);`, out: '' },
   { needs: ['internal/web'], body: `const t = new TextDecoder().decode(new TextEncoder().encode('é' + String(p.name)));`, out: `t, id: typeof structuredClone === 'function' && atob(btoa('x')),` },
@@ -84,7 +87,7 @@ const WARM_PARTS: readonly { needs: readonly string[]; head?: string; body: stri
  */
 const SHAPE = `(req) => {
   const b = req('buffer'); if (b) { const x = b.Buffer.from('hello'); x.toString('base64'); x.toString(); b.Buffer.from('aGk=', 'base64'); b.Buffer.concat([x, b.Buffer.alloc(1)]); }
-  const u = req('url'); if (u) { const x = new u.URL('https://example.com/a/b?c=1#d'); x.searchParams.get('c'); String(x); new u.URLSearchParams('e=1').get('e'); }
+  const u = req('url'); if (u) { const x = new u.URL('https://example.com/a/b?c=1#d'); x.searchParams.get('c'); String(x); new u.URLSearchParams('e=1').get('e'); String(new u.URL('b/./c/../d?e=%41 f#g h', 'HTTP://User@Example.COM:8080/a/x')); }
   const w = req('internal/web'); if (w) { new w.TextDecoder().decode(new w.TextEncoder().encode('x')); }
   const e = req('events'); if (e) { const x = new e.EventEmitter(); x.on('x', () => {}); x.emit('x'); }
 }`;
