@@ -21,7 +21,7 @@ export const PATCH_NAME = 'snapshot-user-context';
  * The patches, applied in this order (each to the sources as the ones before left them; none
  * touches text another one's hunks add, so each hunk of each is still found as applied on a rerun).
  */
-export const PATCHES: readonly string[] = [PATCH_NAME, 'native-digest'];
+export const PATCHES: readonly string[] = [PATCH_NAME, 'native-digest', 'native-base64'];
 /** The one isolated-vm version the patches are made against (package.json pins it). */
 const VERSION = '7.0.1';
 const patchFile = (name: string): string => join(import.meta.dirname, `${name}.patch`);
@@ -124,7 +124,10 @@ if (ivm.photonPatch !== ${JSON.stringify(PATCH_NAME)}) throw new Error('photonPa
 const iso = new ivm.Isolate({ snapshot: ivm.Isolate.createSnapshot([{ code: 'globalThis.probe = 6 * 7' }]) });
 if (iso.createContextSync().evalSync('probe') !== 42) throw new Error('a context from the snapshot lacks its global');
 const hex = iso.createContextSync().evalSync("Array.from(new Uint8Array(globalThis['photon:digest']('sha256', null, [new Uint8Array([97, 98]), new Uint8Array([99])])), (b) => b.toString(16).padStart(2, '0')).join('')");
-if (hex !== require('node:crypto').createHash('sha256').update('abc').digest('hex')) throw new Error('photon:digest gives ' + hex);`;
+if (hex !== require('node:crypto').createHash('sha256').update('abc').digest('hex')) throw new Error('photon:digest gives ' + hex);
+const b64 = iso.createContextSync().evalSync("const u = new Uint8Array(3000).map((_, i) => i * 7); globalThis['photon:base64-encode'](u, false) + ' ' + globalThis['photon:base64-encode'](u.subarray(1, 5), true)");
+const u = Buffer.from(new Uint8Array(3000).map((_, i) => i * 7));
+if (b64 !== u.toString('base64') + ' ' + u.subarray(1, 5).toString('base64url')) throw new Error('photon:base64-encode gives ' + b64.slice(0, 40));`;
   const r = spawnSync(process.execPath, ['--no-node-snapshot', '-e', code], { cwd: dir, encoding: 'utf8' });
   return r.status === 0 ? null : (r.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${r.status}`);
 }

@@ -53,15 +53,27 @@
   // Taken here and again when the context is bound (started): V8 installs these flag-gated
   // builtins when it deserialises a context from a startup snapshot (the snapshot's maker has none),
   // so in a context of the layer's snapshot they appear only then, and are taken then.
+  // photon's isolated-vm build also gives each context it makes a native encoder whose string lives
+  // outside the V8 heap (deploy/isolated-vm/native-base64.patch): taken and deleted like
+  // photon:digest below; the prebuilt binary has none (encode() answers null: V8's toBase64 then).
+  const ENCODE_KEY = 'photon:base64-encode';
   let v8Base64 = null;
+  let nativeEncode = null;
   function takeBase64() {
+    const e = G[ENCODE_KEY];
+    if (typeof e === 'function') nativeEncode = e;
+    Reflect.deleteProperty(G, ENCODE_KEY);
     if (typeof U8.prototype.toBase64 === 'function' && typeof U8.fromBase64 === 'function') v8Base64 = Object.freeze({ toBase64: U8.prototype.toBase64, fromBase64: U8.fromBase64 });
     for (const k of ['toBase64', 'toHex', 'setFromBase64', 'setFromHex']) Reflect.deleteProperty(U8.prototype, k);
     for (const k of ['fromBase64', 'fromHex']) Reflect.deleteProperty(U8, k);
   }
   takeBase64();
   // What node:buffer holds (it may be loaded before the context is bound): asked at each call.
-  const base64Handle = Object.freeze({ current: () => v8Base64 });
+  const base64Handle = Object.freeze({
+    current: () => v8Base64,
+    /** (view: Uint8Array, url: boolean) → Node's base64 (base64url) of its bytes, or null without the native encoder. */
+    encode: (view, url) => (nativeEncode === null ? null : nativeEncode(view, url)),
+  });
 
   // photon's isolated-vm build gives each context it makes a native one-shot digest (OpenSSL on the
   // isolate's own thread, no host round trip: deploy/isolated-vm/native-digest.patch) under a

@@ -15,6 +15,7 @@ const root = resolve(import.meta.dirname, '../../..');
 const patchOf = (name: string): ReturnType<typeof parsePatch> => parsePatch(readFileSync(join(root, `deploy/isolated-vm/${name}.patch`), 'utf8'));
 const patch = patchOf(PATCH_NAME);
 const digestPatch = patchOf('native-digest');
+const base64Patch = patchOf('native-base64');
 const ivmDir = dirname(createRequire(join(root, 'package.json')).resolve('isolated-vm/package.json'));
 
 describe('deploy/isolated-vm: the patch and its applier', () => {
@@ -22,15 +23,16 @@ describe('deploy/isolated-vm: the patch and its applier', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.dependencies['isolated-vm']).toBe('7.0.1');
     expect(pkg.scripts.postinstall).toBe('node deploy/isolated-vm/postinstall.ts');
-    expect(PATCHES).toEqual([PATCH_NAME, 'native-digest']);
+    expect(PATCHES).toEqual([PATCH_NAME, 'native-digest', 'native-base64']);
     expect(patch.map((f) => f.path).sort()).toEqual(['src/isolate/environment.cc', 'src/isolate/environment.h', 'src/module/isolate.cc', 'src/module/isolate_handle.cc']);
     expect(digestPatch.map((f) => f.path)).toEqual(['src/module/isolate_handle.cc']);
+    expect(base64Patch.map((f) => f.path)).toEqual(['src/external_copy/string.h', 'src/external_copy/string.cc', 'src/module/isolate_handle.cc']);
     // Applying to what is installed throws unless every hunk is there already or applies exactly once.
-    for (const file of [...patch, ...digestPatch]) expect(() => applyFilePatch(readFileSync(join(ivmDir, file.path), 'utf8'), file)).not.toThrow();
+    for (const file of [...patch, ...digestPatch, ...base64Patch]) expect(() => applyFilePatch(readFileSync(join(ivmDir, file.path), 'utf8'), file)).not.toThrow();
   });
 
   it('applies each hunk once: a second run changes nothing, and other sources are refused by name', () => {
-    for (const file of [...patch, ...digestPatch]) {
+    for (const file of [...patch, ...digestPatch, ...base64Patch]) {
       // The unpatched file as far as the patch sees it: each hunk's before-text between unrelated lines.
       const original = file.hunks.map((h) => `// line\n${h.before}\n// line`).join('\n');
       const once = applyFilePatch(original, file);
@@ -45,6 +47,7 @@ describe('deploy/isolated-vm: the patch and its applier', () => {
     // isolate_handle.cc as the first patch leaves it (its own hunks applied to their before-texts).
     const first = patch.find((f) => f.path === 'src/module/isolate_handle.cc')!;
     const second = digestPatch[0]!;
+    const third = base64Patch.find((f) => f.path === 'src/module/isolate_handle.cc')!;
     const original = [...first.hunks, ...second.hunks].map((h) => `// line\n${h.before}\n// line`).join('\n');
     const one = applyFilePatch(original, first);
     const both = applyFilePatch(one.text, second);
@@ -52,6 +55,11 @@ describe('deploy/isolated-vm: the patch and its applier', () => {
     for (const h of [...first.hunks, ...second.hunks]) expect(both.text).toContain(h.after);
     expect(applyFilePatch(both.text, first)).toEqual({ text: both.text, changed: false });
     expect(applyFilePatch(both.text, second)).toEqual({ text: both.text, changed: false });
+    // The third after both, then a rerun of all three: nothing changes.
+    const withThird = `${both.text}\n${third.hunks.map((h) => `// line\n${h.before}\n// line`).join('\n')}`;
+    const all = applyFilePatch(withThird, third);
+    expect(all.changed).toBe(true);
+    for (const file of [first, second, third]) expect(applyFilePatch(all.text, file)).toEqual({ text: all.text, changed: false });
   });
 
   it('parses hunks by their line counts, empty context lines included', () => {
@@ -162,5 +170,77 @@ describe("native-digest.patch's photon:digest", () => {
     const expected = Array<string>(22).fill('TypeError');
     expected[17] = 'RangeError'; // the getter's own error
     expect(got.split(',')).toEqual(expected);
+  });
+});
+
+// The encoder native-base64.patch gives each context (node:buffer's, for 16 KB and more: buffer.cjs);
+// here straight from isolated-vm, so hostile arguments reach it as they are.
+describe("native-base64.patch's photon:base64-encode", () => {
+  const withContext = <T>(fn: (context: ivm.Context) => T, memoryLimit = 64): T => {
+    const isolate = new ivm.Isolate({ memoryLimit });
+    try {
+      return fn(isolate.createContextSync());
+    } finally {
+      isolate.dispose();
+    }
+  };
+
+  it('is in every context createContext() makes, not enumerable (on the prebuilt binary: absent, and node:buffer uses V8\'s toBase64)', () => {
+    expect(withContext((context) => context.evalSync(`typeof globalThis['photon:base64-encode'] + ' ' + Object.keys(globalThis).includes('photon:base64-encode')`)), 'isolated-vm in use is not built with native-base64.patch').toBe('function false');
+  });
+
+  it("equals Node's base64 and base64url for every length up to 300 and at 1 MB, at offsets, on a SharedArrayBuffer and a length-tracking view", () => {
+    const got = withContext((context) => JSON.parse(context.evalSync(`(() => {
+      const e = globalThis['photon:base64-encode']; const out = [];
+      const big = new Uint8Array(1 << 20).map((_, i) => (i * 131 + 7) & 255);
+      for (let n = 0; n <= 300; n++) out.push(e(big.subarray(3, 3 + n), false), e(big.subarray(5, 5 + n), true));
+      out.push(e(big, false), e(big.subarray(1), true));
+      const sab = new SharedArrayBuffer(40000); new Uint8Array(sab).fill(251); out.push(e(new Uint8Array(sab, 1), false));
+      const rab = new ArrayBuffer(16, { maxByteLength: 4096 }); const track = new Uint8Array(rab, 4); new Uint8Array(rab).fill(190); rab.resize(3000); out.push(e(track, false));
+      return JSON.stringify(out);
+    })()`) as string) as string[]);
+    const big = Buffer.from(Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 131 + 7) & 255));
+    const want: string[] = [];
+    for (let n = 0; n <= 300; n++) want.push(big.subarray(3, 3 + n).toString('base64'), big.subarray(5, 5 + n).toString('base64url'));
+    want.push(big.toString('base64'), big.subarray(1).toString('base64url'), Buffer.alloc(39999, 251).toString('base64'), Buffer.concat([Buffer.alloc(12, 190), Buffer.alloc(2984)]).toString('base64'));
+    expect(got.length).toBe(want.length);
+    for (const [i, s] of want.entries()) expect(got[i], `case ${i}`).toBe(s);
+  });
+
+  it('throws a TypeError for hostile arguments, never crashes, and is no constructor', () => {
+    const got = withContext((context) => context.evalSync(`(() => {
+      const e = globalThis['photon:base64-encode']; const out = [];
+      const detached = new ArrayBuffer(8); const view = new Uint8Array(detached); detached.transfer();
+      const cases = [[], [new Uint8Array(1)], [new Uint8Array(1), 1], ['abc', false], [new Uint16Array(4), false], [new ArrayBuffer(4), false], [[1, 2], false], [new Proxy(new Uint8Array(4), {}), false], [new Uint8Array(1), false, 3]];
+      for (const args of cases) { try { e(...args); out.push('answered'); } catch (err) { out.push(err.constructor.name); } }
+      out.push(JSON.stringify(e(view, false)));
+      try { new e(new Uint8Array(1), false); out.push('constructed'); } catch (err) { out.push(err.constructor.name); }
+      return out.join(',');
+    })()`) as string);
+    expect(got.split(',')).toEqual([...Array<string>(9).fill('TypeError'), '""', 'TypeError']);
+  });
+
+  it("refuses a string past the isolate's memory limit with a RangeError, and the isolate goes on (without the check: a string beside the limit)", () => {
+    // 24 MB of bytes (an ArrayBuffer: outside the V8 heap, counted by isolated-vm's allocator)
+    // would be a 32 MB string in an isolate of 48 MB; 3 MB would be 4 MB, which fits.
+    const got = withContext((context) => context.evalSync(`(() => {
+      const e = globalThis['photon:base64-encode']; const out = [];
+      const big = new Uint8Array(24 << 20);
+      try { out.push(e(big, false).length); } catch (err) { out.push(err.constructor.name + ': ' + err.message); }
+      out.push(e(big.subarray(0, 3 << 20), false).length);
+      return out.join(',');
+    })()`) as string, 48);
+    expect(got).toBe(`RangeError: photon: the base64 string would pass the isolate's memory limit,${4 << 20}`);
+  });
+
+  it('loses no memory: 400 MB of strings in an isolate of 64 MB (dead ones collected), and an isolate disposed with live ones', () => {
+    const lengths = withContext((context) => context.evalSync(`(() => {
+      const e = globalThis['photon:base64-encode']; const u = new Uint8Array(3 << 20).fill(9); let n = 0;
+      for (let i = 0; i < 100; i++) n += e(u, i % 2 === 1).length;
+      return n;
+    })()`) as number);
+    expect(lengths).toBe(50 * (4 << 20) + 50 * (4 << 20));
+    // Disposed with 20 MB of them alive: V8 finalises each in its teardown.
+    withContext((context) => context.evalSync(`globalThis.kept = []; const u = new Uint8Array(1 << 20).fill(1); for (let i = 0; i < 15; i++) kept.push(globalThis['photon:base64-encode'](u, false)); kept.length`));
   });
 });
