@@ -48,8 +48,9 @@ Buffer.from = function (value, enc, len) {
 };
 // From this size on, the native encoder of photon's isolated-vm build (deploy/isolated-vm/
 // native-base64.patch): its string lives outside the V8 heap, where V8's own would be a large
-// object on fresh pages at every call (invoker/README.md, "Base64"). Below it V8's is as fast.
-const NATIVE_AT = 16 * 1024;
+// object (past 128 KB of characters) on fresh pages at every call. Below it V8's is 2-3x faster
+// (a string in new space; invoker/README.md, "Base64 without fresh pages").
+const NATIVE_AT = 96 * 1024;
 proto.toString = function (enc, start, end) {
   if (start === undefined && end === undefined && this.length >= NATIVE_AT && (isB64(enc) || isB64url(enc))) {
     const s = v8Base64.encode(this, isB64url(enc));

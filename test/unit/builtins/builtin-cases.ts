@@ -147,12 +147,12 @@ FIDELITY_CASES.bufferBase64Lenient = `const { Buffer } = require('buffer');
 FIDELITY_CASES.bufferLarge = `const { Buffer } = require('buffer'); const b = Buffer.alloc(100000); for (let i = 0; i < b.length; i++) b[i] = (i * 7919) % 251;
   const s = b.toString('base64'); const u = b.toString('base64url'); const back = Buffer.from(s, 'base64'); const backUrl = Buffer.from(u, 'base64url');
   return { len: s.length, head: s.slice(0, 40), tail: s.slice(-40), url: u.slice(-40), same: back.equals(b) && backUrl.equals(b), isBuf: Buffer.isBuffer(back) };`;
-// Large base64 through photon's native encoder (16 KB and more: native-base64.patch, with AVX2 where
+// Large base64 through photon's native encoder (96 KB and more: native-base64.patch, with AVX2 where
 // the CPU has it), at the threshold, at odd lengths and offsets: every string whole, as Node's.
 FIDELITY_CASES.bufferLargeNative = `const { Buffer } = require('buffer'); const h = (s) => require('crypto').createHash('sha256').update(s).digest('hex');
-  const b = Buffer.alloc(70001); for (let i = 0; i < b.length; i++) b[i] = (i * 7919 + (i >> 8)) % 256;
+  const b = Buffer.alloc(200009); for (let i = 0; i < b.length; i++) b[i] = (i * 7919 + (i >> 8)) % 256;
   const out = [];
-  for (const n of [16383, 16384, 16385, 16386, 16387, 40000, 70001]) for (const at of [0, 1, 2, 5]) {
+  for (const n of [98303, 98304, 98305, 98306, 98307, 131072, 200001]) for (const at of [0, 1, 2, 5]) {
     const v = b.subarray(at, Math.min(b.length, at + n));
     out.push([v.length, h(v.toString('base64')), h(v.toString('base64url')), v.toString('base64').slice(-8), v.toString('base64url').slice(-8)]);
   }

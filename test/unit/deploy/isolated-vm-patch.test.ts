@@ -173,7 +173,7 @@ describe("native-digest.patch's photon:digest", () => {
   });
 });
 
-// The encoder native-base64.patch gives each context (node:buffer's, for 16 KB and more: buffer.cjs);
+// The encoder native-base64.patch gives each context (node:buffer's, from 96 KB on: buffer.cjs);
 // here straight from isolated-vm, so hostile arguments reach it as they are.
 describe("native-base64.patch's photon:base64-encode", () => {
   const withContext = <T>(fn: (context: ivm.Context) => T, memoryLimit = 64): T => {
