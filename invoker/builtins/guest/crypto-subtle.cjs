@@ -2,7 +2,9 @@
 // method runs on the host's crypto workers with Node's own webcrypto. A CryptoKey here holds its
 // material (raw/SPKI/PKCS#8 bytes, or the raw secret of a PBKDF2/HKDF key) and is imported again
 // on the host for each use, so no host object is ever kept; `extractable` is enforced here.
-module.exports = function cryptoSubtle({ host, toBytes, DOMException }) {
+// digest() of SHA-1/-256/-384/-512 is the exception: hashed on this thread when photon's isolated-vm
+// build can (`digestHere`, node:crypto's native digest), as createHash is; else on the host too.
+module.exports = function cryptoSubtle({ host, toBytes, DOMException, digestHere }) {
   const kMaterial = Symbol('material');
   const kGuard = Symbol('guard');
   class CryptoKey {
@@ -23,6 +25,9 @@ module.exports = function cryptoSubtle({ host, toBytes, DOMException }) {
     return e;
   }
   const isSource = (v) => ArrayBuffer.isView(v) || v instanceof ArrayBuffer;
+  // Web Crypto's digest names (matched without case, as its normalisation does) and node:crypto's.
+  const WEB_DIGESTS = new Map([['sha-1', 'sha1'], ['sha-256', 'sha256'], ['sha-384', 'sha384'], ['sha-512', 'sha512']]);
+  const HERE_MAX = 1 << 20;
   /** The arguments as the host takes them: BufferSources copied, CryptoKeys as their material. */
   function out(v) {
     if (v instanceof CryptoKey) return { __key: { algorithm: v.algorithm, usages: v.usages, m: v[kMaterial] } };
@@ -43,7 +48,18 @@ module.exports = function cryptoSubtle({ host, toBytes, DOMException }) {
   };
   const subtle = {
     CryptoKey,
-    async digest(algorithm, data) { return ab(await call('digest', [algorithm, data])); },
+    async digest(algorithm, data) {
+      const name = typeof algorithm === 'string' ? algorithm : algorithm !== null && typeof algorithm === 'object' ? algorithm.name : undefined;
+      const here = typeof name === 'string' ? WEB_DIGESTS.get(name.toLowerCase()) : undefined;
+      // Up to 1 MB, as createHash hashes here what it has not handed to the host (a bigger input is
+      // hashed on the host's workers, off this thread and within the activation's timeout).
+      const bytes = here !== undefined && isSource(data) ? toBytes(data) : null;
+      if (bytes !== null && bytes.byteLength <= HERE_MAX) {
+        const r = digestHere(here, null, [bytes]);
+        if (r !== undefined) return r;
+      }
+      return ab(await call('digest', [algorithm, data]));
+    },
     async importKey(format, keyData, algorithm, extractable, usages) {
       const desc = await call('importKey', [format, format === 'jwk' ? keyData : keyData, algorithm, true, usages]);
       return key(desc, extractable);

@@ -267,7 +267,7 @@ function timingSafeEqual(a, b) {
 let lists = null;
 const hostLists = () => (lists ??= host.call('lists'));
 
-const subtle = require('./crypto-subtle.cjs')({ host, Buffer, toBytes, DOMException: web.DOMException });
+const subtle = require('./crypto-subtle.cjs')({ host, Buffer, toBytes, DOMException: web.DOMException, digestHere: nativeDigest });
 web.setSubtle(subtle);
 const webcrypto = { subtle, getRandomValues: (a) => web.crypto.getRandomValues(a), randomUUID, CryptoKey: subtle.CryptoKey };
 

@@ -200,6 +200,13 @@ export const CRYPTO_CASES: Record<string, string> = {
   'webcrypto subtle: digest, HMAC, AES-GCM/CBC, PBKDF2, HKDF, ECDH, ECDSA, RSASSA, Ed25519, import/export, generateKey': `
     const c = require('crypto'); const s = c.webcrypto.subtle; const te = new TextEncoder(); const hex = (b) => Buffer.from(b).toString('hex'); const out = {};
     for (const a of ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']) out[a] = hex(await s.digest(a, te.encode('abc')));
+    // The names as objects and in any case, every BufferSource (views at offsets, a DataView, an
+    // ArrayBuffer, empty), and names Web Crypto refuses (MD5 is node:crypto's, not Web Crypto's).
+    const big = new Uint8Array(70000).map((_, i) => (i * 31) & 255);
+    out.forms = [hex(await s.digest({ name: 'sha-256' }, big.subarray(3))), hex(await s.digest('Sha-512', new DataView(big.buffer, 5, 100))), hex(await s.digest('SHA-384', big.buffer)),
+      hex(await s.digest('SHA-1', new Uint8Array(0))), (await s.digest('SHA-256', te.encode('x'))) instanceof ArrayBuffer, hex(await s.digest('SHA-256', new Uint8Array((1 << 20) + 1).fill(5)))];
+    for (const bad of ['MD5', 'SHA-3', { name: 'sha256' }]) { try { await s.digest(bad, te.encode('x')); out['bad ' + JSON.stringify(bad)] = 'answered'; } catch (e) { out['bad ' + JSON.stringify(bad)] = e.name; } }
+    try { await s.digest('SHA-256', 'a string'); out.notSource = 'answered'; } catch (e) { out.notSource = e.name; }
     const hk = await s.importKey('raw', te.encode('key'), { name: 'HMAC', hash: 'SHA-256' }, true, ['sign', 'verify']);
     const mac = await s.sign('HMAC', hk, te.encode('data'));
     out.hmac = [hex(mac), await s.verify('HMAC', hk, mac, te.encode('data')), await s.verify('HMAC', hk, mac, te.encode('other')), hk.algorithm, hk.usages, hk.type];
