@@ -6,7 +6,8 @@
 // modules' code), the module loader's and the built-ins' factories (guest-module-loader.js,
 // guest-builtins.js), the host's call Reference for built-ins' synchronous host calls, the
 // built-in registry and the names of the bundled npm packages (bundled-packages.ts), a getter of the
-// isolate's staging area, and keeps references to what it returns (install, run, deliver, esm).
+// isolate's staging area, and the factories of guest-memory.js and guest-text.js (UTF-8, console's
+// formatting), and keeps references to what it returns (install, run, deliver, esm).
 // The host's callbacks may be late-bound stand-ins (isolate-runtime.ts: a context made from the
 // layer's startup snapshot ran this before any host existed, and is bound after its start).
 // Nothing of the host is reachable from here except `send`, `hostFs` and `hostCall`, which these
@@ -15,7 +16,7 @@
 // says what it is (o: ok JSON, a: application error JSON, d: developer error text, t: too large
 // JSON) so that a large result is not JSON-encoded twice.
 // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
-(function photonGuest(send, hostFs, makeLoader, makeBuiltins, hostCall, builtinTable, packageNames, stage, makeMemory) {
+(function photonGuest(send, hostFs, makeLoader, makeBuiltins, hostCall, builtinTable, packageNames, stage, makeMemory, makeText) {
   'use strict';
   const G = globalThis;
   // First, before anything else captures a constructor: bytes outside the heap are counted (guest-memory.js).
@@ -39,82 +40,10 @@
   let main = null;
   let inflight = 0;
 
-  // ---- UTF-8 ---------------------------------------------------------------------------------
-  function utf8Encode(s) {
-    const out = [];
-    for (let i = 0; i < s.length; i++) {
-      let c = s.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-        const d = s.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
-      }
-      if (c < 0x80) out.push(c);
-      else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-      else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-      else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    }
-    return new Uint8Array(out);
-  }
-  function utf8Decode(bytes) {
-    let s = '';
-    const chunk = [];
-    for (let i = 0; i < bytes.length;) {
-      const b = bytes[i++];
-      let c;
-      if (b < 0x80) c = b;
-      else if (b < 0xe0) c = ((b & 31) << 6) | (bytes[i++] & 63);
-      else if (b < 0xf0) c = ((b & 15) << 12) | ((bytes[i++] & 63) << 6) | (bytes[i++] & 63);
-      else c = ((b & 7) << 18) | ((bytes[i++] & 63) << 12) | ((bytes[i++] & 63) << 6) | (bytes[i++] & 63);
-      if (c > 0xffff) { c -= 0x10000; chunk.push(0xd800 + (c >> 10), 0xdc00 + (c & 1023)); } else chunk.push(c);
-      if (chunk.length > 8192) { s += StringCtor.fromCharCode.apply(null, chunk); chunk.length = 0; }
-    }
-    return s + StringCtor.fromCharCode.apply(null, chunk);
-  }
-  function utf8Length(s) {
-    let n = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) n += 1; else if (c < 0x800) n += 2; else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; } else n += 3;
-    }
-    return n;
-  }
-  function toArrayBuffer(data) {
-    if (data === undefined || data === null) return new ArrayBuffer(0);
-    if (typeof data === 'string') return utf8Encode(data).buffer;
-    if (data instanceof ArrayBuffer) return data.slice(0);
-    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-    return utf8Encode(StringCtor(data)).buffer;
-  }
+  // ---- UTF-8 and console formatting (guest-text.js) ------------------------------------------
+  const { utf8Encode, utf8Decode, utf8Length, toArrayBuffer, format } = makeText(StringCtor, jsonStringify);
 
   // ---- console -------------------------------------------------------------------------------
-  function inspect(v) {
-    if (typeof v === 'string') return v;
-    if (v === undefined) return 'undefined';
-    if (typeof v === 'function') return '[Function: ' + (v.name || 'anonymous') + ']';
-    if (typeof v === 'symbol') return v.toString();
-    if (typeof v === 'bigint') return v + 'n';
-    if (v !== null && typeof v === 'object' && typeof v.stack === 'string') return v.stack;
-    try { const j = jsonStringify(v); return j === undefined ? StringCtor(v) : j; } catch { return StringCtor(v); }
-  }
-  function format(args) {
-    if (args.length === 0) return '';
-    let first = args[0];
-    let rest = 1;
-    if (typeof first === 'string' && first.includes('%')) {
-      first = first.replace(/%[sdifjoO%]/g, (m) => {
-        if (m === '%%') return '%';
-        if (rest >= args.length) return m;
-        const a = args[rest++];
-        if (m === '%d' || m === '%i') return StringCtor(m === '%i' ? Math.trunc(Number(a)) : Number(a));
-        if (m === '%f') return StringCtor(Number(a));
-        if (m === '%s') return typeof a === 'string' ? a : inspect(a);
-        return inspect(a);
-      });
-    } else first = inspect(first);
-    let out = first;
-    for (let i = rest; i < args.length; i++) out += ' ' + inspect(args[i]);
-    return out;
-  }
   // The guest stops sending once a busy period (activations in flight) logged more than the
   // limit, so a logging loop cannot flood the host; the host keeps the exact per-activation count.
   let logBytes = 0;

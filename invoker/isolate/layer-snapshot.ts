@@ -2,7 +2,7 @@
 // common modules already run (issue 14: "load it without paying for it on every cold start").
 //
 // The boot script evaluates the guest runtime (guest-runtime.js with the module loader, the
-// built-ins and the memory layer) against late-bound stand-ins for the host's callbacks, and
+// built-ins, the memory layer and guest-text.js) against late-bound stand-ins for the host's callbacks, and
 // answers `attach(send, hostFs, hostCall, stage)`, which binds them and returns the runtime's API.
 // A plain isolate runs it in each new context and attaches at once (as before). The snapshot runs
 // it once per process, loads PRELOADED's modules (their top levels: bundles evaluated to their
@@ -128,7 +128,7 @@ function bootSource(): string {
     (op, p) => (b.hostFs === undefined ? unbound() : (0, b.hostFs)(op, p)),
     (${guestFile('guest-module-loader.js')}), (${guestFile('guest-builtins.js')}),
     Object.freeze({ applySyncPromise: (t, a, o) => (b.hostCall === undefined ? unbound() : b.hostCall.applySyncPromise(t, a, o)) }),
-    ${table}, ${packages}, () => b.stage, (${guestFile('guest-memory.js')}));
+    ${table}, ${packages}, () => b.stage, (${guestFile('guest-memory.js')}), (${guestFile('guest-text.js')}));
   function attach(send, hostFs, hostCall, stage) {
     delete globalThis[${JSON.stringify(BIND_KEY)}];
     delete globalThis[${JSON.stringify(BIND_KEY)} + ':loaded'];

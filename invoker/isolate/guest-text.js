@@ -1,0 +1,87 @@
+// Text inside every function context, for guest-runtime.js: UTF-8 by hand (the runtime runs before
+// any built-in, and in a context of the layer's snapshot before the host exists) and console's
+// formatting (util.format's common cases; node:util has the full one). Not a module: guest-runtime.js
+// gets this one function expression from its caller (layer-snapshot.ts bootSource) and calls it
+// first, with intrinsics it captured before any function code could replace them.
+// eslint-disable-next-line @typescript-eslint/no-unused-expressions -- evaluated as an expression by the host
+(function photonText(StringCtor, jsonStringify) {
+  'use strict';
+  // ---- UTF-8 ---------------------------------------------------------------------------------
+  function utf8Encode(s) {
+    const out = [];
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
+      }
+      if (c < 0x80) out.push(c);
+      else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return new Uint8Array(out);
+  }
+  function utf8Decode(bytes) {
+    let s = '';
+    const chunk = [];
+    for (let i = 0; i < bytes.length;) {
+      const b = bytes[i++];
+      let c;
+      if (b < 0x80) c = b;
+      else if (b < 0xe0) c = ((b & 31) << 6) | (bytes[i++] & 63);
+      else if (b < 0xf0) c = ((b & 15) << 12) | ((bytes[i++] & 63) << 6) | (bytes[i++] & 63);
+      else c = ((b & 7) << 18) | ((bytes[i++] & 63) << 12) | ((bytes[i++] & 63) << 6) | (bytes[i++] & 63);
+      if (c > 0xffff) { c -= 0x10000; chunk.push(0xd800 + (c >> 10), 0xdc00 + (c & 1023)); } else chunk.push(c);
+      if (chunk.length > 8192) { s += StringCtor.fromCharCode.apply(null, chunk); chunk.length = 0; }
+    }
+    return s + StringCtor.fromCharCode.apply(null, chunk);
+  }
+  function utf8Length(s) {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) n += 1; else if (c < 0x800) n += 2; else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; } else n += 3;
+    }
+    return n;
+  }
+  function toArrayBuffer(data) {
+    if (data === undefined || data === null) return new ArrayBuffer(0);
+    if (typeof data === 'string') return utf8Encode(data).buffer;
+    if (data instanceof ArrayBuffer) return data.slice(0);
+    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    return utf8Encode(StringCtor(data)).buffer;
+  }
+
+  // ---- console's formatting --------------------------------------------------------------------
+  function inspect(v) {
+    if (typeof v === 'string') return v;
+    if (v === undefined) return 'undefined';
+    if (typeof v === 'function') return '[Function: ' + (v.name || 'anonymous') + ']';
+    if (typeof v === 'symbol') return v.toString();
+    if (typeof v === 'bigint') return v + 'n';
+    if (v !== null && typeof v === 'object' && typeof v.stack === 'string') return v.stack;
+    try { const j = jsonStringify(v); return j === undefined ? StringCtor(v) : j; } catch { return StringCtor(v); }
+  }
+  function format(args) {
+    if (args.length === 0) return '';
+    let first = args[0];
+    let rest = 1;
+    if (typeof first === 'string' && first.includes('%')) {
+      first = first.replace(/%[sdifjoO%]/g, (m) => {
+        if (m === '%%') return '%';
+        if (rest >= args.length) return m;
+        const a = args[rest++];
+        if (m === '%d' || m === '%i') return StringCtor(m === '%i' ? Math.trunc(Number(a)) : Number(a));
+        if (m === '%f') return StringCtor(Number(a));
+        if (m === '%s') return typeof a === 'string' ? a : inspect(a);
+        return inspect(a);
+      });
+    } else first = inspect(first);
+    let out = first;
+    for (let i = rest; i < args.length; i++) out += ' ' + inspect(args[i]);
+    return out;
+  }
+
+  return Object.freeze({ utf8Encode, utf8Decode, utf8Length, toArrayBuffer, format });
+});
