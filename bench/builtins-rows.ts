@@ -111,9 +111,13 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
   await Promise.all(pools.map((p) => p.close()));
   await builtinCodeCache.idle();
   const precompiled = builtinCodeCache.compiles.cached - cachedBefore;
-  // RSS per warm isolate: N of each, measured apart.
+  // RSS per warm isolate: N of each, measured apart. Every pool stays open until all rows are
+  // read: closing one let the next row's isolates take the memory it freed, and a row then read
+  // less than nothing (−3.5 MB per isolate, the last of five, twice in one evening).
+  const held: IsolatePool[] = [];
   const rss = async (code: string, tag: string, n: number, layerSnapshot: LayerSnapshotMode): Promise<number> => {
     const p = new IsolatePool({ ...opts(`tib-r${tag}`, layerSnapshot) });
+    held.push(p);
     await settle();
     const before = rssMb();
     for (let i = 0; i < n; i++) {
@@ -121,9 +125,7 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
       await p.run(a, { name: 'x' }, activation(a));
     }
     await settle();
-    const per = (rssMb() - before) / n;
-    await p.close();
-    return per;
+    return (rssMb() - before) / n;
   };
   const isolates = Math.min(90, samples * 2);
   const rssHelloPlainMb = await rss(HELLO, 'hp', isolates, 'never');
@@ -131,6 +133,7 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
   const rssHelloAlwaysMb = await rss(HELLO, 'ha', isolates, 'always');
   const rssLayerPlainMb = await rss(`${LAYER_USER}\n// plain isolates`, 'lp', isolates, 'never');
   const rssLayerMb = await rss(LAYER_USER, 'l', isolates, 'auto');
+  await Promise.all(held.map((p) => p.close()));
   // Buffer base64 round trips of 1 MB, inside the isolate and here: BASE64_SAMPLES pairs, the two
   // sides alternated (which goes first too), each pair's ratio kept. One run of each side was the
   // figure before: 0.32 and 0.90 in two runs a minute apart (both sides' time is mostly the kernel
