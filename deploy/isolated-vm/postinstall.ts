@@ -21,7 +21,7 @@ export const PATCH_NAME = 'snapshot-user-context';
  * The patches, applied in this order (each to the sources as the ones before left them; none
  * touches text another one's hunks add, so each hunk of each is still found as applied on a rerun).
  */
-export const PATCHES: readonly string[] = [PATCH_NAME, 'native-digest', 'native-base64'];
+export const PATCHES: readonly string[] = [PATCH_NAME, 'native-digest', 'native-base64', 'snapshot-external-sources'];
 /** The one isolated-vm version the patches are made against (package.json pins it). */
 const VERSION = '7.0.1';
 const patchFile = (name: string): string => join(import.meta.dirname, `${name}.patch`);
@@ -127,7 +127,11 @@ const hex = iso.createContextSync().evalSync("Array.from(new Uint8Array(globalTh
 if (hex !== require('node:crypto').createHash('sha256').update('abc').digest('hex')) throw new Error('photon:digest gives ' + hex);
 const b64 = iso.createContextSync().evalSync("const u = new Uint8Array(3000).map((_, i) => i * 7); globalThis['photon:base64-encode'](u, false) + ' ' + globalThis['photon:base64-encode'](u.subarray(1, 5), true)");
 const u = Buffer.from(new Uint8Array(3000).map((_, i) => i * 7));
-if (b64 !== u.toString('base64') + ' ' + u.subarray(1, 5).toString('base64url')) throw new Error('photon:base64-encode gives ' + b64.slice(0, 40));`;
+if (b64 !== u.toString('base64') + ' ' + u.subarray(1, 5).toString('base64url')) throw new Error('photon:base64-encode gives ' + b64.slice(0, 40));
+const long = 'globalThis.g = function () { /*' + 'x'.repeat(4000) + '*/ return 7; }';
+const withSources = ivm.Isolate.createSnapshot([{ code: long }]);
+if (Buffer.from(withSources.copy()).subarray(-8).toString() !== 'photons1') throw new Error('a snapshot carries no sources trailer');
+if (new ivm.Isolate({ snapshot: withSources }).createContextSync().evalSync('g() + g.toString().length') !== 7 + long.length - 15) throw new Error('a snapshot with its sources outside the heap does not run');`;
   const r = spawnSync(process.execPath, ['--no-node-snapshot', '-e', code], { cwd: dir, encoding: 'utf8' });
   return r.status === 0 ? null : (r.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${r.status}`);
 }

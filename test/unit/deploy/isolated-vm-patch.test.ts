@@ -4,6 +4,7 @@
 // isolate from the layer's snapshot then deserialises the snapshot's context twice.
 import ivm from 'isolated-vm';
 import { createHash, createHmac } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ const patchOf = (name: string): ReturnType<typeof parsePatch> => parsePatch(read
 const patch = patchOf(PATCH_NAME);
 const digestPatch = patchOf('native-digest');
 const base64Patch = patchOf('native-base64');
+const sourcesPatch = patchOf('snapshot-external-sources');
 const ivmDir = dirname(createRequire(join(root, 'package.json')).resolve('isolated-vm/package.json'));
 
 describe('deploy/isolated-vm: the patch and its applier', () => {
@@ -23,16 +25,17 @@ describe('deploy/isolated-vm: the patch and its applier', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.dependencies['isolated-vm']).toBe('7.0.1');
     expect(pkg.scripts.postinstall).toBe('node deploy/isolated-vm/postinstall.ts');
-    expect(PATCHES).toEqual([PATCH_NAME, 'native-digest', 'native-base64']);
+    expect(PATCHES).toEqual([PATCH_NAME, 'native-digest', 'native-base64', 'snapshot-external-sources']);
     expect(patch.map((f) => f.path).sort()).toEqual(['src/isolate/environment.cc', 'src/isolate/environment.h', 'src/module/isolate.cc', 'src/module/isolate_handle.cc']);
     expect(digestPatch.map((f) => f.path)).toEqual(['src/module/isolate_handle.cc']);
     expect(base64Patch.map((f) => f.path)).toEqual(['src/external_copy/string.h', 'src/external_copy/string.cc', 'src/module/isolate_handle.cc']);
+    expect(sourcesPatch.map((f) => f.path)).toEqual(['src/isolate/environment.h', 'src/isolate/environment.cc', 'src/module/isolate_handle.cc']);
     // Applying to what is installed throws unless every hunk is there already or applies exactly once.
-    for (const file of [...patch, ...digestPatch, ...base64Patch]) expect(() => applyFilePatch(readFileSync(join(ivmDir, file.path), 'utf8'), file)).not.toThrow();
+    for (const file of [...patch, ...digestPatch, ...base64Patch, ...sourcesPatch]) expect(() => applyFilePatch(readFileSync(join(ivmDir, file.path), 'utf8'), file)).not.toThrow();
   });
 
   it('applies each hunk once: a second run changes nothing, and other sources are refused by name', () => {
-    for (const file of [...patch, ...digestPatch, ...base64Patch]) {
+    for (const file of [...patch, ...digestPatch, ...base64Patch, ...sourcesPatch]) {
       // The unpatched file as far as the patch sees it: each hunk's before-text between unrelated lines.
       const original = file.hunks.map((h) => `// line\n${h.before}\n// line`).join('\n');
       const once = applyFilePatch(original, file);
@@ -60,6 +63,11 @@ describe('deploy/isolated-vm: the patch and its applier', () => {
     const all = applyFilePatch(withThird, third);
     expect(all.changed).toBe(true);
     for (const file of [first, second, third]) expect(applyFilePatch(all.text, file)).toEqual({ text: all.text, changed: false });
+    // The fourth after the three, then a rerun of all four.
+    const fourth = sourcesPatch.find((f) => f.path === 'src/module/isolate_handle.cc')!;
+    const four = applyFilePatch(`${all.text}\n${fourth.hunks.map((h) => `// line\n${h.before}\n// line`).join('\n')}`, fourth);
+    expect(four.changed).toBe(true);
+    for (const file of [first, second, third, fourth]) expect(applyFilePatch(four.text, file)).toEqual({ text: four.text, changed: false });
   });
 
   it('parses hunks by their line counts, empty context lines included', () => {
@@ -242,5 +250,67 @@ describe("native-base64.patch's photon:base64-encode", () => {
     expect(lengths).toBe(50 * (4 << 20) + 50 * (4 << 20));
     // Disposed with 20 MB of them alive: V8 finalises each in its teardown.
     withContext((context) => context.evalSync(`globalThis.kept = []; const u = new Uint8Array(1 << 20).fill(1); for (let i = 0; i < 15; i++) kept.push(globalThis['photon:base64-encode'](u, false)); kept.length`));
+  });
+});
+
+// snapshot-external-sources.patch: a snapshot's script sources travel after V8's blob and stay out
+// of every isolate's heap (one copy per process, shared).
+describe("snapshot-external-sources.patch's sources outside the heap", () => {
+  // A function whose source is ~300 KB (a comment in its body): V8 keeps the script's source for it.
+  const source = (filler: string): string => `globalThis.f = function f() { /*${filler.repeat(300_000)}*/ return 42; };`;
+  const usedBy = (snapshot: ivm.ExternalCopy<ArrayBuffer>): { used: number; answer: string } => {
+    const isolate = new ivm.Isolate({ memoryLimit: 64, snapshot });
+    try {
+      const context = isolate.createContextSync();
+      const answer = context.evalSync('f() + " " + f.toString().length') as string;
+      return { used: isolate.getHeapStatisticsSync().used_heap_size, answer };
+    } finally {
+      isolate.dispose();
+    }
+  };
+
+  it('leaves a one-byte source out of the heap of an isolate from the snapshot, where a two-byte one (not externalised: beyond Latin-1) is in it', () => {
+    const oneByte = usedBy(ivm.Isolate.createSnapshot([{ code: source('x') }]));
+    const twoByte = usedBy(ivm.Isolate.createSnapshot([{ code: source('→') }]));
+    const plain = new ivm.Isolate({ memoryLimit: 64 });
+    const plainUsed = (plain.createContextSync(), plain.getHeapStatisticsSync().used_heap_size);
+    plain.dispose();
+    expect(oneByte.answer).toBe(`42 ${source('x').length - 'globalThis.f = '.length - 1}`);
+    expect(twoByte.answer).toBe(`42 ${source('→').length - 'globalThis.f = '.length - 1}`);
+    // The two-byte source: 600 KB in the heap. The one-byte one: none of its 300 KB (without the patch: all of it).
+    expect(twoByte.used - plainUsed).toBeGreaterThan(600_000);
+    expect(oneByte.used - plainUsed, 'an isolate from the snapshot holds its 300 KB source').toBeLessThan(100_000);
+  });
+
+  it('makes a blob that carries its sources: another copy of it, and another process, run from it', () => {
+    const code = source('y');
+    const bytes = Buffer.from(ivm.Isolate.createSnapshot([{ code }]).copy());
+    expect(bytes.subarray(-8).toString()).toBe('photons1');
+    expect(Number(bytes.readBigUInt64LE(bytes.length - 24))).toBe(1);
+    expect(bytes.subarray(Number(bytes.readBigUInt64LE(bytes.length - 16))).toString('latin1').startsWith(code)).toBe(true);
+    // The same bytes in a new ExternalCopy (another BackingStore: found by content here).
+    const copy = new ivm.ExternalCopy(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    expect(usedBy(copy).answer).toBe(`42 ${code.length - 'globalThis.f = '.length - 1}`);
+    // A process that never made it (its registry empty), as a sandbox given the supervisor's snapshot.
+    const child = spawnSync(process.execPath, ['--no-node-snapshot', '-e', `const ivm = require(${JSON.stringify(ivmDir)}); const b = require('node:fs').readFileSync(0);
+      const iso = new ivm.Isolate({ snapshot: new ivm.ExternalCopy(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) });
+      process.stdout.write(String(iso.createContextSync().evalSync('f() + " " + f.toString().length')));`], { input: bytes, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe(`42 ${code.length - 'globalThis.f = '.length - 1}`);
+  });
+
+  it('keeps the shared sources alive while isolates from the snapshot come and go (V8 disposes of a resource with each isolate; these are never freed)', () => {
+    const code = source('z');
+    const snapshot = ivm.Isolate.createSnapshot([{ code }]);
+    const want = createHash('sha256').update(code.slice('globalThis.f = '.length, -1)).digest('hex');
+    const seen = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const isolate = new ivm.Isolate({ memoryLimit: 64, snapshot });
+      // Some isolates collect garbage first: V8 finalises unreachable external strings in a full GC too.
+      const text = isolate.createContextSync().evalSync(`${i % 3 === 0 ? 'for (let j = 0; j < 3; j++) new Array(1e5).fill(j); ' : ''}f.toString()`) as string;
+      seen.add(createHash('sha256').update(text).digest('hex'));
+      isolate.dispose();
+    }
+    expect([...seen]).toEqual([want]);
   });
 });
