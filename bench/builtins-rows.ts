@@ -54,6 +54,25 @@ export interface BuiltinRows {
   base64NodeMBs: number;
   base64Ratios: number[];
   snapshot: { bytes: number; buildMs: number; modules: number };
+  /** What one minor page fault costs this host, µs (median of 5 fresh 32 MB buffers touched a page at a time). */
+  faultMicros: number;
+}
+
+/**
+ * A page fault's cost here: the part of a new isolate's start that moves most between hosts (V8
+ * writes each new isolate's heap onto pages the kernel must map and zero: ~2 µs each on one VM this
+ * project ran on, ~12 µs on another), printed so that cold-start figures can be compared across them.
+ */
+function faultMicros(): number {
+  const costs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const f0 = process.resourceUsage().minorPageFault;
+    const t0 = performance.now();
+    const b = Buffer.allocUnsafeSlow(32 << 20);
+    for (let at = 0; at < b.length; at += 4096) b[at] = 1;
+    costs.push(((performance.now() - t0) * 1000) / Math.max(1, process.resourceUsage().minorPageFault - f0));
+  }
+  return pct(costs, 0.5);
 }
 
 const activation = (a: Action): { activationId: string; namespace: string; actionName: string } => ({ activationId: `b${Math.random().toString(16).slice(2)}`, namespace: 'guest', actionName: `/guest/${a.name}` });
@@ -168,6 +187,7 @@ export async function builtinRows(cache: NamespaceCache, samples: number, settle
     base64IsolateMBs: pct(b64.map((x) => mbs(x.iso)), 0.5), base64NodeMBs: pct(b64.map((x) => mbs(x.node)), 0.5),
     base64Ratios: b64.map((x) => x.node / x.iso),
     snapshot: { bytes: snap?.bytes ?? 0, buildMs: snap?.buildMs ?? 0, modules: guestBoot.preloaded.length },
+    faultMicros: faultMicros(),
   };
 }
 
@@ -177,7 +197,8 @@ export function printBuiltinRows(r: BuiltinRows, ms: (v: number) => string): voi
   const row = (label: string, s: number[]): void => console.log(`  ${label.padEnd(58)} p50 ${ms(p50(s)).padEnd(9)} p99 ${ms(pct(s, 0.99)).padEnd(9)} added ${ms(p50(s) - base)}`);
   const sn = r.snapshot;
   console.log(`built-in modules (issue 14); ${r.coldHello.length} interleaved samples each, new isolate + cached namespace, a new action per sample;`);
-  console.log(`  "added": over a plain isolate's hello world (today's cold start without the snapshot), same run. Snapshot: ${(sn.bytes / 1048576).toFixed(1)} MB, ${sn.modules} built-ins run in it, built in ${ms(sn.buildMs)} at process start`);
+  console.log(`  "added": over a plain isolate's hello world (today's cold start without the snapshot), same run. Snapshot: ${(sn.bytes / 1048576).toFixed(1)} MB, ${sn.modules} built-ins run in it, built in ${ms(sn.buildMs)} at process start (V8's blob, then the scripts' sources: snapshot-external-sources.patch)`);
+  console.log(`  this host: a minor page fault costs ${r.faultMicros.toFixed(1)} µs (a new isolate from the snapshot faults in ~300 pages more than a plain one: invoker/README.md, "Sources outside the heap")`);
   row('cold start, hello world, plain isolate', r.coldHelloPlain);
   row('cold start, hello world, auto (plain: no layer named)', r.coldHello);
   row('cold start, hello world, always from the snapshot', r.coldHelloAlways);
