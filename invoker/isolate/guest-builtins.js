@@ -92,6 +92,8 @@
   const digestHandle = Object.freeze({
     /** (algorithm: one of native-digest.patch's list, key: Uint8Array | null, data: Uint8Array | Uint8Array[]) → ArrayBuffer, or undefined: ask the host. */
     digest(algorithm, key, data) { return nativeDigest === null ? undefined : nativeDigest(algorithm, key, data); },
+    /** The same written into out (a Uint8Array over an ArrayBuffer, ≥ 64 bytes) → the digest's length, or undefined: ask the host. */
+    digestInto(algorithm, key, data, out) { return nativeDigest === null ? undefined : nativeDigest(algorithm, key, data, out); },
   });
 
   function coded(code, message, Ctor) { const e = new (Ctor || ErrorCtor)(message); e.code = code; return e; }

@@ -121,8 +121,8 @@ Hash.prototype.digest = function digest(enc) {
     // Natively on this thread first: as fast as sha256.cjs at 64 B (bench:isolates --builtins,
     // A/B), faster beyond. sha256.cjs remains for the prebuilt isolated-vm (no native digest) and aliases.
     // Many small updates (update('') adds a chunk and no bytes) are joined here: the native call takes at most 2^20.
-    const r = nativeDigest(this._alg, this._key, this._chunks.length <= 1024 ? this._chunks : [concat(this._chunks, this._pending)]);
-    if (r !== undefined) { this._chunks = []; this._pending = 0; return encodeHere(new Uint8Array(r), enc); }
+    const n = nativeDigestOut(this._alg, this._key, this._chunks.length <= 1024 ? this._chunks : [concat(this._chunks, this._pending)]);
+    if (n !== undefined) { this._chunks = []; this._pending = 0; return encodeOut(n, enc); }
     if (this._pending <= SMALL && SHA256.has(this._alg)) {
       const k = this._key;
       const h = k === null ? sha256(this._chunks, this._pending) : hmacSha256(k instanceof Uint8Array ? k : k.d, this._chunks, this._pending);
@@ -161,11 +161,25 @@ function nativeDigest(algorithm, key, chunks) {
   const k = key === null || key instanceof Uint8Array ? key : key.d instanceof Uint8Array ? key.d : undefined;
   return k === undefined ? undefined : native.digest(name, k, chunks);
 }
+// The same written into OUT, one scratch buffer per context, answering the digest's length: V8 takes
+// about as long to make an ArrayBuffer (~1 µs) as OpenSSL to hash 64 bytes, and digest('hex') needs
+// none (Node's makes none either). Read OUT before the next digest: encodeOut copies what it returns.
+const OUT = new Uint8Array(new ArrayBuffer(64));
+function nativeDigestOut(algorithm, key, chunks) {
+  const name = typeof algorithm === 'string' ? algorithm.toLowerCase() : '';
+  if (!NATIVE.has(name)) return undefined;
+  const k = key === null || key instanceof Uint8Array ? key : key.d instanceof Uint8Array ? key.d : undefined;
+  return k === undefined ? undefined : native.digestInto(name, k, chunks, OUT);
+}
+function encodeOut(n, enc) {
+  if (enc === 'hex') { let s = ''; for (let i = 0; i < n; i++) s += HEX[OUT[i]]; return s; }
+  return encodeHere(OUT.slice(0, n), enc);
+}
 
 function hash(algorithm, data, outputEncoding = 'hex') {
   if (typeof data === 'string' || ArrayBuffer.isView(data) || data instanceof ArrayBuffer) {
-    const r = nativeDigest(algorithm, null, [toBytes(data, 'utf8')]);
-    if (r !== undefined) return encodeHere(new Uint8Array(r), outputEncoding);
+    const n = nativeDigestOut(algorithm, null, [toBytes(data, 'utf8')]);
+    if (n !== undefined) return encodeOut(n, outputEncoding);
   }
   return asBuffer(host.call('digest', algorithm, null, host.bytes(toBytes(data, 'utf8')), null, outputEncoding === 'buffer' ? undefined : outputEncoding));
 }

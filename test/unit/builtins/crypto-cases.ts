@@ -22,6 +22,9 @@ export const CRYPTO_CASES: Record<string, string> = {
       out[a] = c.createHash(a).update('The quick brown fox ').update(Buffer.from('jumps over')).update('c0ffee', 'hex').digest('hex');
     for (const e of ['hex', 'base64', 'base64url', 'latin1', 'binary']) out['enc-' + e] = c.createHash('sha256').update('x').digest(e);
     out.buffer = c.createHash('sha1').update('héllo €', 'utf8').digest().toString('hex');
+    // Digests kept side by side (each native digest is written into one scratch buffer per context: a Buffer handed out must be a copy).
+    const kept = [c.createHash('sha256').update('a').digest(), c.createHmac('sha512', 'k').update('b').digest(), c.createHash('md5').update('c').digest('latin1'), c.hash ? c.hash('sha1', 'd', 'buffer') : null];
+    out.kept = kept.map((x) => (x === null ? null : Buffer.from(x, typeof x === 'string' ? 'latin1' : undefined).toString('hex')));
     out.inputs = ['aGVsbG8=', 'latin1:é', new Uint16Array([1, 2, 3])].map((x, i) => i === 0 ? c.createHash('md5').update(x, 'base64').digest('hex')
       : i === 1 ? c.createHash('md5').update(x, 'latin1').digest('hex') : c.createHash('md5').update(x).digest('hex'));
     const h = c.createHash('sha256').update('part one'); const h2 = h.copy();

@@ -181,6 +181,45 @@ describe("native-digest.patch's photon:digest", () => {
   });
 });
 
+describe("native-digest.patch's photon:digest with an out view (no ArrayBuffer per digest)", () => {
+  it('writes the digest into out and answers its length, for every listed algorithm and an HMAC, at an offset', () => {
+    const isolate = new ivm.Isolate({ memoryLimit: 64 });
+    try {
+      const got = JSON.parse(isolate.createContextSync().evalSync(`(() => {
+        const d = globalThis['photon:digest']; const out = new Uint8Array(new ArrayBuffer(80), 8); const res = [];
+        for (const a of ['md5', 'sha1', 'sha256', 'sha512', 'sha3-256']) { out.fill(0); const n = d(a, null, [new Uint8Array([97, 98]), new Uint8Array([99])], out);
+          res.push([n, Array.from(out.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(''), out.subarray(n).every((b) => b === 0)]); }
+        const n = d('sha256', new Uint8Array([1, 2]), new Uint8Array([3]), out);
+        res.push([n, Array.from(out.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(''), true]);
+        return JSON.stringify(res);
+      })()`) as string) as [number, string, boolean][];
+      const want = ['md5', 'sha1', 'sha256', 'sha512', 'sha3-256'].map((a) => createHash(a).update('abc').digest('hex'));
+      want.push(createHmac('sha256', Uint8Array.of(1, 2)).update(Uint8Array.of(3)).digest('hex'));
+      expect(got).toEqual(want.map((h) => [h.length / 2, h, true]));
+    } finally {
+      isolate.dispose();
+    }
+  });
+
+  it('throws a TypeError for an out view that is not a Uint8Array over a live ArrayBuffer of 64 bytes or more, and writes nothing', () => {
+    const isolate = new ivm.Isolate({ memoryLimit: 64 });
+    try {
+      const got = isolate.createContextSync().evalSync(`(() => {
+        const d = globalThis['photon:digest']; const res = [];
+        const detached = new ArrayBuffer(64); const dview = new Uint8Array(detached); detached.transfer();
+        const shrunk = new ArrayBuffer(64, { maxByteLength: 128 }); const sview = new Uint8Array(shrunk); shrunk.resize(16);
+        for (const out of [null, {}, new Uint16Array(new ArrayBuffer(64)), new Uint8Array(new ArrayBuffer(63)), new Uint8Array(new ArrayBuffer(80), 20), dview, sview, new ArrayBuffer(64)]) {
+          try { d('sha256', null, new Uint8Array(1), out); res.push('answered'); } catch (e) { res.push(e.constructor.name); }
+        }
+        return res.join(',');
+      })()`) as string;
+      expect(got.split(',')).toEqual(Array<string>(8).fill('TypeError'));
+    } finally {
+      isolate.dispose();
+    }
+  });
+});
+
 // The encoder native-base64.patch gives each context (node:buffer's, from 96 KB on: buffer.cjs);
 // here straight from isolated-vm, so hostile arguments reach it as they are.
 describe("native-base64.patch's photon:base64-encode", () => {
