@@ -157,3 +157,22 @@ FIDELITY_CASES.bufferLargeNative = `const { Buffer } = require('buffer'); const 
     out.push([v.length, h(v.toString('base64')), h(v.toString('base64url')), v.toString('base64').slice(-8), v.toString('base64url').slice(-8)]);
   }
   return { out, back: Buffer.from(b.toString('base64'), 'base64').equals(b) };`;
+
+// UTF-8 written by Buffer.from / byteLength / TextEncoder (guest/utf8.cjs): pairs, lone surrogates
+// (U+FFFD) at the start, middle and end, every width, encodings named in any case or not at all,
+// and large strings (the old path built an array of every byte: ~50 ms for 270 KB on a slow VM).
+FIDELITY_CASES.utf8Writes = `const { Buffer } = require('buffer');
+  const samples = ['', 'abc', 'é', '€', '😀', 'a😀b', '\\ud800', '\\udc00', 'x\\ud800', '\\ud800x', '\\udc00\\ud800', '\\ud800\\ud800\\udc00', 'héllo wörld €😀 \\udbff\\udfff', '\\u007f\\u0080\\u07ff\\u0800\\uffff'];
+  const hex = (u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('hex');
+  const big = 'ascii '.repeat(50000) + 'é€😀\\ud800'.repeat(1000);
+  const h = (b) => require('crypto').createHash('sha256').update(b).digest('hex');
+  return {
+    from: samples.map((s) => Buffer.from(s).toString('hex')),
+    named: ['utf8', 'UTF-8', 'Utf8', 'utf-8', undefined, null, ''].map((e) => Buffer.from('é😀\\ud800', e).toString('hex')),
+    lengths: samples.map((s) => [Buffer.byteLength(s), Buffer.byteLength(s, 'utf8'), Buffer.byteLength(s, 'latin1'), Buffer.byteLength(s, 'ucs2')]),
+    encoder: samples.map((s) => hex(new TextEncoder().encode(s))),
+    into: samples.map((s) => { const d = new Uint8Array(5); const r = new TextEncoder().encodeInto(s, d); return [r.read, r.written, hex(d)]; }),
+    big: [Buffer.byteLength(big), h(Buffer.from(big)), h(new TextEncoder().encode(big)), Buffer.from(big).toString().length],
+    latin1: Buffer.from('é€', 'latin1').toString('hex'),
+    unknown: (() => { try { Buffer.from('x', 'nope'); return 'answered'; } catch (e) { return e.name; } })(),
+  };`;
