@@ -25,7 +25,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, BuiltinModule>> = {
   assert: m('assert.cjs', ['util', 'buffer', 'process']),
   'assert/strict': m('assert-strict.cjs', ['assert']),
   async_hooks: m('async-hooks.cjs'),
-  buffer: m('buffer.cjs', ['internal/web']),
+  buffer: m('buffer.cjs', ['internal/web', 'internal/runtime']),
   diagnostics_channel: m('diagnostics-channel.cjs'),
   events: m('events.cjs'),
   os: m('os.cjs', ['internal/runtime']),

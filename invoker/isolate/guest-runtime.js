@@ -240,7 +240,7 @@
   // ---- globals the function sees -------------------------------------------------------------
   const env = {};
   const shared = Object.freeze({
-    env, config, emit, log: emit, exit, timeOrigin: () => timeOrigin, utf8Encode, utf8Decode, toArrayBuffer, rawFetch,
+    env, config, emit, log: emit, exit, timeOrigin: () => timeOrigin, utf8Encode, utf8Decode, utf8Length, toArrayBuffer, rawFetch,
     setTimer: (fn, ms, args, repeat) => addTimer(fn, ms, args, repeat), clearTimer,
     setImmediate: addImmediate, clearImmediate: (id) => { immediates.delete(id); },
     request: (msg) => request({ ...msg, id: ++seq }),

@@ -5,7 +5,6 @@
 const rt = require('internal/runtime');
 const host = require('photon:host');
 const { Buffer } = require('buffer');
-const { utf8Length, utf8Write } = require('./utf8.cjs');
 
 // ---- DOMException, Event, EventTarget, AbortController ------------------------------------------
 const DOM_CODES = { IndexSizeError: 1, HierarchyRequestError: 3, InvalidCharacterError: 5, NotSupportedError: 9, InvalidStateError: 11, SyntaxError: 12, NetworkError: 19, AbortError: 20, TimeoutError: 23, DataCloneError: 25 };
@@ -120,7 +119,7 @@ class AbortController {
 const LABELS = { 'utf-8': 'utf-8', utf8: 'utf-8', 'unicode-1-1-utf-8': 'utf-8', 'utf-16le': 'utf-16le', 'utf-16': 'utf-16le', ucs2: 'utf-16le', 'ucs-2': 'utf-16le', latin1: 'windows-1252', 'iso-8859-1': 'windows-1252', 'windows-1252': 'windows-1252', ascii: 'windows-1252', 'us-ascii': 'windows-1252' };
 class TextEncoder {
   get encoding() { return 'utf-8'; }
-  encode(s = '') { const str = String(s); const u = new Uint8Array(utf8Length(str)); utf8Write(str, u, 0); return u; }
+  encode(s = '') { return rt.utf8Encode(String(s)); }
   encodeInto(s, dest) {
     const bytes = this.encode(s);
     let n = Math.min(bytes.length, dest.length);

@@ -158,7 +158,7 @@ FIDELITY_CASES.bufferLargeNative = `const { Buffer } = require('buffer'); const 
   }
   return { out, back: Buffer.from(b.toString('base64'), 'base64').equals(b) };`;
 
-// UTF-8 written by Buffer.from / byteLength / TextEncoder (guest/utf8.cjs): pairs, lone surrogates
+// UTF-8 written by Buffer.from / byteLength / TextEncoder (the runtime's encoder, invoker/isolate/guest-text.js): pairs, lone surrogates
 // (U+FFFD) at the start, middle and end, every width, encodings named in any case or not at all,
 // and large strings (the old path built an array of every byte: ~50 ms for 270 KB on a slow VM).
 FIDELITY_CASES.utf8Writes = `const { Buffer } = require('buffer');
