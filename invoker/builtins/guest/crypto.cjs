@@ -121,7 +121,7 @@ Hash.prototype.digest = function digest(enc) {
     // Natively on this thread first: as fast as sha256.cjs at 64 B (bench:isolates --builtins,
     // A/B), faster beyond. sha256.cjs remains for the prebuilt isolated-vm (no native digest) and aliases.
     // Many small updates (update('') adds a chunk and no bytes) are joined here: the native call takes at most 2^20.
-    const n = nativeDigestOut(this._alg, this._key, this._chunks.length <= 1024 ? this._chunks : [concat(this._chunks, this._pending)]);
+    const n = nativeDigest(this._alg, this._key, this._chunks.length <= 1024 ? this._chunks : [concat(this._chunks, this._pending)], OUT);
     if (n !== undefined) { this._chunks = []; this._pending = 0; return encodeOut(n, enc); }
     if (this._pending <= SMALL && SHA256.has(this._alg)) {
       const k = this._key;
@@ -154,22 +154,21 @@ Object.setPrototypeOf(Hmac.prototype, Hash.prototype);
 Object.setPrototypeOf(Hmac, Hash);
 Hmac.prototype.copy = undefined;
 
-/** The digest of chunks (Uint8Arrays) on this thread, as an ArrayBuffer; undefined where the host must answer. */
-function nativeDigest(algorithm, key, chunks) {
-  const name = typeof algorithm === 'string' ? algorithm.toLowerCase() : '';
-  if (!NATIVE.has(name)) return undefined;
-  const k = key === null || key instanceof Uint8Array ? key : key.d instanceof Uint8Array ? key.d : undefined;
-  return k === undefined ? undefined : native.digest(name, k, chunks);
-}
-// The same written into OUT, one scratch buffer per context, answering the digest's length: V8 takes
-// about as long to make an ArrayBuffer (~1 µs) as OpenSSL to hash 64 bytes, and digest('hex') needs
-// none (Node's makes none either). Read OUT before the next digest: encodeOut copies what it returns.
+// Digests on this thread write into OUT, one scratch buffer per context, and answer the digest's
+// length: V8 takes about as long to make an ArrayBuffer (~1 µs) as OpenSSL to hash 64 bytes, and
+// digest('hex') needs none (Node's makes none either). Read OUT before the next digest: encodeOut
+// copies what it returns.
 const OUT = new Uint8Array(new ArrayBuffer(64));
-function nativeDigestOut(algorithm, key, chunks) {
+/**
+ * The digest of chunks (Uint8Arrays) on this thread: written into `out` with its length answered,
+ * or without `out` as a new ArrayBuffer; undefined where the host must answer.
+ */
+function nativeDigest(algorithm, key, chunks, out) {
   const name = typeof algorithm === 'string' ? algorithm.toLowerCase() : '';
   if (!NATIVE.has(name)) return undefined;
   const k = key === null || key instanceof Uint8Array ? key : key.d instanceof Uint8Array ? key.d : undefined;
-  return k === undefined ? undefined : native.digestInto(name, k, chunks, OUT);
+  if (k === undefined) return undefined;
+  return out === undefined ? native.digest(name, k, chunks) : native.digestInto(name, k, chunks, out);
 }
 function encodeOut(n, enc) {
   if (enc === 'hex') { let s = ''; for (let i = 0; i < n; i++) s += HEX[OUT[i]]; return s; }
@@ -178,7 +177,7 @@ function encodeOut(n, enc) {
 
 function hash(algorithm, data, outputEncoding = 'hex') {
   if (typeof data === 'string' || ArrayBuffer.isView(data) || data instanceof ArrayBuffer) {
-    const n = nativeDigestOut(algorithm, null, [toBytes(data, 'utf8')]);
+    const n = nativeDigest(algorithm, null, [toBytes(data, 'utf8')], OUT);
     if (n !== undefined) return encodeOut(n, outputEncoding);
   }
   return asBuffer(host.call('digest', algorithm, null, host.bytes(toBytes(data, 'utf8')), null, outputEncoding === 'buffer' ? undefined : outputEncoding));
