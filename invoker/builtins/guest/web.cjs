@@ -121,7 +121,7 @@ class TextEncoder {
   get encoding() { return 'utf-8'; }
   encode(s = '') { return rt.utf8Encode(String(s)); }
   encodeInto(s, dest) {
-    const bytes = this.encode(s);
+    const bytes = rt.utf8Encode(String(s));
     let n = Math.min(bytes.length, dest.length);
     while (n > 0 && n < bytes.length && (bytes[n] & 0xc0) === 0x80) n--; // never cut a character
     dest.set(bytes.subarray(0, n));
