@@ -54,7 +54,7 @@ export interface BuiltinRows {
   base64NodeMBs: number;
   base64Ratios: number[];
   snapshot: { bytes: number; buildMs: number; modules: number };
-  /** What one minor page fault costs this host, µs (median of 5 fresh 32 MB buffers touched a page at a time). */
+  /** What one minor page fault costs this host, µs (median of 5 fresh 64 MB buffers touched a page at a time). */
   faultMicros: number;
 }
 
@@ -62,13 +62,16 @@ export interface BuiltinRows {
  * A page fault's cost here: the part of a new isolate's start that moves most between hosts (V8
  * writes each new isolate's heap onto pages the kernel must map and zero: ~2 µs each on one VM this
  * project ran on, ~12 µs on another), printed so that cold-start figures can be compared across them.
+ * On a VM the first touch of guest memory since boot costs the hypervisor's fault too: 8.8 µs a page
+ * there against 1.3-1.75 µs once touched, on the same machine (a C loop over 8 GB, 2026-11-30), so a
+ * fresh VM reads high until its memory has been used once.
  */
 function faultMicros(): number {
   const costs: number[] = [];
   for (let i = 0; i < 5; i++) {
     const f0 = process.resourceUsage().minorPageFault;
     const t0 = performance.now();
-    const b = Buffer.allocUnsafeSlow(32 << 20);
+    const b = Buffer.allocUnsafeSlow(64 << 20); // past glibc's largest mmap threshold (32 MB): fresh pages, never a reused heap
     for (let at = 0; at < b.length; at += 4096) b[at] = 1;
     costs.push(((performance.now() - t0) * 1000) / Math.max(1, process.resourceUsage().minorPageFault - f0));
   }

@@ -21,7 +21,7 @@ export const PATCH_NAME = 'snapshot-user-context';
  * The patches, applied in this order (each to the sources as the ones before left them; none
  * touches text another one's hunks add, so each hunk of each is still found as applied on a rerun).
  */
-export const PATCHES: readonly string[] = [PATCH_NAME, 'native-digest', 'native-base64', 'snapshot-external-sources'];
+export const PATCHES: readonly string[] = [PATCH_NAME, 'native-digest', 'native-text', 'snapshot-external-sources'];
 /** The one isolated-vm version the patches are made against (package.json pins it). */
 const VERSION = '7.0.1';
 const patchFile = (name: string): string => join(import.meta.dirname, `${name}.patch`);
@@ -131,7 +131,11 @@ if (b64 !== u.toString('base64') + ' ' + u.subarray(1, 5).toString('base64url'))
 const long = 'globalThis.g = function () { /*' + 'x'.repeat(4000) + '*/ return 7; }';
 const withSources = ivm.Isolate.createSnapshot([{ code: long }]);
 if (Buffer.from(withSources.copy()).subarray(-8).toString() !== 'photons1') throw new Error('a snapshot carries no sources trailer');
-if (new ivm.Isolate({ snapshot: withSources }).createContextSync().evalSync('g() + g.toString().length') !== 7 + long.length - 15) throw new Error('a snapshot with its sources outside the heap does not run');`;
+if (new ivm.Isolate({ snapshot: withSources }).createContextSync().evalSync('g() + g.toString().length') !== 7 + long.length - 15) throw new Error('a snapshot with its sources outside the heap does not run');
+const utf8 = iso.createContextSync().evalSync("const s = 'h\\u00e9\\u4e16\\ud83d\\ude00\\ud800'; const v = new Uint8Array(32); const n = globalThis['photon:utf8-write'](s, v, 1, 31); [globalThis['photon:utf8-length'](s), n, globalThis['photon:utf8-decode'](v, 1, 1 + n)].join(' ')");
+if (utf8 !== '13 13 h\u00e9\u4e16\ud83d\ude00\ufffd') throw new Error('photon:utf8-* give ' + JSON.stringify(utf8));
+const bytes = iso.createContextSync().evalSync("const v = new Uint8Array(6); const n = globalThis['photon:latin1-write']('ab\\u00e9\\u20ac', v, 1, 5); [n, globalThis['photon:latin1-decode'](v, 1, 5, false), globalThis['photon:bytes-compare'](v, v.subarray(1)), globalThis['photon:bytes-index'](v, v.subarray(2, 4), 0, false)].join(' ')");
+if (bytes !== '4 ab\u00e9\u00ac -1 2') throw new Error('photon:latin1-* and bytes-* give ' + JSON.stringify(bytes));`;
   const r = spawnSync(process.execPath, ['--no-node-snapshot', '-e', code], { cwd: dir, encoding: 'utf8' });
   return r.status === 0 ? null : (r.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${r.status}`);
 }

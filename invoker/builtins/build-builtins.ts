@@ -92,7 +92,7 @@ function externals(ownDeps: Set<string>, seen: Set<string>, self: string): Plugi
         // A guest file asks for the npm package itself with a trailing slash (`require('events/')`).
         const fromGuest = args.importer.startsWith(GUEST_DIR);
         if (ALIASES[name] !== undefined && !(fromGuest && name === `${self}/`)) name = ALIASES[name]!;
-        if (name === 'photon:host' || name === 'photon:runtime' || name === 'photon:base64' || name === 'photon:digest') return { path: name, external: true };
+        if (name === 'photon:host' || name === 'photon:runtime' || name === 'photon:base64' || name === 'photon:bytes' || name === 'photon:digest') return { path: name, external: true };
         if (BUILTIN_MODULES[name] !== undefined && !(fromGuest && args.path.endsWith('/'))) {
           seen.add(name);
           if (!ownDeps.has(name) && name !== self) throw new Error(`built-in ${self} requires '${name}' (from ${args.importer}) but does not list it in deps`);

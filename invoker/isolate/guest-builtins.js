@@ -54,7 +54,7 @@
   // builtins when it deserialises a context from a startup snapshot (the snapshot's maker has none),
   // so in a context of the layer's snapshot they appear only then, and are taken then.
   // photon's isolated-vm build also gives each context it makes a native encoder whose string lives
-  // outside the V8 heap (deploy/isolated-vm/native-base64.patch): taken and deleted like
+  // outside the V8 heap (deploy/isolated-vm/native-text.patch): taken and deleted like
   // photon:digest below; the prebuilt binary has none (encode() answers null: V8's toBase64 then).
   const ENCODE_KEY = 'photon:base64-encode';
   let v8Base64 = null;
@@ -74,6 +74,20 @@
     /** (view: Uint8Array, url: boolean) → Node's base64 (base64url) of its bytes, or null without the native encoder. */
     encode: (view, url) => (nativeEncode === null ? null : nativeEncode(view, url)),
   });
+
+  // Node's Latin-1 and byte primitives from photon's isolated-vm build (deploy/isolated-vm/
+  // native-text.patch: NewFromOneByte, WriteOneByteV2, memcmp, memmem), for node:buffer alone
+  // (`require('photon:bytes')`), taken and deleted like the base64 encoder above; the prebuilt
+  // binary has none (current() answers null: buffer@6's JavaScript then).
+  const BYTES_KEYS = ['photon:latin1-decode', 'photon:latin1-write', 'photon:bytes-compare', 'photon:bytes-index'];
+  let nativeBytes = null;
+  function takeBytes() {
+    const f = BYTES_KEYS.map((k) => G[k]);
+    if (f.every((x) => typeof x === 'function')) nativeBytes = Object.freeze({ latin1Decode: f[0], latin1Write: f[1], compare: f[2], index: f[3] });
+    for (const k of BYTES_KEYS) Reflect.deleteProperty(G, k);
+  }
+  takeBytes();
+  const bytesHandle = Object.freeze({ current: () => nativeBytes });
 
   // photon's isolated-vm build gives each context it makes a native one-shot digest (OpenSSL on the
   // isolate's own thread, no host round trip: deploy/isolated-vm/native-digest.patch) under a
@@ -150,6 +164,7 @@
     return function require(request) {
       if (request === 'photon:host') return hostHandle(self);
       if (request === 'photon:base64' && self === 'buffer') return base64Handle;
+      if (request === 'photon:bytes' && self === 'buffer') return bytesHandle;
       if (request === 'photon:digest' && self === 'crypto') return digestHandle;
       if (request === 'photon:runtime' && self.startsWith('internal/')) return internals.shared;
       const name = request.startsWith('node:') ? request.slice(5) : request;
@@ -337,7 +352,7 @@
       if (typeof shape === 'function') shape((n) => (names.includes(n) || cache.has(n) ? load(n) : undefined));
     },
     /** The context is bound to its isolate (before any function code): V8's base64 and the native digest taken now if they appeared. */
-    started() { takeBase64(); takeDigest(); touched = new MapCtor(); },
+    started() { takeBase64(); takeBytes(); takeDigest(); touched = new MapCtor(); },
     /** A built-in's wrapper function compiled by the host with cache data (install), for its first load. */
     adopt(name, fn) { if (hasOwn(table, name) && typeof fn === 'function' && !cache.has(name)) precompiled.set(name, fn); },
     /** The built-ins loaded in this context so far (the host precompiles them for the action's next isolates). */

@@ -41,7 +41,7 @@
   let inflight = 0;
 
   // ---- UTF-8 and console formatting (guest-text.js) ------------------------------------------
-  const { utf8Encode, utf8Decode, utf8Length, toArrayBuffer, format } = makeText(StringCtor, jsonStringify);
+  const { utf8Encode, utf8Decode, utf8Length, utf8Write, utf8Slice, toArrayBuffer, format, takeNative: takeNativeText } = makeText(StringCtor, jsonStringify);
 
   // ---- console -------------------------------------------------------------------------------
   // The guest stops sending once a busy period (activations in flight) logged more than the
@@ -240,7 +240,7 @@
   // ---- globals the function sees -------------------------------------------------------------
   const env = {};
   const shared = Object.freeze({
-    env, config, emit, log: emit, exit, timeOrigin: () => timeOrigin, utf8Encode, utf8Decode, utf8Length, toArrayBuffer, rawFetch,
+    env, config, emit, log: emit, exit, timeOrigin: () => timeOrigin, utf8Encode, utf8Decode, utf8Length, utf8Write, utf8Slice, toArrayBuffer, rawFetch,
     setTimer: (fn, ms, args, repeat) => addTimer(fn, ms, args, repeat), clearTimer,
     setImmediate: addImmediate, clearImmediate: (id) => { immediates.delete(id); },
     request: (msg) => request({ ...msg, id: ++seq }),
@@ -502,7 +502,7 @@
 
   // started: the context is bound to its isolate (isolate-runtime.ts, before any function code);
   // preload: built-ins loaded while the layer's startup snapshot is made (photon's own code only).
-  return { install, run, deliver, esm, started() { memory.wrapped(true); timeOrigin = DateCtor.now(); builtins.started(); },
+  return { install, run, deliver, esm, started() { memory.wrapped(true); timeOrigin = DateCtor.now(); takeNativeText(); builtins.started(); },
     /** Just before the layer's startup snapshot is taken (guest-memory.js wrapped). */
     snapshotting() { memory.wrapped(false); }, preload: (names, factories, shape) => builtins.preload(names, factories, shape) };
 });

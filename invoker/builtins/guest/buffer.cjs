@@ -35,17 +35,45 @@ const proto = Buffer.prototype;
 const { toString: protoToString, write: protoWrite } = proto;
 Buffer.isEncoding = (e) => isB64url(e) || isEncoding(e);
 const isB64 = (e) => typeof e === 'string' && (e === 'base64' || e.toLowerCase() === 'base64');
-// UTF-8 by the runtime's encoder (guest-text.js: straight into the bytes, as Node writes it): buffer@6
-// built an array of every byte, twice (its length, then its bytes), ~50 ms for 270 KB on a slow VM.
-const { utf8Encode, utf8Length } = require('internal/runtime');
+// UTF-8 by the runtime's (guest-text.js: V8's own decoder and encoder, as Node calls them, with
+// photon's isolated-vm build): buffer@6 built an array of every byte or code point, ~1.3 ms to
+// decode 64 KB where Node takes ~5 us, and ~50 ms to encode 270 KB on a slow VM.
+const { utf8Length, utf8Write, utf8Slice } = require('internal/runtime');
 // Node (and buffer@6) read a missing, empty or non-string encoding as UTF-8.
 const isUtf8Name = (e) => typeof e !== 'string' || e === '' || e === 'utf8' || e === 'utf-8' || e.toLowerCase() === 'utf8' || e.toLowerCase() === 'utf-8';
 Buffer.byteLength = (s, e) => (typeof s === 'string' && isUtf8Name(e) ? utf8Length(s) : byteLength(s, isB64url(e) ? 'base64' : e));
-Buffer.from = function (value, enc, len) {
-  if (typeof value === 'string' && isUtf8Name(enc)) {
-    const u = utf8Encode(value);
-    return from.call(Buffer, u.buffer, u.byteOffset, u.byteLength);
+// Latin-1 ('latin1', 'binary', 'ascii': one byte a character; 'ascii' clears each byte's high bit
+// when decoding) and byte comparisons and searches by native code where photon's isolated-vm build
+// has it (deploy/isolated-vm/native-text.patch): buffer@6 does them a byte at a time in
+// JavaScript, 50-300x Node's time at 64 KB. current() → null on the prebuilt binary: buffer@6's.
+const nativeBytes = require('photon:bytes');
+const LATIN1 = Object.assign(Object.create(null), { latin1: false, binary: false, ascii: true });
+/** false for Latin-1, true for ASCII, undefined for another encoding. */
+const latin1Kind = (e) => (typeof e === 'string' ? LATIN1[e] ?? LATIN1[e.toLowerCase()] : undefined);
+// Short strings go into a shared slab, as Node's Buffer.from(string) does (lib/buffer.js
+// fromStringFast, Buffer.poolSize): no ArrayBuffer of their own, which costs ~1-2 us in V8.
+let slab = null;
+let slabAt = 0;
+/** `value` as UTF-8 (n: null) or Latin-1 (n: the native primitives) in a new Buffer. */
+function fromString(value, n) {
+  const write = n === null ? utf8Write : n.latin1Write;
+  const half = (Buffer.poolSize >>> 0) >>> 1;
+  // At most 3 bytes per UTF-16 unit in UTF-8 (a pair is 4 bytes for 2), exactly 1 in Latin-1.
+  let most = n === null ? value.length * 3 : value.length;
+  if (value.length >= half || most >= half) most = n === null ? utf8Length(value) : value.length;
+  if (value.length >= half) {
+    const u = new Uint8Array(most);
+    return from.call(Buffer, u.buffer, 0, write(value, u, 0, most));
   }
+  if (slab === null || slab.length !== Buffer.poolSize >>> 0 || most > slab.length - slabAt) { slab = new Uint8Array(Buffer.poolSize >>> 0); slabAt = 0; }
+  const written = write(value, slab, slabAt, most);
+  const b = from.call(Buffer, slab.buffer, slabAt, written);
+  slabAt = (slabAt + written + 7) & ~7; // 8-byte aligned, as Node's alignPool
+  return b;
+}
+Buffer.from = function (value, enc, len) {
+  if (typeof value === 'string' && isUtf8Name(enc)) return fromString(value, null);
+  if (typeof value === 'string' && latin1Kind(enc) !== undefined && nativeBytes.current() !== null) return fromString(value, nativeBytes.current());
   const n = typeof value === 'string' ? v8Base64.current() : null;
   if (n !== null && (isB64(enc) || isB64url(enc))) {
     const nativeFromBase64 = n.fromBase64;
@@ -60,23 +88,99 @@ Buffer.from = function (value, enc, len) {
   return from.call(Buffer, value, isB64url(enc) ? 'base64' : enc, len);
 };
 // From this size on, the native encoder of photon's isolated-vm build (deploy/isolated-vm/
-// native-base64.patch): its string lives outside the V8 heap, where V8's own would be a large
+// native-text.patch): its string lives outside the V8 heap, where V8's own would be a large
 // object (past 128 KB of characters) on fresh pages at every call. Below it V8's is 2-3x faster
 // (a string in new space; invoker/README.md, "Base64 without fresh pages").
 const NATIVE_AT = 96 * 1024;
 proto.toString = function (enc, start, end) {
+  const utf8 = (enc === undefined || typeof enc === 'string') && isUtf8Name(enc);
+  const kind = utf8 ? undefined : latin1Kind(enc);
+  const n = kind === undefined ? null : nativeBytes.current();
+  if (utf8 || n !== null) {
+    // Node's own reading of start and end (lib/buffer.js toString).
+    const len = this.length;
+    if (arguments.length === 0) return utf8Slice(this, 0, len);
+    if (start <= 0) start = 0;
+    else if (start >= len) return '';
+    else start = Math.trunc(start) || 0;
+    if (end === undefined || end > len) end = len;
+    else end = Math.trunc(end) || 0;
+    if (end <= start) return '';
+    return utf8 ? utf8Slice(this, start, end) : n.latin1Decode(this, start, end, kind);
+  }
   if (start === undefined && end === undefined && this.length >= NATIVE_AT && (isB64(enc) || isB64url(enc))) {
     const s = v8Base64.encode(this, isB64url(enc));
     if (s !== null) return s;
   }
-  const n = start === undefined && end === undefined && (isB64(enc) || isB64url(enc)) ? v8Base64.current() : null;
-  if (n !== null) return isB64url(enc) ? nativeToBase64(n, this, URL_OPTIONS) : nativeToBase64(n, this);
+  const v8 = start === undefined && end === undefined && (isB64(enc) || isB64url(enc)) ? v8Base64.current() : null;
+  if (v8 !== null) return isB64url(enc) ? nativeToBase64(v8, this, URL_OPTIONS) : nativeToBase64(v8, this);
   if ((isB64(enc) || isB64url(enc)) && start === undefined && end === undefined && this.length >= HOST_AT) return host.call('encode', new Uint8Array(this.buffer, this.byteOffset, this.length), isB64url(enc) ? 'base64url' : 'base64');
   return isB64url(enc) ? toB64url(protoToString.call(this, 'base64', start, end)) : protoToString.apply(this, arguments);
 };
-proto.write = function (...args) {
-  return protoWrite.apply(this, args.map((a) => (isB64url(a) ? 'base64' : a)));
+proto.write = function (string, offset, length, encoding) {
+  // buffer@6's reading of the arguments (Buffer#write(string[, offset[, length]][, encoding])),
+  // then UTF-8 by the runtime's writer; other encodings by buffer@6.
+  let enc = encoding;
+  let at = offset;
+  let max = length;
+  if (offset === undefined) { enc = 'utf8'; at = 0; max = this.length; } else if (length === undefined && typeof offset === 'string') { enc = offset; at = 0; max = this.length; } else if (Number.isFinite(Number(offset))) {
+    at = offset >>> 0;
+    if (Number.isFinite(Number(length))) max = length >>> 0; else { enc = length; max = undefined; }
+  } else {
+    return protoWrite.call(this, string, offset, length, encoding); // buffer@6's error
+  }
+  const utf8 = (enc === undefined || typeof enc === 'string') && isUtf8Name(enc);
+  const n = utf8 || latin1Kind(enc) === undefined ? null : nativeBytes.current();
+  if (typeof string !== 'string' || (!utf8 && n === null)) return protoWrite.apply(this, [string, offset, length, encoding].map((a) => (isB64url(a) ? 'base64' : a)));
+  const remaining = this.length - at;
+  if (max === undefined || max > remaining) max = remaining;
+  if ((string.length > 0 && max < 0) || at > this.length) throw new RangeError('Attempt to write outside buffer bounds');
+  return utf8 ? utf8Write(string, this, at, max) : n.latin1Write(string, this, at, max);
 };
+const { equals: protoEquals, compare: protoCompare, indexOf: protoIndexOf, lastIndexOf: protoLastIndexOf, fill: protoFill } = proto;
+const bufferCompare = Buffer.compare;
+Buffer.compare = function (a, b) {
+  const n = nativeBytes.current();
+  return n !== null && a instanceof Uint8Array && b instanceof Uint8Array ? n.compare(a, b) : bufferCompare.call(this, a, b);
+};
+proto.equals = function (b) {
+  const n = nativeBytes.current();
+  if (n === null || !(b instanceof Uint8Array)) return protoEquals.call(this, b);
+  return this === b || (this.length === b.length && n.compare(this, b) === 0);
+};
+proto.compare = function (target) {
+  const n = nativeBytes.current();
+  return n !== null && arguments.length === 1 && target instanceof Uint8Array ? n.compare(this, target) : protoCompare.apply(this, arguments);
+};
+/** The needle's bytes for a native search, or null: buffer@6 searches (numbers, other encodings, offsets from the end). */
+function needleOf(value, byteOffset, encoding) {
+  if (!(byteOffset === undefined || (Number.isInteger(byteOffset) && byteOffset >= 0 && byteOffset <= 0x7fffffff))) return null;
+  if (value instanceof Uint8Array) return value;
+  if (typeof value !== 'string' || !isUtf8Name(encoding)) return null;
+  return Buffer.from(value);
+}
+proto.indexOf = function (value, byteOffset, encoding) {
+  const n = nativeBytes.current();
+  const needle = n === null ? null : needleOf(value, byteOffset, encoding);
+  return needle === null ? protoIndexOf.apply(this, arguments) : n.index(this, needle, byteOffset ?? 0, false);
+};
+proto.lastIndexOf = function (value, byteOffset, encoding) {
+  const n = nativeBytes.current();
+  const needle = n === null ? null : needleOf(value, byteOffset, encoding);
+  return needle === null ? protoLastIndexOf.apply(this, arguments) : n.index(this, needle, byteOffset ?? this.length, true);
+};
+proto.includes = function (value, byteOffset, encoding) { return this.indexOf(value, byteOffset, encoding) !== -1; };
+const u8fill = Uint8Array.prototype.fill;
+proto.fill = function (value, start, end, encoding) {
+  // A number over the whole buffer or an in-range part: V8's own fill, where buffer@6 loops.
+  if (typeof value === 'number' && encoding === undefined && (start === undefined || (Number.isInteger(start) && start >= 0 && start <= this.length)) && (end === undefined || (Number.isInteger(end) && end >= 0 && end <= this.length))) {
+    if (end === undefined || start === undefined || end > start) u8fill.call(this, value & 255, start ?? 0, end ?? this.length);
+    return this;
+  }
+  return protoFill.apply(this, arguments);
+};
+proto.utf8Write = function (string, offset = 0, length = this.length - offset) { return this.write(string, offset, length, 'utf8'); };
+proto.utf8Slice = function (start = 0, end = this.length) { return this.toString('utf8', start, end); };
 proto.base64urlSlice = function (start, end) { return toB64url(this.base64Slice(start, end)); };
 proto.base64urlWrite = function (s, offset, length) { return this.base64Write(s, offset, length); };
 

@@ -36,7 +36,8 @@ module.exports = function cryptoSubtle({ host, toBytes, DOMException, digestHere
     if (v && typeof v === 'object') { const o = {}; for (const k of Object.keys(v)) o[k] = out(v[k]); return o; }
     return v;
   }
-  const ab = (u) => (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u.buffer : u.slice().buffer);
+  // A copy by Uint8Array's slice: a Buffer's slice is a view (on a shared slab for a short string's).
+  const ab = (u) => (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u.buffer : Uint8Array.prototype.slice.call(u).buffer);
   const key = (desc, extractable) => new CryptoKey(kGuard, desc, desc.type === 'public' ? true : extractable);
   function call(method, args) {
     let sent;

@@ -22,9 +22,12 @@ function typeError(code, message) { const e = new TypeError(message); e.code = c
 function invalidArg(name, types, value) {
   return typeError('ERR_INVALID_ARG_TYPE', `The "${name}" argument must be ${types}. Received ${value === null ? 'null' : typeof value}`);
 }
-/** Bytes of a string/Buffer/TypedArray/DataView/ArrayBuffer, as a Uint8Array view. */
+/**
+ * Bytes of a string/Buffer/TypedArray/DataView/ArrayBuffer, as a Uint8Array view (never a Buffer,
+ * whose slice() is a view: callers copy with slice(); a short string's Buffer is on a shared slab).
+ */
 function toBytes(data, enc, name = 'data') {
-  if (typeof data === 'string') return Buffer.from(data, enc && enc !== 'buffer' ? enc : 'utf8');
+  if (typeof data === 'string') { const b = Buffer.from(data, enc && enc !== 'buffer' ? enc : 'utf8'); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); }
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   throw invalidArg(name, 'of type string or an instance of Buffer, TypedArray, or DataView', data);
@@ -33,7 +36,7 @@ function toBytes(data, enc, name = 'data') {
 function concat(chunks, total) {
   if (chunks.length === 1) {
     const c = chunks[0];
-    return c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? c : c.slice();
+    return c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? c : Uint8Array.prototype.slice.call(c); // a copy (a Buffer's slice is a view)
   }
   const out = new Uint8Array(total);
   let at = 0;

@@ -145,7 +145,7 @@ class TextDecoder {
   }
   get encoding() { return this._enc; }
   decode(input, options = {}) {
-    let bytes = bytesOf(input);
+    let bytes = input instanceof Uint8Array ? input : bytesOf(input); // only read, never kept
     if (this._pending) { const b = new Uint8Array(this._pending.length + bytes.length); b.set(this._pending); b.set(bytes, this._pending.length); bytes = b; this._pending = null; }
     const stream = !!options.stream;
     let out;
@@ -160,7 +160,7 @@ class TextDecoder {
         }
         if (cut < bytes.length) { this._pending = bytes.slice(cut); bytes = bytes.subarray(0, cut); }
       }
-      out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+      out = rt.utf8Slice(bytes, 0, bytes.length);
       if (this.fatal && out.includes('\ufffd') && !Buffer.from(out, 'utf8').equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) {
         const e = new TypeError('The encoded data was not valid for encoding utf-8'); e.code = 'ERR_ENCODING_INVALID_ENCODED_DATA'; throw e;
       }

@@ -147,7 +147,7 @@ FIDELITY_CASES.bufferBase64Lenient = `const { Buffer } = require('buffer');
 FIDELITY_CASES.bufferLarge = `const { Buffer } = require('buffer'); const b = Buffer.alloc(100000); for (let i = 0; i < b.length; i++) b[i] = (i * 7919) % 251;
   const s = b.toString('base64'); const u = b.toString('base64url'); const back = Buffer.from(s, 'base64'); const backUrl = Buffer.from(u, 'base64url');
   return { len: s.length, head: s.slice(0, 40), tail: s.slice(-40), url: u.slice(-40), same: back.equals(b) && backUrl.equals(b), isBuf: Buffer.isBuffer(back) };`;
-// Large base64 through photon's native encoder (96 KB and more: native-base64.patch, with AVX2 where
+// Large base64 through photon's native encoder (96 KB and more: native-text.patch, with AVX2 where
 // the CPU has it), at the threshold, at odd lengths and offsets: every string whole, as Node's.
 FIDELITY_CASES.bufferLargeNative = `const { Buffer } = require('buffer'); const h = (s) => require('crypto').createHash('sha256').update(s).digest('hex');
   const b = Buffer.alloc(200009); for (let i = 0; i < b.length; i++) b[i] = (i * 7919 + (i >> 8)) % 256;
@@ -157,6 +157,63 @@ FIDELITY_CASES.bufferLargeNative = `const { Buffer } = require('buffer'); const 
     out.push([v.length, h(v.toString('base64')), h(v.toString('base64url')), v.toString('base64').slice(-8), v.toString('base64url').slice(-8)]);
   }
   return { out, back: Buffer.from(b.toString('base64'), 'base64').equals(b) };`;
+
+// UTF-8 read by buf.toString / TextDecoder / StringDecoder and written by buf.write (V8's own
+// decoder and encoder through native-text.patch, as Node calls them): every kind of malformed
+// sequence (Node's U+FFFD per maximal subpart), Node's reading of start and end, whole characters
+// only at a write's end, the shared slab of short Buffer.from strings, and large text.
+FIDELITY_CASES.utf8Reads = `const { Buffer } = require('buffer');
+  const { StringDecoder } = require('string_decoder');
+  const bad = [[0xff], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80],
+    [0xe2, 0x82], [0x61, 0xe2, 0x82], [0xe2, 0x82, 0x61], [0xf0, 0x9f, 0x98], [0xf0, 0x9f, 0x98, 0x80, 0x80], [0x80, 0x80], [0xc3], [0xc3, 0xa9, 0xc3], [0xef, 0xbb, 0xbf, 0x61], [0xf5, 0x80], [0xc2, 0x7f]];
+  const codes = (s) => Array.from(s, (c) => c.codePointAt(0).toString(16)).join(' ');
+  const text = Buffer.from('héllo wörld €😀 \\u0800\\uffff end');
+  const args = [[], [undefined], ['utf8'], ['utf8', 1], ['utf8', 2, 5], ['utf8', -3, 4], ['utf8', 3.7, 9.2], ['utf8', NaN, NaN], ['utf8', 5, 2], ['utf8', 0, 1e9], ['utf8', 40, 50], ['utf8', '2', '6'], ['utf-8', 1, 3], ['UTF8', 0, 7]];
+  const writes = [['é€😀', 0, 4], ['é€😀', 0, 5], ['é€😀', 1, 6], ['é€😀', 2], ['abc\\ud800'], ['\\ud83d\\ude00x', 3, 4], ['héllo', 'utf8'], ['héllo', 4, 'utf-8'], ['zz', 0, 0]];
+  const big = Buffer.from('ascii text, {"json": [1, 2, 3]} '.repeat(4000) + 'é€😀'.repeat(3000));
+  const h = (x) => require('crypto').createHash('sha256').update(x).digest('hex');
+  const smalls = ['a', 'é', '😀x', '', 'x'.repeat(100), 'é'.repeat(1400), '€'.repeat(1500), 'y'.repeat(5000)].map((s) => Buffer.from(s));
+  const sd = new StringDecoder('utf8');
+  const td = new TextDecoder();
+  const parts = [];
+  for (let i = 0; i < text.length; i += 3) { parts.push(sd.write(text.subarray(i, i + 3))); parts.push('|' + td.decode(text.subarray(i, i + 3), { stream: true })); }
+  return {
+    bad: bad.map((b) => [codes(Buffer.from(b).toString()), codes(new TextDecoder().decode(new Uint8Array(b))), codes(Buffer.from(b).toString('utf8', 1)), (() => { try { new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(b)); return 'ok'; } catch (e) { return e.name + ' ' + e.code; } })()]),
+    args: args.map((a) => text.toString(...a)),
+    slices: [text.utf8Slice(1, 6), text.utf8Slice(), text.toLocaleString()],
+    writes: writes.map((w) => { const b = Buffer.alloc(8, 0x2e); const n = b.write(...w); return [n, b.toString('hex')]; }),
+    utf8Write: (() => { const b = Buffer.alloc(6); return [b.utf8Write('€€€', 1), b.toString('hex')]; })(),
+    outside: (() => { try { Buffer.alloc(2).write('x', 3); return 'wrote'; } catch (e) { return e.name; } })(),
+    smalls: smalls.map((b) => [b.length, b.toString('hex').slice(0, 40), b.byteOffset % 8]),
+    pooled: smalls.slice(0, 3).map((b) => b.buffer.byteLength >= 8192),
+    stream: parts.join(''),
+    big: [big.length, h(big.toString()), big.toString().length, h(td.decode(big)), h(big.toString('utf8', 7, 90001))],
+    nested: Buffer.from(Buffer.from('é').toString() + '\\ud800').toString('hex'),
+  };`;
+
+// Latin-1 ('latin1', 'binary', 'ascii' in any case) read and written, byte comparisons, searches and
+// fills (native-text.patch's primitives where buffer@6 worked a byte at a time): Node's reading of
+// start and end, partial writes, offsets, empty needles, and what still goes to buffer@6 (numbers,
+// negative offsets, other encodings, ranges) answering as before.
+FIDELITY_CASES.latin1AndBytes = `const { Buffer } = require('buffer');
+  const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) & 255));
+  const strs = ['', 'abc', 'h\\u00e9llo', '\\u20ac\\u4e16\\ud83d\\ude00\\ud800', '\\u00ff\\u0100\\u01ff', 'x'.repeat(5000) + '\\u00e9'];
+  const encs = ['latin1', 'binary', 'ascii', 'LATIN1', 'Binary', 'ASCII'];
+  const args = [[], [5], [5, 17], [-3, 2000], [250.5, 'x'], [NaN, NaN], [290, 280]];
+  const h = Buffer.from('xxabcxxabcxx' + bytes.toString('latin1'), 'latin1');
+  const search = [['abc'], [Buffer.from('abc')], [''], ['', 5], ['', 400], ['zz'], [bytes.subarray(100, 120)], [bytes.subarray(100, 120), 101], [bytes.subarray(100, 120), 112], ['c', -2], [99, 3], ['YWJj', 0, 'base64'], [new Uint8Array([120, 120])], ['x', 2 ** 31]];
+  const pairs = [[bytes, Buffer.from(bytes)], [bytes, bytes.subarray(0, 299)], [bytes.subarray(1), bytes], [Buffer.alloc(0), Buffer.alloc(0)], [Buffer.from('abc'), Buffer.from('abd')], [Buffer.from('abd'), new Uint8Array([97, 98, 99])]];
+  return {
+    decode: encs.map((e) => args.map((a) => bytes.toString(e, ...a))),
+    encode: encs.flatMap((e) => strs.map((s) => Buffer.from(s, e).toString('hex').slice(0, 64) + ':' + Buffer.from(s, e).length)),
+    write: encs.map((e) => { const b = Buffer.alloc(10, 0x2e); return [b.write('h\\u00e9llo\\u20ac world', 2, e), b.write('zz', e), b.write('\\u00ff', 9, 5, e), b.toString('hex')]; }),
+    big: [bytes.toString('latin1').length, Buffer.from('\\u00e9'.repeat(70000), 'latin1').length, require('crypto').createHash('sha256').update(Buffer.from('\\u00e9\\u20ac'.repeat(40000), 'binary')).digest('hex')],
+    compare: pairs.map(([a, b]) => [Buffer.compare(a, b), a.compare(b), a.equals(b), a.compare(b, 0, Math.min(2, b.length), 0, Math.min(2, a.length))]),
+    index: search.map((a) => [h.indexOf(...a), h.lastIndexOf(...a), h.includes(...a), h.lastIndexOf(a[0]), h.indexOf(a[0], 3)]),
+    fill: [[7], [300], [-1], [2.7], [7, 2], [7, 2, 5], [7, 5, 2], ['ab'], ['ab', 1, 8], ['\\u00e9', 'latin1'], [Buffer.from([1, 2, 3]), 2], [0x41, 0, 10], [7, 10]].map((a) => Buffer.alloc(10, 0x2e).fill(...a).toString('hex')),
+    fillRange: [() => Buffer.alloc(4).fill(1, -1), () => Buffer.alloc(4).fill(1, 0, 5)].map((f) => { try { return f().toString('hex'); } catch (e) { return e.name; } }),
+    alloc: [Buffer.alloc(5, 'ab').toString(), Buffer.alloc(5, 256 + 65).toString(), Buffer.alloc(3, '').toString('hex')],
+  };`;
 
 // UTF-8 written by Buffer.from / byteLength / TextEncoder (the runtime's encoder, invoker/isolate/guest-text.js): pairs, lone surrogates
 // (U+FFFD) at the start, middle and end, every width, encodings named in any case or not at all,

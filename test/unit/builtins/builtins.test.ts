@@ -109,15 +109,24 @@ describe('hostile', () => {
     expect(other.response.result).toEqual({ fine: true });
   });
 
-  it("refuses a base64 string past the action's memory (native-base64.patch) with a RangeError the function can catch, and keeps serving", async () => {
+  it("refuses a base64 string past the action's memory (native-text.patch) with a RangeError the function can catch, and keeps serving", async () => {
     // 63 MB of bytes would be an 84 MB string beside them in an action of 128 MB (the native
     // encoder's string lives outside the V8 heap: the isolate's allocator is asked first, as for an
     // ArrayBuffer). 3 MB → 4 MB fits.
     const o = await run(asMain(`const b = Buffer.alloc(63 << 20, 1); let big; try { big = b.toString('base64').length; } catch (e) { big = e.name + ': ' + e.message; }
       return { big, small: b.subarray(0, 3 << 20).toString('base64').length };`), {}, { limits: { memory: 128 } });
-    expect(o.response.result, 'the isolated-vm in use lacks native-base64.patch (the prebuilt binary: V8 makes the string in its heap)').toEqual({ big: "RangeError: photon: the base64 string would pass the isolate's memory limit", small: 4 << 20 });
+    expect(o.response.result, 'the isolated-vm in use lacks native-text.patch (the prebuilt binary: V8 makes the string in its heap)').toEqual({ big: "RangeError: photon: the base64 string would pass the isolate's memory limit", small: 4 << 20 });
     const other = await run(asMain('return { fine: Buffer.alloc(200000, 2).toString(\'base64\').length };'));
     expect(other.response.result).toEqual({ fine: 266668 });
+  });
+
+  it("ends an action that decodes text past its memory (native-text.patch: V8's decoder, the heap's limit) with the memory error, and keeps serving", async () => {
+    // 16 MB of 'é' read as text again and again, every string kept: 16 MB of two-byte text each in
+    // an action of 128 MB. The pool's answer for an isolate V8 stopped at its limit; the next runs.
+    const o = await run(asMain(`const b = Buffer.alloc(16 << 20, 'é'); const kept = []; for (let i = 0; i < 64; i++) kept.push(b.toString()); return kept.length;`), {}, { limits: { memory: 128 } });
+    expect(o.response.result).toEqual({ error: 'The action exhausted its memory and was aborted.' });
+    const other = await run(asMain(`return { fine: Buffer.from('h\\u00e9llo').toString() };`));
+    expect(other.response.result).toEqual({ fine: 'h\u00e9llo' });
   });
 
   it('stops a setImmediate flood and a process.nextTick flood at the timeout, and keeps serving', async () => {

@@ -16,7 +16,7 @@ const root = resolve(import.meta.dirname, '../../..');
 const patchOf = (name: string): ReturnType<typeof parsePatch> => parsePatch(readFileSync(join(root, `deploy/isolated-vm/${name}.patch`), 'utf8'));
 const patch = patchOf(PATCH_NAME);
 const digestPatch = patchOf('native-digest');
-const base64Patch = patchOf('native-base64');
+const base64Patch = patchOf('native-text');
 const sourcesPatch = patchOf('snapshot-external-sources');
 const ivmDir = dirname(createRequire(join(root, 'package.json')).resolve('isolated-vm/package.json'));
 
@@ -25,10 +25,10 @@ describe('deploy/isolated-vm: the patch and its applier', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.dependencies['isolated-vm']).toBe('7.0.1');
     expect(pkg.scripts.postinstall).toBe('node deploy/isolated-vm/postinstall.ts');
-    expect(PATCHES).toEqual([PATCH_NAME, 'native-digest', 'native-base64', 'snapshot-external-sources']);
+    expect(PATCHES).toEqual([PATCH_NAME, 'native-digest', 'native-text', 'snapshot-external-sources']);
     expect(patch.map((f) => f.path).sort()).toEqual(['src/isolate/environment.cc', 'src/isolate/environment.h', 'src/module/isolate.cc', 'src/module/isolate_handle.cc']);
     expect(digestPatch.map((f) => f.path)).toEqual(['src/module/isolate_handle.cc']);
-    expect(base64Patch.map((f) => f.path)).toEqual(['src/external_copy/string.h', 'src/external_copy/string.cc', 'src/module/isolate_handle.cc']);
+    expect(base64Patch.map((f) => f.path)).toEqual(['src/external_copy/string.cc', 'src/external_copy/string.h', 'src/module/isolate_handle.cc']);
     expect(sourcesPatch.map((f) => f.path)).toEqual(['src/isolate/environment.h', 'src/isolate/environment.cc', 'src/module/isolate_handle.cc']);
     // Applying to what is installed throws unless every hunk is there already or applies exactly once.
     for (const file of [...patch, ...digestPatch, ...base64Patch, ...sourcesPatch]) expect(() => applyFilePatch(readFileSync(join(ivmDir, file.path), 'utf8'), file)).not.toThrow();
@@ -220,9 +220,9 @@ describe("native-digest.patch's photon:digest with an out view (no ArrayBuffer p
   });
 });
 
-// The encoder native-base64.patch gives each context (node:buffer's, from 96 KB on: buffer.cjs);
+// The encoder native-text.patch gives each context (node:buffer's, from 96 KB on: buffer.cjs);
 // here straight from isolated-vm, so hostile arguments reach it as they are.
-describe("native-base64.patch's photon:base64-encode", () => {
+describe("native-text.patch's photon:base64-encode", () => {
   const withContext = <T>(fn: (context: ivm.Context) => T, memoryLimit = 64): T => {
     const isolate = new ivm.Isolate({ memoryLimit });
     try {
@@ -233,7 +233,7 @@ describe("native-base64.patch's photon:base64-encode", () => {
   };
 
   it('is in every context createContext() makes, not enumerable (on the prebuilt binary: absent, and node:buffer uses V8\'s toBase64)', () => {
-    expect(withContext((context) => context.evalSync(`typeof globalThis['photon:base64-encode'] + ' ' + Object.keys(globalThis).includes('photon:base64-encode')`)), 'isolated-vm in use is not built with native-base64.patch').toBe('function false');
+    expect(withContext((context) => context.evalSync(`typeof globalThis['photon:base64-encode'] + ' ' + Object.keys(globalThis).includes('photon:base64-encode')`)), 'isolated-vm in use is not built with native-text.patch').toBe('function false');
   });
 
   it("equals Node's base64 and base64url for every length up to 300 and at 1 MB, at offsets, on a SharedArrayBuffer and a length-tracking view", () => {

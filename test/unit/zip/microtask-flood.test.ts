@@ -45,7 +45,9 @@ describe('a microtask flood never runs on the invoker thread', () => {
       const result = JSON.parse(out.stdout.trim().split('\n').pop() ?? '{}') as { flood: { status: string; result: { error: string } }; ok: { status: string; result: unknown } };
       expect(result.ok).toEqual({ status: 'success', result: { ok: 7 } });
       expect(result.flood.status).toBe('action developer error');
-      expect(result.flood.result.error).toContain('exceeded its time limits of 1500 milliseconds');
+      // The flood's chain of promises grows until one limit ends it: the timeout, or on a fast
+      // machine the action's memory first (seen in a full unit run). Either is the action's error.
+      expect(result.flood.result.error).toMatch(/exceeded its time limits of 1500 milliseconds|The action exhausted its memory and was aborted/);
     }, WATCHDOG_MS + 10_000);
   }
 });
