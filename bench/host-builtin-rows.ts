@@ -1,6 +1,6 @@
 // bench:isolates rows for the host-backed built-ins (issue 14): node:crypto's createHash('sha256')
-// of 64 B and 64 KB inputs, node:zlib's gzipSync of 64 KB and UTF-8 text through Buffer and
-// TextDecoder (native-text.patch), as operations per second inside a
+// of 64 B and 64 KB inputs, node:zlib's gzipSync of 64 KB, and node:buffer's text and byte work
+// (UTF-8, Latin-1, hex, comparisons, searches, fills: native-text.patch), as operations per second inside a
 // warm isolate beside the same loop in this Node.js process (native) — the ratio is the figure.
 // Each side runs its loop for the same wall time; the isolate measures its own loop (Date.now).
 import { createHash, createHmac } from 'node:crypto';
@@ -26,8 +26,8 @@ const makeInput = new Function('Buffer', `${INPUT.replace('const input = ', 'ret
 type Decoder = InstanceType<typeof TextDecoder>;
 /** The input's kind: bytes (0), mixed UTF-8 text (1: a quarter of the characters beyond ASCII), ASCII text (2: JSON). */
 type Text = 0 | 1 | 2;
-// `b` the input, `s` its text, `td` a TextDecoder.
-const ROWS: { what: string; size: number; text?: Text; op: string; native: (b: Buffer, s: string, td: Decoder) => unknown }[] = [
+// `b` the input, `s` its text, `td` a TextDecoder, `copy` a copy of `b`.
+const ROWS: { what: string; size: number; text?: Text; op: string; native: (b: Buffer, s: string, td: Decoder, copy: Buffer) => unknown }[] = [
   { what: "crypto.createHash('sha256') of 64 B, hex", size: 64, op: "c.createHash('sha256').update(b).digest('hex')", native: (b) => createHash('sha256').update(b).digest('hex') },
   { what: "crypto.createHash('sha256') of 64 KB, hex", size: 64 * 1024, op: "c.createHash('sha256').update(b).digest('hex')", native: (b) => createHash('sha256').update(b).digest('hex') },
   { what: "crypto.createHmac('sha512') of 64 KB, hex", size: 64 * 1024, op: "c.createHmac('sha512', 'key').update(b).digest('hex')", native: (b) => createHmac('sha512', 'key').update(b).digest('hex') },
@@ -41,16 +41,24 @@ const ROWS: { what: string; size: number; text?: Text; op: string; native: (b: B
   { what: 'new TextDecoder().decode of 64 KB of text', size: 64 * 1024, text: 1, op: 'td.decode(b)', native: (b, _s, td) => td.decode(b) },
   { what: 'Buffer.from(string) of 64 B of text', size: 64, text: 1, op: 'Buffer.from(s)', native: (_b, s) => Buffer.from(s) },
   { what: 'Buffer.from(string) of 64 KB of text', size: 64 * 1024, text: 1, op: 'Buffer.from(s)', native: (_b, s) => Buffer.from(s) },
+  // node:buffer's other work on 64 KB (native-text.patch's Latin-1 and byte primitives; hex and
+  // UCS-2 are still buffer@6's JavaScript).
+  { what: "buffer.toString('latin1') of 64 KB", size: 64 * 1024, text: 0, op: "b.toString('latin1')", native: (b) => b.toString('latin1') },
+  { what: "buffer.toString('hex') of 64 KB", size: 64 * 1024, text: 0, op: "b.toString('hex')", native: (b) => b.toString('hex') },
+  { what: 'buffer.equals of 64 KB (equal)', size: 64 * 1024, text: 0, op: 'b.equals(copy)', native: (b, _s, _td, copy) => b.equals(copy) },
+  { what: "buffer.indexOf of 64 KB (absent 'zzzz')", size: 64 * 1024, text: 0, op: "b.indexOf('zzzz')", native: (b) => b.indexOf('zzzz') },
+  { what: 'buffer.fill(7) of 64 KB', size: 64 * 1024, text: 0, op: 'b.fill(7)', native: (b) => b.fill(7) },
 ];
 
-function nativeOps(size: number, text: Text, op: (b: Buffer, s: string, td: Decoder) => unknown): number {
+function nativeOps(size: number, text: Text, op: (b: Buffer, s: string, td: Decoder, copy: Buffer) => unknown): number {
   const b = makeInput(size, text);
   const s = b.toString();
   const td = new TextDecoder();
-  for (let i = 0; i < 50; i++) op(b, s, td); // warm up the same way the isolate's loop does
+  const copy = Buffer.from(b);
+  for (let i = 0; i < 50; i++) op(b, s, td, copy); // warm up the same way the isolate's loop does
   const t = Date.now();
   let n = 0;
-  while (Date.now() - t < LOOP_MS) { op(b, s, td); n++; }
+  while (Date.now() - t < LOOP_MS) { op(b, s, td, copy); n++; }
   return (n * 1000) / (Date.now() - t);
 }
 
@@ -60,7 +68,7 @@ export async function hostBuiltinRows(cache: NamespaceCache): Promise<HostBuilti
     const out: HostBuiltinRow[] = [];
     for (const row of ROWS) {
       const action = benchAction(`builtin-${out.length}`, `${INPUT}
-        function main(p) { const c = require('crypto'); const z = require('zlib'); const b = input(p.size, p.text); const s = b.toString(); const td = new TextDecoder();
+        function main(p) { const c = require('crypto'); const z = require('zlib'); const b = input(p.size, p.text); const s = b.toString(); const td = new TextDecoder(); const copy = Buffer.from(b);
           for (let i = 0; i < 50; i++) ${row.op};
           const t = Date.now(); let n = 0; while (Date.now() - t < p.ms) { ${row.op}; n++; }
           return { ops: (n * 1000) / (Date.now() - t) }; }`, 256);

@@ -75,15 +75,15 @@
     encode: (view, url) => (nativeEncode === null ? null : nativeEncode(view, url)),
   });
 
-  // Node's Latin-1 and byte primitives from photon's isolated-vm build (deploy/isolated-vm/
+  // Node's Latin-1, hex and byte primitives from photon's isolated-vm build (deploy/isolated-vm/
   // native-text.patch: NewFromOneByte, WriteOneByteV2, memcmp, memmem), for node:buffer alone
   // (`require('photon:bytes')`), taken and deleted like the base64 encoder above; the prebuilt
   // binary has none (current() answers null: buffer@6's JavaScript then).
-  const BYTES_KEYS = ['photon:latin1-decode', 'photon:latin1-write', 'photon:bytes-compare', 'photon:bytes-index'];
+  const BYTES_KEYS = ['photon:latin1-decode', 'photon:latin1-write', 'photon:hex-encode', 'photon:hex-write', 'photon:bytes-compare', 'photon:bytes-index'];
   let nativeBytes = null;
   function takeBytes() {
     const f = BYTES_KEYS.map((k) => G[k]);
-    if (f.every((x) => typeof x === 'function')) nativeBytes = Object.freeze({ latin1Decode: f[0], latin1Write: f[1], compare: f[2], index: f[3] });
+    if (f.every((x) => typeof x === 'function')) nativeBytes = Object.freeze({ latin1Decode: f[0], latin1Write: f[1], hexEncode: f[2], hexWrite: f[3], compare: f[4], index: f[5] });
     for (const k of BYTES_KEYS) Reflect.deleteProperty(G, k);
   }
   takeBytes();

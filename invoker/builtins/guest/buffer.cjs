@@ -43,37 +43,59 @@ const { utf8Length, utf8Write, utf8Slice } = require('internal/runtime');
 const isUtf8Name = (e) => typeof e !== 'string' || e === '' || e === 'utf8' || e === 'utf-8' || e.toLowerCase() === 'utf8' || e.toLowerCase() === 'utf-8';
 Buffer.byteLength = (s, e) => (typeof s === 'string' && isUtf8Name(e) ? utf8Length(s) : byteLength(s, isB64url(e) ? 'base64' : e));
 // Latin-1 ('latin1', 'binary', 'ascii': one byte a character; 'ascii' clears each byte's high bit
-// when decoding) and byte comparisons and searches by native code where photon's isolated-vm build
-// has it (deploy/isolated-vm/native-text.patch): buffer@6 does them a byte at a time in
-// JavaScript, 50-300x Node's time at 64 KB. current() → null on the prebuilt binary: buffer@6's.
+// when decoding), hex, and byte comparisons and searches by native code where photon's isolated-vm
+// build has it (deploy/isolated-vm/native-text.patch): buffer@6 does them a byte at a time in
+// JavaScript, 50-700x Node's time at 64 KB. current() → null on the prebuilt binary: buffer@6's.
 const nativeBytes = require('photon:bytes');
-const LATIN1 = Object.assign(Object.create(null), { latin1: false, binary: false, ascii: true });
-/** false for Latin-1, true for ASCII, undefined for another encoding. */
-const latin1Kind = (e) => (typeof e === 'string' ? LATIN1[e] ?? LATIN1[e.toLowerCase()] : undefined);
+/**
+ * An encoding's native operations, or null (buffer@6's): slice(buf, start, end) → string,
+ * write(string, buf, offset, length) → bytes written, most(string) → an upper bound of its bytes
+ * and exact(string) → its bytes (as write writes them).
+ */
+const UTF8_OPS = Object.freeze({ slice: utf8Slice, write: utf8Write, most: (s) => s.length * 3, exact: utf8Length }); // at most 3 bytes a UTF-16 unit
+const NATIVE_ENCODINGS = Object.assign(Object.create(null), { latin1: 'latin1', binary: 'latin1', ascii: 'ascii', hex: 'hex' });
+let opsFor = null; // the native primitives the table below was made with
+let opsTable = null;
+function opsOf(enc) {
+  if ((enc === undefined || typeof enc === 'string') && isUtf8Name(enc)) return UTF8_OPS;
+  const n = nativeBytes.current();
+  if (n === null || typeof enc !== 'string') return null;
+  const name = NATIVE_ENCODINGS[enc] ?? NATIVE_ENCODINGS[enc.toLowerCase()];
+  if (name === undefined) return null;
+  if (opsFor !== n) {
+    const units = (s) => s.length;
+    const pairs = (s) => s.length >>> 1;
+    opsTable = {
+      latin1: { slice: (b, start, end) => n.latin1Decode(b, start, end, false), write: n.latin1Write, most: units, exact: units },
+      ascii: { slice: (b, start, end) => n.latin1Decode(b, start, end, true), write: n.latin1Write, most: units, exact: units },
+      hex: { slice: n.hexEncode, write: n.hexWrite, most: pairs, exact: pairs },
+    };
+    opsFor = n;
+  }
+  return opsTable[name];
+}
 // Short strings go into a shared slab, as Node's Buffer.from(string) does (lib/buffer.js
 // fromStringFast, Buffer.poolSize): no ArrayBuffer of their own, which costs ~1-2 us in V8.
 let slab = null;
 let slabAt = 0;
-/** `value` as UTF-8 (n: null) or Latin-1 (n: the native primitives) in a new Buffer. */
-function fromString(value, n) {
-  const write = n === null ? utf8Write : n.latin1Write;
+/** `value` encoded by `ops` in a new Buffer (of the bytes written: hex stops at a bad pair). */
+function fromString(value, ops) {
   const half = (Buffer.poolSize >>> 0) >>> 1;
-  // At most 3 bytes per UTF-16 unit in UTF-8 (a pair is 4 bytes for 2), exactly 1 in Latin-1.
-  let most = n === null ? value.length * 3 : value.length;
-  if (value.length >= half || most >= half) most = n === null ? utf8Length(value) : value.length;
+  let most = ops.most(value);
+  if (value.length >= half || most >= half) most = ops.exact(value);
   if (value.length >= half) {
     const u = new Uint8Array(most);
-    return from.call(Buffer, u.buffer, 0, write(value, u, 0, most));
+    return from.call(Buffer, u.buffer, 0, ops.write(value, u, 0, most));
   }
   if (slab === null || slab.length !== Buffer.poolSize >>> 0 || most > slab.length - slabAt) { slab = new Uint8Array(Buffer.poolSize >>> 0); slabAt = 0; }
-  const written = write(value, slab, slabAt, most);
+  const written = ops.write(value, slab, slabAt, most);
   const b = from.call(Buffer, slab.buffer, slabAt, written);
   slabAt = (slabAt + written + 7) & ~7; // 8-byte aligned, as Node's alignPool
   return b;
 }
 Buffer.from = function (value, enc, len) {
-  if (typeof value === 'string' && isUtf8Name(enc)) return fromString(value, null);
-  if (typeof value === 'string' && latin1Kind(enc) !== undefined && nativeBytes.current() !== null) return fromString(value, nativeBytes.current());
+  const ops = typeof value === 'string' ? opsOf(enc) : null;
+  if (ops !== null) return fromString(value, ops);
   const n = typeof value === 'string' ? v8Base64.current() : null;
   if (n !== null && (isB64(enc) || isB64url(enc))) {
     const nativeFromBase64 = n.fromBase64;
@@ -93,10 +115,8 @@ Buffer.from = function (value, enc, len) {
 // (a string in new space; invoker/README.md, "Base64 without fresh pages").
 const NATIVE_AT = 96 * 1024;
 proto.toString = function (enc, start, end) {
-  const utf8 = (enc === undefined || typeof enc === 'string') && isUtf8Name(enc);
-  const kind = utf8 ? undefined : latin1Kind(enc);
-  const n = kind === undefined ? null : nativeBytes.current();
-  if (utf8 || n !== null) {
+  const ops = opsOf(enc);
+  if (ops !== null) {
     // Node's own reading of start and end (lib/buffer.js toString).
     const len = this.length;
     if (arguments.length === 0) return utf8Slice(this, 0, len);
@@ -106,7 +126,7 @@ proto.toString = function (enc, start, end) {
     if (end === undefined || end > len) end = len;
     else end = Math.trunc(end) || 0;
     if (end <= start) return '';
-    return utf8 ? utf8Slice(this, start, end) : n.latin1Decode(this, start, end, kind);
+    return ops.slice(this, start, end);
   }
   if (start === undefined && end === undefined && this.length >= NATIVE_AT && (isB64(enc) || isB64url(enc))) {
     const s = v8Base64.encode(this, isB64url(enc));
@@ -129,13 +149,12 @@ proto.write = function (string, offset, length, encoding) {
   } else {
     return protoWrite.call(this, string, offset, length, encoding); // buffer@6's error
   }
-  const utf8 = (enc === undefined || typeof enc === 'string') && isUtf8Name(enc);
-  const n = utf8 || latin1Kind(enc) === undefined ? null : nativeBytes.current();
-  if (typeof string !== 'string' || (!utf8 && n === null)) return protoWrite.apply(this, [string, offset, length, encoding].map((a) => (isB64url(a) ? 'base64' : a)));
+  const ops = opsOf(enc);
+  if (typeof string !== 'string' || ops === null) return protoWrite.apply(this, [string, offset, length, encoding].map((a) => (isB64url(a) ? 'base64' : a)));
   const remaining = this.length - at;
   if (max === undefined || max > remaining) max = remaining;
   if ((string.length > 0 && max < 0) || at > this.length) throw new RangeError('Attempt to write outside buffer bounds');
-  return utf8 ? utf8Write(string, this, at, max) : n.latin1Write(string, this, at, max);
+  return ops.write(string, this, at, max);
 };
 const { equals: protoEquals, compare: protoCompare, indexOf: protoIndexOf, lastIndexOf: protoLastIndexOf, fill: protoFill } = proto;
 const bufferCompare = Buffer.compare;
@@ -164,10 +183,14 @@ proto.indexOf = function (value, byteOffset, encoding) {
   const needle = n === null ? null : needleOf(value, byteOffset, encoding);
   return needle === null ? protoIndexOf.apply(this, arguments) : n.index(this, needle, byteOffset ?? 0, false);
 };
+// Backward, natively only while the work is small (photon:bytes-index compares at each position;
+// past 2^26 byte comparisons buffer@6's JavaScript, which the action's timeout can stop).
+const BACKWARD_MAX = 2 ** 26;
 proto.lastIndexOf = function (value, byteOffset, encoding) {
   const n = nativeBytes.current();
   const needle = n === null ? null : needleOf(value, byteOffset, encoding);
-  return needle === null ? protoLastIndexOf.apply(this, arguments) : n.index(this, needle, byteOffset ?? this.length, true);
+  if (needle === null || (needle.length > 1 && this.length * needle.length > BACKWARD_MAX)) return protoLastIndexOf.apply(this, arguments);
+  return n.index(this, needle, byteOffset ?? this.length, true);
 };
 proto.includes = function (value, byteOffset, encoding) { return this.indexOf(value, byteOffset, encoding) !== -1; };
 const u8fill = Uint8Array.prototype.fill;

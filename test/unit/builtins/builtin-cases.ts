@@ -191,7 +191,7 @@ FIDELITY_CASES.utf8Reads = `const { Buffer } = require('buffer');
     nested: Buffer.from(Buffer.from('é').toString() + '\\ud800').toString('hex'),
   };`;
 
-// Latin-1 ('latin1', 'binary', 'ascii' in any case) read and written, byte comparisons, searches and
+// Latin-1 ('latin1', 'binary', 'ascii' in any case) and hex read and written, byte comparisons, searches and
 // fills (native-text.patch's primitives where buffer@6 worked a byte at a time): Node's reading of
 // start and end, partial writes, offsets, empty needles, and what still goes to buffer@6 (numbers,
 // negative offsets, other encodings, ranges) answering as before.
@@ -213,6 +213,11 @@ FIDELITY_CASES.latin1AndBytes = `const { Buffer } = require('buffer');
     fill: [[7], [300], [-1], [2.7], [7, 2], [7, 2, 5], [7, 5, 2], ['ab'], ['ab', 1, 8], ['\\u00e9', 'latin1'], [Buffer.from([1, 2, 3]), 2], [0x41, 0, 10], [7, 10]].map((a) => Buffer.alloc(10, 0x2e).fill(...a).toString('hex')),
     fillRange: [() => Buffer.alloc(4).fill(1, -1), () => Buffer.alloc(4).fill(1, 0, 5)].map((f) => { try { return f().toString('hex'); } catch (e) { return e.name; } }),
     alloc: [Buffer.alloc(5, 'ab').toString(), Buffer.alloc(5, 256 + 65).toString(), Buffer.alloc(3, '').toString('hex')],
+    hex: [['abc'], ['abzz12'], ['ABCDEF'], ['zz'], [''], ['\u0130\u0131'], ['0g'], ['ff'.repeat(5000)]].map(([x]) => { const b = Buffer.from(x, 'hex'); return [b.length, b.toString('hex').slice(0, 40), Buffer.from(x, 'HEX').length]; }),
+    hexArgs: args.map((a) => bytes.toString('hex', ...a)),
+    hexWrite: (() => { const b = Buffer.alloc(6, 0x2e); return [b.write('abc', 'hex'), b.write('a1zz', 1, 'hex'), b.write('ffee', 4, 5, 'hex'), b.write('0102', 5, 'Hex'), b.toString('hex')]; })(),
+    // Past 2^26 byte comparisons backward: buffer@6's JavaScript (interruptible), the same answers.
+    lastBig: (() => { const hay = Buffer.alloc(1 << 20, 'a'); const n = Buffer.alloc(100, 'a'); return [hay.lastIndexOf(n), hay.lastIndexOf(n, 5000), hay.lastIndexOf('a'.repeat(99) + 'b'), hay.indexOf('a'.repeat(99) + 'b')]; })(),
   };`;
 
 // UTF-8 written by Buffer.from / byteLength / TextEncoder (the runtime's encoder, invoker/isolate/guest-text.js): pairs, lone surrogates

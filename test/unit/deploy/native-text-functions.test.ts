@@ -105,27 +105,31 @@ describe("native-text.patch's photon:utf8-decode, -length and -write", () => {
   });
 });
 
-describe("native-text.patch's photon:latin1-decode, -write, photon:bytes-compare and -index", () => {
+describe("native-text.patch's photon:latin1-decode, -write, photon:hex-encode, -write, photon:bytes-compare and -index", () => {
   it('are in every context createContext() makes, not enumerable', () => {
-    expect(withContext((context) => context.evalSync(`['latin1-decode', 'latin1-write', 'bytes-compare', 'bytes-index'].map((k) => typeof globalThis['photon:' + k] + ' ' + Object.keys(globalThis).includes('photon:' + k)).join()`)), 'isolated-vm in use is not built with native-text.patch').toBe(Array(4).fill('function false').join());
+    expect(withContext((context) => context.evalSync(`['latin1-decode', 'latin1-write', 'hex-encode', 'hex-write', 'bytes-compare', 'bytes-index'].map((k) => typeof globalThis['photon:' + k] + ' ' + Object.keys(globalThis).includes('photon:' + k)).join()`)), 'isolated-vm in use is not built with native-text.patch').toBe(Array(6).fill('function false').join());
   });
 
-  it("answer as Node's latin1/ascii toString and write, Buffer.compare and indexOf/lastIndexOf, on 2,000 inputs each", () => {
+  it("answer as Node's latin1/ascii/hex toString and write, Buffer.compare and indexOf/lastIndexOf, on 2,000 inputs each", () => {
     const bytes = hostileBytes(2000);
     const strings = hostileStrings(2000);
+    // Hex strings: digits of both cases, bad characters, odd lengths, units past 0xff whose low byte is a digit.
+    const hexes = strings.map((s, i) => Array.from(s + 'aF09', (c, k) => ['0', 'f', 'A', 'g', ' ', '\u0130', '9', 'x'][(c.charCodeAt(0) + i + k) % 8]).join('').slice(0, 1 + (i % 11)));
     const got = withContext((context) => JSON.parse(context.evalSync(`(() => {
       const ld = globalThis['photon:latin1-decode']; const lw = globalThis['photon:latin1-write']; const cmp = globalThis['photon:bytes-compare']; const idx = globalThis['photon:bytes-index'];
-      const bytes = ${JSON.stringify(bytes)}; const strings = ${JSON.stringify(strings)};
+      const he = globalThis['photon:hex-encode']; const hw = globalThis['photon:hex-write'];
+      const bytes = ${JSON.stringify(bytes)}; const strings = ${JSON.stringify(strings)}; const hexes = ${JSON.stringify(hexes)};
       const hex = (u) => Array.from(u, (b) => b.toString(16).padStart(2, '0')).join('');
-      const decoded = bytes.map((b) => { const u = new Uint8Array([0x2e, ...b]); return [ld(u, 1, u.length, false), ld(u, 0, u.length, true)]; });
+      const decoded = bytes.map((b) => { const u = new Uint8Array([0x2e, ...b]); return [ld(u, 1, u.length, false), ld(u, 0, u.length, true), he(u, 1, u.length)]; });
+      const hexWritten = hexes.map((x) => { const u = new Uint8Array(6).fill(0x2e); return [hw(x, u, 1, 4), hex(u)]; });
       const written = strings.map((s) => { const u = new Uint8Array(8).fill(0x2e); return [lw(s, u, 1, 5), hex(u)]; });
       const compared = bytes.map((b, i) => { const c = new Uint8Array(bytes[(i + 1) % bytes.length]); return [cmp(new Uint8Array(b), c), cmp(c, new Uint8Array(b)), cmp(new Uint8Array(b), new Uint8Array(b))]; });
       const found = bytes.map((b, i) => { const h = new Uint8Array(bytes.slice(i, i + 40).flat()); const n = new Uint8Array(b.slice(0, 1 + (i % 3))); return [idx(h, n, 0, false), idx(h, n, i % 7, false), idx(h, n, h.length, true), idx(h, n, i % 5, true)]; });
-      return JSON.stringify({ decoded, written, compared, found });
-    })()`) as string) as { decoded: string[][]; written: (number | string)[][]; compared: number[][]; found: number[][] });
+      return JSON.stringify({ decoded, written, compared, found, hexWritten });
+    })()`) as string) as { decoded: string[][]; written: (number | string)[][]; compared: number[][]; found: number[][]; hexWritten: (number | string)[][] });
     bytes.forEach((b, i) => {
       const u = Buffer.from([0x2e, ...b]);
-      expect(got.decoded[i], `bytes ${Buffer.from(b).toString('hex')}`).toEqual([u.toString('latin1', 1), u.toString('ascii')]);
+      expect(got.decoded[i], `bytes ${Buffer.from(b).toString('hex')}`).toEqual([u.toString('latin1', 1), u.toString('ascii'), u.toString('hex', 1)]);
       const c = Buffer.from(bytes[(i + 1) % bytes.length]!);
       expect(got.compared[i]).toEqual([Buffer.compare(Buffer.from(b), c), Buffer.compare(c, Buffer.from(b)), 0]);
       const h = Buffer.from(bytes.slice(i, i + 40).flat());
@@ -136,21 +140,42 @@ describe("native-text.patch's photon:latin1-decode, -write, photon:bytes-compare
       const u = Buffer.alloc(8, 0x2e);
       expect(got.written[i], `string ${JSON.stringify(s)}`).toEqual([u.write(s, 1, 5, 'latin1'), u.toString('hex')]);
     });
+    hexes.forEach((x, i) => {
+      const u = Buffer.alloc(6, 0x2e);
+      expect(got.hexWritten[i], `hex ${JSON.stringify(x)}`).toEqual([u.write(x, 1, 4, 'hex'), u.toString('hex')]);
+    });
+  });
+
+  it('bound the work of one call: a backward search past 2^26 byte comparisons is a RangeError (forward, memmem, is linear)', () => {
+    // 'aaa…ab' in 'aaa…a': every position starts a near match. Forward: two-way, linear. Backward
+    // would compare ~4,096 bytes at each of 2^20 positions, uninterruptible: refused.
+    const got = withContext((context) => context.evalSync(`(() => {
+      const idx = globalThis['photon:bytes-index']; const out = [];
+      const hay = new Uint8Array(1 << 20).fill(97); const needle = new Uint8Array(4096).fill(97); needle[4095] = 98;
+      const t = Date.now(); out.push(idx(hay, needle, 0, false)); out.push(Date.now() - t < 2000);
+      try { idx(hay, needle, hay.length, true); out.push('answered'); } catch (err) { out.push(err.constructor.name); }
+      out.push(idx(hay, needle.subarray(0, 16), hay.length, true));
+      return out.join(',');
+    })()`) as string);
+    expect(got).toBe(`-1,true,RangeError,${(1 << 20) - 16}`);
   });
 
   it('throw a TypeError or RangeError for hostile arguments, never crash, and are no constructors', () => {
     const got = withContext((context) => context.evalSync(`(() => {
       const ld = globalThis['photon:latin1-decode']; const lw = globalThis['photon:latin1-write']; const cmp = globalThis['photon:bytes-compare']; const idx = globalThis['photon:bytes-index']; const out = [];
+      const he = globalThis['photon:hex-encode']; const hw = globalThis['photon:hex-write'];
       const detached = new ArrayBuffer(8); const view = new Uint8Array(detached); detached.transfer();
       const u = new Uint8Array(8);
       const calls = [() => ld(u, 0, 1), () => ld(u, 0, 1, 1), () => ld('x', 0, 1, false), () => ld(new Uint16Array(2), 0, 1, false), () => lw('x', u, 0), () => lw(1, u, 0, 1), () => lw('x', new DataView(new ArrayBuffer(2)), 0, 1),
         () => cmp(u), () => cmp(u, [1]), () => cmp(new Proxy(u, {}), u), () => idx(u, u, 0), () => idx(u, u, -1, false), () => idx(u, 'x', 0, false),
         () => ld(u, 2, 1, false), () => ld(u, 0, 9, false), () => ld(view, 0, 1, false), () => lw('x', u, 8, 1), () => lw('x', view, 0, 1),
+        () => he(u, 0), () => he(u, 2, 1), () => hw('ab', u, 0), () => hw('ab', u, 7, 2), () => he(view, 0, 1), () => new he(u, 0, 1),
         () => new ld(u, 0, 1, false), () => new cmp(u, u)];
       for (const call of calls) { try { call(); out.push('answered'); } catch (err) { out.push(err.constructor.name); } }
       out.push(JSON.stringify(ld(view, 0, 0, false)), lw('x', view, 0, 0), cmp(view, view), cmp(view, u), idx(view, u, 0, false), idx(u, view, 3, true));
       return out.join(',');
     })()`) as string);
-    expect(got.split(',')).toEqual([...Array<string>(13).fill('TypeError'), ...Array<string>(5).fill('RangeError'), 'TypeError', 'TypeError', '""', '0', '0', '-1', '-1', '3']);
+    expect(got.split(',')).toEqual([...Array<string>(13).fill('TypeError'), ...Array<string>(5).fill('RangeError'),
+      'TypeError', 'RangeError', 'TypeError', 'RangeError', 'RangeError', 'TypeError', 'TypeError', 'TypeError', '""', '0', '0', '-1', '-1', '3']);
   });
 });
