@@ -139,7 +139,7 @@ proto.toString = function (enc, start, end) {
 };
 proto.write = function (string, offset, length, encoding) {
   // buffer@6's reading of the arguments (Buffer#write(string[, offset[, length]][, encoding])),
-  // then UTF-8 by the runtime's writer; other encodings by buffer@6.
+  // then the encoding's native writer (opsOf: UTF-8, Latin-1, hex); other encodings by buffer@6.
   let enc = encoding;
   let at = offset;
   let max = length;
