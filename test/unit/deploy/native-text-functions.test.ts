@@ -146,6 +146,22 @@ describe("native-text.patch's photon:latin1-decode, -write, photon:hex-encode, -
     });
   });
 
+  it("refuse a hex or ascii string past the isolate's memory limit with a RangeError before allocating it, and the isolate goes on", () => {
+    // 24 of 32 MB of bytes (an ArrayBuffer, counted by isolated-vm's allocator) would be a 48 MB hex
+    // string in an isolate of 48 MB; 3 MB would be 6 MB, which fits. The strings past 1 KB are
+    // external (their buffer is the string), counted as base64's are: without the check, the
+    // buffer would be memory beside the isolate that nothing counts.
+    const got = withContext((context) => context.evalSync(`(() => {
+      const he = globalThis['photon:hex-encode']; const ld = globalThis['photon:latin1-decode']; const out = [];
+      const big = new Uint8Array(32 << 20).fill(0xe9);
+      try { out.push(he(big, 0, 24 << 20).length); } catch (err) { out.push(err.constructor.name + ': ' + err.message); }
+      try { out.push(ld(big, 0, big.length, true).length); } catch (err) { out.push(err.constructor.name + ': ' + err.message); }
+      out.push(he(big, 0, 3 << 20).length, ld(big, 0, 3 << 20, true).charCodeAt(5));
+      return out.join(',');
+    })()`) as string, 48);
+    expect(got).toBe(`RangeError: photon: the hex string would pass the isolate's memory limit,RangeError: photon: the ascii string would pass the isolate's memory limit,${6 << 20},${0x69}`);
+  });
+
   it('bound the work of one call: a backward search past 2^26 byte comparisons is a RangeError (forward, memmem, is linear)', () => {
     // 'aaa…ab' in 'aaa…a': every position starts a near match. Forward: two-way, linear. Backward
     // would compare ~4,096 bytes at each of 2^20 positions, uninterruptible: refused.
