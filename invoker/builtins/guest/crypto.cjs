@@ -188,25 +188,12 @@ function hash(algorithm, data, outputEncoding = 'hex') {
 
 // ---- random ----------------------------------------------------------------------------------------
 const RANDOM_CHUNK = 1 << 20;
-// Small requests (randomBytes(16) for a token or an id, randomUUID) from a 4 KB pool of the host's
-// entropy: one host call per 4 KB, where each call was one (~50 us; Node's own takes ~1.7 us).
-// Every byte is handed out once; the pool lives in this context only (one tenant's isolate).
-const POOL_BYTES = 4096;
+// Small requests (randomBytes(16) for a token or an id, randomUUID) from the web globals' 4 KB pool
+// of the host's entropy (web.cjs randomBytes, getRandomValues' own): one host call per 4 KB, where
+// each call was one (~54 us; Node's own takes ~1.7 us). Every byte is handed out once.
 const POOLED_MAX = 1024;
-let entropy = null;
-let entropyAt = 0;
-function pooledEntropy(n) {
-  if (entropy === null || entropyAt + n > entropy.length) { entropy = new Uint8Array(host.call('random', POOL_BYTES)); entropyAt = 0; }
-  const at = entropyAt;
-  entropyAt += n;
-  return at;
-}
 function randomInto(u8) {
-  if (u8.length <= POOLED_MAX) {
-    const at = pooledEntropy(u8.length);
-    for (let i = 0; i < u8.length; i++) u8[i] = entropy[at + i];
-    return u8;
-  }
+  if (u8.length <= POOLED_MAX) { u8.set(web.randomView(u8.length)); return u8; }
   for (let at = 0; at < u8.length; at += RANDOM_CHUNK) {
     const n = Math.min(RANDOM_CHUNK, u8.length - at);
     u8.set(new Uint8Array(host.call('random', n)), at);
@@ -253,10 +240,9 @@ function randomInt(min, max, cb) {
 
 // Version 4 UUIDs from the pool of the host's entropy above: a loop of them costs one host call per 256.
 function randomUUID() {
-  const i = pooledEntropy(16);
-  const b = entropy;
-  const h = (k) => HEX[b[i + k]];
-  return h(0) + h(1) + h(2) + h(3) + '-' + h(4) + h(5) + '-' + HEX[(b[i + 6] & 0x0f) | 0x40] + h(7) + '-' + HEX[(b[i + 8] & 0x3f) | 0x80] + h(9) + '-' + h(10) + h(11) + h(12) + h(13) + h(14) + h(15);
+  const b = web.randomView(16);
+  const h = (k) => HEX[b[k]];
+  return h(0) + h(1) + h(2) + h(3) + '-' + h(4) + h(5) + '-' + HEX[(b[6] & 0x0f) | 0x40] + h(7) + '-' + HEX[(b[8] & 0x3f) | 0x80] + h(9) + '-' + h(10) + h(11) + h(12) + h(13) + h(14) + h(15);
 }
 
 // ---- key derivation ------------------------------------------------------------------------------

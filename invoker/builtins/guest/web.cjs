@@ -356,5 +356,7 @@ module.exports = {
   DOMException, Event, CustomEvent, EventTarget, AbortController, AbortSignal,
   TextEncoder, TextDecoder, atob, btoa, structuredClone, performance, crypto, setSubtle,
   Blob, File, FormData, kBytes, bytesOf,
+  /** n bytes of the host's entropy, from the pool for n ≤ 4096 (a view: copy them at once, never keep it); node:crypto's small requests. */
+  randomView: randomBytes,
   ...require('./fetch.cjs'),
 };
